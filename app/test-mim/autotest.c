@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/* The autotest runner: suites of cases, with a leak check after each. */
+
+#include <stdlib.h>
+
+#include <rte_malloc.h>
+#include <rte_memzone.h>
+#include <rte_rcu_qsbr.h>
+
+#include <mim.h>
+
+#include "autotest.h"
+#include "autotest_util.h"
+
+static struct autotest_suite *suites;
+
+void
+autotest_register(struct autotest_suite *s)
+{
+	struct autotest_suite **p = &suites;
+
+	/* Keep them sorted by name for --list. */
+	while (*p != NULL && strcmp((*p)->name, s->name) < 0)
+		p = &(*p)->next;
+	s->next = *p;
+	*p = s;
+}
+
+struct autotest_suite *
+autotest_first(void)
+{
+	return suites;
+}
+
+struct autotest_suite *
+autotest_find(const char *name)
+{
+	struct autotest_suite *s;
+
+	for (s = suites; s != NULL; s = s->next)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+static uint64_t
+heap_bytes(void)
+{
+	struct rte_malloc_socket_stats st;
+	uint64_t total = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (rte_malloc_get_socket_stats(i, &st) == 0)
+			total += st.heap_allocsz_bytes;
+	return total;
+}
+
+static void
+count_mz(const struct rte_memzone *mz, void *arg)
+{
+	RTE_SET_USED(mz);
+	(*(unsigned int *)arg)++;
+}
+
+static unsigned int
+memzones(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(count_mz, &n);
+	return n;
+}
+
+/* Close every handle a failed case left open, so the next case starts clean. */
+static void
+close_all(void)
+{
+	struct mim_table_info info;
+	uint32_t id = 0;
+
+	while (mim_get_next_id(id, &id) == 0)
+		if (mim_get_info((int)id, &info) == 0)
+			while (info.handles-- > 0)
+				mim_close((int)id);
+}
+
+/* Everything a case created must be gone once readers are detached. */
+static int
+leak_check(const struct autotest_case *c, uint64_t heap0, unsigned int mz0)
+{
+	struct mim_rcu_stats rs;
+	struct mim_stats st;
+	int ret = TEST_SUCCESS;
+
+	if (mim_get_next_id(0, &(uint32_t){0}) == 0) {
+		printf("    FAIL %s: left tables open\n", c->name);
+		close_all();
+		ret = TEST_FAILED;
+	}
+	autotest_qsbr_release_all();
+	mim_reclaim();
+	mim_get_stats(&st);
+	mim_rcu_get_stats(&rs);
+	if (st.nb_dying != 0 || rs.pending != 0 || rs.nb_vars != 0) {
+		printf("    FAIL %s: %u tables dying, %u releases pending, %u QSBR variables attached\n",
+		       c->name, st.nb_dying, rs.pending, rs.nb_vars);
+		ret = TEST_FAILED;
+	}
+	if (heap_bytes() != heap0 || memzones() != mz0) {
+		printf("    FAIL %s: DPDK heap %+" PRId64 " bytes, %+d memzones after the case\n",
+		       c->name, (int64_t)(heap_bytes() - heap0),
+		       (int)memzones() - (int)mz0);
+		ret = TEST_FAILED;
+	}
+	return ret;
+}
+
+int
+autotest_run(struct autotest_suite *s)
+{
+	const struct autotest_case *c;
+	unsigned int passed = 0, failed = 0, skipped = 0;
+
+	printf("suite %s\n", s->name);
+	if (s->setup != NULL && s->setup() != TEST_SUCCESS) {
+		printf("  setup failed\n");
+		return 1;
+	}
+	for (c = s->cases; c->name != NULL; c++) {
+		uint64_t heap0 = heap_bytes();
+		unsigned int mz0 = memzones();
+		int ret;
+
+		fflush(stdout);
+		ret = c->fn();
+		if (!s->no_leak_check && ret != TEST_SKIPPED &&
+		    leak_check(c, heap0, mz0) != TEST_SUCCESS)
+			ret = TEST_FAILED;
+		autotest_qsbr_release_all();
+		switch (ret) {
+		case TEST_SUCCESS:
+			printf("  %-40s ok\n", c->name);
+			passed++;
+			break;
+		case TEST_SKIPPED:
+			printf("  %-40s skipped\n", c->name);
+			skipped++;
+			break;
+		default:
+			printf("  %-40s FAILED\n", c->name);
+			failed++;
+			close_all();
+			break;
+		}
+	}
+	if (s->teardown != NULL)
+		s->teardown();
+	printf("suite %s: %u passed, %u failed, %u skipped\n", s->name, passed,
+	       failed, skipped);
+	if (failed != 0)
+		return 1;
+	return passed == 0 && skipped != 0 ? TEST_SKIPPED : 0;
+}

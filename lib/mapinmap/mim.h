@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+#ifndef MIM_H
+#define MIM_H
+
+/**
+ * @file
+ * mapinmap: nested dataplane tables for DPDK, after the Linux kernel's BPF
+ * map-in-map.
+ *
+ * An *outer* table (#MIM_TYPE_ARRAY_OF_TABLES or #MIM_TYPE_HASH_OF_TABLES)
+ * holds *inner* tables as its values, typically one per tenant. Inner tables
+ * are real DPDK tables: plain arrays, rte_hash, rte_lpm. An outer table keeps
+ * a *template* copied from a table named at creation, and every inner table
+ * put into it is compared with that template first.
+ *
+ * **Handles.** Tables are named by a table ID (an int > 0), which plays the
+ * part of both the kernel's map fd and map ID: mim_create() returns it with
+ * one *handle reference* held by the caller; mim_close() drops it;
+ * mim_get_by_id() takes another. Each outer slot holding a table holds one
+ * more reference. A table lives until its last reference is dropped; at that
+ * moment its ID and name stop resolving, and its memory is released after
+ * every attached reader has passed a quiescent state (see mim_rcu.h).
+ *
+ * **Errors.** Functions returning int return 0 (or a non-negative count or
+ * ID) on success and a negative errno value on failure. Functions returning
+ * a pointer return NULL and set rte_errno. Every rejected call also records
+ * a human-readable reason, retrievable with mim_last_error() from the same
+ * thread, and logs it at INFO level under the logtype `lib.mapinmap`. The
+ * errno values and the order in which they are checked follow the Linux
+ * kernel (6.x) for the same operation; intended differences are listed in
+ * the programmer's guide.
+ *
+ * **Concurrency.** Unless a function says otherwise:
+ * - Control-plane functions (this header and mim_rcu.h) are multi-thread
+ *   safe: they are serialised by one library-wide mutex and may be called
+ *   from any thread, EAL lcore or not, including DPDK's telemetry thread.
+ *   They may block on that mutex. In #MIM_RCU_MODE_SYNC they also wait for
+ *   a grace period, so they must not be called from a thread that is online
+ *   on an attached QSBR variable. In the default #MIM_RCU_MODE_DQ they never
+ *   wait for readers.
+ * - Data-path functions (mim_datapath.h) take no lock and never block. They
+ *   may be called from any thread that is registered and online on every
+ *   QSBR variable attached with mim_rcu_qsbr_add() (or, when none is
+ *   attached, while no control-plane call runs concurrently). A pointer they
+ *   return stays valid until that thread next reports a quiescent state or
+ *   goes offline.
+ * - A control-plane call that publishes (an outer slot, a hash value) does so
+ *   with one release store; data-path lookups load it with acquire (or
+ *   dependency) ordering, so a reader that sees a new inner table or value
+ *   sees it fully initialised.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Table types. */
+enum mim_type {
+	/** Array indexed by a u32 key, fixed max_entries, values updated in place. */
+	MIM_TYPE_ARRAY = 1,
+	/** Exact match on key_size bytes, backed by rte_hash (lock-free readers). */
+	MIM_TYPE_HASH,
+	/** IPv4 longest-prefix match backed by rte_lpm; key is struct mim_lpm_key. */
+	MIM_TYPE_LPM,
+	/** Outer table: array of inner tables indexed by a u32 key. */
+	MIM_TYPE_ARRAY_OF_TABLES,
+	/** Outer table: hash of inner tables, any key size. */
+	MIM_TYPE_HASH_OF_TABLES,
+};
+
+/** Number of table types plus one (types start at 1). */
+#define MIM_TYPE_MAX (MIM_TYPE_HASH_OF_TABLES + 1)
+
+/** @name Update flags (mim_update_elem), as BPF_ANY / BPF_NOEXIST / BPF_EXIST
+ * @{
+ */
+/** Create a new element or update an existing one. */
+#define MIM_ANY 0
+/** Create a new element only if it does not exist. */
+#define MIM_NOEXIST 1
+/** Update an existing element only. */
+#define MIM_EXIST 2
+/** @} */
+
+/** @name Table flags (mim_create_opts::map_flags), with the BPF_F_* values
+ * @{
+ */
+/** Accepted on HASH and LPM tables for BPF compatibility; no effect. */
+#define MIM_F_NO_PREALLOC (1U << 0)
+/** Use mim_create_opts::socket_id for the table's memory (else any socket). */
+#define MIM_F_NUMA_NODE (1U << 2)
+/**
+ * On an ARRAY table used as a template: inner arrays may differ in
+ * max_entries (as BPF_F_INNER_MAP). Valid on MIM_TYPE_ARRAY only.
+ */
+#define MIM_F_INNER_MAP (1U << 12)
+/** @} */
+
+/** Maximum length of a table name, including the terminating NUL. */
+#define MIM_NAMESIZE 32
+
+/** Largest table ID; IDs are allocated cyclically in [1, MIM_ID_MAX]. */
+#define MIM_ID_MAX ((1U << 24) - 1)
+
+/** Largest key size of a hash table (the kernel's MAX_BPF_STACK). */
+#define MIM_KEY_SIZE_MAX 512
+
+/** Largest value size (the kernel's KMALLOC_MAX_SIZE on x86-64). */
+#define MIM_VALUE_SIZE_MAX (1U << 22)
+
+/**
+ * Key of an #MIM_TYPE_LPM table, laid out as the kernel's
+ * struct bpf_lpm_trie_key for IPv4 (key_size 8).
+ */
+struct mim_lpm_key {
+	/** Prefix length, 0 to 32. */
+	uint32_t prefixlen;
+	/** IPv4 address in network byte order. */
+	rte_be32_t addr;
+};
+
+/**
+ * Options of mim_create(). Declare with MIM_OPTS(); fields left out are zero,
+ * which is their default.
+ */
+struct mim_create_opts {
+	/** Size of this structure, set by MIM_OPTS(). */
+	size_t sz;
+	/** MIM_F_* flags. Unknown or inapplicable flags give -EINVAL. */
+	uint32_t map_flags;
+	/** NUMA socket of the table's memory; used only with #MIM_F_NUMA_NODE. */
+	int socket_id;
+	/** Outer tables only: ID of the table to copy the template from. */
+	uint32_t inner_id;
+	/**
+	 * LPM tables only: number of rte_lpm tbl8 groups (1 KiB each; one is
+	 * used per /24 that holds a route longer than /24). 0: the smaller of
+	 * max_entries and 4096.
+	 */
+	uint32_t lpm_tbl8_groups;
+	size_t :0;
+};
+
+/**
+ * Declare and initialise an options structure, as libbpf's LIBBPF_OPTS:
+ * the whole structure (padding included) is zeroed, sz is set, and the
+ * named fields take the given values.
+ *
+ * @code
+ * MIM_OPTS(mim_create_opts, o, .inner_id = tmpl_id);
+ * int outer = mim_create(MIM_TYPE_ARRAY_OF_TABLES, "vrfs", 4, 4, 4096, &o);
+ * @endcode
+ */
+#define MIM_OPTS(TYPE, NAME, ...)					\
+	struct TYPE NAME = ({						\
+		memset(&NAME, 0, sizeof(struct TYPE));			\
+		(struct TYPE){						\
+			.sz = sizeof(struct TYPE),			\
+			__VA_ARGS__					\
+		};							\
+	})
+
+/** Shape of a table, as compared by the template check. */
+struct mim_meta_info {
+	uint32_t type;        /**< enum mim_type */
+	uint32_t key_size;    /**< Key size in bytes. */
+	uint32_t value_size;  /**< Value size in bytes. */
+	uint32_t max_entries; /**< Capacity. */
+	uint32_t map_flags;   /**< MIM_F_* flags. */
+};
+
+/** Description of a table, filled by mim_get_info(). */
+struct mim_table_info {
+	uint32_t id;                /**< Table ID. */
+	uint32_t type;              /**< enum mim_type */
+	char name[MIM_NAMESIZE];    /**< Name ("" when anonymous). */
+	uint32_t key_size;          /**< Key size in bytes. */
+	uint32_t value_size;        /**< Value size in bytes (4 on outer tables). */
+	uint32_t max_entries;       /**< Capacity. */
+	uint32_t map_flags;         /**< MIM_F_* flags. */
+	int socket_id;              /**< Socket requested (SOCKET_ID_ANY if none). */
+	uint32_t nb_entries;        /**< Elements (outer: occupied slots). */
+	uint32_t refcnt;            /**< References: handles plus outer slots. */
+	uint32_t handles;           /**< Handle references (mim_create/mim_get_by_id). */
+	uint32_t memzones;          /**< DPDK memzones the table's backing objects use. */
+	uint64_t mem_bytes;         /**< DPDK heap bytes allocated for the table. */
+	uint64_t nb_updates;        /**< Successful mim_update_elem() calls. */
+	uint64_t nb_deletes;        /**< Successful mim_delete_elem() calls. */
+	uint64_t nb_replacements;   /**< Outer slots (or hash values) replaced. */
+	/** Outer tables only: ID the template was copied from (may be gone). */
+	uint32_t inner_id;
+	/** Outer tables only: the template every inner table must match. */
+	struct mim_meta_info inner;
+};
+
+/**
+ * Create a table.
+ *
+ * Checks come first and in the kernel's order for the same map type; nothing
+ * is allocated until they pass (validate, then allocate).
+ *
+ * @param type
+ *   Table type.
+ * @param name
+ *   Unique name, at most MIM_NAMESIZE - 1 characters from [A-Za-z0-9_.-],
+ *   or NULL / "" for an anonymous table (not found by mim_find()).
+ * @param key_size
+ *   ARRAY and ARRAY_OF_TABLES: 4 (a u32 index). HASH and HASH_OF_TABLES:
+ *   1 to #MIM_KEY_SIZE_MAX. LPM: 8 (struct mim_lpm_key).
+ * @param value_size
+ *   Outer tables: 4 (a u32 table ID). Others: 1 to #MIM_VALUE_SIZE_MAX.
+ * @param max_entries
+ *   Capacity, > 0. Arrays hold exactly max_entries elements; hash and LPM
+ *   tables accept at most max_entries elements.
+ * @param opts
+ *   Options, or NULL for defaults. Outer tables need opts->inner_id.
+ * @return
+ *   The table ID (> 0), holding one handle reference, or:
+ *   - -EINVAL: unknown type; bad key_size, value_size or flags; zero
+ *     max_entries; bad name; opts malformed (sz too small, or unknown
+ *     trailing bytes non-zero); inner_id given to a non-outer type; the
+ *     template is itself an outer table (one level of nesting).
+ *   - -E2BIG: key_size or value_size above the maximum, or the table would
+ *     exceed 4 GiB.
+ *   - -EBADF: outer table whose inner_id names no table.
+ *   - -ENOTSUP: the template's type cannot be compared (has no meta_equal).
+ *   - -EEXIST: a live table already has this name.
+ *   - -ENOSPC: all table IDs are in use.
+ *   - -ENOMEM: DPDK memory or memzones exhausted.
+ * @note MT-safe. Does not wait for readers.
+ */
+int mim_create(enum mim_type type, const char *name, uint32_t key_size,
+	       uint32_t value_size, uint32_t max_entries,
+	       const struct mim_create_opts *opts);
+
+/**
+ * Create or update an element.
+ *
+ * On an outer table the value is the u32 ID of an inner table; the inner
+ * table is checked against the template and gains one reference, and the
+ * table it replaces (if any) loses one. On a HASH table an existing key gets
+ * a new value slot, published with one store; the old slot is released after
+ * a grace period. ARRAY values are copied in place: a reader racing with the
+ * update may see a mix of old and new bytes (as with kernel arrays). LPM
+ * keys are prefixes; the bits beyond prefixlen are ignored.
+ *
+ * @param id
+ *   Table ID.
+ * @param key
+ *   Key (key_size bytes).
+ * @param value
+ *   Value (value_size bytes; a u32 table ID on outer tables).
+ * @param flags
+ *   #MIM_ANY, #MIM_NOEXIST or #MIM_EXIST.
+ * @return
+ *   0, or:
+ *   - -EBADF: id names no table; on an outer table, the value names no
+ *     table.
+ *   - -EINVAL: key or value NULL; flags unknown; flags other than MIM_ANY
+ *     on an ARRAY_OF_TABLES; LPM prefixlen above 32; the inner table does
+ *     not match the template (mim_last_error() names the first difference)
+ *     or is itself an outer table.
+ *   - -E2BIG: array index >= max_entries; a new key in a full HASH or
+ *     HASH_OF_TABLES.
+ *   - -EEXIST: #MIM_NOEXIST and the key exists (on ARRAY: always).
+ *   - -ENOENT: #MIM_EXIST and the key does not exist.
+ *   - -ENOSPC: a new prefix in a full LPM table, or rte_lpm has no tbl8
+ *     group left, or the LPM table already holds 2^24 - 1 distinct values.
+ *   - -EBUSY: releases are held back by readers that have not reported a
+ *     quiescent state and the defer queue (or the table's spare key slots)
+ *     is full; nothing changed. Retry after readers progress.
+ *   - -ENOMEM: out of DPDK memory for a new value slot.
+ * @note MT-safe. In #MIM_RCU_MODE_SYNC, waits for a grace period when it
+ *   releases something. Publication is a release store.
+ */
+int mim_update_elem(int id, const void *key, const void *value,
+		    uint64_t flags);
+
+/**
+ * Copy an element's value (control plane).
+ *
+ * On an outer table, writes the u32 ID of the inner table held in the slot
+ * (as the kernel's bpf_map_fd_sys_lookup_elem). On an LPM table, finds the
+ * longest stored prefix of at most key->prefixlen bits that matches
+ * key->addr, as the kernel's LPM trie does.
+ *
+ * @param id
+ *   Table ID.
+ * @param key
+ *   Key.
+ * @param value
+ *   Output buffer of value_size bytes.
+ * @return
+ *   0, or -EBADF (no such table), -EINVAL (key or value NULL), -ENOENT (no
+ *   such element, empty outer slot, array index out of range).
+ * @note MT-safe.
+ */
+int mim_lookup_elem(int id, const void *key, void *value);
+
+/**
+ * Delete an element.
+ *
+ * What the element held is released after a grace period (the inner
+ * table's reference on outer tables is dropped at once; see the file
+ * overview for when the table itself goes).
+ *
+ * @param id
+ *   Table ID.
+ * @param key
+ *   Key.
+ * @return
+ *   0, or:
+ *   - -EBADF: no such table.
+ *   - -EINVAL: key NULL; the table is an ARRAY (elements cannot be
+ *     deleted); LPM prefixlen above 32.
+ *   - -E2BIG: ARRAY_OF_TABLES index >= max_entries.
+ *   - -ENOENT: no such element, or the outer slot is empty.
+ *   - -EBUSY: the defer queue is full; nothing changed.
+ * @note MT-safe. In #MIM_RCU_MODE_SYNC, waits for a grace period.
+ */
+int mim_delete_elem(int id, const void *key);
+
+/**
+ * Get the key following @p key, as bpf_map_get_next_key().
+ *
+ * Arrays iterate indexes 0 to max_entries - 1 (outer arrays included, empty
+ * slots too, as the kernel does). Hash and LPM tables iterate in an
+ * unspecified order; if @p key is not in the table, the first key is
+ * returned. Iteration is not a snapshot: keys added or deleted meanwhile may
+ * or may not be seen.
+ *
+ * @param id
+ *   Table ID.
+ * @param key
+ *   Current key, or NULL for the first key.
+ * @param next_key
+ *   Output buffer of key_size bytes.
+ * @return
+ *   0, or -EBADF (no such table), -EINVAL (next_key NULL), -ENOENT (no key
+ *   after @p key, or the table is empty).
+ * @note MT-safe.
+ */
+int mim_get_next_key(int id, const void *key, void *next_key);
+
+/**
+ * Take one more handle reference on a table, as bpf_map_get_fd_by_id().
+ *
+ * @param id
+ *   Table ID.
+ * @return
+ *   @p id, or -ENOENT if no live table has this ID.
+ * @note MT-safe.
+ */
+int mim_get_by_id(uint32_t id);
+
+/**
+ * Drop one handle reference, like close(2) on a map fd.
+ *
+ * A table still held by an outer slot (or another handle) stays alive and
+ * usable through its ID. When the last reference goes, the ID and name stop
+ * resolving at once and the memory is released after a grace period. Closing
+ * an outer table drops the references its slots hold.
+ *
+ * @param id
+ *   Table ID.
+ * @return
+ *   0, or -EBADF (no such table, or it has no handle reference left), or
+ *   -EBUSY (the table would be released but the defer queue is full; it
+ *   stays open).
+ * @note MT-safe. In #MIM_RCU_MODE_SYNC, waits for a grace period when the
+ *   table is released.
+ */
+int mim_close(int id);
+
+/**
+ * Find a table by name. Takes no reference.
+ *
+ * @param name
+ *   Table name.
+ * @return
+ *   The table ID, or -EINVAL (name NULL or empty), or -ENOENT.
+ * @note MT-safe.
+ */
+int mim_find(const char *name);
+
+/**
+ * Get the smallest live table ID above @p start_id, as bpf_map_get_next_id().
+ *
+ * @param start_id
+ *   0 for the first ID.
+ * @param next_id
+ *   Output.
+ * @return
+ *   0, or -EINVAL (next_id NULL), or -ENOENT (no live ID above start_id).
+ * @note MT-safe.
+ */
+int mim_get_next_id(uint32_t start_id, uint32_t *next_id);
+
+/**
+ * Describe a table.
+ *
+ * @param id
+ *   Table ID.
+ * @param info
+ *   Output.
+ * @return
+ *   0, or -EBADF (no such table), or -EINVAL (info NULL).
+ * @note MT-safe.
+ */
+int mim_get_info(int id, struct mim_table_info *info);
+
+/**
+ * Why the last failed mapinmap call in the calling thread failed.
+ *
+ * Like errno, the text is set by a failing call and left unchanged by
+ * successful ones.
+ *
+ * @return
+ *   A NUL-terminated string owned by the library and valid until the next
+ *   mapinmap call in this thread; "" if no call has failed yet.
+ * @note Thread-local; MT-safe.
+ */
+const char *mim_last_error(void);
+
+/**
+ * Get the data-path handle of a table.
+ *
+ * @param id
+ *   Table ID.
+ * @return
+ *   The table, valid for as long as the caller holds a reference on it (a
+ *   handle, or for an inner table the slot it was found in, under the
+ *   reader rules of mim_datapath.h); NULL with rte_errno set to ENOENT if no
+ *   live table has this ID.
+ * @note MT-safe.
+ */
+struct mim_table *mim_table(int id);
+
+/**
+ * Name of a table type ("array", "hash", "lpm", "array_of_tables",
+ * "hash_of_tables"), or NULL for an unknown type.
+ *
+ * @param type
+ *   Table type.
+ * @return
+ *   A static string, or NULL.
+ * @note MT-safe.
+ */
+const char *mim_type_name(enum mim_type type);
+
+/** Library-wide counters, filled by mim_get_stats(). */
+struct mim_stats {
+	uint32_t nb_tables;         /**< Live tables (with an ID). */
+	uint32_t nb_dying;          /**< Released tables waiting for readers. */
+	uint32_t memzones;          /**< Memzones used by live tables. */
+	uint32_t value_pools;       /**< rte_mempools holding hash values. */
+	uint64_t mem_bytes;         /**< DPDK heap bytes of live tables. */
+	uint64_t value_pool_bytes;  /**< DPDK heap bytes of the value pools. */
+	uint64_t nb_created;        /**< Tables created since start. */
+	uint64_t nb_destroyed;      /**< Tables whose memory was released. */
+	uint64_t nb_replacements;   /**< Outer slots and hash values replaced. */
+};
+
+/**
+ * Get library-wide counters. Release counters are in mim_rcu_get_stats().
+ *
+ * @param stats
+ *   Output.
+ * @return
+ *   0, or -EINVAL (stats NULL).
+ * @note MT-safe.
+ */
+int mim_get_stats(struct mim_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <mim_rcu.h>
+#include <mim_datapath.h>
+
+#endif /* MIM_H */

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * The public control-plane API (mim.h): argument checks, the library
+ * mutex, and dispatch to the type's ops. Type-specific rules live in the
+ * ops (mim_array.c, mim_hash.c, mim_lpm.c); the template in mim_meta.c.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_memory.h>
+
+#include "mim_private.h"
+
+static const struct mim_table_ops *const ops_of_type[MIM_TYPE_MAX] = {
+	[MIM_TYPE_ARRAY] = &mim_array_ops,
+	[MIM_TYPE_HASH] = &mim_hash_ops,
+	[MIM_TYPE_LPM] = &mim_lpm_ops,
+	[MIM_TYPE_ARRAY_OF_TABLES] = &mim_array_of_tables_ops,
+	[MIM_TYPE_HASH_OF_TABLES] = &mim_hash_of_tables_ops,
+};
+
+const struct mim_table_ops *
+mim_ops(uint32_t type)
+{
+	return type < MIM_TYPE_MAX ? ops_of_type[type] : NULL;
+}
+
+const char *
+mim_type_name(enum mim_type type)
+{
+	const struct mim_table_ops *ops = mim_ops(type);
+
+	return ops != NULL ? ops->name : NULL;
+}
+
+static int
+name_check(const char *name)
+{
+	size_t i, len;
+
+	if (name == NULL)
+		return 0;
+	len = strnlen(name, MIM_NAMESIZE);
+	if (len == MIM_NAMESIZE)
+		return mim_err(EINVAL, "name longer than %d characters",
+			       MIM_NAMESIZE - 1);
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
+		    name[i] != '.' && name[i] != '-')
+			return mim_err(EINVAL, "name '%s': character %zu is not one of [A-Za-z0-9_.-]",
+				       name, i + 1);
+	return 0;
+}
+
+/* Options to attributes; the checks that come before the type's own. */
+static int
+attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
+	  uint32_t value_size, uint32_t max_entries,
+	  const struct mim_create_opts *opts)
+{
+	if (!mim_opts_valid(opts, offsetofend(struct mim_create_opts,
+					      lpm_tbl8_groups)))
+		return mim_err(EINVAL, "malformed mim_create_opts (sz too small, or unknown non-zero fields)");
+	memset(attr, 0, sizeof(*attr));
+	attr->type = type;
+	attr->key_size = key_size;
+	attr->value_size = value_size;
+	attr->max_entries = max_entries;
+	attr->map_flags = MIM_OPTS_GET(opts, map_flags, 0);
+	attr->inner_id = MIM_OPTS_GET(opts, inner_id, 0);
+	attr->lpm_tbl8_groups = MIM_OPTS_GET(opts, lpm_tbl8_groups, 0);
+	attr->socket_id = SOCKET_ID_ANY;
+	/* As map_create(): the NUMA node is checked before the type. */
+	if (attr->map_flags & MIM_F_NUMA_NODE) {
+		attr->socket_id = MIM_OPTS_GET(opts, socket_id, 0);
+		if (attr->socket_id < 0 ||
+		    attr->socket_id >= RTE_MAX_NUMA_NODES)
+			return mim_err(EINVAL, "socket_id %d is not a NUMA socket",
+				       attr->socket_id);
+	}
+	if (mim_ops(type) == NULL)
+		return mim_err(EINVAL, "unknown table type %d", (int)type);
+	return 0;
+}
+
+/* Allocate, build and register a table whose attributes passed checks. */
+static int
+create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
+	      const struct mim_tbl *tmpl_holder, const char *name)
+{
+	uint64_t heap = mim_heap_allocated();
+	uint32_t mz = mim_memzone_count();
+	struct rte_rcu_qsbr *v;
+	struct mim_tbl *t;
+	bool sync;
+	int ret;
+
+	if (name != NULL && name[0] != '\0' && mim_registry_find(name) != NULL)
+		return mim_err(EEXIST, "a table named '%s' exists", name);
+	t = mim_zmalloc(ops->tbl_size, attr->socket_id);
+	if (t == NULL)
+		return mim_err(ENOMEM, "cannot allocate a %s table", ops->name);
+	t->dp.type = attr->type;
+	t->dp.key_size = attr->key_size;
+	t->dp.value_size = attr->value_size;
+	t->dp.max_entries = attr->max_entries;
+	t->socket_id = attr->socket_id;
+	t->serial = mim_serial();
+	t->meta.type = attr->type;
+	t->meta.key_size = attr->key_size;
+	t->meta.value_size = attr->value_size;
+	t->meta.max_entries = attr->max_entries;
+	t->meta.map_flags = attr->map_flags;
+	if (tmpl_holder != NULL) {
+		t->tmpl = tmpl_holder->tmpl;
+		t->tmpl_src_id = tmpl_holder->tmpl_src_id;
+		t->dp.inner_type = tmpl_holder->dp.inner_type;
+	}
+	ret = ops->alloc(t, attr);
+	if (ret != 0) {
+		mim_free(t);
+		return ret;
+	}
+	v = mim_rcu_first_var(&sync);
+	if (v != NULL && ops->rcu_attach != NULL) {
+		ret = ops->rcu_attach(t, v, sync);
+		if (ret != 0)
+			goto destroy;
+	}
+	t->mem_bytes += mim_heap_allocated() - heap;
+	t->memzones += mim_memzone_count() - mz;
+	ret = mim_registry_add(t, name);
+	if (ret != 0) {
+		ret = mim_err(-ret, ret == -ENOSPC ? "all %u table IDs are in use" :
+			      "cannot register the table (%u live)",
+			      ret == -ENOSPC ? MIM_ID_MAX : mim_registry_count());
+		goto destroy;
+	}
+	t->refcnt = 1;
+	t->handles = 1;
+	mim_nb_created++;
+	return (int)t->id;
+destroy:
+	mim_tbl_destroy(t);
+	return ret;
+}
+
+int
+mim_create(enum mim_type type, const char *name, uint32_t key_size,
+	   uint32_t value_size, uint32_t max_entries,
+	   const struct mim_create_opts *opts)
+{
+	const struct mim_table_ops *ops;
+	struct mim_tbl tmpl_holder;
+	struct mim_attr attr;
+	int ret;
+
+	mim_err_enter(__func__);
+	ret = attr_init(&attr, type, key_size, value_size, max_entries, opts);
+	if (ret != 0)
+		return ret;
+	ops = mim_ops(type);
+	ret = ops->alloc_check(&attr);
+	if (ret != 0)
+		return ret;
+	if (!ops->is_outer && attr.inner_id != 0)
+		return mim_err(EINVAL, "inner_id %u given to a %s table: only outer tables take a template",
+			       attr.inner_id, ops->name);
+	ret = name_check(name);
+	if (ret != 0)
+		return ret;
+
+	mim_lock();
+	mim_rcu_maybe_reclaim();
+	if (ops->is_outer) {
+		/* bpf_map_meta_alloc(), before anything is allocated. */
+		memset(&tmpl_holder, 0, sizeof(tmpl_holder));
+		ret = mim_meta_init(&tmpl_holder, attr.inner_id);
+		if (ret == 0)
+			ret = create_locked(ops, &attr, &tmpl_holder, name);
+	} else {
+		ret = create_locked(ops, &attr, NULL, name);
+	}
+	mim_unlock();
+	return ret;
+}
+
+/* The live table with this ID, or NULL with EBADF as the reason. */
+static struct mim_tbl *
+tbl_get(int id)
+{
+	struct mim_tbl *t = mim_registry_get(id);
+
+	if (t == NULL)
+		mim_err(EBADF, "no table with id %d", id);
+	return t;
+}
+
+int
+mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
+{
+	uint64_t replaced;
+	struct mim_tbl *t;
+	int ret = -EBADF;
+
+	mim_err_enter(__func__);
+	mim_lock();
+	mim_rcu_maybe_reclaim();
+	t = tbl_get(id);
+	if (t == NULL)
+		goto out;
+	if (key == NULL || value == NULL) {
+		ret = mim_err(EINVAL, "key or value is NULL");
+		goto out;
+	}
+	replaced = t->nb_replacements;
+	ret = mim_ops(t->dp.type)->update_elem(t, key, value, flags);
+	if (ret == 0)
+		t->nb_updates++;
+	mim_nb_replaced += t->nb_replacements - replaced;
+out:
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_lookup_elem(int id, const void *key, void *value)
+{
+	struct mim_tbl *t;
+	char d[64];
+	int ret = -EBADF;
+
+	mim_err_enter(__func__);
+	mim_lock();
+	t = tbl_get(id);
+	if (t == NULL)
+		goto out;
+	if (key == NULL || value == NULL) {
+		ret = mim_err(EINVAL, "key or value is NULL");
+		goto out;
+	}
+	ret = mim_ops(t->dp.type)->lookup_elem(t, key, value);
+	if (ret == -ENOENT)
+		mim_err(ENOENT, "no such element in table %s",
+			mim_tbl_desc(t, d, sizeof(d)));
+out:
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_delete_elem(int id, const void *key)
+{
+	struct mim_tbl *t;
+	int ret = -EBADF;
+
+	mim_err_enter(__func__);
+	mim_lock();
+	mim_rcu_maybe_reclaim();
+	t = tbl_get(id);
+	if (t == NULL)
+		goto out;
+	if (key == NULL) {
+		ret = mim_err(EINVAL, "key is NULL");
+		goto out;
+	}
+	ret = mim_ops(t->dp.type)->delete_elem(t, key);
+	if (ret == 0)
+		t->nb_deletes++;
+out:
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_get_next_key(int id, const void *key, void *next_key)
+{
+	struct mim_tbl *t;
+	char d[64];
+	int ret = -EBADF;
+
+	mim_err_enter(__func__);
+	mim_lock();
+	t = tbl_get(id);
+	if (t == NULL)
+		goto out;
+	if (next_key == NULL) {
+		ret = mim_err(EINVAL, "next_key is NULL");
+		goto out;
+	}
+	ret = mim_ops(t->dp.type)->get_next_key(t, key, next_key);
+	if (ret == -ENOENT)
+		mim_err(ENOENT, "no key after this one in table %s",
+			mim_tbl_desc(t, d, sizeof(d)));
+out:
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_get_by_id(uint32_t id)
+{
+	struct mim_tbl *t;
+	int ret;
+
+	mim_err_enter(__func__);
+	mim_lock();
+	t = mim_registry_get(id);
+	if (t == NULL) {
+		ret = mim_err(ENOENT, "no table with id %u", id);
+	} else {
+		t->handles++;
+		t->refcnt++;
+		ret = (int)id;
+	}
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_close(int id)
+{
+	struct mim_retire r = { .owner = NULL };
+	struct mim_tbl *t;
+	char d[64];
+	int ret = -EBADF;
+
+	mim_err_enter(__func__);
+	mim_lock();
+	mim_rcu_maybe_reclaim();
+	t = tbl_get(id);
+	if (t == NULL)
+		goto out;
+	if (t->handles == 0) {
+		ret = mim_err(EBADF, "table %s has no handle left (it is held by outer slots only)",
+			      mim_tbl_desc(t, d, sizeof(d)));
+		goto out;
+	}
+	if (mim_tbl_last_ref(t)) {
+		ret = mim_rcu_reserve();
+		if (ret != 0)
+			goto out;
+	}
+	t->handles--;
+	mim_tbl_unref(t, &r.dead);
+	if (r.dead != NULL)
+		mim_rcu_retire(&r);
+	ret = 0;
+out:
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_find(const char *name)
+{
+	struct mim_tbl *t;
+	int ret;
+
+	mim_err_enter(__func__);
+	if (name == NULL || name[0] == '\0')
+		return mim_err(EINVAL, "name is NULL or empty");
+	mim_lock();
+	t = mim_registry_find(name);
+	ret = t != NULL ? (int)t->id :
+		mim_err(ENOENT, "no table named '%s'", name);
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_get_next_id(uint32_t start_id, uint32_t *next_id)
+{
+	int ret;
+
+	mim_err_enter(__func__);
+	if (next_id == NULL)
+		return mim_err(EINVAL, "next_id is NULL");
+	mim_lock();
+	ret = mim_registry_next_id(start_id, next_id);
+	if (ret != 0)
+		ret = mim_err(ENOENT, "no table id above %u", start_id);
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_get_info(int id, struct mim_table_info *info)
+{
+	struct mim_tbl *t;
+	int ret = -EBADF;
+
+	mim_err_enter(__func__);
+	mim_lock();
+	t = tbl_get(id);
+	if (t == NULL)
+		goto out;
+	if (info == NULL) {
+		ret = mim_err(EINVAL, "info is NULL");
+		goto out;
+	}
+	memset(info, 0, sizeof(*info));
+	info->id = t->id;
+	info->type = t->dp.type;
+	memcpy(info->name, t->name, sizeof(info->name));
+	info->key_size = t->dp.key_size;
+	info->value_size = t->dp.value_size;
+	info->max_entries = t->dp.max_entries;
+	info->map_flags = t->meta.map_flags;
+	info->socket_id = t->socket_id;
+	info->nb_entries = t->nb_entries;
+	info->refcnt = t->refcnt;
+	info->handles = t->handles;
+	info->memzones = t->memzones;
+	info->mem_bytes = mim_tbl_mem_bytes(t);
+	info->nb_updates = t->nb_updates;
+	info->nb_deletes = t->nb_deletes;
+	info->nb_replacements = t->nb_replacements;
+	if (mim_ops(t->dp.type)->is_outer) {
+		info->inner_id = t->tmpl_src_id;
+		mim_meta_info(&t->tmpl, &info->inner);
+	}
+	ret = 0;
+out:
+	mim_unlock();
+	return ret;
+}
+
+struct mim_table *
+mim_table(int id)
+{
+	struct mim_tbl *t;
+
+	mim_err_enter(__func__);
+	mim_lock();
+	t = mim_registry_get(id);
+	if (t == NULL) {
+		mim_err(ENOENT, "no table with id %d", id);
+		rte_errno = ENOENT;
+	}
+	mim_unlock();
+	return t != NULL ? &t->dp : NULL;
+}
+
+static int
+sum_tables(struct mim_tbl *t, void *arg)
+{
+	struct mim_stats *st = arg;
+
+	st->mem_bytes += mim_tbl_mem_bytes(t);
+	st->memzones += t->memzones;
+	return 0;
+}
+
+int
+mim_get_stats(struct mim_stats *st)
+{
+	mim_err_enter(__func__);
+	if (st == NULL)
+		return mim_err(EINVAL, "stats is NULL");
+	memset(st, 0, sizeof(*st));
+	mim_lock();
+	st->nb_tables = mim_registry_count();
+	st->nb_dying = mim_nb_dying;
+	mim_registry_foreach(sum_tables, st);
+	mim_valpool_stats(&st->value_pools, &st->value_pool_bytes);
+	st->nb_created = mim_nb_created;
+	st->nb_destroyed = mim_nb_destroyed;
+	st->nb_replacements = mim_nb_replaced;
+	mim_unlock();
+	return 0;
+}

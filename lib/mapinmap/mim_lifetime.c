@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Table lifetime: references, death, and destruction after a grace period.
+ *
+ * A table's references are its handles plus one per outer slot holding it;
+ * they change only under the library mutex, so they are plain integers.
+ * When the last one goes the table *dies*: its ID and name are removed at
+ * once (as the kernel's bpf_map_put frees the map ID), an outer table drops
+ * its slots' references (tables dying with it join the same chain), and the
+ * chain is retired in one defer queue entry. Destruction happens when the
+ * entry is released, after every reader has let go; retirements are
+ * released in order, so whatever a table retired earlier (key slots, value
+ * slots) is released before the table itself is destroyed.
+ */
+
+#include "mim_private.h"
+
+uint32_t mim_nb_dying;
+uint64_t mim_nb_created, mim_nb_destroyed, mim_nb_replaced;
+
+uint64_t
+mim_tbl_mem_bytes(const struct mim_tbl *t)
+{
+	const struct mim_table_ops *ops = mim_ops(t->dp.type);
+
+	return ops->mem_bytes != NULL ? ops->mem_bytes(t) : t->mem_bytes;
+}
+
+uint64_t
+mim_tbl_chain_bytes(const struct mim_tbl *dead)
+{
+	uint64_t b = 0;
+
+	for (; dead != NULL; dead = dead->dead_next)
+		b += mim_tbl_mem_bytes(dead);
+	return b;
+}
+
+void
+mim_tbl_ref(struct mim_tbl *t)
+{
+	t->refcnt++;
+}
+
+bool
+mim_tbl_last_ref(const struct mim_tbl *t)
+{
+	return t->refcnt == 1;
+}
+
+void
+mim_tbl_unref(struct mim_tbl *t, struct mim_tbl **dead)
+{
+	const struct mim_table_ops *ops = mim_ops(t->dp.type);
+
+	RTE_ASSERT(t->refcnt > 0);
+	if (--t->refcnt != 0)
+		return;
+	mim_registry_del(t);
+	mim_nb_dying++;
+	t->dead_next = *dead;
+	*dead = t;
+	if (ops->drop_slots != NULL)
+		ops->drop_slots(t, dead);
+}
+
+void
+mim_tbl_destroy(struct mim_tbl *t)
+{
+	mim_ops(t->dp.type)->free(t);
+	mim_free(t);
+}
+
+void
+mim_tbl_destroy_chain(struct mim_tbl *dead)
+{
+	while (dead != NULL) {
+		struct mim_tbl *next = dead->dead_next;
+
+		mim_tbl_destroy(dead);
+		mim_nb_dying--;
+		mim_nb_destroyed++;
+		dead = next;
+	}
+}
+
+void
+mim_retire_release(const struct mim_retire *r)
+{
+	if (r->owner != NULL)
+		mim_ops(r->owner->dp.type)->release(r->owner, r->pos);
+	if (r->obj != NULL)
+		mim_valpool_put(r->obj);
+	if (r->dead != NULL)
+		mim_tbl_destroy_chain(r->dead);
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Map in map: the template an outer table keeps, the check every inner
+ * table passes, and the conversion between inner tables and the u32 IDs the
+ * control plane exchanges. This is the seed's kernel/bpf/map_in_map.c:
+ * bpf_map_meta_alloc / _free / _equal, bpf_map_fd_get_ptr /
+ * bpf_map_fd_sys_lookup_elem. (bpf_map_fd_put_ptr is mim_tbl_unref() plus
+ * the retirement its caller makes.)
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mim_private.h"
+
+const char *
+mim_tbl_desc(const struct mim_tbl *t, char *buf, size_t len)
+{
+	if (t->name[0] != '\0')
+		snprintf(buf, len, "'%s' (id %u)", t->name, t->id);
+	else
+		snprintf(buf, len, "(id %u)", t->id);
+	return buf;
+}
+
+int
+mim_meta_init_ops(struct mim_tbl *outer, const struct mim_tbl *inner,
+		  const struct mim_table_ops *inner_ops)
+{
+	char d[64];
+
+	/* Does not support more than one level of nesting (the kernel's
+	 * "Does not support >1 level map-in-map").
+	 */
+	if (inner_ops->is_outer)
+		return mim_err(EINVAL,
+			       "template table %s is itself an outer table (%s): only one level of nesting is supported",
+			       mim_tbl_desc(inner, d, sizeof(d)),
+			       inner_ops->name);
+	if (inner_ops->meta_equal == NULL)
+		return mim_err(ENOTSUP,
+			       "template table %s: type %s cannot be compared, so it cannot be an inner table",
+			       mim_tbl_desc(inner, d, sizeof(d)),
+			       inner_ops->name);
+	/* The copy is by value: it stays valid after the template table
+	 * is closed, as the kernel's meta copy does.
+	 */
+	outer->tmpl = inner->meta;
+	outer->tmpl_src_id = inner->id;
+	outer->dp.inner_type = inner->meta.type;
+	return 0;
+}
+
+int
+mim_meta_init(struct mim_tbl *outer, uint32_t inner_id)
+{
+	const struct mim_tbl *inner = mim_registry_get(inner_id);
+
+	if (inner == NULL)
+		return mim_err(EBADF, "inner_id %u names no table", inner_id);
+	return mim_meta_init_ops(outer, inner, mim_ops(inner->dp.type));
+}
+
+#define META_DIFF(field)						\
+	do {								\
+		if (tmpl->field != m->field) {				\
+			snprintf(why, len, #field " %u != template " #field " %u", \
+				 m->field, tmpl->field);		\
+			return -EINVAL;					\
+		}							\
+	} while (0)
+
+/* Type, key size, value size, flags: what every type compares. */
+static int
+meta_equal_common(const struct mim_meta *tmpl, const struct mim_meta *m,
+		  char *why, size_t len)
+{
+	if (tmpl->type != m->type) {
+		snprintf(why, len, "type %s != template type %s",
+			 mim_ops(m->type)->name, mim_ops(tmpl->type)->name);
+		return -EINVAL;
+	}
+	META_DIFF(key_size);
+	META_DIFF(value_size);
+	if (tmpl->map_flags != m->map_flags) {
+		snprintf(why, len, "map_flags 0x%x != template map_flags 0x%x",
+			 m->map_flags, tmpl->map_flags);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+mim_meta_equal_base(const struct mim_meta *tmpl, const struct mim_meta *m,
+		    char *why, size_t len)
+{
+	RTE_SET_USED(tmpl);
+	RTE_SET_USED(m);
+	RTE_SET_USED(why);
+	RTE_SET_USED(len);
+	return 0;
+}
+
+int
+mim_meta_equal(const struct mim_meta *tmpl, const struct mim_tbl *inner)
+{
+	char why[128], d[64];
+	int ret;
+
+	ret = meta_equal_common(tmpl, &inner->meta, why, sizeof(why));
+	if (ret == 0)
+		ret = mim_ops(tmpl->type)->meta_equal(tmpl, &inner->meta, why,
+						      sizeof(why));
+	if (ret != 0)
+		return mim_err(-ret, "inner table %s: %s",
+			       mim_tbl_desc(inner, d, sizeof(d)), why);
+	return 0;
+}
+
+int
+mim_inner_get(struct mim_tbl *outer, const void *value, struct mim_tbl **inner)
+{
+	struct mim_tbl *t;
+	uint32_t id;
+	char d[64];
+
+	memcpy(&id, value, sizeof(id));
+	t = mim_registry_get(id);
+	if (t == NULL)
+		return mim_err(EBADF, "value %u names no table", id);
+	if (mim_ops(t->dp.type)->is_outer)
+		return mim_err(EINVAL,
+			       "inner table %s is an outer table: only one level of nesting is supported",
+			       mim_tbl_desc(t, d, sizeof(d)));
+	if (mim_meta_equal(&outer->tmpl, t) != 0)
+		return -EINVAL;
+	*inner = t;
+	return 0;
+}
+
+void
+mim_inner_sys_lookup(const struct mim_tbl *inner, void *value)
+{
+	uint32_t id = inner->id;
+
+	memcpy(value, &id, sizeof(id));
+}
+
+void
+mim_meta_info(const struct mim_meta *m, struct mim_meta_info *info)
+{
+	info->type = m->type;
+	info->key_size = m->key_size;
+	info->value_size = m->value_size;
+	info->max_entries = m->max_entries;
+	info->map_flags = m->map_flags;
+}

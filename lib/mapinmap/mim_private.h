@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+#ifndef MIM_PRIVATE_H
+#define MIM_PRIVATE_H
+
+/*
+ * Private to the mapinmap library: the table object, the per-type ops
+ * table, and the interfaces between the library's files.
+ *
+ * Locking: every function declared here expects the library mutex
+ * (mim_lock()) to be held, unless it says otherwise. That mutex serialises
+ * the whole control plane; the data path (mim_datapath.h) never takes it.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+
+#include "mim.h"
+
+struct rte_rcu_qsbr;
+
+extern int mim_logtype;
+
+#define MIM_LOG(level, fmt, ...)					\
+	rte_log(RTE_LOG_ ## level, mim_logtype, "MIM: " fmt "\n",	\
+		##__VA_ARGS__)
+
+/* ---- errors (mim_error.c) ---------------------------------------------- */
+
+/*
+ * Record why the current call fails (mim_last_error()), log it at INFO with
+ * the name of the public function, and return -err.
+ */
+int mim_err(int err, const char *fmt, ...) __rte_format_printf(2, 3);
+
+/* Name the public function running in this thread, for mim_err()'s log. */
+void mim_err_enter(const char *op);
+
+/* ---- the template: the seed's struct bpf_map meta copy (mim_meta.c) ---- */
+
+struct mim_meta {
+	uint32_t type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	/* ARRAY: as the kernel's struct bpf_array, for the verifier-like
+	 * checks a template needs.
+	 */
+	uint32_t index_mask;
+	uint32_t elem_size;
+};
+
+/* ---- the table object ---------------------------------------------------- */
+
+struct mim_tbl {
+	/* Data-path view; first, so a struct mim_table * converts back. */
+	struct mim_table dp;
+
+	uint32_t id;          /* 0 once the last reference is gone */
+	uint32_t refcnt;      /* handles + outer slots; control plane only */
+	uint32_t handles;     /* handle references (mim_create/get_by_id) */
+	uint32_t nb_entries;
+	int socket_id;
+	uint32_t memzones;
+	uint64_t mem_bytes;   /* heap bytes of the backing objects */
+	uint64_t serial;      /* process-unique: names the DPDK objects */
+	struct mim_meta meta; /* this table's shape */
+
+	/* Outer tables: the template (bpf_map_meta_alloc's copy), kept by
+	 * value so that it outlives the table it was copied from.
+	 */
+	struct mim_meta tmpl;
+	uint32_t tmpl_src_id;
+
+	char name[MIM_NAMESIZE];
+	struct mim_tbl *name_next;  /* registry name chain */
+	struct mim_tbl *dead_next;  /* tables released by the same retirement */
+
+	uint64_t nb_updates;
+	uint64_t nb_deletes;
+	uint64_t nb_replacements;
+};
+
+static inline struct mim_tbl *
+mim_tbl_of(const struct mim_table *t)
+{
+	return container_of(t, struct mim_tbl, dp);
+}
+
+/* ---- per-type operations (one const table per type, as bpf_map_ops) ---- */
+
+/* Creation arguments after option parsing. */
+struct mim_attr {
+	enum mim_type type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	int socket_id;
+	uint32_t inner_id;
+	uint32_t lpm_tbl8_groups;
+};
+
+struct mim_table_ops {
+	const char *name;
+	/* Size of the type's table struct, which embeds struct mim_tbl first. */
+	size_t tbl_size;
+	/* Values are inner tables. */
+	bool is_outer;
+
+	/* Creation: validate (kernel order, nothing allocated), then
+	 * allocate the backing store of a zeroed table whose base fields
+	 * are set. free() releases what alloc() made; called after a grace
+	 * period, or on a table that was never published.
+	 */
+	int (*alloc_check)(const struct mim_attr *attr);
+	int (*alloc)(struct mim_tbl *t, const struct mim_attr *attr);
+	void (*free)(struct mim_tbl *t);
+
+	/* Control-plane element operations (the public API's semantics). */
+	int (*lookup_elem)(struct mim_tbl *t, const void *key, void *value);
+	int (*update_elem)(struct mim_tbl *t, const void *key,
+			   const void *value, uint64_t flags);
+	int (*delete_elem)(struct mim_tbl *t, const void *key);
+	int (*get_next_key)(struct mim_tbl *t, const void *key,
+			    void *next_key);
+
+	/* Template check beyond type, sizes and flags (bpf_map_ops'
+	 * map_meta_equal); NULL: the type cannot serve as a template.
+	 * Returns 0, or -EINVAL with the difference written to why.
+	 */
+	int (*meta_equal)(const struct mim_meta *tmpl,
+			  const struct mim_meta *m, char *why, size_t len);
+
+	/* Release a type-private resource retired with this table as owner
+	 * (a key slot, a value slot). Called after a grace period.
+	 */
+	void (*release)(struct mim_tbl *t, uint32_t pos);
+
+	/* Outer tables, when the table loses its last reference: drop the
+	 * reference every slot holds, chaining tables that die on *dead.
+	 * Slots keep their pointers: readers may still be walking them.
+	 */
+	void (*drop_slots)(struct mim_tbl *t, struct mim_tbl **dead);
+
+	/* A QSBR variable became the first one attached. */
+	int (*rcu_attach)(struct mim_tbl *t, struct rte_rcu_qsbr *v,
+			  bool sync);
+	/* Whether the table holds on to the first QSBR variable. */
+	bool (*rcu_uses)(const struct mim_tbl *t);
+
+	/* Heap bytes of the table now (entries included); NULL: mem_bytes. */
+	uint64_t (*mem_bytes)(const struct mim_tbl *t);
+};
+
+extern const struct mim_table_ops mim_array_ops;
+extern const struct mim_table_ops mim_array_of_tables_ops;
+extern const struct mim_table_ops mim_hash_ops;
+extern const struct mim_table_ops mim_hash_of_tables_ops;
+extern const struct mim_table_ops mim_lpm_ops;
+
+/* The ops of a type, or NULL (mim_core.c). */
+const struct mim_table_ops *mim_ops(uint32_t type);
+
+/* Name of a table for messages: "'name' (id N)" or "(id N)". */
+const char *mim_tbl_desc(const struct mim_tbl *t, char *buf, size_t len);
+
+/* ---- registry: IDs, names, the library mutex (mim_registry.c) ---------- */
+
+void mim_lock(void);
+void mim_unlock(void);
+
+/* Give t an ID and its name (may be ""). -EEXIST, -ENOSPC, -ENOMEM. */
+int mim_registry_add(struct mim_tbl *t, const char *name);
+/* Remove t's ID and name: they stop resolving. */
+void mim_registry_del(struct mim_tbl *t);
+/* Live table with this ID, or NULL. */
+struct mim_tbl *mim_registry_get(int64_t id);
+struct mim_tbl *mim_registry_find(const char *name);
+int mim_registry_next_id(uint32_t start_id, uint32_t *next_id);
+uint32_t mim_registry_count(void);
+/* Call fn on every live table, in ID order; stops at a non-zero return. */
+int mim_registry_foreach(int (*fn)(struct mim_tbl *t, void *arg), void *arg);
+
+/* ---- lifetime (mim_lifetime.c) ----------------------------------------- */
+
+void mim_tbl_ref(struct mim_tbl *t);
+/* Whether dropping one reference would release t. */
+bool mim_tbl_last_ref(const struct mim_tbl *t);
+/*
+ * Drop one reference. At zero the table dies: its ID and name go, an outer
+ * table drops its slots' references, and t (with any table that died with
+ * it) is chained on *dead for the caller to retire.
+ */
+void mim_tbl_unref(struct mim_tbl *t, struct mim_tbl **dead);
+/* Heap bytes of a table now; of a chain of dead tables. */
+uint64_t mim_tbl_mem_bytes(const struct mim_tbl *t);
+uint64_t mim_tbl_chain_bytes(const struct mim_tbl *dead);
+/* Counters of mim_get_stats(). */
+extern uint64_t mim_nb_created, mim_nb_destroyed, mim_nb_replaced;
+/* Free a chain of dead tables (after a grace period). */
+void mim_tbl_destroy_chain(struct mim_tbl *dead);
+/* Free a table that was never published (creation failed). */
+void mim_tbl_destroy(struct mim_tbl *t);
+
+/* ---- map in map: template and inner references (mim_meta.c) ----------- */
+
+/* bpf_map_meta_alloc: copy the template of outer t from table inner_id. */
+int mim_meta_init(struct mim_tbl *outer, uint32_t inner_id);
+/* The same check with the ops given explicitly (for tests). */
+int mim_meta_init_ops(struct mim_tbl *outer, const struct mim_tbl *inner,
+		      const struct mim_table_ops *inner_ops);
+/* A meta_equal hook for types that compare nothing beyond the base. */
+int mim_meta_equal_base(const struct mim_meta *tmpl, const struct mim_meta *m,
+			char *why, size_t len);
+/* bpf_map_meta_equal: 0, or -EINVAL naming the first difference. */
+int mim_meta_equal(const struct mim_meta *tmpl, const struct mim_tbl *inner);
+/*
+ * bpf_map_fd_get_ptr, check half: resolve the u32 table ID held in value
+ * and check it against outer's template. Takes no reference: the caller
+ * takes it with mim_tbl_ref() once nothing can fail any more.
+ */
+int mim_inner_get(struct mim_tbl *outer, const void *value,
+		  struct mim_tbl **inner);
+/* bpf_map_fd_sys_lookup_elem: the inner table's ID, written as a u32. */
+void mim_inner_sys_lookup(const struct mim_tbl *inner, void *value);
+/* Fill the public description of a template. */
+void mim_meta_info(const struct mim_meta *m, struct mim_meta_info *info);
+
+/* ---- deferred release (mim_rcu.c) -------------------------------------- */
+
+/*
+ * One retirement: everything a single control-plane call unpublishes. At
+ * most one per call, so that one reserved defer queue entry suffices.
+ */
+struct mim_retire {
+	struct mim_tbl *owner;  /* ops(owner)->release(owner, pos), or NULL */
+	void *obj;              /* value object for mim_valpool_put(), or NULL */
+	struct mim_tbl *dead;   /* chain for mim_tbl_destroy_chain(), or NULL */
+	uint64_t bytes;         /* heap bytes of obj or pos (dead's are added) */
+	uint32_t pos;
+	uint32_t reserved;
+};
+
+/* Make room for one retirement: 0, or -EBUSY (queue full, reason set). */
+int mim_rcu_reserve(void);
+/* Retire, after a successful mim_rcu_reserve() in the same locked call. */
+void mim_rcu_retire(const struct mim_retire *r);
+/* Reclaim a little when the backlog is above the threshold. */
+void mim_rcu_maybe_reclaim(void);
+/* Reclaim everything readers have let go; returns the releases made. */
+uint32_t mim_rcu_reclaim_all(void);
+/* Retirements waiting for readers. */
+uint32_t mim_rcu_pending(void);
+/* First attached variable, or NULL; and whether the mode is SYNC. */
+struct rte_rcu_qsbr *mim_rcu_first_var(bool *sync);
+/* Release one retirement now (mim_lifetime.c). */
+void mim_retire_release(const struct mim_retire *r);
+/* Statistics: tables chained on dead lists not yet destroyed. */
+extern uint32_t mim_nb_dying;
+
+/* ---- value slots of hash tables (mim_valpool.c) ------------------------ */
+
+/* Register / unregister a user of values of this size on this socket. */
+int mim_valpool_ref(uint32_t size, int socket_id);
+void mim_valpool_unref(uint32_t size, int socket_id);
+/* A value object of the size (a user must be registered), or NULL. */
+void *mim_valpool_get(uint32_t size, int socket_id);
+void mim_valpool_put(void *obj);
+/* Bytes one value of this size takes in its pool. */
+uint32_t mim_valpool_obj_bytes(uint32_t size);
+void mim_valpool_stats(uint32_t *nb_pools, uint64_t *bytes);
+
+/* ---- rte_hash iteration with a cursor (mim_hash_cursor.c) -------------- */
+
+struct mim_hash_cursor {
+	uint32_t pos;   /* rte_hash_iterate() position of the last key given */
+	bool valid;
+};
+
+/*
+ * bpf_map_get_next_key over an rte_hash: the key after key (NULL, or not
+ * present: the first key). Amortised O(1) when key is the one returned by
+ * the previous call.
+ */
+int mim_hash_next_key(const struct rte_hash *h, uint32_t key_size,
+		      struct mim_hash_cursor *c, const void *key,
+		      void *next_key);
+
+/* ---- memory, with fault injection in test builds (mim_mem.c) ----------- */
+
+void *mim_zmalloc(size_t size, int socket_id);
+void mim_free(void *p);
+void *mim_calloc(size_t nmemb, size_t size);   /* process-local memory */
+/* true: this allocation point must fail (fault-injection builds only). */
+bool mim_fault(void);
+/* DPDK heap bytes allocated, all sockets. */
+uint64_t mim_heap_allocated(void);
+/* Memzones in use. */
+uint32_t mim_memzone_count(void);
+/* A process-unique serial number for DPDK object names. */
+uint64_t mim_serial(void);
+
+/* ---- options ------------------------------------------------------------ */
+
+/*
+ * libbpf's OPTS_VALID: sz at least sizeof(size_t), and bytes beyond what
+ * this library knows all zero.
+ */
+bool mim_opts_valid(const void *opts, size_t known_sz);
+
+/* Read field of opts, or def if absent or from an older, shorter struct. */
+#define MIM_OPTS_GET(opts, field, def)					\
+	((opts) != NULL && (opts)->sz >= offsetofend(__typeof__(*(opts)), field) \
+	 ? (opts)->field : (def))
+
+#ifndef offsetofend
+#define offsetofend(TYPE, FIELD) \
+	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+#endif
+
+#endif /* MIM_PRIVATE_H */

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Deferred release with rte_rcu_qsbr (mim_rcu.h).
+ *
+ * One rte_rcu_qsbr_dq per attached variable, shared by every table: a
+ * retirement is enqueued on the first variable's queue; when its grace
+ * period is over, the queue's free callback moves it to the next
+ * variable's queue (a new token, so the next grace period starts after the
+ * previous one ended), and the last queue's callback releases it. This is
+ * the kernel's free after several grace periods, one variable at a time.
+ *
+ * Bounds: at most dq_size retirements are in flight over all queues
+ * (mim_rcu_reserve() enforces it before a call changes anything), and every
+ * queue holds dq_size entries, so moving an entry to the next queue cannot
+ * fail. Queues never reclaim on their own (trigger above size): reclamation
+ * happens only here, under the library mutex, so the callbacks never nest.
+ *
+ * Order: every queue is FIFO and entries move between queues in the order
+ * they leave the previous one, so releases happen in retirement order.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <rte_errno.h>
+#include <rte_rcu_qsbr.h>
+
+#include "mim_private.h"
+
+struct rcu_stage {
+	struct rte_rcu_qsbr *v;
+	struct rte_rcu_qsbr_dq *dq;
+	uint32_t idx;
+};
+
+static struct {
+	enum mim_rcu_mode mode;
+	uint32_t dq_size;
+	uint32_t reclaim_thd;
+	uint32_t reclaim_max;
+	uint32_t nb_vars;
+	struct rcu_stage stage[MIM_RCU_MAX_VARS];
+
+	uint32_t inflight;          /* retirements in all queues */
+	uint32_t released_now;      /* releases by the current reclamation */
+	uint32_t max_pending;
+	uint64_t pending_bytes;
+	uint64_t nb_retired;
+	uint64_t nb_released;
+	uint64_t released_bytes;
+	uint64_t nb_busy;
+} rcu = {
+	.mode = MIM_RCU_MODE_DQ,
+	.dq_size = MIM_RCU_DQ_SIZE_DEFAULT,
+	.reclaim_thd = MIM_RCU_RECLAIM_THD_DEFAULT,
+	.reclaim_max = MIM_RCU_RECLAIM_MAX_DEFAULT,
+};
+
+static void
+release(const struct mim_retire *r)
+{
+	rcu.pending_bytes -= r->bytes;
+	rcu.released_bytes += r->bytes;
+	rcu.nb_released++;
+	rcu.released_now++;
+	mim_retire_release(r);
+}
+
+/* Wait for a grace period on variables first..nb_vars-1, then release. */
+static void
+release_sync(const struct mim_retire *r, uint32_t first)
+{
+	uint32_t i;
+
+	for (i = first; i < rcu.nb_vars; i++)
+		rte_rcu_qsbr_synchronize(rcu.stage[i].v,
+					 RTE_QSBR_THRID_INVALID);
+	release(r);
+}
+
+/* Defer queue callback: the grace period of stage s is over for e. */
+static void
+dq_free(void *p, void *e, unsigned int n)
+{
+	const struct rcu_stage *s = p;
+	const struct mim_retire *r = e;
+	uint32_t next = s->idx + 1;
+
+	RTE_SET_USED(n);   /* always 1: entries are enqueued one by one */
+	if (next == rcu.nb_vars) {
+		rcu.inflight--;
+		release(r);
+		return;
+	}
+	if (rte_rcu_qsbr_dq_enqueue(rcu.stage[next].dq, e) != 0) {
+		/* Cannot happen while the in-flight bound holds; stay safe
+		 * rather than leak: wait for the remaining grace periods.
+		 */
+		MIM_LOG(ERR, "defer queue %u refused an entry (%s); releasing synchronously",
+			next, rte_strerror(rte_errno));
+		rcu.inflight--;
+		release_sync(r, next);
+	}
+}
+
+static int
+stage_create(uint32_t i, struct rte_rcu_qsbr *v)
+{
+	struct rte_rcu_qsbr_dq_parameters params = {0};
+	char name[RTE_RCU_QSBR_DQ_NAMESIZE];
+	struct rcu_stage *s = &rcu.stage[i];
+
+	s->v = v;
+	s->idx = i;
+	s->dq = NULL;
+	if (rcu.mode != MIM_RCU_MODE_DQ)
+		return 0;
+	snprintf(name, sizeof(name), "mimdq%" PRIu64, mim_serial());
+	params.name = name;
+	params.flags = RTE_RCU_QSBR_DQ_MT_UNSAFE;  /* under the mutex */
+	params.size = rcu.dq_size;
+	params.esize = sizeof(struct mim_retire);
+	/* Never reclaim inside enqueue: only mim_rcu_reclaim() does. */
+	params.trigger_reclaim_limit = UINT32_MAX;
+	params.max_reclaim_size = 0;
+	params.free_fn = dq_free;
+	params.p = s;
+	params.v = v;
+	if (mim_fault())
+		return -ENOMEM;
+	s->dq = rte_rcu_qsbr_dq_create(&params);
+	return s->dq != NULL ? 0 : -ENOMEM;
+}
+
+/* Reclaim up to max releases per stage; returns the releases made. */
+static uint32_t
+reclaim(uint32_t max)
+{
+	uint32_t i;
+
+	rcu.released_now = 0;
+	if (rcu.mode != MIM_RCU_MODE_DQ)
+		return 0;
+	for (i = 0; i < rcu.nb_vars; i++)
+		rte_rcu_qsbr_dq_reclaim(rcu.stage[i].dq, max, NULL, NULL,
+					NULL);
+	return rcu.released_now;
+}
+
+int
+mim_rcu_reserve(void)
+{
+	if (rcu.nb_vars == 0 || rcu.mode != MIM_RCU_MODE_DQ ||
+	    rcu.inflight < rcu.dq_size)
+		return 0;
+	reclaim(rcu.dq_size);
+	if (rcu.inflight < rcu.dq_size)
+		return 0;
+	rcu.nb_busy++;
+	return mim_err(EBUSY,
+		       "%u releases are waiting for readers and the defer queue (dq_size %u) is full: a reader has not reported a quiescent state",
+		       rcu.inflight, rcu.dq_size);
+}
+
+void
+mim_rcu_retire(const struct mim_retire *r)
+{
+	struct mim_retire e = *r;
+
+	e.bytes += mim_tbl_chain_bytes(e.dead);
+	rcu.nb_retired++;
+	rcu.pending_bytes += e.bytes;
+	if (rcu.nb_vars == 0 || rcu.mode == MIM_RCU_MODE_SYNC) {
+		release_sync(&e, 0);
+		return;
+	}
+	RTE_ASSERT(rcu.inflight < rcu.dq_size);
+	if (rte_rcu_qsbr_dq_enqueue(rcu.stage[0].dq, &e) != 0) {
+		MIM_LOG(ERR, "defer queue refused an entry (%s); releasing synchronously",
+			rte_strerror(rte_errno));
+		release_sync(&e, 0);
+		return;
+	}
+	rcu.inflight++;
+	if (rcu.inflight > rcu.max_pending)
+		rcu.max_pending = rcu.inflight;
+}
+
+void
+mim_rcu_maybe_reclaim(void)
+{
+	if (rcu.inflight > rcu.reclaim_thd)
+		reclaim(rcu.reclaim_max);
+}
+
+uint32_t
+mim_rcu_reclaim_all(void)
+{
+	return reclaim(rcu.dq_size);
+}
+
+uint32_t
+mim_rcu_pending(void)
+{
+	return rcu.inflight;
+}
+
+struct rte_rcu_qsbr *
+mim_rcu_first_var(bool *sync)
+{
+	*sync = rcu.mode == MIM_RCU_MODE_SYNC;
+	return rcu.nb_vars > 0 ? rcu.stage[0].v : NULL;
+}
+
+int
+mim_rcu_configure(const struct mim_rcu_opts *opts)
+{
+	enum mim_rcu_mode mode;
+	uint32_t dq_size, thd, max;
+	int ret = 0;
+
+	mim_err_enter(__func__);
+	if (!mim_opts_valid(opts, offsetofend(struct mim_rcu_opts,
+					      reclaim_max)))
+		return mim_err(EINVAL, "malformed mim_rcu_opts (sz, or unknown non-zero fields)");
+	mode = MIM_OPTS_GET(opts, mode, MIM_RCU_MODE_DQ);
+	dq_size = MIM_OPTS_GET(opts, dq_size, 0);
+	thd = MIM_OPTS_GET(opts, reclaim_thd, 0);
+	max = MIM_OPTS_GET(opts, reclaim_max, 0);
+	if (dq_size == 0)
+		dq_size = MIM_RCU_DQ_SIZE_DEFAULT;
+	if (thd == 0)
+		thd = MIM_RCU_RECLAIM_THD_DEFAULT;
+	if (max == 0)
+		max = MIM_RCU_RECLAIM_MAX_DEFAULT;
+	if (mode != MIM_RCU_MODE_DQ && mode != MIM_RCU_MODE_SYNC)
+		return mim_err(EINVAL, "unknown mode %d", (int)mode);
+	if (max > dq_size)
+		return mim_err(EINVAL, "reclaim_max %u above dq_size %u",
+			       max, dq_size);
+
+	mim_lock();
+	if (rcu.nb_vars != 0) {
+		ret = mim_err(EBUSY, "a QSBR variable is attached: configure before mim_rcu_qsbr_add()");
+	} else {
+		rcu.mode = mode;
+		rcu.dq_size = dq_size;
+		rcu.reclaim_thd = thd;
+		rcu.reclaim_max = max;
+	}
+	mim_unlock();
+	return ret;
+}
+
+static int
+attach_lpm(struct mim_tbl *t, void *arg)
+{
+	const struct mim_table_ops *ops = mim_ops(t->dp.type);
+
+	if (ops->rcu_attach == NULL)
+		return 0;
+	return ops->rcu_attach(t, arg, rcu.mode == MIM_RCU_MODE_SYNC);
+}
+
+int
+mim_rcu_qsbr_add(struct rte_rcu_qsbr *v)
+{
+	uint32_t i;
+	int ret;
+
+	mim_err_enter(__func__);
+	if (v == NULL)
+		return mim_err(EINVAL, "QSBR variable is NULL");
+	mim_lock();
+	for (i = 0; i < rcu.nb_vars; i++)
+		if (rcu.stage[i].v == v) {
+			ret = mim_err(EEXIST, "QSBR variable %p is already attached",
+				      (void *)v);
+			goto out;
+		}
+	if (rcu.nb_vars == MIM_RCU_MAX_VARS) {
+		ret = mim_err(ENOSPC, "%u QSBR variables are attached already",
+			      MIM_RCU_MAX_VARS);
+		goto out;
+	}
+	ret = stage_create(rcu.nb_vars, v);
+	if (ret != 0) {
+		ret = mim_err(-ret, "cannot create a defer queue of %u entries: %s",
+			      rcu.dq_size, rte_strerror(rte_errno));
+		goto out;
+	}
+	rcu.nb_vars++;
+	if (rcu.nb_vars == 1) {
+		/* rte_lpm cannot detach a variable, so v stays attached
+		 * even if one table could not take it; the error (and
+		 * mim_last_error()) says which.
+		 */
+		ret = mim_registry_foreach(attach_lpm, v);
+		goto out;
+	}
+	ret = 0;
+out:
+	mim_unlock();
+	return ret;
+}
+
+static int
+uses_first_var(struct mim_tbl *t, void *arg)
+{
+	const struct mim_table_ops *ops = mim_ops(t->dp.type);
+
+	RTE_SET_USED(arg);
+	return ops->rcu_uses != NULL && ops->rcu_uses(t);
+}
+
+int
+mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
+{
+	struct rte_rcu_qsbr *keep[MIM_RCU_MAX_VARS];
+	uint32_t i, n = 0, found = MIM_RCU_MAX_VARS;
+	int ret = 0;
+
+	mim_err_enter(__func__);
+	if (v == NULL)
+		return mim_err(EINVAL, "QSBR variable is NULL");
+	mim_lock();
+	for (i = 0; i < rcu.nb_vars; i++)
+		if (rcu.stage[i].v == v)
+			found = i;
+	if (found == MIM_RCU_MAX_VARS) {
+		ret = mim_err(ENOENT, "QSBR variable %p is not attached",
+			      (void *)v);
+		goto out;
+	}
+	reclaim(rcu.dq_size);
+	if (rcu.inflight != 0) {
+		ret = mim_err(EBUSY, "%u releases are waiting for readers",
+			      rcu.inflight);
+		goto out;
+	}
+	if (found == 0 && mim_registry_foreach(uses_first_var, NULL) != 0) {
+		ret = mim_err(EPERM, "LPM tables hold this variable (rte_lpm cannot detach it): close them first");
+		goto out;
+	}
+	/* Nothing in flight: rebuild the stages without v. */
+	for (i = 0; i < rcu.nb_vars; i++) {
+		if (rcu.stage[i].dq != NULL)
+			rte_rcu_qsbr_dq_delete(rcu.stage[i].dq);
+		if (i != found)
+			keep[n++] = rcu.stage[i].v;
+	}
+	rcu.nb_vars = 0;
+	for (i = 0; i < n; i++) {
+		ret = stage_create(i, keep[i]);
+		if (ret != 0) {
+			ret = mim_err(-ret, "cannot recreate the defer queue of variable %u",
+				      i);
+			break;
+		}
+		rcu.nb_vars++;
+	}
+out:
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_reclaim(void)
+{
+	int n;
+
+	mim_lock();
+	n = (int)mim_rcu_reclaim_all();
+	mim_unlock();
+	return n;
+}
+
+int
+mim_rcu_get_stats(struct mim_rcu_stats *st)
+{
+	mim_err_enter(__func__);
+	if (st == NULL)
+		return mim_err(EINVAL, "stats is NULL");
+	mim_lock();
+	st->mode = rcu.mode;
+	st->nb_vars = rcu.nb_vars;
+	st->dq_size = rcu.dq_size;
+	st->pending = rcu.inflight;
+	st->max_pending = rcu.max_pending;
+	st->pending_bytes = rcu.pending_bytes;
+	st->nb_retired = rcu.nb_retired;
+	st->nb_released = rcu.nb_released;
+	st->released_bytes = rcu.released_bytes;
+	st->nb_busy = rcu.nb_busy;
+	mim_unlock();
+	return 0;
+}

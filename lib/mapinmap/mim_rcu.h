@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+#ifndef MIM_RCU_H
+#define MIM_RCU_H
+
+/**
+ * @file
+ * mapinmap: deferred release with rte_rcu_qsbr.
+ *
+ * Whatever a control-plane call unpublishes — an inner table replaced in or
+ * deleted from an outer slot, an outer table closed, a hash value
+ * overwritten, a deleted hash key slot, an LPM value no route uses any more,
+ * a table whose last reference went — is *retired*: it is released only
+ * after every reader thread registered on every attached QSBR variable has
+ * reported a quiescent state (rte_rcu_qsbr_quiescent()) or gone offline.
+ * This is the kernel's bpf_map_fd_put_ptr() with need_defer.
+ *
+ * Readers are the application's threads: they register on its rte_rcu_qsbr
+ * variable(s), go online, call the data-path functions of mim_datapath.h,
+ * and report a quiescent state between bursts, holding no table or value
+ * pointer at that moment.
+ *
+ * Two modes, chosen with mim_rcu_configure() before the first variable is
+ * attached (the shape of rte_hash's and rte_lpm's RCU configuration):
+ * - #MIM_RCU_MODE_DQ (default): retirements go to a defer queue
+ *   (rte_rcu_qsbr_dq) per variable; the control plane never waits for
+ *   readers. Releases happen in mim_reclaim() and, when more than
+ *   reclaim_thd are pending, at the start of each changing call. With
+ *   several variables, a retirement passes each variable's queue in turn
+ *   (the analog of the kernel's free after several grace periods for
+ *   sleepable programs). The queues are bounded by dq_size: when full, a
+ *   changing call reclaims what it can and otherwise fails with -EBUSY,
+ *   changing nothing.
+ * - #MIM_RCU_MODE_SYNC: each changing call that retires something waits for
+ *   a grace period on every variable (rte_rcu_qsbr_synchronize()) and then
+ *   releases it before returning, as the kernel's synchronize_rcu().
+ *
+ * With no variable attached the library assumes no concurrent readers and
+ * releases at once, at the end of the call that retires.
+ *
+ * Releases happen in the order of their retirement.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct rte_rcu_qsbr;
+
+/** How retired objects wait for readers. */
+enum mim_rcu_mode {
+	/** Defer queue: the control plane never waits (default). */
+	MIM_RCU_MODE_DQ = 0,
+	/** Synchronous: each retiring call waits for a grace period. */
+	MIM_RCU_MODE_SYNC = 1,
+};
+
+/** Most QSBR variables that can be attached. */
+#define MIM_RCU_MAX_VARS 4
+
+/** Default defer queue capacity (retirements in flight). */
+#define MIM_RCU_DQ_SIZE_DEFAULT 16384
+/** Default pending count above which changing calls reclaim first. */
+#define MIM_RCU_RECLAIM_THD_DEFAULT 32
+/** Default most releases per automatic reclamation. */
+#define MIM_RCU_RECLAIM_MAX_DEFAULT 64
+
+/** Options of mim_rcu_configure(); declare with MIM_OPTS(). */
+struct mim_rcu_opts {
+	/** Size of this structure, set by MIM_OPTS(). */
+	size_t sz;
+	/** Mode; default #MIM_RCU_MODE_DQ. */
+	enum mim_rcu_mode mode;
+	/** Retirements in flight at most; 0: #MIM_RCU_DQ_SIZE_DEFAULT. */
+	uint32_t dq_size;
+	/** Pending count above which changing calls reclaim first; 0: default. */
+	uint32_t reclaim_thd;
+	/** Most releases per automatic reclamation; 0: default. */
+	uint32_t reclaim_max;
+	size_t :0;
+};
+
+/**
+ * Choose the reclamation mode and defer queue sizes.
+ *
+ * @param opts
+ *   Options; NULL restores the defaults.
+ * @return
+ *   0, or -EINVAL (opts malformed, unknown mode, reclaim_max above
+ *   dq_size), or -EBUSY (a QSBR variable is already attached).
+ * @note MT-safe.
+ */
+int mim_rcu_configure(const struct mim_rcu_opts *opts);
+
+/**
+ * Attach a QSBR variable: releases wait for every reader registered on it.
+ *
+ * Attach a variable before its reader threads start to look up. Tables of
+ * type #MIM_TYPE_LPM also hand the first attached variable to rte_lpm
+ * (rte_lpm_rcu_qsbr_add()), which then defers the reuse of its tbl8 groups
+ * after route deletion; rte_lpm supports one variable only, so readers of
+ * LPM tables that report to a second variable may, during an in-place route
+ * deletion, read one stale next hop of the same table (never freed memory).
+ *
+ * @param v
+ *   An initialised QSBR variable; it must outlive its attachment.
+ * @return
+ *   0, or -EINVAL (v NULL), -EEXIST (already attached), -ENOSPC
+ *   (#MIM_RCU_MAX_VARS attached), -ENOMEM (defer queue allocation failed;
+ *   or an existing LPM table could not take the variable, which then stays
+ *   attached for all other tables: mim_last_error() names the table).
+ * @note MT-safe.
+ */
+int mim_rcu_qsbr_add(struct rte_rcu_qsbr *v);
+
+/**
+ * Detach a QSBR variable, so that the application may free it.
+ *
+ * @param v
+ *   An attached variable.
+ * @return
+ *   0, or -EINVAL (v NULL), -ENOENT (not attached), -EBUSY (retirements are
+ *   pending; call mim_reclaim() once readers have reported quiescent
+ *   states), or -EPERM (it is the first variable and LPM tables that use it
+ *   are alive).
+ * @note MT-safe.
+ */
+int mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v);
+
+/**
+ * Release every retired object that all readers have let go.
+ *
+ * Never waits for readers. In #MIM_RCU_MODE_SYNC and with no variable
+ * attached nothing is ever pending, and this returns 0.
+ *
+ * @return
+ *   Number of objects released (>= 0).
+ * @note MT-safe.
+ */
+int mim_reclaim(void);
+
+/** Reclamation counters, filled by mim_rcu_get_stats(). */
+struct mim_rcu_stats {
+	uint32_t mode;            /**< enum mim_rcu_mode */
+	uint32_t nb_vars;         /**< Attached QSBR variables. */
+	uint32_t dq_size;         /**< Capacity: retirements in flight at most. */
+	uint32_t pending;         /**< Retirements waiting for readers now. */
+	uint32_t max_pending;     /**< Highest value of pending seen. */
+	uint64_t pending_bytes;   /**< DPDK heap bytes held by pending retirements. */
+	uint64_t nb_retired;      /**< Retirements since start. */
+	uint64_t nb_released;     /**< Releases since start. */
+	uint64_t released_bytes;  /**< Bytes released since start. */
+	uint64_t nb_busy;         /**< Calls refused with -EBUSY (queue full). */
+};
+
+/**
+ * Get reclamation counters.
+ *
+ * @param stats
+ *   Output.
+ * @return
+ *   0, or -EINVAL (stats NULL).
+ * @note MT-safe.
+ */
+int mim_rcu_get_stats(struct mim_rcu_stats *stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MIM_RCU_H */

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * The registry: table IDs and names, and the library mutex.
+ *
+ * IDs are allocated cyclically in [1, MIM_ID_MAX] like the kernel's map
+ * IDR, so a stale ID does not name a new table until 2^24 tables later.
+ * ID -> table is a two-level page table (O(1), pages allocated on demand
+ * and freed when empty). Names are in a chained hash that doubles as it
+ * fills. Both live in process-local memory: only the control plane, under
+ * the mutex, reads them.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_jhash.h>
+#include <rte_string_fns.h>
+
+#include "mim_private.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SLOTS (1U << PAGE_SHIFT)
+#define DIR_SLOTS ((MIM_ID_MAX >> PAGE_SHIFT) + 1)
+
+struct reg_page {
+	uint32_t used;
+	struct mim_tbl *tbl[PAGE_SLOTS];
+};
+
+static pthread_mutex_t mim_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+static struct reg_page *dir[DIR_SLOTS];
+static uint32_t next_id = 1;
+static uint32_t nb_tables;
+
+static struct mim_tbl **name_bkt;
+static uint32_t name_nb_bkt;   /* power of two, or 0 */
+static uint32_t name_count;
+
+void
+mim_lock(void)
+{
+	pthread_mutex_lock(&mim_mutex);
+}
+
+void
+mim_unlock(void)
+{
+	pthread_mutex_unlock(&mim_mutex);
+}
+
+static uint32_t
+name_hash(const char *name)
+{
+	return rte_jhash(name, (uint32_t)strlen(name), 0);
+}
+
+/* Double the name buckets (or create the first ones). */
+static int
+name_grow(void)
+{
+	uint32_t nb = name_nb_bkt ? name_nb_bkt * 2 : 64;
+	struct mim_tbl **nbkt = mim_calloc(nb, sizeof(*nbkt));
+	uint32_t i;
+
+	if (nbkt == NULL)
+		return -ENOMEM;
+	for (i = 0; i < name_nb_bkt; i++) {
+		struct mim_tbl *t = name_bkt[i], *next;
+
+		for (; t != NULL; t = next) {
+			uint32_t b = name_hash(t->name) & (nb - 1);
+
+			next = t->name_next;
+			t->name_next = nbkt[b];
+			nbkt[b] = t;
+		}
+	}
+	free(name_bkt);
+	name_bkt = nbkt;
+	name_nb_bkt = nb;
+	return 0;
+}
+
+struct mim_tbl *
+mim_registry_find(const char *name)
+{
+	struct mim_tbl *t;
+
+	if (name_nb_bkt == 0)
+		return NULL;
+	t = name_bkt[name_hash(name) & (name_nb_bkt - 1)];
+	for (; t != NULL; t = t->name_next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+/* A free ID at or after next_id, cyclically; 0 if all are taken. */
+static uint32_t
+id_alloc(void)
+{
+	uint32_t id = next_id, tries;
+
+	if (nb_tables >= MIM_ID_MAX)
+		return 0;
+	for (tries = 0; tries < MIM_ID_MAX; tries++) {
+		struct reg_page *p = dir[id >> PAGE_SHIFT];
+
+		if (p == NULL || p->tbl[id & (PAGE_SLOTS - 1)] == NULL)
+			return id;
+		id = id == MIM_ID_MAX ? 1 : id + 1;
+	}
+	return 0;
+}
+
+int
+mim_registry_add(struct mim_tbl *t, const char *name)
+{
+	struct reg_page **pp;
+	uint32_t id;
+	bool named = name != NULL && name[0] != '\0';
+
+	if (named && mim_registry_find(name) != NULL)
+		return -EEXIST;
+	id = id_alloc();
+	if (id == 0)
+		return -ENOSPC;
+	pp = &dir[id >> PAGE_SHIFT];
+	if (*pp == NULL) {
+		*pp = mim_calloc(1, sizeof(**pp));
+		if (*pp == NULL)
+			return -ENOMEM;
+	}
+	if (named && name_count >= name_nb_bkt && name_grow() != 0) {
+		if ((*pp)->used == 0) {
+			free(*pp);
+			*pp = NULL;
+		}
+		return -ENOMEM;
+	}
+
+	(*pp)->tbl[id & (PAGE_SLOTS - 1)] = t;
+	(*pp)->used++;
+	nb_tables++;
+	next_id = id == MIM_ID_MAX ? 1 : id + 1;
+	t->id = id;
+	if (named) {
+		uint32_t b = name_hash(name) & (name_nb_bkt - 1);
+
+		strlcpy(t->name, name, sizeof(t->name));
+		t->name_next = name_bkt[b];
+		name_bkt[b] = t;
+		name_count++;
+	}
+	return 0;
+}
+
+void
+mim_registry_del(struct mim_tbl *t)
+{
+	struct reg_page **pp = &dir[t->id >> PAGE_SHIFT];
+
+	if (t->name[0] != '\0') {
+		struct mim_tbl **pt = &name_bkt[name_hash(t->name) &
+						 (name_nb_bkt - 1)];
+
+		while (*pt != t)
+			pt = &(*pt)->name_next;
+		*pt = t->name_next;
+		t->name_next = NULL;
+		name_count--;
+	}
+	(*pp)->tbl[t->id & (PAGE_SLOTS - 1)] = NULL;
+	if (--(*pp)->used == 0) {
+		free(*pp);
+		*pp = NULL;
+	}
+	nb_tables--;
+	t->id = 0;
+}
+
+struct mim_tbl *
+mim_registry_get(int64_t id)
+{
+	struct reg_page *p;
+
+	if (id <= 0 || id > MIM_ID_MAX)
+		return NULL;
+	p = dir[id >> PAGE_SHIFT];
+	return p != NULL ? p->tbl[id & (PAGE_SLOTS - 1)] : NULL;
+}
+
+int
+mim_registry_next_id(uint32_t start_id, uint32_t *next)
+{
+	uint64_t id;
+
+	for (id = (uint64_t)start_id + 1; id <= MIM_ID_MAX; ) {
+		struct reg_page *p = dir[id >> PAGE_SHIFT];
+
+		if (p == NULL) {
+			id = ((id >> PAGE_SHIFT) + 1) << PAGE_SHIFT;
+			continue;
+		}
+		if (p->tbl[id & (PAGE_SLOTS - 1)] != NULL) {
+			*next = (uint32_t)id;
+			return 0;
+		}
+		id++;
+	}
+	return -ENOENT;
+}
+
+uint32_t
+mim_registry_count(void)
+{
+	return nb_tables;
+}
+
+int
+mim_registry_foreach(int (*fn)(struct mim_tbl *t, void *arg), void *arg)
+{
+	uint32_t id = 0;
+	int ret;
+
+	while (mim_registry_next_id(id, &id) == 0) {
+		ret = fn(mim_registry_get(id), arg);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
+}
