@@ -128,14 +128,15 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 		mim_free(t);
 		return ret;
 	}
+	/* Measured, not estimated: what the backing DPDK objects took. */
+	t->mem_bytes = mim_heap_allocated() - heap;
+	t->memzones = mim_memzone_count() - mz;
 	v = mim_rcu_first_var(&sync);
 	if (v != NULL && ops->rcu_attach != NULL) {
-		ret = ops->rcu_attach(t, v, sync);
+		ret = ops->rcu_attach(t, v, sync);   /* accounts for itself */
 		if (ret != 0)
 			goto destroy;
 	}
-	t->mem_bytes += mim_heap_allocated() - heap;
-	t->memzones += mim_memzone_count() - mz;
 	ret = mim_registry_add(t, name);
 	if (ret != 0) {
 		ret = mim_err(-ret, ret == -ENOSPC ? "all %u table IDs are in use" :

@@ -251,6 +251,7 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 		rcu.dq_size = dq_size;
 		rcu.reclaim_thd = thd;
 		rcu.reclaim_max = max;
+		rcu.max_pending = 0;
 	}
 	mim_unlock();
 	return ret;

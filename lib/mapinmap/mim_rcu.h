@@ -88,6 +88,8 @@ struct mim_rcu_opts {
 /**
  * Choose the reclamation mode and defer queue sizes.
  *
+ * Also resets the max_pending statistic.
+ *
  * @param opts
  *   Options; NULL restores the defaults.
  * @return
@@ -150,7 +152,7 @@ struct mim_rcu_stats {
 	uint32_t nb_vars;         /**< Attached QSBR variables. */
 	uint32_t dq_size;         /**< Capacity: retirements in flight at most. */
 	uint32_t pending;         /**< Retirements waiting for readers now. */
-	uint32_t max_pending;     /**< Highest value of pending seen. */
+	uint32_t max_pending;     /**< Highest pending since mim_rcu_configure(). */
 	uint64_t pending_bytes;   /**< DPDK heap bytes held by pending retirements. */
 	uint64_t nb_retired;      /**< Retirements since start. */
 	uint64_t nb_released;     /**< Releases since start. */

@@ -1,0 +1,517 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * The inline data path (mim_datapath.h) against independent models: single,
+ * bulk and two-level bulk lookups on every type, random keys, a brute-force
+ * longest-prefix match for LPM. The random seed is printed; set
+ * MIM_TEST_SEED to replay a run.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include <rte_byteorder.h>
+
+#include <mim.h>
+
+#include "autotest.h"
+
+static uint64_t rng;
+
+static uint32_t
+rnd(void)
+{
+	/* xorshift64* */
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (uint32_t)((rng * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+static int
+seed(void)
+{
+	const char *s = getenv("MIM_TEST_SEED");
+
+	rng = s != NULL ? strtoull(s, NULL, 0) : (uint64_t)rte_rdtsc() | 1;
+	printf("    seed %" PRIu64 " (MIM_TEST_SEED replays it)\n", rng);
+	return TEST_SUCCESS;
+}
+
+/* Bulk lookups of random subsets must agree with single lookups. */
+static int
+check_bulk(const struct mim_table *t, const void *keys[], unsigned int nkeys)
+{
+	const void *k[MIM_LOOKUP_BULK_MAX];
+	void *v[MIM_LOOKUP_BULK_MAX];
+	unsigned int round, i, n, hits, exp;
+
+	for (round = 0; round < 200; round++) {
+		n = round < 2 ? (round == 0 ? 1 : MIM_LOOKUP_BULK_MAX) :
+			1 + rnd() % MIM_LOOKUP_BULK_MAX;
+		for (i = 0; i < n; i++)
+			k[i] = keys[rnd() % nkeys];
+		hits = mim_lookup_bulk(t, k, n, v);
+		exp = 0;
+		for (i = 0; i < n; i++) {
+			void *one = mim_lookup(t, k[i]);
+
+			TEST_ASSERT(v[i] == one, "round %u key %u", round, i);
+			exp += one != NULL;
+		}
+		TEST_ASSERT_EQUAL(hits, exp, "round %u", round);
+	}
+	return TEST_SUCCESS;
+}
+
+static int
+test_dp_array(void)
+{
+	uint32_t idx[150];
+	const void *keys[150];
+	uint8_t val[12], out[12];
+	struct mim_table *t;
+	unsigned int i;
+	int id;
+
+	id = mim_create(MIM_TYPE_ARRAY, "arr", 4, 12, 100, NULL);
+	t = mim_table(id);
+	for (i = 0; i < 100; i++) {
+		memset(val, (int)(rnd() & 0xff), sizeof(val));
+		TEST_ASSERT_OK(mim_update_elem(id, &i, val, MIM_ANY));
+	}
+	for (i = 0; i < 150; i++) {
+		const void *p;
+
+		idx[i] = i < 140 ? i : UINT32_MAX - i;
+		keys[i] = &idx[i];
+		p = mim_lookup(t, &idx[i]);
+		if (idx[i] >= 100) {
+			TEST_ASSERT(p == NULL, "index %u", idx[i]);
+			continue;
+		}
+		TEST_ASSERT_OK(mim_lookup_elem(id, &idx[i], out));
+		TEST_ASSERT(p != NULL && memcmp(p, out, 12) == 0, "index %u", i);
+	}
+	TEST_ASSERT_EQUAL(check_bulk(t, keys, 150), TEST_SUCCESS, "");
+	TEST_ASSERT_OK(mim_close(id));
+	return TEST_SUCCESS;
+}
+
+struct hkey {
+	uint8_t b[6];
+};
+
+static int
+test_dp_hash(void)
+{
+	static struct hkey key[1000];
+	const void *keys[1000];
+	uint8_t val[10], out[10];
+	struct mim_table *t;
+	unsigned int i;
+	int id;
+
+	id = mim_create(MIM_TYPE_HASH, "h", 6, 10, 600, NULL);
+	t = mim_table(id);
+	for (i = 0; i < 1000; i++) {
+		uint32_t r = rnd();
+
+		memcpy(key[i].b, &r, 4);
+		key[i].b[4] = (uint8_t)i;
+		key[i].b[5] = (uint8_t)(i >> 8);
+		keys[i] = &key[i];
+		memset(val, (int)i, sizeof(val));
+		if (i % 2 == 0)     /* half present */
+			TEST_ASSERT_OK(mim_update_elem(id, &key[i], val,
+						       MIM_NOEXIST));
+	}
+	for (i = 0; i < 1000; i++) {
+		const uint8_t *p = mim_lookup(t, &key[i]);
+
+		if (i % 2) {
+			TEST_ASSERT(p == NULL, "key %u", i);
+			continue;
+		}
+		TEST_ASSERT_OK(mim_lookup_elem(id, &key[i], out));
+		TEST_ASSERT(p != NULL && memcmp(p, out, 10) == 0 &&
+			    p[0] == (uint8_t)i, "key %u", i);
+	}
+	TEST_ASSERT_EQUAL(check_bulk(t, keys, 1000), TEST_SUCCESS, "");
+	TEST_ASSERT_OK(mim_close(id));
+	return TEST_SUCCESS;
+}
+
+/* ---- LPM against a brute-force model ------------------------------------ */
+
+struct route {
+	uint32_t len, addr;   /* host order, masked */
+	uint32_t val;
+	int live;
+};
+
+static uint32_t
+mask(uint32_t len)
+{
+	return len == 0 ? 0 : UINT32_MAX << (32 - len);
+}
+
+/* Longest live route matching addr, or NULL. */
+static const struct route *
+model_lpm(const struct route *r, unsigned int n, uint32_t addr)
+{
+	const struct route *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].live && (addr & mask(r[i].len)) == r[i].addr &&
+		    (best == NULL || r[i].len > best->len))
+			best = &r[i];
+	return best;
+}
+
+/* Random routes in a few /8s so that they overlap; no duplicates. */
+static unsigned int
+make_routes(struct route *r, unsigned int n, uint32_t nvals)
+{
+	unsigned int i, j, made = 0;
+
+	for (i = 0; i < n; i++) {
+		struct route x;
+
+		x.len = rnd() % 33;
+		x.addr = ((10 + rnd() % 3) << 24 | (rnd() & 0xff0f0f)) &
+			mask(x.len);
+		x.val = 1 + rnd() % nvals;
+		x.live = 1;
+		for (j = 0; j < made; j++)
+			if (r[j].len == x.len && r[j].addr == x.addr)
+				break;
+		if (j == made)
+			r[made++] = x;
+	}
+	return made;
+}
+
+static int
+lpm_load(int id, const struct route *r, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct mim_lpm_key k = { r[i].len, rte_cpu_to_be_32(r[i].addr) };
+
+		if (r[i].live)
+			TEST_ASSERT_OK(mim_update_elem(id, &k, &r[i].val,
+						       MIM_NOEXIST));
+	}
+	return TEST_SUCCESS;
+}
+
+/* A probe address: near a route most of the time. */
+static uint32_t
+probe_addr(const struct route *r, unsigned int n)
+{
+	const struct route *x = &r[rnd() % n];
+
+	return rnd() % 4 == 0 ? rnd() : x->addr | (rnd() & ~mask(x->len));
+}
+
+static int
+check_lpm(int id, const struct route *r, unsigned int n)
+{
+	static struct mim_lpm_key k[2000];
+	const void *keys[2000];
+	const struct mim_table *t = mim_table(id);
+	unsigned int i;
+
+	for (i = 0; i < 2000; i++) {
+		uint32_t a = probe_addr(r, n), out;
+		const struct route *m = model_lpm(r, n, a);
+		const uint32_t *p;
+
+		k[i].prefixlen = 32;
+		k[i].addr = rte_cpu_to_be_32(a);
+		keys[i] = &k[i];
+		p = mim_lookup(t, &k[i]);
+		if (m == NULL) {
+			TEST_ASSERT(p == NULL, "%08x matched", a);
+			TEST_ASSERT_ERR(mim_lookup_elem(id, &k[i], &out), ENOENT,
+					"");
+			continue;
+		}
+		TEST_ASSERT(p != NULL && *p == m->val,
+			    "%08x: data path %u, model %u (/%u)", a,
+			    p ? *p : 0, m->val, m->len);
+		TEST_ASSERT_OK(mim_lookup_elem(id, &k[i], &out));
+		TEST_ASSERT_EQUAL(out, m->val, "%08x", a);
+	}
+	return check_bulk(t, keys, 2000);
+}
+
+static int
+test_dp_lpm(void)
+{
+	static struct route r[400];
+	unsigned int n, i;
+	int id;
+
+	n = make_routes(r, 400, 8);
+	id = mim_create(MIM_TYPE_LPM, "lpm", 8, 4, 400, NULL);
+	TEST_ASSERT_EQUAL(lpm_load(id, r, n), TEST_SUCCESS, "");
+	TEST_ASSERT_EQUAL(check_lpm(id, r, n), TEST_SUCCESS, "");
+	/* Delete half, change the values of some others. */
+	for (i = 0; i < n; i++) {
+		struct mim_lpm_key k = { r[i].len, rte_cpu_to_be_32(r[i].addr) };
+
+		if (i % 2 == 0) {
+			TEST_ASSERT_OK(mim_delete_elem(id, &k));
+			r[i].live = 0;
+		} else if (i % 3 == 0) {
+			r[i].val = 100 + i;
+			TEST_ASSERT_OK(mim_update_elem(id, &k, &r[i].val,
+						       MIM_EXIST));
+		}
+	}
+	TEST_ASSERT_EQUAL(check_lpm(id, r, n), TEST_SUCCESS, "");
+	TEST_ASSERT_OK(mim_close(id));
+	return TEST_SUCCESS;
+}
+
+/* ---- two levels ------------------------------------------------------------ */
+
+#define TENANTS 4
+
+struct probe {
+	uint32_t tenant;
+	union {
+		struct mim_lpm_key lpm;
+		uint32_t idx;
+		uint64_t hkey;
+	} k;
+};
+
+/* Tenants 0..TENANTS-1 in slots 2*i; odd slots and slots beyond are
+ * unknown tenants. Tenants 1 and 3 share one table.
+ */
+static int
+test_dp_nested_lpm(void)
+{
+	static struct route r[TENANTS][100];
+	static struct probe p[3000];
+	const void *ok[MIM_LOOKUP_BULK_MAX], *ik[MIM_LOOKUP_BULK_MAX];
+	void *val[MIM_LOOKUP_BULK_MAX];
+	unsigned int n[TENANTS], i, j, round;
+	int tmpl, outer, in[TENANTS];
+	const struct mim_table *t;
+
+	tmpl = mim_create(MIM_TYPE_LPM, "tmpl", 8, 4, 100, NULL);
+	outer = mim_create(MIM_TYPE_ARRAY_OF_TABLES, "vrfs", 4, 4, 64,
+			   &(struct mim_create_opts){ .sz = sizeof(struct mim_create_opts),
+						      .inner_id = (uint32_t)tmpl });
+	TEST_ASSERT_OK(outer);
+	TEST_ASSERT_OK(mim_close(tmpl));
+	for (i = 0; i < TENANTS; i++) {
+		uint32_t slot = 2 * i, id;
+
+		if (i == 3) {
+			in[i] = in[1];
+			memcpy(r[i], r[1], sizeof(r[i]));
+			n[i] = n[1];
+		} else {
+			n[i] = make_routes(r[i], 100, 4);
+			in[i] = mim_create(MIM_TYPE_LPM, NULL, 8, 4, 100, NULL);
+			TEST_ASSERT_EQUAL(lpm_load(in[i], r[i], n[i]),
+					  TEST_SUCCESS, "");
+		}
+		id = (uint32_t)in[i];
+		TEST_ASSERT_OK(mim_update_elem(outer, &slot, &id, MIM_ANY));
+	}
+	for (i = 0; i < 3000; i++) {
+		uint32_t tn = rnd() % (TENANTS + 1);
+
+		p[i].tenant = tn < TENANTS ? 2 * tn : 2 * (rnd() % 40) + 1;
+		p[i].k.lpm.prefixlen = 32;
+		p[i].k.lpm.addr = rte_cpu_to_be_32(probe_addr(r[tn % TENANTS],
+							      n[tn % TENANTS]));
+	}
+	t = mim_table(outer);
+	for (round = 0; round < 300; round++) {
+		unsigned int cnt = 1 + rnd() % MIM_LOOKUP_BULK_MAX, hits, exp = 0;
+		uint64_t miss, exp_miss = 0;
+
+		for (j = 0; j < cnt; j++) {
+			struct probe *x = &p[rnd() % 3000];
+
+			ok[j] = &x->tenant;
+			ik[j] = &x->k.lpm;
+		}
+		hits = mim_lookup_nested_bulk(t, ok, ik, cnt, val, &miss);
+		for (j = 0; j < cnt; j++) {
+			uint32_t tn = *(const uint32_t *)ok[j];
+			const struct route *m = NULL;
+
+			if (tn % 2 == 0 && tn / 2 < TENANTS)
+				m = model_lpm(r[tn / 2], n[tn / 2],
+					      rte_be_to_cpu_32(((const struct mim_lpm_key *)ik[j])->addr));
+			else
+				exp_miss |= UINT64_C(1) << j;
+			if (m == NULL) {
+				TEST_ASSERT(val[j] == NULL, "round %u key %u", round, j);
+				continue;
+			}
+			exp++;
+			TEST_ASSERT(val[j] != NULL && *(uint32_t *)val[j] == m->val,
+				    "round %u key %u tenant %u", round, j, tn);
+			TEST_ASSERT(val[j] == mim_lookup(mim_lookup(t, ok[j]), ik[j]),
+				    "two single lookups agree");
+		}
+		TEST_ASSERT_EQUAL(hits, exp, "round %u", round);
+		TEST_ASSERT_EQUAL(miss, exp_miss, "round %u", round);
+	}
+	TEST_ASSERT_OK(mim_close(outer));
+	for (i = 0; i < TENANTS; i++)
+		if (i != 3)
+			TEST_ASSERT_OK(mim_close(in[i]));
+	return TEST_SUCCESS;
+}
+
+/* HASH and ARRAY inner tables under both outer types; each tenant's
+ * value encodes the tenant, so a cross-tenant answer is caught.
+ */
+static int
+nested_generic(enum mim_type otype, enum mim_type itype)
+{
+	static struct probe p[2000];
+	const void *ok[MIM_LOOKUP_BULK_MAX], *ik[MIM_LOOKUP_BULK_MAX];
+	void *val[MIM_LOOKUP_BULK_MAX];
+	uint32_t ksz = itype == MIM_TYPE_HASH ? 8 : 4;
+	int tmpl, outer, in[8];
+	const struct mim_table *t;
+	unsigned int i, j, round;
+
+	tmpl = mim_create(itype, "tmpl", ksz, 4, 64, NULL);
+	outer = mim_create(otype, "outer", 4, 4, 32,
+			   &(struct mim_create_opts){ .sz = sizeof(struct mim_create_opts),
+						      .inner_id = (uint32_t)tmpl });
+	TEST_ASSERT_OK(outer);
+	for (i = 0; i < 8; i++) {
+		uint32_t slot = i * 3;   /* tenants 0, 3, ..., 21 */
+
+		in[i] = mim_create(itype, NULL, ksz, 4, 64, NULL);
+		for (j = 0; j < 64; j += 2) {      /* even keys present */
+			uint64_t hk = (uint64_t)j << 32 | 0xabc;
+			uint32_t v = slot << 16 | j;
+
+			TEST_ASSERT_OK(mim_update_elem(in[i],
+				itype == MIM_TYPE_HASH ? (void *)&hk : (void *)&j,
+				&v, MIM_ANY));
+		}
+		TEST_ASSERT_OK(mim_update_elem(outer, &slot, &in[i], MIM_ANY));
+		TEST_ASSERT_OK(mim_close(in[i]));
+	}
+	for (i = 0; i < 2000; i++) {
+		uint32_t k = rnd() % 70;
+
+		p[i].tenant = rnd() % 25;
+		if (itype == MIM_TYPE_HASH)
+			p[i].k.hkey = (uint64_t)k << 32 | 0xabc;
+		else
+			p[i].k.idx = k;
+	}
+	t = mim_table(outer);
+	for (round = 0; round < 300; round++) {
+		unsigned int cnt = 1 + rnd() % MIM_LOOKUP_BULK_MAX, hits, exp = 0;
+		uint64_t miss, exp_miss = 0;
+
+		/* Bursts from one tenant as often as mixed ones. */
+		uint32_t same = round % 2 ? rnd() % 2000 : UINT32_MAX;
+
+		for (j = 0; j < cnt; j++) {
+			struct probe *x = &p[same != UINT32_MAX ? same : rnd() % 2000];
+
+			if (same != UINT32_MAX)
+				x = &p[(same + j) % 2000];
+			ok[j] = &x->tenant;
+			ik[j] = &x->k;
+		}
+		if (same != UINT32_MAX)
+			for (j = 0; j < cnt; j++)
+				ok[j] = &p[same].tenant;
+		hits = mim_lookup_nested_bulk(t, ok, ik, cnt, val, &miss);
+		for (j = 0; j < cnt; j++) {
+			uint32_t tn = *(const uint32_t *)ok[j];
+			uint32_t k = itype == MIM_TYPE_HASH ?
+				(uint32_t)(*(const uint64_t *)ik[j] >> 32) :
+				*(const uint32_t *)ik[j];
+			int known = tn % 3 == 0 && tn / 3 < 8;
+
+			if (!known)
+				exp_miss |= UINT64_C(1) << j;
+			/* Hash: even keys only. Array: every index below 64
+			 * exists, odd ones hold zero.
+			 */
+			if (!known || k >= 64 ||
+			    (k % 2 != 0 && itype == MIM_TYPE_HASH)) {
+				TEST_ASSERT(val[j] == NULL, "round %u key %u", round, j);
+				continue;
+			}
+			exp++;
+			TEST_ASSERT(val[j] != NULL &&
+				    *(uint32_t *)val[j] == (k % 2 ? 0 : tn << 16 | k),
+				    "round %u: tenant %u key %u got %x", round, tn,
+				    k, val[j] ? *(uint32_t *)val[j] : 0);
+		}
+		TEST_ASSERT_EQUAL(hits, exp, "round %u", round);
+		TEST_ASSERT_EQUAL(miss, exp_miss, "round %u", round);
+	}
+	TEST_ASSERT_OK(mim_close(outer));
+	TEST_ASSERT_OK(mim_close(tmpl));
+	return TEST_SUCCESS;
+}
+
+static int
+test_dp_nested_aot_hash(void)
+{
+	return nested_generic(MIM_TYPE_ARRAY_OF_TABLES, MIM_TYPE_HASH);
+}
+
+static int
+test_dp_nested_hot_hash(void)
+{
+	return nested_generic(MIM_TYPE_HASH_OF_TABLES, MIM_TYPE_HASH);
+}
+
+static int
+test_dp_nested_aot_array(void)
+{
+	return nested_generic(MIM_TYPE_ARRAY_OF_TABLES, MIM_TYPE_ARRAY);
+}
+
+static int
+test_dp_nested_hot_array(void)
+{
+	return nested_generic(MIM_TYPE_HASH_OF_TABLES, MIM_TYPE_ARRAY);
+}
+
+static const struct autotest_case datapath_cases[] = {
+	TEST_CASE(test_dp_array),
+	TEST_CASE(test_dp_hash),
+	TEST_CASE(test_dp_lpm),
+	TEST_CASE(test_dp_nested_lpm),
+	TEST_CASE(test_dp_nested_aot_hash),
+	TEST_CASE(test_dp_nested_hot_hash),
+	TEST_CASE(test_dp_nested_aot_array),
+	TEST_CASE(test_dp_nested_hot_array),
+	TEST_CASES_END(),
+};
+
+static struct autotest_suite datapath_suite = {
+	.name = "datapath",
+	.help = "inline lookups (single, bulk, two-level) against models",
+	.setup = seed,
+	.cases = datapath_cases,
+};
+REGISTER_AUTOTEST(datapath_suite);
