@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_jhash.h>
 #include <rte_string_fns.h>
 
 #include "mim_private.h"
@@ -54,10 +53,15 @@ mim_unlock(void)
 	pthread_mutex_unlock(&mim_mutex);
 }
 
+/* FNV-1a: byte by byte (rte_jhash reads whole words past the string). */
 static uint32_t
 name_hash(const char *name)
 {
-	return rte_jhash(name, (uint32_t)strlen(name), 0);
+	uint32_t h = 2166136261U;
+
+	for (; *name != '\0'; name++)
+		h = (h ^ (uint8_t)*name) * 16777619U;
+	return h;
 }
 
 /* Double the name buckets (or create the first ones). */
