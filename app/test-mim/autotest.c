@@ -6,8 +6,6 @@
 
 #include <stdlib.h>
 
-#include <rte_malloc.h>
-#include <rte_memzone.h>
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
@@ -46,35 +44,6 @@ autotest_find(const char *name)
 	return NULL;
 }
 
-static uint64_t
-heap_bytes(void)
-{
-	struct rte_malloc_socket_stats st;
-	uint64_t total = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
-		if (rte_malloc_get_socket_stats(i, &st) == 0)
-			total += st.heap_allocsz_bytes;
-	return total;
-}
-
-static void
-count_mz(const struct rte_memzone *mz, void *arg)
-{
-	RTE_SET_USED(mz);
-	(*(unsigned int *)arg)++;
-}
-
-static unsigned int
-memzones(void)
-{
-	unsigned int n = 0;
-
-	rte_memzone_walk(count_mz, &n);
-	return n;
-}
-
 /* Close every handle a failed case left open, so the next case starts clean. */
 static void
 close_all(void)
@@ -110,10 +79,10 @@ leak_check(const struct autotest_case *c, uint64_t heap0, unsigned int mz0)
 		       c->name, st.nb_dying, rs.pending, rs.nb_vars);
 		ret = TEST_FAILED;
 	}
-	if (heap_bytes() != heap0 || memzones() != mz0) {
+	if (autotest_heap_bytes() != heap0 || autotest_memzones() != mz0) {
 		printf("    FAIL %s: DPDK heap %+" PRId64 " bytes, %+d memzones after the case\n",
-		       c->name, (int64_t)(heap_bytes() - heap0),
-		       (int)memzones() - (int)mz0);
+		       c->name, (int64_t)(autotest_heap_bytes() - heap0),
+		       (int)autotest_memzones() - (int)mz0);
 		ret = TEST_FAILED;
 	}
 	return ret;
@@ -131,8 +100,8 @@ autotest_run(struct autotest_suite *s)
 		return 1;
 	}
 	for (c = s->cases; c->name != NULL; c++) {
-		uint64_t heap0 = heap_bytes();
-		unsigned int mz0 = memzones();
+		uint64_t heap0 = autotest_heap_bytes();
+		unsigned int mz0 = autotest_memzones();
 		int ret;
 
 		fflush(stdout);

@@ -4,7 +4,11 @@
 
 #include <stdio.h>
 
+#include <inttypes.h>
+#include <string.h>
+
 #include <rte_malloc.h>
+#include <rte_memzone.h>
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
@@ -77,8 +81,115 @@ autotest_qsbr_release_all(void)
 	mim_rcu_configure(NULL);
 }
 
-int
-autotest_info(int id, struct mim_table_info *info)
+uint64_t
+autotest_heap_bytes(void)
 {
-	return mim_get_info(id, info);
+	struct rte_malloc_socket_stats st;
+	uint64_t total = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
+		if (rte_malloc_get_socket_stats(i, &st) == 0)
+			total += st.heap_allocsz_bytes;
+	return total;
+}
+
+static void
+count_mz(const struct rte_memzone *mz, void *arg)
+{
+	RTE_SET_USED(mz);
+	(*(unsigned int *)arg)++;
+}
+
+unsigned int
+autotest_memzones(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(count_mz, &n);
+	return n;
+}
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	while (len-- > 0)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Digest a table's entries (keys and values), in iteration order. */
+static uint64_t
+digest_entries(int id, const struct mim_table_info *info, uint64_t h)
+{
+	static uint8_t key[MIM_KEY_SIZE_MAX], next[MIM_KEY_SIZE_MAX];
+	static uint8_t val[4096];
+	const void *cur = NULL;
+
+	if (info->value_size > sizeof(val))
+		return h;
+	while (mim_get_next_key(id, cur, next) == 0) {
+		memcpy(key, next, info->key_size);
+		h = fnv(h, key, info->key_size);
+		if (mim_lookup_elem(id, key, val) == 0)
+			h = fnv(h, val, info->value_size);
+		cur = key;
+	}
+	return h;
+}
+
+void
+autotest_snapshot(struct autotest_snap *s)
+{
+	struct mim_table_info info;
+	struct mim_rcu_stats rs;
+	uint32_t id = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->digest = 0xcbf29ce484222325ULL;
+	while (mim_get_next_id(id, &id) == 0) {
+		if (mim_get_info((int)id, &info) != 0)
+			continue;
+		s->tables++;
+		/* Only what a failed call must not change: not the
+		 * counters of calls, nor memory estimates.
+		 */
+		s->digest = fnv(s->digest, &info.id, sizeof(info.id));
+		s->digest = fnv(s->digest, info.name, sizeof(info.name));
+		s->digest = fnv(s->digest, &info.refcnt, sizeof(info.refcnt));
+		s->digest = fnv(s->digest, &info.handles, sizeof(info.handles));
+		s->digest = fnv(s->digest, &info.nb_entries,
+				sizeof(info.nb_entries));
+		s->digest = digest_entries((int)id, &info, s->digest);
+	}
+	mim_rcu_get_stats(&rs);
+	s->pending = rs.pending;
+	s->heap = autotest_heap_bytes();
+	s->memzones = autotest_memzones();
+}
+
+int
+autotest_snap_diff(const struct autotest_snap *a, const struct autotest_snap *b)
+{
+	int diff = 0;
+
+	if (a->tables != b->tables || a->digest != b->digest) {
+		printf("    tables: %u -> %u, contents/references %s\n",
+		       a->tables, b->tables,
+		       a->digest == b->digest ? "same" : "changed");
+		diff = 1;
+	}
+	if (a->pending != b->pending) {
+		printf("    pending releases: %u -> %u\n", a->pending, b->pending);
+		diff = 1;
+	}
+	if (a->heap != b->heap || a->memzones != b->memzones) {
+		printf("    heap %+" PRId64 " bytes, %+d memzones\n",
+		       (int64_t)(b->heap - a->heap),
+		       (int)b->memzones - (int)a->memzones);
+		diff = 1;
+	}
+	return diff;
 }

@@ -21,8 +21,25 @@ struct rte_rcu_qsbr *autotest_qsbr(uint32_t max_threads);
 void autotest_reader_online(struct rte_rcu_qsbr *v, unsigned int id);
 void autotest_qsbr_release_all(void);
 
-/* Info of a live table (asserts success). */
-struct mim_table_info;
-int autotest_info(int id, struct mim_table_info *info);
+/* DPDK heap bytes allocated, all sockets; memzones in use. */
+uint64_t autotest_heap_bytes(void);
+unsigned int autotest_memzones(void);
+
+/*
+ * Everything observable about the library: every live table's description
+ * and contents, counters, heap and memzones, digested. Two equal snapshots
+ * mean nothing changed.
+ */
+struct autotest_snap {
+	uint64_t digest;      /* tables, references, contents */
+	uint64_t heap;
+	unsigned int memzones;
+	uint32_t tables;
+	uint32_t pending;
+};
+void autotest_snapshot(struct autotest_snap *s);
+/* Print what differs; returns 0 if the snapshots are equal. */
+int autotest_snap_diff(const struct autotest_snap *a,
+		       const struct autotest_snap *b);
 
 #endif /* MIM_AUTOTEST_UTIL_H */

@@ -292,6 +292,7 @@ lpm_release(struct mim_tbl *t, uint32_t slot)
 {
 	struct mim_lpm_tbl *l = ltab(t);
 
+	mim_poison(slot_value(t, slot), t->dp.elem_size);
 	l->free_slots[l->nb_free++] = slot;
 }
 

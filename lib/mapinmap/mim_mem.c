@@ -9,6 +9,7 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_malloc.h>
 #include <rte_memzone.h>
@@ -61,8 +62,28 @@ mim_zmalloc(size_t size, int socket_id)
 }
 
 void
+mim_poison(void *p, size_t len)
+{
+#ifdef MIM_POISON
+	memset(p, MIM_POISON_BYTE, len);
+#else
+	RTE_SET_USED(p);
+	RTE_SET_USED(len);
+#endif
+}
+
+void
 mim_free(void *p)
 {
+#ifdef MIM_POISON
+	size_t len;
+
+	/* A reader that kept a pointer past its grace period now reads
+	 * poison, which fails any check, instead of plausible stale data.
+	 */
+	if (p != NULL && rte_malloc_validate(p, &len) == 0)
+		mim_poison(p, len);
+#endif
 	rte_free(p);
 }
 

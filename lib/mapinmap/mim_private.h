@@ -296,7 +296,11 @@ int mim_hash_next_key(const struct rte_hash *h, uint32_t key_size,
 /* ---- memory, with fault injection in test builds (mim_mem.c) ----------- */
 
 void *mim_zmalloc(size_t size, int socket_id);
+/* rte_free(), poisoning the whole block first in poison builds. */
 void mim_free(void *p);
+/* Poison builds (-Dpoison=true): fill released memory with this byte. */
+#define MIM_POISON_BYTE 0x6b
+void mim_poison(void *p, size_t len);
 void *mim_calloc(size_t nmemb, size_t size);   /* process-local memory */
 /* true: this allocation point must fail (fault-injection builds only). */
 bool mim_fault(void);

@@ -151,7 +151,10 @@ mim_valpool_get(uint32_t size, int socket_id)
 void
 mim_valpool_put(void *obj)
 {
-	rte_mempool_put(rte_mempool_from_obj(obj), obj);
+	struct rte_mempool *mp = rte_mempool_from_obj(obj);
+
+	mim_poison(obj, mp->elt_size);
+	rte_mempool_put(mp, obj);
 }
 
 uint32_t
