@@ -13,6 +13,8 @@
 
 #include <errno.h>
 
+#include <bpf/btf.h>
+
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
@@ -29,6 +31,7 @@ struct ctx {
 	int tmpl;
 	uint32_t key;
 	struct rte_rcu_qsbr *v;
+	struct btf *btf;
 };
 
 typedef int (*op_fn)(struct ctx *c);
@@ -106,6 +109,15 @@ op_create_lpm(struct ctx *c)
 }
 
 static int
+op_create_typed(struct ctx *c)
+{
+	MIM_OPTS(mim_create_opts, o, .btf = c->btf,
+		 .btf_value_type_id = c->key);
+
+	return c->id = mim_create(MIM_TYPE_HASH, "fault-t", 4, 4, 100, &o);
+}
+
+static int
 op_create_aot(struct ctx *c)
 {
 	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)c->tmpl);
@@ -161,6 +173,12 @@ test_fault_create(void)
 			       op_create_hash, op_close, &c) >= 3, "");
 	TEST_ASSERT(fault_loop("create lpm", op_create_lpm, op_close, &c) >= 6,
 		    "");
+	/* A table with BTF types keeps a copy of them. */
+	c.btf = btf__new_empty();
+	c.key = (uint32_t)btf__add_int(c.btf, "u32", 4, 0);
+	TEST_ASSERT(fault_loop("create typed hash (BTF copy)", op_create_typed,
+			       op_close, &c) >= 5, "");
+	btf__free(c.btf);
 	c.tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 4, 8, NULL);
 	TEST_ASSERT(fault_loop("create array of tables", op_create_aot,
 			       op_close, &c) >= 2, "");

@@ -63,6 +63,8 @@
 extern "C" {
 #endif
 
+struct btf;
+
 /** Table types. */
 enum mim_type {
 	/** Array indexed by a u32 key, fixed max_entries, values updated in place. */
@@ -147,6 +149,20 @@ struct mim_create_opts {
 	 * max_entries and 4096.
 	 */
 	uint32_t lpm_tbl8_groups;
+	/**
+	 * BTF (libbpf) describing the key and/or value, or NULL. The table
+	 * keeps its own copy (tables given identical BTF share one), so the
+	 * caller may free this one after mim_create() returns. Split BTF is
+	 * not supported.
+	 */
+	const struct btf *btf;
+	/** BTF type of the key (0: none); its size must be key_size. */
+	uint32_t btf_key_type_id;
+	/**
+	 * BTF type of the value (0: none); its size must be value_size. Not
+	 * on outer tables, whose values are table IDs.
+	 */
+	uint32_t btf_value_type_id;
 	size_t :0;
 };
 
@@ -176,6 +192,8 @@ struct mim_meta_info {
 	uint32_t value_size;  /**< Value size in bytes. */
 	uint32_t max_entries; /**< Capacity. */
 	uint32_t map_flags;   /**< MIM_F_* flags. */
+	uint32_t btf_key_type_id;   /**< BTF key type (0: none). */
+	uint32_t btf_value_type_id; /**< BTF value type (0: none). */
 };
 
 /** Description of a table, filled by mim_get_info(). */
@@ -196,6 +214,8 @@ struct mim_table_info {
 	uint64_t nb_updates;        /**< Successful mim_update_elem() calls. */
 	uint64_t nb_deletes;        /**< Successful mim_delete_elem() calls. */
 	uint64_t nb_replacements;   /**< Outer slots (or hash values) replaced. */
+	uint32_t btf_key_type_id;   /**< BTF key type (0: none); see mim_get_btf(). */
+	uint32_t btf_value_type_id; /**< BTF value type (0: none). */
 	/** Outer tables only: ID the template was copied from (may be gone). */
 	uint32_t inner_id;
 	/** Outer tables only: the template every inner table must match. */
@@ -228,7 +248,10 @@ struct mim_table_info {
  *   - -EINVAL: unknown type; bad key_size, value_size or flags; zero
  *     max_entries; bad name; opts malformed (sz too small, or unknown
  *     trailing bytes non-zero); inner_id given to a non-outer type; the
- *     template is itself an outer table (one level of nesting).
+ *     template is itself an outer table (one level of nesting); a BTF
+ *     type id without a BTF, absent from it, or whose size differs from
+ *     key_size / value_size; a BTF value type on an outer table; split
+ *     BTF.
  *   - -E2BIG: key_size or value_size above the maximum, or the table would
  *     exceed 4 GiB.
  *   - -EBADF: outer table whose inner_id names no table.
@@ -267,8 +290,11 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     table.
  *   - -EINVAL: key or value NULL; flags unknown; flags other than MIM_ANY
  *     on an ARRAY_OF_TABLES; LPM prefixlen above 32; the inner table does
- *     not match the template (mim_last_error() names the first difference)
- *     or is itself an outer table.
+ *     not match the template (mim_last_error() names the first difference:
+ *     type, key_size, value_size, map_flags, max_entries of arrays without
+ *     #MIM_F_INNER_MAP, or — when the template has BTF types — the first
+ *     member whose name, offset or type differs) or is itself an outer
+ *     table.
  *   - -E2BIG: array index >= max_entries; a new key in a full HASH or
  *     HASH_OF_TABLES.
  *   - -EEXIST: #MIM_NOEXIST and the key exists (on ARRAY: always).
@@ -444,6 +470,26 @@ const char *mim_last_error(void);
  * @note MT-safe.
  */
 struct mim_table *mim_table(int id);
+
+/**
+ * Get the BTF types of a table.
+ *
+ * @param id
+ *   Table ID.
+ * @param btf
+ *   Output: the table's BTF (libbpf), or NULL if it has none; owned by the
+ *   library, valid while the caller holds a reference on the table. Use
+ *   it read-only (e.g. with btf_dump__dump_type_data()).
+ * @param key_type_id
+ *   Output (may be NULL): BTF key type, 0 if none.
+ * @param value_type_id
+ *   Output (may be NULL): BTF value type, 0 if none.
+ * @return
+ *   0, or -EBADF (no such table), -EINVAL (btf NULL).
+ * @note MT-safe.
+ */
+int mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
+		uint32_t *value_type_id);
 
 /**
  * Name of a table type ("array", "hash", "lpm", "array_of_tables",

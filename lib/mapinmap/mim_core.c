@@ -66,7 +66,7 @@ attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
 	  const struct mim_create_opts *opts)
 {
 	if (!mim_opts_valid(opts, offsetofend(struct mim_create_opts,
-					      lpm_tbl8_groups)))
+					      btf_value_type_id)))
 		return mim_err(EINVAL, "malformed mim_create_opts (sz too small, or unknown non-zero fields)");
 	memset(attr, 0, sizeof(*attr));
 	attr->type = type;
@@ -76,6 +76,9 @@ attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
 	attr->map_flags = MIM_OPTS_GET(opts, map_flags, 0);
 	attr->inner_id = MIM_OPTS_GET(opts, inner_id, 0);
 	attr->lpm_tbl8_groups = MIM_OPTS_GET(opts, lpm_tbl8_groups, 0);
+	attr->btf = MIM_OPTS_GET(opts, btf, NULL);
+	attr->btf_key_type_id = MIM_OPTS_GET(opts, btf_key_type_id, 0);
+	attr->btf_value_type_id = MIM_OPTS_GET(opts, btf_value_type_id, 0);
 	attr->socket_id = SOCKET_ID_ANY;
 	/* As map_create(): the NUMA node is checked before the type. */
 	if (attr->map_flags & MIM_F_NUMA_NODE) {
@@ -87,6 +90,34 @@ attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
 	}
 	if (mim_ops(type) == NULL)
 		return mim_err(EINVAL, "unknown table type %d", (int)type);
+	return 0;
+}
+
+/* BTF types, as the kernel's map_check_btf(): sizes must match. */
+static int
+btf_check(const struct mim_table_ops *ops, const struct mim_attr *attr)
+{
+	int ret;
+
+	if (attr->btf == NULL) {
+		if (attr->btf_key_type_id != 0 || attr->btf_value_type_id != 0)
+			return mim_err(EINVAL, "BTF type ids given without a BTF");
+		return 0;
+	}
+	if (ops->is_outer && attr->btf_value_type_id != 0)
+		return mim_err(EINVAL, "an outer table's values are table IDs: it takes no BTF value type");
+	if (attr->btf_key_type_id != 0) {
+		ret = mim_btf_check_type(attr->btf, attr->btf_key_type_id,
+					 attr->key_size, "key");
+		if (ret != 0)
+			return ret;
+	}
+	if (attr->btf_value_type_id != 0) {
+		ret = mim_btf_check_type(attr->btf, attr->btf_value_type_id,
+					 attr->value_size, "value");
+		if (ret != 0)
+			return ret;
+	}
 	return 0;
 }
 
@@ -107,6 +138,15 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	t = mim_zmalloc(ops->tbl_size, attr->socket_id);
 	if (t == NULL)
 		return mim_err(ENOMEM, "cannot allocate a %s table", ops->name);
+	if (attr->btf != NULL) {
+		ret = mim_btf_get(attr->btf, &t->meta.btf);
+		if (ret != 0) {
+			mim_free(t);
+			return ret;
+		}
+		t->meta.btf_key_type_id = attr->btf_key_type_id;
+		t->meta.btf_value_type_id = attr->btf_value_type_id;
+	}
 	t->dp.type = attr->type;
 	t->dp.key_size = attr->key_size;
 	t->dp.value_size = attr->value_size;
@@ -120,11 +160,14 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	t->meta.map_flags = attr->map_flags;
 	if (tmpl_holder != NULL) {
 		t->tmpl = tmpl_holder->tmpl;
+		mim_btf_ref(t->tmpl.btf);
 		t->tmpl_src_id = tmpl_holder->tmpl_src_id;
 		t->dp.inner_type = tmpl_holder->dp.inner_type;
 	}
 	ret = ops->alloc(t, attr);
 	if (ret != 0) {
+		mim_meta_release(&t->meta);
+		mim_meta_release(&t->tmpl);
 		mim_free(t);
 		return ret;
 	}
@@ -174,6 +217,9 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	if (!ops->is_outer && attr.inner_id != 0)
 		return mim_err(EINVAL, "inner_id %u given to a %s table: only outer tables take a template",
 			       attr.inner_id, ops->name);
+	ret = btf_check(ops, &attr);
+	if (ret != 0)
+		return ret;
 	ret = name_check(name);
 	if (ret != 0)
 		return ret;
@@ -184,8 +230,10 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 		/* bpf_map_meta_alloc(), before anything is allocated. */
 		memset(&tmpl_holder, 0, sizeof(tmpl_holder));
 		ret = mim_meta_init(&tmpl_holder, attr.inner_id);
-		if (ret == 0)
+		if (ret == 0) {
 			ret = create_locked(ops, &attr, &tmpl_holder, name);
+			mim_meta_release(&tmpl_holder.tmpl);
+		}
 	} else {
 		ret = create_locked(ops, &attr, NULL, name);
 	}
@@ -424,12 +472,38 @@ mim_get_info(int id, struct mim_table_info *info)
 	info->nb_updates = t->nb_updates;
 	info->nb_deletes = t->nb_deletes;
 	info->nb_replacements = t->nb_replacements;
+	info->btf_key_type_id = t->meta.btf_key_type_id;
+	info->btf_value_type_id = t->meta.btf_value_type_id;
 	if (mim_ops(t->dp.type)->is_outer) {
 		info->inner_id = t->tmpl_src_id;
 		mim_meta_info(&t->tmpl, &info->inner);
 	}
 	ret = 0;
 out:
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
+	    uint32_t *value_type_id)
+{
+	struct mim_tbl *t;
+	int ret = -EBADF;
+
+	mim_err_enter(__func__);
+	if (btf == NULL)
+		return mim_err(EINVAL, "btf is NULL");
+	mim_lock();
+	t = tbl_get(id);
+	if (t != NULL) {
+		*btf = mim_btf_of(t->meta.btf);
+		if (key_type_id != NULL)
+			*key_type_id = t->meta.btf_key_type_id;
+		if (value_type_id != NULL)
+			*value_type_id = t->meta.btf_value_type_id;
+		ret = 0;
+	}
 	mim_unlock();
 	return ret;
 }

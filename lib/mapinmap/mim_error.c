@@ -12,7 +12,7 @@
 
 RTE_LOG_REGISTER_DEFAULT(mim_logtype, NOTICE);
 
-#define MIM_ERR_LEN 256
+#define MIM_ERR_LEN 512
 
 static _Thread_local char mim_errbuf[MIM_ERR_LEN];
 static _Thread_local const char *mim_errop = "mapinmap";

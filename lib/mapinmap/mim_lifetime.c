@@ -71,6 +71,8 @@ void
 mim_tbl_destroy(struct mim_tbl *t)
 {
 	mim_ops(t->dp.type)->free(t);
+	mim_meta_release(&t->meta);
+	mim_meta_release(&t->tmpl);
 	mim_free(t);
 }
 

@@ -51,6 +51,7 @@ mim_meta_init_ops(struct mim_tbl *outer, const struct mim_tbl *inner,
 	 * is closed, as the kernel's meta copy does.
 	 */
 	outer->tmpl = inner->meta;
+	mim_btf_ref(outer->tmpl.btf);
 	outer->tmpl_src_id = inner->id;
 	outer->dp.inner_type = inner->meta.type;
 	return 0;
@@ -75,7 +76,29 @@ mim_meta_init(struct mim_tbl *outer, uint32_t inner_id)
 		}							\
 	} while (0)
 
-/* Type, key size, value size, flags: what every type compares. */
+/*
+ * A template with a BTF type wants the same layout from every inner table
+ * (the kernel compares only the special fields' btf_record; we compare the
+ * whole type, and name the first difference). A template without one
+ * accepts typed and untyped tables alike.
+ */
+static bool
+meta_btf_differs(const struct mim_meta *tmpl, const struct mim_meta *m,
+		 const char *what, uint32_t tid, uint32_t id, char *why,
+		 size_t len)
+{
+	if (tid == 0)
+		return false;
+	if (id == 0) {
+		snprintf(why, len, "has no BTF %s type, the template has one",
+			 what);
+		return true;
+	}
+	return mim_btf_type_equal(m->btf, id, tmpl->btf, tid, what, why,
+				  len) != 0;
+}
+
+/* Type, key size, value size, flags, BTF types: what every type compares. */
 static int
 meta_equal_common(const struct mim_meta *tmpl, const struct mim_meta *m,
 		  char *why, size_t len)
@@ -92,6 +115,11 @@ meta_equal_common(const struct mim_meta *tmpl, const struct mim_meta *m,
 			 m->map_flags, tmpl->map_flags);
 		return -EINVAL;
 	}
+	if (meta_btf_differs(tmpl, m, "key", tmpl->btf_key_type_id,
+			     m->btf_key_type_id, why, len) ||
+	    meta_btf_differs(tmpl, m, "value", tmpl->btf_value_type_id,
+			     m->btf_value_type_id, why, len))
+		return -EINVAL;
 	return 0;
 }
 
@@ -109,7 +137,7 @@ mim_meta_equal_base(const struct mim_meta *tmpl, const struct mim_meta *m,
 int
 mim_meta_equal(const struct mim_meta *tmpl, const struct mim_tbl *inner)
 {
-	char why[128], d[64];
+	char why[320], d[64];
 	int ret;
 
 	ret = meta_equal_common(tmpl, &inner->meta, why, sizeof(why));
@@ -152,6 +180,13 @@ mim_inner_sys_lookup(const struct mim_tbl *inner, void *value)
 }
 
 void
+mim_meta_release(struct mim_meta *m)
+{
+	mim_btf_put(m->btf);
+	m->btf = NULL;
+}
+
+void
 mim_meta_info(const struct mim_meta *m, struct mim_meta_info *info)
 {
 	info->type = m->type;
@@ -159,4 +194,6 @@ mim_meta_info(const struct mim_meta *m, struct mim_meta_info *info)
 	info->value_size = m->value_size;
 	info->max_entries = m->max_entries;
 	info->map_flags = m->map_flags;
+	info->btf_key_type_id = m->btf_key_type_id;
+	info->btf_value_type_id = m->btf_value_type_id;
 }

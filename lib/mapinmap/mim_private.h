@@ -43,6 +43,8 @@ void mim_err_enter(const char *op);
 
 /* ---- the template: the seed's struct bpf_map meta copy (mim_meta.c) ---- */
 
+struct mim_btf;
+
 struct mim_meta {
 	uint32_t type;
 	uint32_t key_size;
@@ -54,6 +56,12 @@ struct mim_meta {
 	 */
 	uint32_t index_mask;
 	uint32_t elem_size;
+	/* Key and value types (0: none), in a reference-counted BTF copy
+	 * (the kernel's meta takes a btf reference the same way).
+	 */
+	struct mim_btf *btf;
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
 };
 
 /* ---- the table object ---------------------------------------------------- */
@@ -105,6 +113,9 @@ struct mim_attr {
 	int socket_id;
 	uint32_t inner_id;
 	uint32_t lpm_tbl8_groups;
+	const struct btf *btf;
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
 };
 
 struct mim_table_ops {
@@ -232,6 +243,26 @@ int mim_inner_get(struct mim_tbl *outer, const void *value,
 void mim_inner_sys_lookup(const struct mim_tbl *inner, void *value);
 /* Fill the public description of a template. */
 void mim_meta_info(const struct mim_meta *m, struct mim_meta_info *info);
+
+/* Drop the references a meta holds (its BTF copy). */
+void mim_meta_release(struct mim_meta *m);
+
+/* ---- BTF types (mim_btf.c) ------------------------------------------------- */
+
+/* A shared copy of src, reference taken: 0, or -ENOMEM with a reason. */
+int mim_btf_get(const struct btf *src, struct mim_btf **out);
+void mim_btf_ref(struct mim_btf *b);
+void mim_btf_put(struct mim_btf *b);
+const struct btf *mim_btf_of(const struct mim_btf *b);
+/* Type id exists and is size bytes: 0, or -EINVAL with a reason. */
+int mim_btf_check_type(const struct btf *btf, uint32_t id, uint32_t size,
+		       const char *what);
+/* Same layout (kind, size, member names, offsets, types, recursively):
+ * 0, or -EINVAL with the first difference written to why.
+ */
+int mim_btf_type_equal(const struct mim_btf *inner, uint32_t iid,
+		       const struct mim_btf *tmpl, uint32_t tid,
+		       const char *what, char *why, size_t len);
 
 /* ---- deferred release (mim_rcu.c) -------------------------------------- */
 
