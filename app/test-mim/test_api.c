@@ -14,6 +14,7 @@
 #include <rte_errno.h>
 
 #include <mim.h>
+#include "mim_private.h"
 
 #include "autotest.h"
 #include "autotest_util.h"
@@ -668,6 +669,69 @@ test_table_handle(void)
 	return TEST_SUCCESS;
 }
 
+/* IDs are allocated cyclically and run out (white-box: a small ID space). */
+static int
+test_id_space(void)
+{
+	uint32_t top = 0, id, live = 0, i;
+	int first, ret;
+
+	first = mk(MIM_TYPE_ARRAY, NULL, 4, 4, 1);
+	TEST_ASSERT_OK(first);
+	while (mim_get_next_id(top, &id) == 0)
+		top = id;
+	mim_registry_set_id_max(top + 3);
+	/* Fill every ID up to the maximum (free ones below too: the search
+	 * wraps around), then the space is exhausted.
+	 */
+	for (i = 0; i <= top + 3; i++) {
+		ret = mk(MIM_TYPE_ARRAY, NULL, 4, 4, 1);
+		if (ret < 0)
+			break;
+		TEST_ASSERT(ret >= 1 && (uint32_t)ret <= top + 3, "id %d", ret);
+	}
+	TEST_ASSERT_ERR(ret, ENOSPC, "all table IDs are in use");
+	id = 0;
+	while (mim_get_next_id(id, &id) == 0)
+		live++;
+	TEST_ASSERT_EQUAL(live, top + 3, "every ID is taken");
+	/* A freed ID is found again. */
+	TEST_ASSERT_OK(mim_close((int)top + 2));
+	TEST_ASSERT_EQUAL(mk(MIM_TYPE_ARRAY, NULL, 4, 4, 1), top + 2, "");
+	TEST_ASSERT_ERR(mk(MIM_TYPE_ARRAY, NULL, 4, 4, 1), ENOSPC, "");
+	mim_registry_set_id_max(0);
+	id = 0;
+	while (mim_get_next_id(id, &id) == 0)
+		TEST_ASSERT_OK(mim_close((int)id));
+	return TEST_SUCCESS;
+}
+
+static int
+test_more_errnos(void)
+{
+	struct mim_lpm_key k1 = pfx(32, 10, 0, 1, 1), k2 = pfx(32, 10, 0, 2, 1);
+	MIM_OPTS(mim_create_opts, o, .lpm_tbl8_groups = 1);
+	const struct btf *btf;
+	uint32_t v = 1, next;
+	int id;
+
+	TEST_ASSERT_ERR(mim_get_next_key(777, NULL, &next), EBADF, "no table");
+	TEST_ASSERT_ERR(mim_get_btf(777, &btf, NULL, NULL), EBADF, "no table");
+	TEST_ASSERT_ERR(mim_get_stats(NULL), EINVAL, "NULL");
+	TEST_ASSERT_ERR(mim_lookup_elem(777, &v, &v), EBADF, "no table");
+	TEST_ASSERT_ERR(mim_delete_elem(777, &v), EBADF, "no table");
+	/* rte_lpm runs out of tbl8 groups: a route longer than /24 takes
+	 * one per /24.
+	 */
+	id = mim_create(MIM_TYPE_LPM, "l", 8, 4, 16, &o);
+	TEST_ASSERT_OK(mim_update_elem(id, &k1, &v, MIM_ANY));
+	TEST_ASSERT_ERR(mim_update_elem(id, &k2, &v, MIM_ANY), ENOSPC,
+			"no tbl8 group left");
+	TEST_ASSERT_ERR(mim_lookup_elem(id, &k2, &v), ENOENT, "");
+	TEST_ASSERT_OK(mim_close(id));
+	return TEST_SUCCESS;
+}
+
 static const struct autotest_case api_cases[] = {
 	TEST_CASE(test_create_common),
 	TEST_CASE(test_create_array),
@@ -683,6 +747,8 @@ static const struct autotest_case api_cases[] = {
 	TEST_CASE(test_aot_elems),
 	TEST_CASE(test_hot_elems),
 	TEST_CASE(test_table_handle),
+	TEST_CASE(test_id_space),
+	TEST_CASE(test_more_errnos),
 	TEST_CASES_END(),
 };
 

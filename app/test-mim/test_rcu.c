@@ -18,6 +18,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_byteorder.h>
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
@@ -175,6 +176,33 @@ test_hash_key_slots_held(void)
 	TEST_ASSERT_ERR(mim_lookup_elem(id, &i, &out), ENOENT, "");
 	rte_rcu_qsbr_quiescent(v, 0);
 	TEST_ASSERT_OK(mim_update_elem(id, &i, &val, MIM_NOEXIST));
+	TEST_ASSERT_OK(mim_close(id));
+	return TEST_SUCCESS;
+}
+
+static int
+test_lpm_value_slots_held(void)
+{
+	struct rte_rcu_qsbr *v = autotest_qsbr(1);
+	struct mim_lpm_key k = { .prefixlen = 8, .addr = rte_cpu_to_be_32(10U << 24) };
+	uint32_t i, out;
+	int id, ret = 0;
+
+	TEST_ASSERT(v != NULL, "");
+	autotest_reader_online(v, 0);
+	id = mim_create(MIM_TYPE_LPM, "l", 8, 4, 16, NULL);
+	/* Each new value takes a slot; the old one waits for readers. */
+	for (i = 0; i < 100; i++) {
+		ret = mim_update_elem(id, &k, &i, MIM_ANY);
+		if (ret != 0)
+			break;
+	}
+	TEST_ASSERT(i > 16 && i < 100, "stopped after %u values", i);
+	TEST_ASSERT_ERR(ret, EBUSY, "no free value slot");
+	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &out));
+	TEST_ASSERT_EQUAL(out, i - 1, "the route kept its last value");
+	rte_rcu_qsbr_quiescent(v, 0);
+	TEST_ASSERT_OK(mim_update_elem(id, &k, &i, MIM_ANY));
 	TEST_ASSERT_OK(mim_close(id));
 	return TEST_SUCCESS;
 }
@@ -491,6 +519,7 @@ static const struct autotest_case rcu_cases[] = {
 	TEST_CASE(test_deferred_until_quiescent),
 	TEST_CASE(test_hash_value_deferred),
 	TEST_CASE(test_hash_key_slots_held),
+	TEST_CASE(test_lpm_value_slots_held),
 	TEST_CASE(test_offline_reader),
 	TEST_CASE(test_multiple_vars),
 	TEST_CASE(test_queue_full),

@@ -300,10 +300,11 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *   - -EEXIST: #MIM_NOEXIST and the key exists (on ARRAY: always).
  *   - -ENOENT: #MIM_EXIST and the key does not exist.
  *   - -ENOSPC: a new prefix in a full LPM table, or rte_lpm has no tbl8
- *     group left, or the LPM table already holds 2^24 - 1 distinct values.
+ *     group left (see mim_create_opts::lpm_tbl8_groups).
  *   - -EBUSY: releases are held back by readers that have not reported a
- *     quiescent state and the defer queue (or the table's spare key slots)
- *     is full; nothing changed. Retry after readers progress.
+ *     quiescent state and the defer queue, or the table's spare hash key
+ *     slots or LPM value slots, are all waiting for them; nothing
+ *     changed. Retry after readers progress.
  *   - -ENOMEM: out of DPDK memory for a new value slot.
  * @note MT-safe. In #MIM_RCU_MODE_SYNC, waits for a grace period when it
  *   releases something. Publication is a release store.

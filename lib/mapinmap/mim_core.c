@@ -182,9 +182,9 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	}
 	ret = mim_registry_add(t, name);
 	if (ret != 0) {
-		ret = mim_err(-ret, ret == -ENOSPC ? "all %u table IDs are in use" :
-			      "cannot register the table (%u live)",
-			      ret == -ENOSPC ? MIM_ID_MAX : mim_registry_count());
+		ret = mim_err(-ret, ret == -ENOSPC ? "all table IDs are in use (%u live tables)" :
+			      "cannot register the table (%u live tables)",
+			      mim_registry_count());
 		goto destroy;
 	}
 	t->refcnt = 1;

@@ -196,6 +196,8 @@ struct mim_tbl *mim_registry_get(int64_t id);
 struct mim_tbl *mim_registry_find(const char *name);
 int mim_registry_next_id(uint32_t start_id, uint32_t *next_id);
 uint32_t mim_registry_count(void);
+/* Tests: allocate IDs in [1, max] (0: MIM_ID_MAX); returns the old max. */
+uint32_t mim_registry_set_id_max(uint32_t max);
 /* Call fn on every live table, in ID order; stops at a non-zero return. */
 int mim_registry_foreach(int (*fn)(struct mim_tbl *t, void *arg), void *arg);
 

@@ -35,6 +35,7 @@ static pthread_mutex_t mim_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 static struct reg_page *dir[DIR_SLOTS];
 static uint32_t next_id = 1;
+static uint32_t id_max = MIM_ID_MAX;   /* lowered by tests only */
 static uint32_t nb_tables;
 
 static struct mim_tbl **name_bkt;
@@ -109,18 +110,25 @@ mim_registry_find(const char *name)
 static uint32_t
 id_alloc(void)
 {
-	uint32_t id = next_id, tries;
+	uint32_t id = next_id > id_max ? 1 : next_id, tries;
 
-	if (nb_tables >= MIM_ID_MAX)
-		return 0;
-	for (tries = 0; tries < MIM_ID_MAX; tries++) {
+	for (tries = 0; tries < id_max; tries++) {
 		struct reg_page *p = dir[id >> PAGE_SHIFT];
 
 		if (p == NULL || p->tbl[id & (PAGE_SLOTS - 1)] == NULL)
 			return id;
-		id = id == MIM_ID_MAX ? 1 : id + 1;
+		id = id == id_max ? 1 : id + 1;
 	}
 	return 0;
+}
+
+uint32_t
+mim_registry_set_id_max(uint32_t max)
+{
+	uint32_t old = id_max;
+
+	id_max = max == 0 || max > MIM_ID_MAX ? MIM_ID_MAX : max;
+	return old;
 }
 
 int
@@ -152,7 +160,7 @@ mim_registry_add(struct mim_tbl *t, const char *name)
 	(*pp)->tbl[id & (PAGE_SLOTS - 1)] = t;
 	(*pp)->used++;
 	nb_tables++;
-	next_id = id == MIM_ID_MAX ? 1 : id + 1;
+	next_id = id == id_max ? 1 : id + 1;
 	t->id = id;
 	if (named) {
 		uint32_t b = name_hash(name) & (name_nb_bkt - 1);
