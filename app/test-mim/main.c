@@ -7,21 +7,55 @@
  *
  *   test-mim [EAL options] -- --autotest <suite>   run a test suite
  *   test-mim [EAL options] -- --list-autotests     list the suites
+ *   test-mim [EAL options] -- [options]            the command line:
+ *       a prompt when stdin is a terminal, else a script read from stdin;
+ *       --cmdline-file FILE runs FILE first (then the prompt with -i).
+ *
+ * Exit status: 0 success; 1 a command or test failed, or EAL did not
+ * start; 2 bad usage or set-up failure; 77 every test of a suite skipped.
  */
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 
+#include <mim.h>
+
 #include "autotest.h"
+#include "cli.h"
+#include "workers.h"
+
+/* What main() was asked to do. */
+struct app_opts {
+	const char *suite;         /* --autotest */
+	bool list;                 /* --list-autotests */
+	const char *cmdline_file;  /* --cmdline-file */
+	bool interactive;          /* -i: the prompt after the file */
+	enum mim_rcu_mode rcu_mode;
+};
 
 static void
 usage(const char *prog)
 {
-	printf("usage: %s [EAL options] -- [--autotest SUITE | --list-autotests]\n",
+	printf("usage: %s [EAL options] -- [options]\n"
+	       "  --autotest SUITE        run a test suite, then exit\n"
+	       "  --list-autotests        list the test suites\n"
+	       "  --cmdline-file FILE     run the commands of FILE\n"
+	       "  -i, --interactive       start the prompt (after FILE if given)\n"
+	       "  --continue-on-error     in scripts, run every line; exit 1 if any failed\n"
+	       "  --json                  JSON output, one document per command and line\n"
+	       "  --pretty                indent the JSON output\n"
+	       "  --echo                  print each script line after the prompt (text mode)\n"
+	       "  --rcu-mode dq|sync      how releases wait for readers (default dq)\n"
+	       "Without FILE or -i: the prompt if stdin is a terminal, else a script\n"
+	       "read from stdin. A script stops at the first failing command and\n"
+	       "exits with status 1.\n",
 	       prog);
 }
 
@@ -34,18 +68,147 @@ list_suites(void)
 		printf("%-16s %s\n", s->name, s->help);
 }
 
-int
-main(int argc, char **argv)
+/* Parse the application options. Returns 0, 1 (--help), or -1. */
+static int
+parse_args(int argc, char **argv, struct app_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "autotest", required_argument, NULL, 'a' },
 		{ "list-autotests", no_argument, NULL, 'l' },
+		{ "cmdline-file", required_argument, NULL, 'f' },
+		{ "interactive", no_argument, NULL, 'i' },
+		{ "continue-on-error", no_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "echo", no_argument, NULL, 'e' },
+		{ "rcu-mode", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *suite = NULL;
-	struct autotest_suite *s;
-	int ret, opt;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "hi", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			o->suite = optarg;
+			break;
+		case 'l':
+			o->list = true;
+			break;
+		case 'f':
+			o->cmdline_file = optarg;
+			break;
+		case 'i':
+			o->interactive = true;
+			break;
+		case 'k':
+			cli.keep_going = true;
+			break;
+		case 'j':
+			cli.json = true;
+			break;
+		case 'p':
+			cli.json = true;
+			cli.pretty = true;
+			break;
+		case 'e':
+			cli.echo = true;
+			break;
+		case 'r':
+			if (strcmp(optarg, "dq") == 0) {
+				o->rcu_mode = MIM_RCU_MODE_DQ;
+			} else if (strcmp(optarg, "sync") == 0) {
+				o->rcu_mode = MIM_RCU_MODE_SYNC;
+			} else {
+				fprintf(stderr, "test-mim: --rcu-mode '%s': dq or sync\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			return 1;
+		default:
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "test-mim: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run a named test suite (the dpdk-test way). */
+static int
+run_autotest(const char *suite)
+{
+	struct autotest_suite *s = autotest_find(suite);
+
+	if (s == NULL) {
+		fprintf(stderr, "test-mim: no test suite '%s' (--list-autotests lists them)\n",
+			suite);
+		return 2;
+	}
+	return autotest_run(s);
+}
+
+/* SIGINT, SIGTERM: end the prompt or the script after the current command. */
+static void
+on_signal(int sig)
+{
+	RTE_SET_USED(sig);
+	cli.quit = true;
+}
+
+/* The command line: script file, stdin script, prompt. Returns the status. */
+static int
+run_cli(const struct app_opts *o)
+{
+	struct sigaction sa;
+	unsigned int fails = 0;
+	FILE *f;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;  /* no SA_RESTART: read() returns EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	if (workers_init(o->rcu_mode) != 0)
+		return 2;
+	if (cli_init() != 0) {
+		fprintf(stderr, "test-mim: out of memory\n");
+		workers_fini();
+		return 2;
+	}
+	if (o->cmdline_file != NULL) {
+		f = fopen(o->cmdline_file, "r");
+		if (f == NULL) {
+			fprintf(stderr, "test-mim: --cmdline-file %s: %s\n",
+				o->cmdline_file, strerror(errno));
+			fails = 1;
+		} else {
+			fails = cli_run_script(f, o->cmdline_file);
+			fclose(f);
+		}
+	}
+	if (fails == 0 && !cli.quit) {
+		if (o->interactive ||
+		    (o->cmdline_file == NULL && isatty(STDIN_FILENO)))
+			cli_run_interactive();
+		else if (o->cmdline_file == NULL)
+			fails = cli_run_script(stdin, "<stdin>");
+	}
+	workers_fini();
+	cli_fini();
+	return fails == 0 ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app_opts o = { .rcu_mode = MIM_RCU_MODE_DQ };
+	int ret;
 
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
@@ -54,34 +217,19 @@ main(int argc, char **argv)
 	}
 	argc -= ret;
 	argv += ret;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'a':
-			suite = optarg;
-			break;
-		case 'l':
-			list_suites();
-			rte_eal_cleanup();
-			return 0;
-		default:
-			usage(argv[0]);
-			rte_eal_cleanup();
-			return opt == 'h' ? 0 : 2;
-		}
-	}
-	if (suite == NULL) {
+	ret = parse_args(argc, argv, &o);
+	if (ret != 0) {
 		usage(argv[0]);
 		rte_eal_cleanup();
-		return 2;
+		return ret > 0 ? 0 : 2;
 	}
-	s = autotest_find(suite);
-	if (s == NULL) {
-		fprintf(stderr, "test-mim: no test suite '%s' (--list-autotests lists them)\n",
-			suite);
-		rte_eal_cleanup();
-		return 2;
-	}
-	ret = autotest_run(s);
+	if (o.list) {
+		list_suites();
+		ret = 0;
+	} else if (o.suite != NULL)
+		ret = run_autotest(o.suite);
+	else
+		ret = run_cli(&o);
 	rte_eal_cleanup();
 	return ret;
 }

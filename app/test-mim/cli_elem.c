@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Element commands (the control-plane API of mim.h):
+ *
+ *   update <table> <key> <value> [any|noexist|exist]
+ *   lookup <table> <key>
+ *   delete <table> <key>
+ *   iterate <table>
+ *
+ * Arguments are parsed and sized against the table before the library is
+ * called, so a malformed command changes nothing.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmdline_parse_string.h>
+
+#include <mim.h>
+
+#include "cli.h"
+#include "cli_token.h"
+#include "jsonw.h"
+#include "parse.h"
+#include "printer.h"
+
+/* Buffers for one key and one value of a table. */
+struct elem_bufs {
+	void *key;
+	void *value;
+};
+
+/* Allocate key and value buffers of table ti. Returns 0 or -1. */
+static int
+elem_bufs_alloc(const struct mim_table_info *ti, struct elem_bufs *b)
+{
+	b->key = calloc(1, ti->key_size);
+	b->value = calloc(1, ti->value_size);
+	if (b->key == NULL || b->value == NULL) {
+		free(b->key);
+		free(b->value);
+		return cli_err("out of memory for a %u-byte key and a %u-byte value",
+			       ti->key_size, ti->value_size);
+	}
+	return 0;
+}
+
+static void
+elem_bufs_free(struct elem_bufs *b)
+{
+	free(b->key);
+	free(b->value);
+}
+
+/* The table held in an outer slot: 0 with its info, or -1 (empty slot). */
+static int
+outer_slot(const struct mim_table_info *outer, const void *key,
+	   struct mim_table_info *inner)
+{
+	uint32_t id;
+
+	if (mim_lookup_elem((int)outer->id, key, &id) != 0)
+		return -1;
+	return mim_get_info((int)id, inner) == 0 ? 0 : -1;
+}
+
+/* An inner table as JSON {id, name, type}, or null. */
+static void
+inner_json(const struct mim_table_info *ti)
+{
+	if (ti == NULL) {
+		jw_null();
+		return;
+	}
+	jw_obj_begin();
+	jw_kv_u64("id", ti->id);
+	jw_kv_str("name", ti->name);
+	jw_kv_str("type", table_type_name(ti->type));
+	jw_obj_end();
+}
+
+/* ---- update ------------------------------------------------------------- */
+
+struct update_res {
+	cmdline_fixed_string_t update;
+	struct cli_word table;
+	struct cli_word key;
+	struct cli_word value;
+	cmdline_fixed_string_t flag;
+};
+
+/*
+ * Text of an outer slot update: what the slot holds now and what it held
+ * (that table may have been released by the replacement).
+ */
+static void
+outer_update_print(const struct mim_table_info *ti, const void *key,
+		   const struct mim_table_info *now, bool had_old,
+		   const struct mim_table_info *old)
+{
+	const struct elem_printer *p = elem_printer_get(ti);
+	struct mim_table_info tmp;
+	bool released = had_old && mim_get_info((int)old->id, &tmp) != 0;
+	char d[64];
+
+	if (cli.json) {
+		jw_obj_begin();
+		jw_name("key");
+		p->key_json(ti, key);
+		jw_name("inner");
+		inner_json(now);
+		jw_name("replaced");
+		inner_json(had_old ? old : NULL);
+		if (had_old)
+			jw_kv_bool("replaced_released", released);
+		jw_obj_end();
+		return;
+	}
+	printf("slot ");
+	p->key_text(stdout, ti, key);
+	printf(": inner table %s", table_desc(now, d, sizeof(d)));
+	if (had_old)
+		printf(", replacing %s%s", table_desc(old, d, sizeof(d)),
+		       released ? " (released)" : "");
+	printf("\n");
+}
+
+/* update: mim_update_elem() with flags any (default), noexist, exist. */
+static int
+cmd_update(void *res)
+{
+	struct update_res *r = res;
+	struct mim_table_info ti, old, now;
+	struct elem_bufs b;
+	uint64_t flags = MIM_ANY;
+	bool had_old = false;
+	char d[64];
+	int ret;
+
+	if (parse_table(&r->table, &ti) != 0)
+		return -1;
+	if (strcmp(r->flag, "noexist") == 0)
+		flags = MIM_NOEXIST;
+	else if (strcmp(r->flag, "exist") == 0)
+		flags = MIM_EXIST;
+	if (elem_bufs_alloc(&ti, &b) != 0)
+		return -1;
+	if (parse_key(&ti, &r->key, b.key) != 0 ||
+	    parse_value(&ti, &r->value, b.value) != 0) {
+		elem_bufs_free(&b);
+		return -1;
+	}
+	if (table_is_outer(ti.type))
+		had_old = outer_slot(&ti, b.key, &old) == 0;
+	ret = mim_update_elem((int)ti.id, b.key, b.value, flags);
+	if (ret < 0) {
+		elem_bufs_free(&b);
+		return cli_lib_err(ret, "update %s", table_desc(&ti, d, sizeof(d)));
+	}
+	if (table_is_outer(ti.type) && outer_slot(&ti, b.key, &now) == 0)
+		outer_update_print(&ti, b.key, &now, had_old, &old);
+	elem_bufs_free(&b);
+	return 0;
+}
+
+static struct cli_cmd update_cmd = { .fn = cmd_update };
+
+static cmdline_parse_token_string_t update_tok =
+	TOKEN_STRING_INITIALIZER(struct update_res, update, "update");
+static struct cli_token_word update_table =
+	TOKEN_WORD_INITIALIZER(struct update_res, table, CLI_WORD_TABLE,
+			       "table: id or name");
+static struct cli_token_word update_key =
+	TOKEN_WORD_INITIALIZER(struct update_res, key, CLI_WORD_ANY,
+			       "key: index, a.b.c.d/len or hex");
+static struct cli_token_word update_value =
+	TOKEN_WORD_INITIALIZER(struct update_res, value, CLI_WORD_ANY,
+			       "value: hex, or inner table");
+static cmdline_parse_token_string_t update_flag =
+	TOKEN_STRING_INITIALIZER(struct update_res, flag, "any#noexist#exist");
+
+#define UPDATE_HELP "update <table> <key> <value> [any|noexist|exist]: " \
+	"create or update an element (outer tables: value is an inner table)"
+
+static cmdline_parse_inst_t cmd_update_inst = {
+	.f = cli_exec,
+	.data = &update_cmd,
+	.help_str = UPDATE_HELP,
+	.tokens = {
+		(void *)&update_tok, (void *)&update_table,
+		(void *)&update_key, (void *)&update_value, NULL,
+	},
+};
+
+static cmdline_parse_inst_t cmd_update_flag_inst = {
+	.f = cli_exec,
+	.data = &update_cmd,
+	.help_str = UPDATE_HELP,
+	.tokens = {
+		(void *)&update_tok, (void *)&update_table,
+		(void *)&update_key, (void *)&update_value,
+		(void *)&update_flag, NULL,
+	},
+};
+
+/* ---- lookup, delete ------------------------------------------------------ */
+
+struct key_res {
+	cmdline_fixed_string_t cmd;
+	struct cli_word table;
+	struct cli_word key;
+};
+
+/* lookup: mim_lookup_elem(); outer tables show the inner table. */
+static int
+cmd_lookup(void *res)
+{
+	struct key_res *r = res;
+	const struct elem_printer *p;
+	struct mim_table_info ti, inner;
+	struct elem_bufs b;
+	bool has_inner = false;
+	char d[64];
+	int ret;
+
+	if (parse_table(&r->table, &ti) != 0)
+		return -1;
+	if (elem_bufs_alloc(&ti, &b) != 0)
+		return -1;
+	if (parse_key(&ti, &r->key, b.key) != 0) {
+		elem_bufs_free(&b);
+		return -1;
+	}
+	ret = mim_lookup_elem((int)ti.id, b.key, b.value);
+	if (ret < 0) {
+		elem_bufs_free(&b);
+		return cli_lib_err(ret, "lookup %s", table_desc(&ti, d, sizeof(d)));
+	}
+	if (table_is_outer(ti.type)) {
+		uint32_t id;
+
+		memcpy(&id, b.value, sizeof(id));
+		has_inner = mim_get_info((int)id, &inner) == 0;
+	}
+	p = elem_printer_get(&ti);
+	if (cli.json) {
+		jw_obj_begin();
+		jw_name("key");
+		p->key_json(&ti, b.key);
+		jw_name("value");
+		p->value_json(&ti, b.value);
+		if (table_is_outer(ti.type)) {
+			jw_name("inner");
+			inner_json(has_inner ? &inner : NULL);
+		}
+		jw_obj_end();
+	} else {
+		printf("key: ");
+		p->key_text(stdout, &ti, b.key);
+		if (has_inner) {
+			printf("  inner: %s, %s, %u entr%s\n",
+			       table_desc(&inner, d, sizeof(d)),
+			       table_type_name(inner.type), inner.nb_entries,
+			       inner.nb_entries == 1 ? "y" : "ies");
+		} else {
+			printf("  value: ");
+			p->value_text(stdout, &ti, b.value);
+			printf("\n");
+		}
+	}
+	elem_bufs_free(&b);
+	return 0;
+}
+
+/* delete: mim_delete_elem(); outer tables say which table left the slot. */
+static int
+cmd_delete(void *res)
+{
+	struct key_res *r = res;
+	struct mim_table_info ti, old, tmp;
+	struct elem_bufs b;
+	bool had_old = false;
+	char d[64];
+	int ret;
+
+	if (parse_table(&r->table, &ti) != 0)
+		return -1;
+	if (elem_bufs_alloc(&ti, &b) != 0)
+		return -1;
+	if (parse_key(&ti, &r->key, b.key) != 0) {
+		elem_bufs_free(&b);
+		return -1;
+	}
+	if (table_is_outer(ti.type))
+		had_old = outer_slot(&ti, b.key, &old) == 0;
+	ret = mim_delete_elem((int)ti.id, b.key);
+	if (ret < 0) {
+		elem_bufs_free(&b);
+		return cli_lib_err(ret, "delete %s", table_desc(&ti, d, sizeof(d)));
+	}
+	if (had_old) {
+		bool released = mim_get_info((int)old.id, &tmp) != 0;
+		const struct elem_printer *p = elem_printer_get(&ti);
+
+		if (cli.json) {
+			jw_obj_begin();
+			jw_name("key");
+			p->key_json(&ti, b.key);
+			jw_name("removed");
+			inner_json(&old);
+			jw_kv_bool("removed_released", released);
+			jw_obj_end();
+		} else {
+			printf("slot ");
+			p->key_text(stdout, &ti, b.key);
+			printf(": removed inner table %s%s\n",
+			       table_desc(&old, d, sizeof(d)),
+			       released ? " (released)" : "");
+		}
+	}
+	elem_bufs_free(&b);
+	return 0;
+}
+
+static struct cli_cmd lookup_cmd = { .fn = cmd_lookup };
+static struct cli_cmd delete_cmd = { .fn = cmd_delete };
+
+static cmdline_parse_token_string_t lookup_tok =
+	TOKEN_STRING_INITIALIZER(struct key_res, cmd, "lookup");
+static cmdline_parse_token_string_t delete_tok =
+	TOKEN_STRING_INITIALIZER(struct key_res, cmd, "delete");
+static struct cli_token_word key_table =
+	TOKEN_WORD_INITIALIZER(struct key_res, table, CLI_WORD_TABLE,
+			       "table: id or name");
+static struct cli_token_word key_key =
+	TOKEN_WORD_INITIALIZER(struct key_res, key, CLI_WORD_ANY,
+			       "key: index, a.b.c.d/len or hex");
+
+static cmdline_parse_inst_t cmd_lookup_inst = {
+	.f = cli_exec,
+	.data = &lookup_cmd,
+	.help_str = "lookup <table> <key>: show an element's value (outer tables: the inner table)",
+	.tokens = { (void *)&lookup_tok, (void *)&key_table,
+		    (void *)&key_key, NULL },
+};
+
+static cmdline_parse_inst_t cmd_delete_inst = {
+	.f = cli_exec,
+	.data = &delete_cmd,
+	.help_str = "delete <table> <key>: delete an element (outer tables: empty the slot)",
+	.tokens = { (void *)&delete_tok, (void *)&key_table,
+		    (void *)&key_key, NULL },
+};
+
+/* ---- iterate ------------------------------------------------------------- */
+
+struct iterate_res {
+	cmdline_fixed_string_t iterate;
+	struct cli_word table;
+};
+
+/* iterate: the keys in mim_get_next_key() order. */
+static int
+cmd_iterate(void *res)
+{
+	struct iterate_res *r = res;
+	const struct elem_printer *p;
+	struct mim_table_info ti;
+	uint8_t *key, *next;
+	uint64_t n = 0;
+	int ret;
+
+	if (parse_table(&r->table, &ti) != 0)
+		return -1;
+	key = calloc(2, ti.key_size);
+	if (key == NULL)
+		return cli_err("out of memory for keys of %u bytes", ti.key_size);
+	next = key + ti.key_size;
+	p = elem_printer_get(&ti);
+	if (cli.json) {
+		jw_obj_begin();
+		jw_kv_u64("id", ti.id);
+		jw_name("keys");
+		jw_arr_begin();
+	}
+	/* Bounded by max_entries: iteration is not a snapshot. */
+	ret = mim_get_next_key((int)ti.id, NULL, next);
+	while (ret == 0 && n < ti.max_entries) {
+		if (cli.json) {
+			p->key_json(&ti, next);
+		} else {
+			printf("key: ");
+			p->key_text(stdout, &ti, next);
+			printf("\n");
+		}
+		n++;
+		memcpy(key, next, ti.key_size);
+		ret = mim_get_next_key((int)ti.id, key, next);
+	}
+	if (cli.json) {
+		jw_arr_end();
+		jw_obj_end();
+	} else {
+		printf("Found %" PRIu64 " key%s\n", n, n == 1 ? "" : "s");
+	}
+	free(key);
+	return 0;
+}
+
+static struct cli_cmd iterate_cmd = { .fn = cmd_iterate };
+
+static cmdline_parse_token_string_t iterate_tok =
+	TOKEN_STRING_INITIALIZER(struct iterate_res, iterate, "iterate");
+static struct cli_token_word iterate_table =
+	TOKEN_WORD_INITIALIZER(struct iterate_res, table, CLI_WORD_TABLE,
+			       "table: id or name");
+
+static cmdline_parse_inst_t cmd_iterate_inst = {
+	.f = cli_exec,
+	.data = &iterate_cmd,
+	.help_str = "iterate <table>: list the keys in mim_get_next_key order",
+	.tokens = { (void *)&iterate_tok, (void *)&iterate_table, NULL },
+};
+
+cmdline_parse_inst_t *cli_elem_cmds[] = {
+	&cmd_update_inst,
+	&cmd_update_flag_inst,
+	&cmd_lookup_inst,
+	&cmd_delete_inst,
+	&cmd_iterate_inst,
+	NULL,
+};

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Other commands:
+ *
+ *   help [<command>]
+ *   reclaim
+ *   sleep <ms>
+ *   quit
+ */
+
+#include <string.h>
+
+#include <rte_cycles.h>
+
+#include <cmdline_parse_string.h>
+
+#include <mim.h>
+
+#include "cli.h"
+#include "cli_token.h"
+#include "jsonw.h"
+#include "parse.h"
+
+static const char help_formats[] =
+	"Arguments:\n"
+	"    <table>   a table ID, or a table name (completed with TAB)\n"
+	"    <key>     array and array_of_tables: u32 index (decimal, or 0x hex)\n"
+	"              lpm: a.b.c.d/len (a.b.c.d alone is /32)\n"
+	"              hash and hash_of_tables: key_size bytes in hex, e.g. 0a000001\n"
+	"    <value>   outer tables: the inner table (ID or name)\n"
+	"              others: value_size bytes in hex\n"
+	"    <flags>   a number, or no_prealloc, numa_node, inner_map joined by '|'\n"
+	"TAB completes, '?' lists the choices with their help, arrows walk the history.\n";
+
+/* First word of s into buf. */
+static void
+command_name(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (s[n] != '\0' && s[n] != ' ' && s[n] != ':' && n + 1 < size) {
+		buf[n] = s[n];
+		n++;
+	}
+	buf[n] = '\0';
+}
+
+void
+cli_help(const char *topic)
+{
+	const char *prev = NULL;
+	char name[32];
+	size_t i;
+
+	if (cli.json) {
+		jw_obj_begin();
+		jw_name("commands");
+		jw_arr_begin();
+	} else if (topic == NULL) {
+		printf("Commands:\n");
+	}
+	for (i = 0; cli_ctx[i] != NULL; i++) {
+		const char *h = cli_ctx[i]->help_str;
+
+		/* Instances of one form share their help string. */
+		if (h == NULL || h == prev)
+			continue;
+		prev = h;
+		command_name(h, name, sizeof(name));
+		if (topic != NULL && strcmp(name, topic) != 0)
+			continue;
+		if (cli.json)
+			jw_str(h);
+		else
+			printf("    %s\n", h);
+	}
+	if (cli.json) {
+		jw_arr_end();
+		jw_obj_end();
+	} else if (topic == NULL) {
+		printf("%s", help_formats);
+	}
+}
+
+struct help_res {
+	cmdline_fixed_string_t help;
+	struct cli_word topic;
+};
+
+/* help [<command>]: the commands (or those named topic) and formats. */
+static int
+cmd_help(void *res)
+{
+	struct help_res *r = res;
+	char topic[32], name[32];
+	size_t i;
+
+	if (r->topic.s == NULL) {
+		cli_help(NULL);
+		return 0;
+	}
+	if (cli_word_copy(&r->topic, topic, sizeof(topic)) != 0)
+		return cli_err("help: no command '%s...'", topic);
+	for (i = 0; cli_ctx[i] != NULL; i++) {
+		command_name(cli_ctx[i]->help_str, name, sizeof(name));
+		if (strcmp(name, topic) == 0) {
+			cli_help(topic);
+			return 0;
+		}
+	}
+	return cli_err("help: no command '%s' ('help' lists them)", topic);
+}
+
+/* reclaim: mim_reclaim(); what was released and what still waits. */
+static int
+cmd_reclaim(void *res)
+{
+	struct mim_rcu_stats rs;
+	int released;
+
+	RTE_SET_USED(res);
+	released = mim_reclaim();
+	if (mim_rcu_get_stats(&rs) != 0)
+		return cli_lib_err(-EINVAL, "reclaim");
+	if (cli.json) {
+		jw_obj_begin();
+		jw_kv_u64("released", (uint64_t)released);
+		jw_kv_u64("pending", rs.pending);
+		jw_obj_end();
+	} else {
+		printf("released %d, pending %u\n", released, rs.pending);
+	}
+	return 0;
+}
+
+struct sleep_res {
+	cmdline_fixed_string_t sleep;
+	struct cli_word ms;
+};
+
+/* sleep <ms>: let the workers run (in scripts). */
+static int
+cmd_sleep(void *res)
+{
+	struct sleep_res *r = res;
+	uint32_t ms;
+
+	if (parse_u32("milliseconds", &r->ms, &ms) != 0)
+		return -1;
+	if (ms > 3600 * 1000)
+		return cli_err("sleep %u: at most one hour (3600000 ms)", ms);
+	rte_delay_us_sleep((unsigned int)ms * 1000);
+	return 0;
+}
+
+/* quit: end the prompt or the script. */
+static int
+cmd_quit(void *res)
+{
+	RTE_SET_USED(res);
+	cli.quit = true;
+	if (cli.cl != NULL)
+		cmdline_quit(cli.cl);
+	return 0;
+}
+
+static struct cli_cmd help_cmd = { .fn = cmd_help };
+static struct cli_cmd reclaim_cmd = { .fn = cmd_reclaim };
+static struct cli_cmd quit_cmd = { .fn = cmd_quit };
+static struct cli_cmd sleep_cmd = { .fn = cmd_sleep };
+
+static cmdline_parse_token_string_t help_tok =
+	TOKEN_STRING_INITIALIZER(struct help_res, help, "help");
+static struct cli_token_word help_topic =
+	TOKEN_WORD_INITIALIZER(struct help_res, topic, CLI_WORD_ANY,
+			       "command");
+
+#define HELP_HELP "help [<command>]: list the commands, or the forms of one"
+
+static cmdline_parse_inst_t cmd_help_inst = {
+	.f = cli_exec,
+	.data = &help_cmd,
+	.help_str = HELP_HELP,
+	.tokens = { (void *)&help_tok, NULL },
+};
+
+static cmdline_parse_inst_t cmd_help_topic_inst = {
+	.f = cli_exec,
+	.data = &help_cmd,
+	.help_str = HELP_HELP,
+	.tokens = { (void *)&help_tok, (void *)&help_topic, NULL },
+};
+
+struct word_res {
+	cmdline_fixed_string_t word;
+};
+
+static cmdline_parse_token_string_t reclaim_tok =
+	TOKEN_STRING_INITIALIZER(struct word_res, word, "reclaim");
+static cmdline_parse_token_string_t quit_tok =
+	TOKEN_STRING_INITIALIZER(struct word_res, word, "quit");
+
+static cmdline_parse_inst_t cmd_reclaim_inst = {
+	.f = cli_exec,
+	.data = &reclaim_cmd,
+	.help_str = "reclaim: release every retired table or value that all readers have let go (mim_reclaim)",
+	.tokens = { (void *)&reclaim_tok, NULL },
+};
+
+static cmdline_parse_inst_t cmd_quit_inst = {
+	.f = cli_exec,
+	.data = &quit_cmd,
+	.help_str = "quit: leave test-mim",
+	.tokens = { (void *)&quit_tok, NULL },
+};
+
+static cmdline_parse_token_string_t sleep_tok =
+	TOKEN_STRING_INITIALIZER(struct sleep_res, sleep, "sleep");
+static struct cli_token_word sleep_ms =
+	TOKEN_WORD_INITIALIZER(struct sleep_res, ms, CLI_WORD_ANY,
+			       "milliseconds");
+
+static cmdline_parse_inst_t cmd_sleep_inst = {
+	.f = cli_exec,
+	.data = &sleep_cmd,
+	.help_str = "sleep <ms>: wait, letting the workers run (for scripts)",
+	.tokens = { (void *)&sleep_tok, (void *)&sleep_ms, NULL },
+};
+
+cmdline_parse_inst_t *cli_misc_cmds[] = {
+	&cmd_help_inst,
+	&cmd_help_topic_inst,
+	&cmd_reclaim_inst,
+	&cmd_sleep_inst,
+	&cmd_quit_inst,
+	NULL,
+};

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Table commands: create, open, close.
+ *
+ *   create <type> <name|-> key <size> value <size> entries <n>
+ *          [template <table>] [flags <flags>] [tbl8 <n>] [socket <id>]
+ *   open <table>
+ *   close <table>
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmdline_parse_string.h>
+
+#include <mim.h>
+
+#include "cli.h"
+#include "cli_token.h"
+#include "jsonw.h"
+#include "parse.h"
+#include "printer.h"
+
+/* ---- create ------------------------------------------------------------ */
+
+struct create_res {
+	cmdline_fixed_string_t create;
+	cmdline_fixed_string_t type;
+	struct cli_word name;
+	cmdline_fixed_string_t key_kw;
+	struct cli_word key_size;
+	cmdline_fixed_string_t value_kw;
+	struct cli_word value_size;
+	cmdline_fixed_string_t entries_kw;
+	struct cli_word max_entries;
+	struct cli_word options;
+};
+
+/* Table types by their command-line name (mim_type_name()'s). */
+static const struct {
+	const char *name;
+	enum mim_type type;
+} type_names[] = {
+	{ "array", MIM_TYPE_ARRAY },
+	{ "hash", MIM_TYPE_HASH },
+	{ "lpm", MIM_TYPE_LPM },
+	{ "array_of_tables", MIM_TYPE_ARRAY_OF_TABLES },
+	{ "hash_of_tables", MIM_TYPE_HASH_OF_TABLES },
+};
+
+/*
+ * The options after the sizes: pairs of keyword and value. Fills opts
+ * (socket sets MIM_F_NUMA_NODE). Returns 0 or -1 (reported).
+ */
+static int
+create_options(const struct cli_word *options, struct mim_create_opts *opts)
+{
+	enum { OPT_TEMPLATE = 1, OPT_FLAGS = 2, OPT_TBL8 = 4, OPT_SOCKET = 8 };
+	struct cli_word rest = *options, kw, val;
+	struct mim_table_info inner;
+	unsigned int seen = 0, bit;
+	uint32_t socket;
+
+	while (parse_next_word(&rest, &kw) == 0) {
+		if (parse_word_is(&kw, "template"))
+			bit = OPT_TEMPLATE;
+		else if (parse_word_is(&kw, "flags"))
+			bit = OPT_FLAGS;
+		else if (parse_word_is(&kw, "tbl8"))
+			bit = OPT_TBL8;
+		else if (parse_word_is(&kw, "socket"))
+			bit = OPT_SOCKET;
+		else
+			return cli_err("create: unknown option '%.*s' (template, flags, tbl8, socket)",
+				       (int)kw.len, kw.s);
+		if (seen & bit)
+			return cli_err("create: option '%.*s' given twice",
+				       (int)kw.len, kw.s);
+		seen |= bit;
+		if (parse_next_word(&rest, &val) != 0)
+			return cli_err("create: option '%.*s' needs a value",
+				       (int)kw.len, kw.s);
+		switch (bit) {
+		case OPT_TEMPLATE:
+			if (parse_table(&val, &inner) != 0)
+				return -1;
+			opts->inner_id = inner.id;
+			break;
+		case OPT_FLAGS:
+			if (parse_flags(&val, &opts->map_flags) != 0)
+				return -1;
+			break;
+		case OPT_TBL8:
+			if (parse_u32("tbl8", &val, &opts->lpm_tbl8_groups) != 0)
+				return -1;
+			break;
+		default:
+			if (parse_u32("socket", &val, &socket) != 0)
+				return -1;
+			if (socket > INT32_MAX)
+				return cli_err("socket %u: not a NUMA socket", socket);
+			opts->socket_id = (int)socket;
+			break;
+		}
+	}
+	/* The socket is used only with MIM_F_NUMA_NODE: giving one sets it. */
+	if (seen & OPT_SOCKET)
+		opts->map_flags |= MIM_F_NUMA_NODE;
+	return 0;
+}
+
+/* create: checks the arguments, then mim_create(). */
+static int
+cmd_create(void *res)
+{
+	struct create_res *r = res;
+	MIM_OPTS(mim_create_opts, opts);
+	struct mim_table_info ti;
+	uint32_t ksz, vsz, max;
+	enum mim_type type = 0;
+	char name[MIM_NAMESIZE];
+	const char *n = name;
+	size_t i;
+	int id;
+
+	for (i = 0; i < RTE_DIM(type_names); i++)
+		if (strcmp(r->type, type_names[i].name) == 0)
+			type = type_names[i].type;
+	if (cli_word_copy(&r->name, name, sizeof(name)) != 0)
+		return cli_err("create: name '%s...': longer than %d characters",
+			       name, MIM_NAMESIZE - 1);
+	if (strcmp(name, "-") == 0)
+		n = NULL;  /* anonymous */
+	if (parse_u32("key size", &r->key_size, &ksz) != 0 ||
+	    parse_u32("value size", &r->value_size, &vsz) != 0 ||
+	    parse_u32("entries", &r->max_entries, &max) != 0)
+		return -1;
+	if (r->options.s != NULL && create_options(&r->options, &opts) != 0)
+		return -1;
+	id = mim_create(type, n, ksz, vsz, max, &opts);
+	if (id < 0)
+		return cli_lib_err(id, "create %s '%s'", r->type,
+				   n != NULL ? n : "");
+	if (mim_get_info(id, &ti) != 0)
+		return cli_lib_err(-EBADF, "create: table %d", id);
+	if (cli.json) {
+		jw_obj_begin();
+		jw_kv_u64("id", ti.id);
+		jw_kv_str("name", ti.name);
+		jw_kv_str("type", table_type_name(ti.type));
+		jw_obj_end();
+	} else {
+		char d[64];
+
+		printf("created %s table %s\n", table_type_name(ti.type),
+		       table_desc(&ti, d, sizeof(d)));
+	}
+	return 0;
+}
+
+static struct cli_cmd create_cmd = { .fn = cmd_create };
+
+static cmdline_parse_token_string_t create_tok =
+	TOKEN_STRING_INITIALIZER(struct create_res, create, "create");
+static cmdline_parse_token_string_t create_type =
+	TOKEN_STRING_INITIALIZER(struct create_res, type,
+		"array#hash#lpm#array_of_tables#hash_of_tables");
+static struct cli_token_word create_name =
+	TOKEN_WORD_INITIALIZER(struct create_res, name, CLI_WORD_ANY,
+			       "name (- for none)");
+static cmdline_parse_token_string_t create_key_kw =
+	TOKEN_STRING_INITIALIZER(struct create_res, key_kw, "key");
+static struct cli_token_word create_key_size =
+	TOKEN_WORD_INITIALIZER(struct create_res, key_size, CLI_WORD_ANY,
+			       "key size in bytes");
+static cmdline_parse_token_string_t create_value_kw =
+	TOKEN_STRING_INITIALIZER(struct create_res, value_kw, "value");
+static struct cli_token_word create_value_size =
+	TOKEN_WORD_INITIALIZER(struct create_res, value_size, CLI_WORD_ANY,
+			       "value size in bytes");
+static cmdline_parse_token_string_t create_entries_kw =
+	TOKEN_STRING_INITIALIZER(struct create_res, entries_kw, "entries");
+static struct cli_token_word create_max_entries =
+	TOKEN_WORD_INITIALIZER(struct create_res, max_entries, CLI_WORD_ANY,
+			       "max entries");
+static struct cli_token_word create_options_tok =
+	TOKEN_WORD_INITIALIZER(struct create_res, options, CLI_WORD_REST,
+			       "template T flags F tbl8 N socket S");
+
+#define CREATE_HELP "create <type> <name|-> key <size> value <size> entries <n> " \
+	"[template <table>] [flags <flags>] [tbl8 <n>] [socket <id>]: "	\
+	"create a table (type: array, hash, lpm, array_of_tables, hash_of_tables)"
+
+static cmdline_parse_inst_t cmd_create_inst = {
+	.f = cli_exec,
+	.data = &create_cmd,
+	.help_str = CREATE_HELP,
+	.tokens = {
+		(void *)&create_tok, (void *)&create_type, (void *)&create_name,
+		(void *)&create_key_kw, (void *)&create_key_size,
+		(void *)&create_value_kw, (void *)&create_value_size,
+		(void *)&create_entries_kw, (void *)&create_max_entries,
+		NULL,
+	},
+};
+
+static cmdline_parse_inst_t cmd_create_opts_inst = {
+	.f = cli_exec,
+	.data = &create_cmd,
+	.help_str = CREATE_HELP,
+	.tokens = {
+		(void *)&create_tok, (void *)&create_type, (void *)&create_name,
+		(void *)&create_key_kw, (void *)&create_key_size,
+		(void *)&create_value_kw, (void *)&create_value_size,
+		(void *)&create_entries_kw, (void *)&create_max_entries,
+		(void *)&create_options_tok,
+		NULL,
+	},
+};
+
+/* ---- open, close ------------------------------------------------------- */
+
+struct table_res {
+	cmdline_fixed_string_t cmd;
+	struct cli_word table;
+};
+
+/* open: one more handle reference (mim_get_by_id()). */
+static int
+cmd_open(void *res)
+{
+	struct table_res *r = res;
+	struct mim_table_info ti;
+	char d[64];
+	int ret;
+
+	if (parse_table(&r->table, &ti) != 0)
+		return -1;
+	ret = mim_get_by_id(ti.id);
+	if (ret < 0)
+		return cli_lib_err(ret, "open %s", table_desc(&ti, d, sizeof(d)));
+	if (mim_get_info((int)ti.id, &ti) != 0)
+		return cli_lib_err(-EBADF, "open: table %u", ti.id);
+	if (cli.json) {
+		jw_obj_begin();
+		jw_kv_u64("id", ti.id);
+		jw_kv_u64("handles", ti.handles);
+		jw_kv_u64("refcnt", ti.refcnt);
+		jw_obj_end();
+	} else {
+		printf("table %s: handles %u, references %u\n",
+		       table_desc(&ti, d, sizeof(d)), ti.handles, ti.refcnt);
+	}
+	return 0;
+}
+
+/* close: drop one handle reference (mim_close()); say what became of it. */
+static int
+cmd_close(void *res)
+{
+	struct table_res *r = res;
+	struct mim_table_info ti, after;
+	bool alive;
+	char d[64];
+	int ret;
+
+	if (parse_table(&r->table, &ti) != 0)
+		return -1;
+	table_desc(&ti, d, sizeof(d));
+	ret = mim_close((int)ti.id);
+	if (ret < 0)
+		return cli_lib_err(ret, "close %s", d);
+	alive = mim_get_info((int)ti.id, &after) == 0;
+	if (cli.json) {
+		jw_obj_begin();
+		jw_kv_u64("id", ti.id);
+		jw_kv_bool("released", !alive);
+		jw_kv_u64("refcnt", alive ? after.refcnt : 0);
+		jw_kv_u64("handles", alive ? after.handles : 0);
+		jw_obj_end();
+	} else if (alive) {
+		printf("closed a handle of table %s: still held by %u reference%s (%u handle%s)\n",
+		       d, after.refcnt, after.refcnt == 1 ? "" : "s",
+		       after.handles, after.handles == 1 ? "" : "s");
+	} else {
+		printf("closed table %s: released (memory freed once readers are quiescent)\n",
+		       d);
+	}
+	return 0;
+}
+
+static struct cli_cmd open_cmd = { .fn = cmd_open };
+static struct cli_cmd close_cmd = { .fn = cmd_close };
+
+static cmdline_parse_token_string_t open_tok =
+	TOKEN_STRING_INITIALIZER(struct table_res, cmd, "open");
+static cmdline_parse_token_string_t close_tok =
+	TOKEN_STRING_INITIALIZER(struct table_res, cmd, "close");
+static struct cli_token_word table_arg =
+	TOKEN_WORD_INITIALIZER(struct table_res, table, CLI_WORD_TABLE,
+			       "table: id or name");
+
+static cmdline_parse_inst_t cmd_open_inst = {
+	.f = cli_exec,
+	.data = &open_cmd,
+	.help_str = "open <table>: take one more handle reference on a table (mim_get_by_id)",
+	.tokens = { (void *)&open_tok, (void *)&table_arg, NULL },
+};
+
+static cmdline_parse_inst_t cmd_close_inst = {
+	.f = cli_exec,
+	.data = &close_cmd,
+	.help_str = "close <table>: drop one handle reference; the table goes with its last reference",
+	.tokens = { (void *)&close_tok, (void *)&table_arg, NULL },
+};
+
+cmdline_parse_inst_t *cli_table_cmds[] = {
+	&cmd_create_inst,
+	&cmd_create_opts_inst,
+	&cmd_open_inst,
+	&cmd_close_inst,
+	NULL,
+};
