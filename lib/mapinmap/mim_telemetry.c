@@ -132,6 +132,8 @@ tel_add_template(struct rte_tel_data *d, const struct mim_meta_info *m)
 	rte_tel_data_add_dict_u64(c, "value_size", m->value_size);
 	rte_tel_data_add_dict_u64(c, "max_entries", m->max_entries);
 	rte_tel_data_add_dict_u64(c, "map_flags", m->map_flags);
+	rte_tel_data_add_dict_u64(c, "btf_key_type_id", m->btf_key_type_id);
+	rte_tel_data_add_dict_u64(c, "btf_value_type_id", m->btf_value_type_id);
 	if (rte_tel_data_add_dict_container(d, "template", c, 0) != 0) {
 		rte_tel_data_free(c);
 		return -ENOSPC;
@@ -172,6 +174,8 @@ tel_info(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_add_dict_u64(d, "nb_updates", info.nb_updates);
 	rte_tel_data_add_dict_u64(d, "nb_deletes", info.nb_deletes);
 	rte_tel_data_add_dict_u64(d, "nb_replacements", info.nb_replacements);
+	rte_tel_data_add_dict_u64(d, "btf_key_type_id", info.btf_key_type_id);
+	rte_tel_data_add_dict_u64(d, "btf_value_type_id", info.btf_value_type_id);
 	if (info.type == MIM_TYPE_ARRAY_OF_TABLES ||
 	    info.type == MIM_TYPE_HASH_OF_TABLES) {
 		rte_tel_data_add_dict_u64(d, "inner_id", info.inner_id);
