@@ -259,7 +259,17 @@ struct mim_table_info {
  *   - -EEXIST: a live table already has this name.
  *   - -ENOSPC: all table IDs are in use.
  *   - -ENOMEM: DPDK memory or memzones exhausted.
- * @note MT-safe. Does not wait for readers.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers (an LPM table created
+ *   while a variable is attached hands the first one to rte_lpm).
+ * - **Ordering:** the table's ID and name resolve for every thread once it
+ *   returns; a reader may use it after it has been published in an outer slot
+ *   or passed to it by the application.
+ * - **Memory reuse:** @p name, @p opts and opts->btf belong to the caller
+ *   again on return (the BTF is copied).
  */
 int mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	       uint32_t value_size, uint32_t max_entries,
@@ -306,8 +316,23 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     slots or LPM value slots, are all waiting for them; nothing
  *     changed. Retry after readers progress.
  *   - -ENOMEM: out of DPDK memory for a new value slot.
- * @note MT-safe. In #MIM_RCU_MODE_SYNC, waits for a grace period when it
- *   releases something. Publication is a release store.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required. Reclaims first when more than reclaim_thd
+ *   releases are pending, never waiting for readers. In #MIM_RCU_MODE_SYNC it
+ *   waits for a grace period on every attached variable when it retires
+ *   something, so the caller must not be online on an attached variable then.
+ * - **Ordering:** an outer slot or a hash value is published with one release
+ *   store (paired with the acquire load of the lookups): a reader that sees
+ *   it sees it initialised. An LPM route's value slot is written before
+ *   rte_lpm's entries point to it. ARRAY values are copied in place: a racing
+ *   reader of the same index may see a mix of old and new bytes.
+ * - **Memory reuse:** @p key and @p value belong to the caller on return.
+ *   What the update replaces (an inner table's slot reference, a hash value,
+ *   an LPM value slot no route uses) is released only after every reader
+ *   registered on every attached variable has passed a quiescent state.
  */
 int mim_update_elem(int id, const void *key, const void *value,
 		    uint64_t flags);
@@ -329,7 +354,15 @@ int mim_update_elem(int id, const void *key, const void *value,
  * @return
  *   0, or -EBADF (no such table), -EINVAL (key or value NULL), -ENOENT (no
  *   such element, empty outer slot, array index out of range).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** a snapshot taken under the mutex: it reflects every
+ *   control-plane call that returned before it.
+ * - **Memory reuse:** @p value is a copy: it stays valid whatever happens to
+ *   the table.
  */
 int mim_lookup_elem(int id, const void *key, void *value);
 
@@ -352,7 +385,21 @@ int mim_lookup_elem(int id, const void *key, void *value);
  *   - -E2BIG: ARRAY_OF_TABLES index >= max_entries.
  *   - -ENOENT: no such element, or the outer slot is empty.
  *   - -EBUSY: the defer queue is full; nothing changed.
- * @note MT-safe. In #MIM_RCU_MODE_SYNC, waits for a grace period.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required. Reclaims first when more than reclaim_thd
+ *   releases are pending, never waiting for readers. In #MIM_RCU_MODE_SYNC it
+ *   waits for a grace period on every attached variable when it retires
+ *   something, so the caller must not be online on an attached variable then.
+ * - **Ordering:** the slot or key is unpublished before return; a reader that
+ *   looked it up before may keep using what it found until its next quiescent
+ *   state.
+ * - **Memory reuse:** @p key belongs to the caller on return. The element's
+ *   value, hash key slot and the inner table's reference are released only
+ *   after every reader on every attached variable has passed a quiescent
+ *   state.
  */
 int mim_delete_elem(int id, const void *key);
 
@@ -374,7 +421,14 @@ int mim_delete_elem(int id, const void *key);
  * @return
  *   0, or -EBADF (no such table), -EINVAL (next_key NULL), -ENOENT (no key
  *   after @p key, or the table is empty).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** each call sees the table as the calls before it left it; a
+ *   walk over several calls is not a snapshot.
+ * - **Memory reuse:** @p next_key is a copy.
  */
 int mim_get_next_key(int id, const void *key, void *next_key);
 
@@ -385,7 +439,13 @@ int mim_get_next_key(int id, const void *key, void *next_key);
  *   Table ID.
  * @return
  *   @p id, or -ENOENT if no live table has this ID.
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** the new handle keeps the table alive until mim_close().
+ * - **Memory reuse:** none.
  */
 int mim_get_by_id(uint32_t id);
 
@@ -403,8 +463,22 @@ int mim_get_by_id(uint32_t id);
  *   0, or -EBADF (no such table, or it has no handle reference left), or
  *   -EBUSY (the table would be released but the defer queue is full; it
  *   stays open).
- * @note MT-safe. In #MIM_RCU_MODE_SYNC, waits for a grace period when the
- *   table is released.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required. Reclaims first when more than reclaim_thd
+ *   releases are pending, never waiting for readers. In #MIM_RCU_MODE_SYNC it
+ *   waits for a grace period on every attached variable when it retires
+ *   something, so the caller must not be online on an attached variable then.
+ * - **Ordering:** when the last reference goes, the ID and name stop
+ *   resolving before return; readers may still hold the table until their
+ *   next quiescent state.
+ * - **Memory reuse:** the table's memory (and, for an outer table, that of
+ *   inner tables that lose their last reference with it) is released only
+ *   after every reader on every attached variable has passed a quiescent
+ *   state. The ID is not given to another table until the ID space wraps
+ *   (#MIM_ID_MAX creations later).
  */
 int mim_close(int id);
 
@@ -415,7 +489,15 @@ int mim_close(int id);
  *   Table name.
  * @return
  *   The table ID, or -EINVAL (name NULL or empty), or -ENOENT.
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** a snapshot taken under the mutex: it reflects every
+ *   control-plane call that returned before it.
+ * - **Memory reuse:** takes no reference: the ID may stop resolving as soon
+ *   as another thread drops the table's last reference.
  */
 int mim_find(const char *name);
 
@@ -428,7 +510,14 @@ int mim_find(const char *name);
  *   Output.
  * @return
  *   0, or -EINVAL (next_id NULL), or -ENOENT (no live ID above start_id).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** a snapshot taken under the mutex: it reflects every
+ *   control-plane call that returned before it.
+ * - **Memory reuse:** takes no reference (as mim_find()).
  */
 int mim_get_next_id(uint32_t start_id, uint32_t *next_id);
 
@@ -441,7 +530,14 @@ int mim_get_next_id(uint32_t start_id, uint32_t *next_id);
  *   Output.
  * @return
  *   0, or -EBADF (no such table), or -EINVAL (info NULL).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** a snapshot taken under the mutex: it reflects every
+ *   control-plane call that returned before it.
+ * - **Memory reuse:** @p info is a copy.
  */
 int mim_get_info(int id, struct mim_table_info *info);
 
@@ -454,7 +550,12 @@ int mim_get_info(int id, struct mim_table_info *info);
  * @return
  *   A NUL-terminated string owned by the library and valid until the next
  *   mapinmap call in this thread; "" if no call has failed yet.
- * @note Thread-local; MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread; reads thread-local storage and takes no lock.
+ * - **RCU:** none.
+ * - **Ordering:** reports the last failed call of the calling thread only.
+ * - **Memory reuse:** the string is valid until the next mapinmap call in
+ *   this thread.
  */
 const char *mim_last_error(void);
 
@@ -468,7 +569,15 @@ const char *mim_last_error(void);
  *   handle, or for an inner table the slot it was found in, under the
  *   reader rules of mim_datapath.h); NULL with rte_errno set to ENOENT if no
  *   live table has this ID.
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** the table is fully initialised when its ID resolves.
+ * - **Memory reuse:** takes no reference: the pointer is valid while the
+ *   caller (or an outer slot it found the table in, under the reader rules of
+ *   mim_datapath.h) holds a reference on the table.
  */
 struct mim_table *mim_table(int id);
 
@@ -487,7 +596,15 @@ struct mim_table *mim_table(int id);
  *   Output (may be NULL): BTF value type, 0 if none.
  * @return
  *   0, or -EBADF (no such table), -EINVAL (btf NULL).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** a snapshot taken under the mutex: it reflects every
+ *   control-plane call that returned before it.
+ * - **Memory reuse:** @p *btf is the library's copy, valid while the caller
+ *   holds a reference on the table; use it read-only.
  */
 int mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 		uint32_t *value_type_id);
@@ -500,7 +617,11 @@ int mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
  *   Table type.
  * @return
  *   A static string, or NULL.
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread; takes no lock.
+ * - **RCU:** none.
+ * - **Ordering:** none (constant data).
+ * - **Memory reuse:** a static string.
  */
 const char *mim_type_name(enum mim_type type);
 
@@ -524,7 +645,14 @@ struct mim_stats {
  *   Output.
  * @return
  *   0, or -EINVAL (stats NULL).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** a snapshot taken under the mutex: it reflects every
+ *   control-plane call that returned before it.
+ * - **Memory reuse:** @p stats is a copy.
  */
 int mim_get_stats(struct mim_stats *stats);
 

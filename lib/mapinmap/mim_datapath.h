@@ -205,8 +205,20 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
  * @return
  *   Pointer to the value; on an outer table, the inner struct mim_table.
  *   NULL on a miss (absent key, empty slot, index out of range).
- * @note Lock-free, wait-free apart from rte_hash's retry on a concurrent
- *   key move. Reader rules of the file overview.
+ * @par Concurrency
+ * - **Threads:** a thread registered and online on every attached QSBR
+ *   variable (with none attached: any thread, while no control-plane call
+ *   runs). Takes no lock; wait-free apart from rte_hash's retry on a
+ *   concurrent key move; never blocks, never logs, allocates nothing.
+ * - **RCU:** online; the table held by a handle of the application, or found
+ *   in an outer slot since the thread's last quiescent state.
+ * - **Ordering:** outer slots and hash values are loaded with acquire (or
+ *   dependency) ordering, paired with the release store that published them.
+ *   ARRAY values are read in place: a racing update of the same index may
+ *   show a mix of old and new bytes.
+ * - **Memory reuse:** the pointer returned (a value, or an inner table) is
+ *   valid until the thread's next rte_rcu_qsbr_quiescent() or
+ *   rte_rcu_qsbr_thread_offline().
  */
 static inline void *
 mim_lookup(const struct mim_table *t, const void *key)
@@ -306,7 +318,12 @@ __mim_lpm_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
  *   Output: values[i] as mim_lookup(t, keys[i]) would return it.
  * @return
  *   Number of hits.
- * @note As mim_lookup().
+ * @par Concurrency
+ * - **Threads:** as mim_lookup().
+ * - **RCU:** as mim_lookup().
+ * - **Ordering:** as mim_lookup(), for each key.
+ * - **Memory reuse:** each pointer in @p values as mim_lookup(); @p keys and
+ *   @p values belong to the caller on return.
  */
 static inline unsigned int
 mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
@@ -407,7 +424,12 @@ __mim_hash_lookup_grouped(const struct mim_table *const inner[],
  *   inner table (an unknown tenant, say).
  * @return
  *   Number of keys found at both levels.
- * @note As mim_lookup().
+ * @par Concurrency
+ * - **Threads:** as mim_lookup().
+ * - **RCU:** as mim_lookup(); @p outer held by a handle of the application.
+ * - **Ordering:** as mim_lookup(), at both levels.
+ * - **Memory reuse:** each pointer in @p values as mim_lookup(); the inner
+ *   tables found are used within the call only.
  */
 static inline unsigned int
 mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],

@@ -95,7 +95,15 @@ struct mim_rcu_opts {
  * @return
  *   0, or -EINVAL (opts malformed, unknown mode, reclaim_max above
  *   dq_size), or -EBUSY (a QSBR variable is already attached).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** call before the first mim_rcu_qsbr_add() (-EBUSY while a
+ *   variable is attached); never waits for readers.
+ * - **Ordering:** applies to every retirement made after the first variable
+ *   is attached.
+ * - **Memory reuse:** @p opts belongs to the caller on return.
  */
 int mim_rcu_configure(const struct mim_rcu_opts *opts);
 
@@ -116,7 +124,16 @@ int mim_rcu_configure(const struct mim_rcu_opts *opts);
  *   (#MIM_RCU_MAX_VARS attached), -ENOMEM (defer queue allocation failed;
  *   or an existing LPM table could not take the variable, which then stays
  *   attached for all other tables: mim_last_error() names the table).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** @p v initialised with rte_rcu_qsbr_init(); attach it before the
+ *   threads registered on it start to look up. Never waits for readers.
+ * - **Ordering:** retirements made after it returns wait for the readers of
+ *   @p v too.
+ * - **Memory reuse:** @p v must stay allocated until mim_rcu_qsbr_remove()
+ *   has returned 0.
  */
 int mim_rcu_qsbr_add(struct rte_rcu_qsbr *v);
 
@@ -130,7 +147,16 @@ int mim_rcu_qsbr_add(struct rte_rcu_qsbr *v);
  *   pending; call mim_reclaim() once readers have reported quiescent
  *   states), or -EPERM (it is the first variable and LPM tables that use it
  *   are alive).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** the threads registered on @p v must have stopped looking up, or
+ *   be registered on another attached variable too: releases stop waiting for
+ *   them. Never waits for readers (-EBUSY while retirements are pending).
+ * - **Ordering:** retirements made after it returns do not wait for the
+ *   readers of @p v.
+ * - **Memory reuse:** @p v may be freed once this has returned 0.
  */
 int mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v);
 
@@ -142,7 +168,15 @@ int mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v);
  *
  * @return
  *   Number of objects released (>= 0).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers: it releases only what
+ *   every reader on every attached variable has let go.
+ * - **Ordering:** releases happen in the order of their retirement.
+ * - **Memory reuse:** what it releases has gone back to DPDK's heap or the
+ *   value pools when it returns.
  */
 int mim_reclaim(void);
 
@@ -167,7 +201,14 @@ struct mim_rcu_stats {
  *   Output.
  * @return
  *   0, or -EINVAL (stats NULL).
- * @note MT-safe.
+ * @par Concurrency
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** a snapshot taken under the mutex: it reflects every
+ *   control-plane call that returned before it.
+ * - **Memory reuse:** @p stats is a copy.
  */
 int mim_rcu_get_stats(struct mim_rcu_stats *stats);
 
