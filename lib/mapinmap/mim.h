@@ -661,6 +661,7 @@ int mim_get_stats(struct mim_stats *stats);
 #endif
 
 #include <mim_rcu.h>
+#include <mim_bpf.h>
 #include <mim_datapath.h>
 
 #endif /* MIM_H */
