@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+#ifndef L3FWD_MIM_CONFIG_H
+#define L3FWD_MIM_CONFIG_H
+
+/*
+ * The configuration file: next hops, tenants and the route tables they use.
+ * Parsing only; nothing here touches DPDK state. See README.md for the
+ * format.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+/** Tenants are 802.1Q VLAN IDs (or input ports): one outer slot each. */
+#define CFG_MAX_TENANTS 4096
+/** Next hop IDs are 0 to CFG_MAX_NEXTHOPS - 1. */
+#define CFG_MAX_NEXTHOPS 1024
+/** Longest table name, terminating NUL included. */
+#define CFG_TABLE_NAMESIZE 20
+/** No table: the tenant is not configured. */
+#define CFG_NO_TABLE UINT32_MAX
+
+struct cfg_nexthop {
+	bool defined;
+	bool has_src;               /* else the egress port's MAC */
+	uint16_t port;
+	struct rte_ether_addr dst;
+	struct rte_ether_addr src;
+};
+
+struct cfg_route {
+	uint32_t addr;              /* host order, host bits zero */
+	uint8_t depth;
+	uint32_t nexthop;
+};
+
+struct cfg_table {
+	char name[CFG_TABLE_NAMESIZE];
+	struct cfg_route *routes;
+	uint32_t nb_routes;
+	uint32_t cap;
+};
+
+struct config {
+	struct cfg_nexthop nexthop[CFG_MAX_NEXTHOPS];
+	uint32_t nb_nexthops;       /* highest defined ID + 1 */
+	struct cfg_table *tables;
+	uint32_t nb_tables;
+	/* Index into tables, or CFG_NO_TABLE. */
+	uint32_t tenant_table[CFG_MAX_TENANTS];
+};
+
+/**
+ * Read and check a configuration file.
+ *
+ * @return
+ *   The configuration (free with config_free()), or NULL with the reason,
+ *   "file:line: ...", in err.
+ */
+struct config *config_load(const char *path, char *err, size_t errlen);
+
+void config_free(struct config *cfg);
+
+/** The table tenant uses, or NULL if the tenant is not configured. */
+const struct cfg_table *config_tenant_table(const struct config *cfg,
+					    uint32_t tenant);
+
+/** True if both configurations define the same next hops. */
+bool config_nexthops_equal(const struct config *a, const struct config *b);
+
+#endif /* L3FWD_MIM_CONFIG_H */

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Telemetry commands. They run on DPDK's telemetry threads (one per client
+ * connection), never on a forwarding lcore: a reload builds a 64 MiB LPM
+ * table there while the lcores keep forwarding on the old one.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <rte_telemetry.h>
+
+#include "control.h"
+#include "tables.h"
+
+/* Telemetry callbacks take no user argument: what they act on is here,
+ * guarded so that control_stop() can detach it.
+ */
+static struct {
+	pthread_mutex_t lock;
+	struct tables *tables;
+	const struct stats_set *stats;
+} ctl = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+};
+
+static int
+parse_tenant(const char *params, uint32_t *tenant)
+{
+	unsigned long v;
+	char *end;
+
+	if (params == NULL || *params == '\0')
+		return -EINVAL;
+	v = strtoul(params, &end, 10);
+	if (*end != '\0' || v >= CFG_MAX_TENANTS)
+		return -EINVAL;
+	*tenant = (uint32_t)v;
+	return 0;
+}
+
+static void
+add_tenant_info(struct rte_tel_data *d, const struct tenant_info *ti)
+{
+	rte_tel_data_add_dict_int(d, "tenant", (int)ti->tenant);
+	rte_tel_data_add_dict_int(d, "present", ti->present);
+	if (!ti->present)
+		return;
+	rte_tel_data_add_dict_string(d, "table", ti->table);
+	rte_tel_data_add_dict_u64(d, "table_id", ti->table_id);
+	rte_tel_data_add_dict_u64(d, "routes", ti->nb_routes);
+	rte_tel_data_add_dict_u64(d, "generation", ti->generation);
+}
+
+static int
+cmd_reload(const char *cmd __rte_unused, const char *params,
+	   struct rte_tel_data *d)
+{
+	struct reload_result res;
+	char err[256];
+	uint32_t tenant;
+	int ret;
+
+	if (parse_tenant(params, &tenant) != 0)
+		return -EINVAL;
+	pthread_mutex_lock(&ctl.lock);
+	if (ctl.tables == NULL) {
+		pthread_mutex_unlock(&ctl.lock);
+		return -ENODEV;
+	}
+	ret = tables_reload(ctl.tables, tenant, &res, err, sizeof(err));
+	pthread_mutex_unlock(&ctl.lock);
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "status", ret == 0 ? "ok" : "error");
+	if (ret != 0)
+		rte_tel_data_add_dict_string(d, "error", err);
+	rte_tel_data_add_dict_u64(d, "slots_updated", res.nb_slots);
+	rte_tel_data_add_dict_u64(d, "old_table_id", res.old_table_id);
+	add_tenant_info(d, &res.info);
+	return 0;
+}
+
+static int
+cmd_tenant(const char *cmd __rte_unused, const char *params,
+	   struct rte_tel_data *d)
+{
+	struct tenant_counters tc;
+	struct tenant_info ti;
+	uint32_t tenant;
+
+	if (parse_tenant(params, &tenant) != 0)
+		return -EINVAL;
+	pthread_mutex_lock(&ctl.lock);
+	if (ctl.tables == NULL) {
+		pthread_mutex_unlock(&ctl.lock);
+		return -ENODEV;
+	}
+	tables_tenant_info(ctl.tables, tenant, &ti);
+	stats_sum_tenant(ctl.stats, tenant, &tc);
+	pthread_mutex_unlock(&ctl.lock);
+
+	rte_tel_data_start_dict(d);
+	add_tenant_info(d, &ti);
+	rte_tel_data_add_dict_u64(d, "packets", tc.pkts);
+	rte_tel_data_add_dict_u64(d, "bytes", tc.bytes);
+	rte_tel_data_add_dict_u64(d, "dropped", tc.drops);
+	return 0;
+}
+
+static int
+cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
+	  struct rte_tel_data *d)
+{
+	struct lcore_counters *sum;
+	char name[32];
+	unsigned int r;
+
+	sum = malloc(sizeof(*sum));
+	if (sum == NULL)
+		return -ENOMEM;
+	pthread_mutex_lock(&ctl.lock);
+	if (ctl.stats == NULL) {
+		pthread_mutex_unlock(&ctl.lock);
+		free(sum);
+		return -ENODEV;
+	}
+	stats_sum(ctl.stats, sum);
+	pthread_mutex_unlock(&ctl.lock);
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "rx", sum->rx);
+	rte_tel_data_add_dict_u64(d, "forwarded", sum->fwd);
+	rte_tel_data_add_dict_u64(d, "tx_dropped", sum->tx_dropped);
+	for (r = 0; r < DROP_MAX; r++) {
+		snprintf(name, sizeof(name), "drop_%s", stats_drop_name(r));
+		rte_tel_data_add_dict_u64(d, name, sum->drop[r]);
+	}
+	free(sum);
+	return 0;
+}
+
+int
+control_start(struct tables *tables, const struct stats_set *stats)
+{
+	int ret;
+
+	pthread_mutex_lock(&ctl.lock);
+	ctl.tables = tables;
+	ctl.stats = stats;
+	pthread_mutex_unlock(&ctl.lock);
+
+	ret = rte_telemetry_register_cmd("/l3fwd/reload", cmd_reload,
+		"Re-read the route file and swap a tenant's table. Parameters: int tenant");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/l3fwd/tenant", cmd_tenant,
+			"A tenant's table and counters. Parameters: int tenant");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/l3fwd/stats", cmd_stats,
+			"Packets received, forwarded and dropped by reason. Takes no parameters");
+	if (ret != 0)
+		control_stop();
+	return ret;
+}
+
+void
+control_stop(void)
+{
+	pthread_mutex_lock(&ctl.lock);
+	ctl.tables = NULL;
+	ctl.stats = NULL;
+	pthread_mutex_unlock(&ctl.lock);
+}

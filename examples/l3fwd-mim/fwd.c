@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+
+#include <mim.h>
+
+#include "fwd.h"
+
+/* Packets ahead whose headers are prefetched while one is parsed. */
+#define PREFETCH_OFFSET 3
+/* Empty polls in a row before an lcore sleeps, offline. */
+#define IDLE_POLLS 1024
+#define IDLE_SLEEP_US 100
+
+/* Parse verdict: forward, or one of enum drop_reason. */
+#define PKT_OK DROP_MAX
+
+struct fwd_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+struct fwd_lcore {
+	struct fwd_ctx *ctx;
+	unsigned int lcore_id;
+	uint16_t txq;
+	uint16_t nb_rxq;
+	struct fwd_rxq rxq[FWD_MAX_RXQ_PER_LCORE];
+	uint16_t nb_tx_ports;
+	uint16_t tx_port[RTE_MAX_ETHPORTS];
+	struct rte_eth_dev_tx_buffer *txbuf[RTE_MAX_ETHPORTS];
+	bool idle;                  /* written by the lcore only */
+	struct lcore_counters ctr;  /* written by the lcore only */
+};
+
+struct fwd_nexthop *
+fwd_nexthops_create(const struct config *cfg)
+{
+	struct fwd_nexthop *nh;
+	uint32_t i;
+
+	nh = calloc(RTE_MAX(cfg->nb_nexthops, 1U), sizeof(*nh));
+	if (nh == NULL)
+		return NULL;
+	for (i = 0; i < cfg->nb_nexthops; i++) {
+		const struct cfg_nexthop *c = &cfg->nexthop[i];
+
+		if (!c->defined)
+			continue;
+		nh[i].port = c->port;
+		nh[i].dst = c->dst;
+		if (c->has_src)
+			nh[i].src = c->src;
+		else if (rte_eth_macaddr_get(c->port, &nh[i].src) != 0) {
+			free(nh);
+			return NULL;
+		}
+	}
+	return nh;
+}
+
+/*
+ * Tenant and IPv4 header of a frame, with the checks of RFC 1812 5.2.2 as
+ * l3fwd makes them (length, version, header length, total length), plus the
+ * header checksum (when no rx offload checked it) and a total length that
+ * fits in the frame. Headers must be in the first segment.
+ */
+static __rte_always_inline unsigned int
+pkt_parse(const struct fwd_ctx *ctx, struct rte_mbuf *m, uint16_t port,
+	  uint32_t *tenant, struct rte_ipv4_hdr **iph)
+{
+	const uint32_t seg_len = rte_pktmbuf_data_len(m);
+	const struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	uint32_t l2 = sizeof(*eth), ihl, vid = 0;
+	rte_be16_t type;
+
+	if (unlikely(seg_len < l2))
+		return DROP_MALFORMED;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	type = eth->ether_type;
+	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		const struct rte_vlan_hdr *vh = (const void *)(eth + 1);
+
+		l2 += sizeof(*vh);
+		if (unlikely(seg_len < l2))
+			return DROP_MALFORMED;
+		vid = rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
+		type = vh->eth_proto;
+	}
+	*tenant = ctx->tenant_by_port ? port : vid;
+	if (type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return DROP_NOT_IPV4;
+
+	if (unlikely(seg_len < l2 + sizeof(*ip)))
+		return DROP_MALFORMED;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+	ihl = (uint32_t)(ip->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
+		RTE_IPV4_IHL_MULTIPLIER;
+	if (unlikely((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
+		     seg_len < l2 + ihl))
+		return DROP_MALFORMED;
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) < ihl ||
+		     rte_be_to_cpu_16(ip->total_length) >
+		     rte_pktmbuf_pkt_len(m) - l2))
+		return DROP_MALFORMED;
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+		break;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		return DROP_MALFORMED;
+	default:
+		/* The one's complement sum of a correct header is 0xffff. */
+		if (unlikely(rte_raw_cksum(ip, ihl) != 0xffff))
+			return DROP_MALFORMED;
+	}
+	*iph = ip;
+	return PKT_OK;
+}
+
+/* TTL - 1, checksum updated incrementally (RFC 1624 eqn. 3): the 16-bit
+ * word holding the TTL loses 0x0100, so ~HC gains ~0x0100 = 0xfeff.
+ */
+static __rte_always_inline void
+ipv4_ttl_dec(struct rte_ipv4_hdr *ip)
+{
+	uint32_t sum;
+
+	ip->time_to_live--;
+	sum = (uint16_t)~rte_be_to_cpu_16(ip->hdr_checksum) + 0xfeffU;
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
+}
+
+static __rte_always_inline void
+pkt_forward(struct fwd_lcore *lc, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+	    const struct fwd_nexthop *nh)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	rte_ether_addr_copy(&nh->dst, &eth->dst_addr);
+	rte_ether_addr_copy(&nh->src, &eth->src_addr);
+	ipv4_ttl_dec(ip);
+	rte_eth_tx_buffer(nh->port, lc->txq, lc->txbuf[nh->port], m);
+}
+
+static __rte_always_inline void
+pkt_drop(struct lcore_counters *c, struct rte_mbuf *m, unsigned int reason)
+{
+	c->drop[reason]++;
+	rte_pktmbuf_free(m);
+}
+
+/* One received burst, n <= MIM_LOOKUP_BULK_MAX. */
+static void
+fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
+	  unsigned int n)
+{
+	const struct fwd_ctx *ctx = lc->ctx;
+	struct lcore_counters *c = &lc->ctr;
+	struct rte_mbuf *m[MIM_LOOKUP_BULK_MAX];
+	struct rte_ipv4_hdr *ip[MIM_LOOKUP_BULK_MAX];
+	uint32_t tenant[MIM_LOOKUP_BULK_MAX];
+	struct mim_lpm_key key[MIM_LOOKUP_BULK_MAX];
+	const void *okey[MIM_LOOKUP_BULK_MAX], *ikey[MIM_LOOKUP_BULK_MAX];
+	void *val[MIM_LOOKUP_BULK_MAX];
+	uint64_t outer_miss;
+	unsigned int i, k = 0, v;
+
+	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_OFFSET < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET],
+						       void *));
+		v = pkt_parse(ctx, pkts[i], port, &tenant[k], &ip[k]);
+		if (unlikely(v != PKT_OK)) {
+			pkt_drop(c, pkts[i], v);
+			continue;
+		}
+		m[k] = pkts[i];
+		key[k].prefixlen = 32;
+		key[k].addr = ip[k]->dst_addr;
+		okey[k] = &tenant[k];
+		ikey[k] = &key[k];
+		k++;
+	}
+	if (k == 0)
+		return;
+
+	/* Tenant slots, then their tables' tbl24 entries, prefetched. The
+	 * tables and values found stay valid until the quiescent state
+	 * reported after this burst.
+	 */
+	mim_lookup_nested_bulk(ctx->outer, okey, ikey, k, val, &outer_miss);
+
+	for (i = 0; i < k; i++) {
+		struct tenant_counters *tc = &c->tenant[tenant[i]];
+		uint32_t nh;
+
+		if (outer_miss & (UINT64_C(1) << i)) {
+			pkt_drop(c, m[i], DROP_UNKNOWN_TENANT);
+			continue;
+		}
+		if (unlikely(ip[i]->time_to_live <= 1)) {
+			tc->drops++;
+			pkt_drop(c, m[i], DROP_TTL_EXPIRED);
+			continue;
+		}
+		if (val[i] == NULL) {
+			tc->drops++;
+			pkt_drop(c, m[i], DROP_NO_ROUTE);
+			continue;
+		}
+		memcpy(&nh, val[i], sizeof(nh));
+		/* Configuration checks made every route's next hop exist. */
+		RTE_ASSERT(nh < ctx->nb_nexthops);
+		tc->pkts++;
+		tc->bytes += rte_pktmbuf_pkt_len(m[i]);
+		c->fwd++;
+		pkt_forward(lc, m[i], ip[i], &ctx->nexthop[nh]);
+	}
+}
+
+static void
+idle_sleep(const struct fwd_lcore *lc)
+{
+	struct rte_rcu_qsbr *v = lc->ctx->qsbr;
+
+	/* Offline, grace periods do not wait for a sleeping lcore. */
+	rte_rcu_qsbr_thread_offline(v, lc->lcore_id);
+	rte_delay_us_sleep(IDLE_SLEEP_US);
+	rte_rcu_qsbr_thread_online(v, lc->lcore_id);
+}
+
+static void
+set_idle(struct fwd_lcore *lc, bool idle)
+{
+	if (lc->idle != idle)
+		__atomic_store_n(&lc->idle, idle, __ATOMIC_RELAXED);
+}
+
+int
+fwd_lcore_main(void *arg)
+{
+	struct fwd_lcore *lc = arg;
+	struct fwd_ctx *ctx = lc->ctx;
+	struct rte_mbuf *pkts[MIM_LOOKUP_BULK_MAX];
+	uint64_t last_rx = rte_get_tsc_cycles();
+	unsigned int empty = 0, i, n, got;
+
+	rte_rcu_qsbr_thread_register(ctx->qsbr, lc->lcore_id);
+	rte_rcu_qsbr_thread_online(ctx->qsbr, lc->lcore_id);
+
+	while (!__atomic_load_n(&ctx->quit, __ATOMIC_RELAXED)) {
+		got = 0;
+		for (i = 0; i < lc->nb_rxq; i++) {
+			n = rte_eth_rx_burst(lc->rxq[i].port, lc->rxq[i].queue,
+					     pkts, ctx->burst);
+			if (n == 0)
+				continue;
+			got += n;
+			lc->ctr.rx += n;
+			fwd_burst(lc, lc->rxq[i].port, pkts, n);
+		}
+		for (i = 0; i < lc->nb_tx_ports; i++)
+			rte_eth_tx_buffer_flush(lc->tx_port[i], lc->txq,
+						lc->txbuf[lc->tx_port[i]]);
+
+		/* No table or value pointer is held past this point. */
+		rte_rcu_qsbr_quiescent(ctx->qsbr, lc->lcore_id);
+
+		if (got != 0) {
+			empty = 0;
+			if (ctx->idle_tsc != 0) {
+				last_rx = rte_get_tsc_cycles();
+				set_idle(lc, false);
+			}
+			continue;
+		}
+		if (ctx->idle_tsc != 0 &&
+		    rte_get_tsc_cycles() - last_rx > ctx->idle_tsc)
+			set_idle(lc, true);
+		if (++empty >= IDLE_POLLS)
+			idle_sleep(lc);
+	}
+
+	rte_rcu_qsbr_thread_offline(ctx->qsbr, lc->lcore_id);
+	rte_rcu_qsbr_thread_unregister(ctx->qsbr, lc->lcore_id);
+	return 0;
+}
+
+struct fwd_lcore *
+fwd_lcore_create(struct fwd_ctx *ctx, unsigned int lcore_id, uint16_t txq,
+		 const uint16_t *tx_ports, uint16_t nb_tx_ports)
+{
+	int socket = (int)rte_lcore_to_socket_id(lcore_id);
+	struct fwd_lcore *lc;
+	uint16_t i, p;
+
+	lc = rte_zmalloc_socket("fwd_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE,
+				socket);
+	if (lc == NULL)
+		return NULL;
+	lc->ctx = ctx;
+	lc->lcore_id = lcore_id;
+	lc->txq = txq;
+	for (i = 0; i < nb_tx_ports; i++) {
+		p = tx_ports[i];
+		lc->txbuf[p] = rte_zmalloc_socket("fwd_txbuf",
+						  RTE_ETH_TX_BUFFER_SIZE(ctx->burst),
+						  0, socket);
+		if (lc->txbuf[p] == NULL) {
+			fwd_lcore_free(lc);
+			return NULL;
+		}
+		rte_eth_tx_buffer_init(lc->txbuf[p], ctx->burst);
+		/* Frees what the port refuses, and counts it. */
+		rte_eth_tx_buffer_set_err_callback(lc->txbuf[p],
+						   rte_eth_tx_buffer_count_callback,
+						   &lc->ctr.tx_dropped);
+		lc->tx_port[lc->nb_tx_ports++] = p;
+	}
+	return lc;
+}
+
+int
+fwd_lcore_add_rxq(struct fwd_lcore *lc, uint16_t port, uint16_t queue)
+{
+	if (lc->nb_rxq == FWD_MAX_RXQ_PER_LCORE)
+		return -ENOSPC;
+	lc->rxq[lc->nb_rxq++] = (struct fwd_rxq){ .port = port, .queue = queue };
+	return 0;
+}
+
+void
+fwd_lcore_free(struct fwd_lcore *lc)
+{
+	unsigned int p;
+
+	if (lc == NULL)
+		return;
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		rte_free(lc->txbuf[p]);
+	rte_free(lc);
+}
+
+struct lcore_counters *
+fwd_lcore_counters(struct fwd_lcore *lc)
+{
+	return &lc->ctr;
+}
+
+bool
+fwd_lcore_idle(const struct fwd_lcore *lc)
+{
+	return __atomic_load_n(&lc->idle, __ATOMIC_RELAXED);
+}
+
+void
+fwd_stop(struct fwd_ctx *ctx)
+{
+	__atomic_store_n(&ctx->quit, true, __ATOMIC_RELAXED);
+}

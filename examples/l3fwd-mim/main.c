@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * l3fwd-mim: multi-tenant IPv4 forwarding on mapinmap. The tenant of a
+ * packet (its VLAN ID, or its input port) selects a slot of an outer
+ * ARRAY_OF_TABLES; the slot holds that tenant's LPM table; the route found
+ * gives a next hop (port and MACs). A tenant's table is replaced under
+ * traffic by a telemetry command.
+ *
+ * This file: setup in order, the main lcore's loop (reclamation, stop
+ * conditions), teardown.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+
+#include <mim.h>
+
+#include "args.h"
+#include "config.h"
+#include "control.h"
+#include "fwd.h"
+#include "port.h"
+#include "stats.h"
+#include "tables.h"
+
+#define MAIN_LOOP_US 1000
+#define MBUFS_MIN 8192
+
+struct app {
+	struct options opt;
+	struct config *cfg;
+	struct rte_mempool *pool;
+	uint16_t nb_rxq[RTE_MAX_ETHPORTS];  /* rx queues per port */
+	bool port_used[RTE_MAX_ETHPORTS];   /* rx or next hop */
+	bool port_started[RTE_MAX_ETHPORTS];
+	unsigned int workers[RTE_MAX_LCORE]; /* forwarding lcore IDs */
+	unsigned int nb_workers;
+	struct rte_rcu_qsbr *qsbr;
+	bool qsbr_attached;
+	struct tables *tables;
+	struct fwd_nexthop *nexthop;
+	struct fwd_ctx fwd;
+	struct fwd_lcore *lcore[RTE_MAX_LCORE];
+	struct stats_set stats;
+	bool control;
+	char err[512];
+};
+
+static volatile sig_atomic_t signal_quit;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	signal_quit = 1;
+}
+
+static int
+app_fail(struct app *app, int ret, const char *fmt, const char *arg)
+{
+	snprintf(app->err, sizeof(app->err), fmt, arg);
+	return ret;
+}
+
+/* No --config: queue 0 of every port, worker lcores in turn. */
+static int
+default_rx(struct app *app)
+{
+	unsigned int lcore = rte_get_main_lcore();
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV(port) {
+		if (app->opt.nb_rx == MAX_RX_BINDINGS)
+			break;
+		lcore = rte_get_next_lcore(lcore, 1, 1);
+		if (lcore >= RTE_MAX_LCORE)
+			return app_fail(app, -EINVAL, "%s",
+					"no worker lcore: give EAL at least two (-l 0-1)");
+		app->opt.rx[app->opt.nb_rx++] = (struct rx_binding){
+			.port = port, .queue = 0, .lcore = lcore,
+		};
+	}
+	if (app->opt.nb_rx == 0)
+		return app_fail(app, -ENODEV, "%s",
+				"no port: add one, e.g. --vdev=net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap");
+	return 0;
+}
+
+/* Check --config; derive rx queues per port and the worker lcores. */
+static int
+plan_rx(struct app *app)
+{
+	bool seen[RTE_MAX_ETHPORTS][FWD_MAX_RXQ_PER_LCORE * 4] = { { false } };
+	bool is_worker[RTE_MAX_LCORE] = { false };
+	unsigned int i;
+	uint16_t p, q;
+	char what[64];
+
+	for (i = 0; i < app->opt.nb_rx; i++) {
+		const struct rx_binding *b = &app->opt.rx[i];
+
+		snprintf(what, sizeof(what), "(%u,%u,%u)", b->port, b->queue,
+			 b->lcore);
+		if (!rte_eth_dev_is_valid_port(b->port))
+			return app_fail(app, -EINVAL, "--config %s: no such port", what);
+		if (!rte_lcore_is_enabled(b->lcore) ||
+		    b->lcore == rte_get_main_lcore())
+			return app_fail(app, -EINVAL,
+					"--config %s: not a worker lcore (the main lcore reclaims tables and serves no queue)",
+					what);
+		if (b->queue >= RTE_DIM(seen[0]) || seen[b->port][b->queue])
+			return app_fail(app, -EINVAL,
+					"--config %s: queue out of range or given twice",
+					what);
+		seen[b->port][b->queue] = true;
+		app->port_used[b->port] = true;
+		if (b->queue >= app->nb_rxq[b->port])
+			app->nb_rxq[b->port] = b->queue + 1;
+		if (!is_worker[b->lcore]) {
+			is_worker[b->lcore] = true;
+			app->workers[app->nb_workers++] = b->lcore;
+		}
+	}
+	/* Every queue of a port must be polled, or RSS would lose packets. */
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		for (q = 0; q < app->nb_rxq[p]; q++)
+			if (!seen[p][q]) {
+				snprintf(what, sizeof(what), "port %u queue %u", p, q);
+				return app_fail(app, -EINVAL,
+						"--config: %s is not polled", what);
+			}
+	return 0;
+}
+
+static int
+plan_tx(struct app *app)
+{
+	char what[64];
+	uint32_t i;
+
+	for (i = 0; i < app->cfg->nb_nexthops; i++) {
+		const struct cfg_nexthop *nh = &app->cfg->nexthop[i];
+
+		if (!nh->defined)
+			continue;
+		if (!rte_eth_dev_is_valid_port(nh->port)) {
+			snprintf(what, sizeof(what), "next hop %u: port %u",
+				 i, nh->port);
+			return app_fail(app, -EINVAL, "%s: no such port", what);
+		}
+		app->port_used[nh->port] = true;
+	}
+	return 0;
+}
+
+static int
+start_ports(struct app *app)
+{
+	unsigned int nb_mbufs = MBUFS_MIN;
+	uint16_t p;
+	int ret;
+
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (app->port_used[p])
+			nb_mbufs += app->nb_rxq[p] * PORT_NB_RXD +
+				app->nb_workers * PORT_NB_TXD;
+	nb_mbufs += app->nb_workers * (app->opt.burst * 2 + 512);
+	app->pool = port_pool_create(nb_mbufs, app->err, sizeof(app->err));
+	if (app->pool == NULL)
+		return -ENOMEM;
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		if (!app->port_used[p])
+			continue;
+		/* One tx queue per forwarding lcore: no locks on tx. */
+		ret = port_start(p, app->nb_rxq[p], (uint16_t)app->nb_workers,
+				 app->pool, app->opt.promiscuous, app->err,
+				 sizeof(app->err));
+		if (ret != 0)
+			return ret;
+		app->port_started[p] = true;
+	}
+	return 0;
+}
+
+/* The QSBR variable the forwarding lcores report to, given to mapinmap. */
+static int
+setup_qsbr(struct app *app)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(RTE_MAX_LCORE);
+	int ret;
+
+	app->qsbr = rte_zmalloc("l3fwd_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (app->qsbr == NULL)
+		return app_fail(app, -ENOMEM, "%s", "no memory for QSBR");
+	ret = rte_rcu_qsbr_init(app->qsbr, RTE_MAX_LCORE);
+	if (ret != 0)
+		return app_fail(app, -rte_errno, "%s", "rte_rcu_qsbr_init failed");
+	ret = mim_rcu_qsbr_add(app->qsbr);
+	if (ret != 0)
+		return app_fail(app, ret, "mim_rcu_qsbr_add: %s",
+				mim_last_error());
+	app->qsbr_attached = true;
+	return 0;
+}
+
+static int
+setup_lcores(struct app *app)
+{
+	uint16_t tx_ports[RTE_MAX_ETHPORTS], nb_tx = 0, p;
+	unsigned int i, w;
+
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (app->port_used[p])
+			tx_ports[nb_tx++] = p;
+	app->fwd = (struct fwd_ctx){
+		.outer = tables_outer(app->tables),
+		.nexthop = app->nexthop,
+		.nb_nexthops = app->cfg->nb_nexthops,
+		.qsbr = app->qsbr,
+		.tenant_by_port = app->opt.tenant_by_port,
+		.burst = app->opt.burst,
+		.idle_tsc = (uint64_t)app->opt.max_idle_ms *
+			rte_get_tsc_hz() / 1000,
+	};
+	for (w = 0; w < app->nb_workers; w++) {
+		unsigned int lc_id = app->workers[w];
+		struct fwd_lcore *lc;
+
+		lc = fwd_lcore_create(&app->fwd, lc_id, (uint16_t)w, tx_ports,
+				      nb_tx);
+		if (lc == NULL)
+			return app_fail(app, -ENOMEM, "%s",
+					"no memory for lcore state");
+		app->lcore[lc_id] = lc;
+		app->stats.lc[app->stats.n++] = fwd_lcore_counters(lc);
+		for (i = 0; i < app->opt.nb_rx; i++) {
+			const struct rx_binding *b = &app->opt.rx[i];
+
+			if (b->lcore == lc_id &&
+			    fwd_lcore_add_rxq(lc, b->port, b->queue) != 0)
+				return app_fail(app, -ENOSPC, "%s",
+						"--config: too many queues for one lcore");
+		}
+	}
+	return 0;
+}
+
+static void
+print_plan(const struct app *app)
+{
+	struct rte_ether_addr mac;
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+	unsigned int i, n = 0;
+	uint16_t p;
+
+	for (i = 0; i < CFG_MAX_TENANTS; i++)
+		n += app->cfg->tenant_table[i] != CFG_NO_TABLE;
+	printf("l3fwd-mim: %u tenants (by %s), %u tables, %u next hops\n", n,
+	       app->opt.tenant_by_port ? "input port" : "VLAN ID",
+	       app->cfg->nb_tables, app->cfg->nb_nexthops);
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		if (!app->port_started[p] || rte_eth_macaddr_get(p, &mac) != 0)
+			continue;
+		rte_ether_format_addr(buf, sizeof(buf), &mac);
+		printf("  port %u: MAC %s, %u rx queues, %u tx queues\n", p,
+		       buf, app->nb_rxq[p], app->nb_workers);
+	}
+	for (i = 0; i < app->opt.nb_rx; i++)
+		printf("  lcore %u polls port %u queue %u\n",
+		       app->opt.rx[i].lcore, app->opt.rx[i].port,
+		       app->opt.rx[i].queue);
+	printf("  reload a tenant: telemetry command /l3fwd/reload,<tenant>\n");
+	fflush(stdout);
+}
+
+static int
+app_setup(struct app *app)
+{
+	int ret;
+
+	app->cfg = config_load(app->opt.route_file, app->err,
+			       sizeof(app->err));
+	if (app->cfg == NULL)
+		return -EINVAL;
+	if (app->opt.nb_rx == 0 && (ret = default_rx(app)) != 0)
+		return ret;
+	if ((ret = plan_rx(app)) != 0 || (ret = plan_tx(app)) != 0 ||
+	    (ret = start_ports(app)) != 0 || (ret = setup_qsbr(app)) != 0)
+		return ret;
+	app->tables = tables_create(app->opt.route_file, app->cfg, app->err,
+				    sizeof(app->err));
+	if (app->tables == NULL)
+		return -EINVAL;
+	app->nexthop = fwd_nexthops_create(app->cfg);
+	if (app->nexthop == NULL)
+		return app_fail(app, -ENOMEM, "%s", "cannot resolve next hops");
+	if ((ret = setup_lcores(app)) != 0)
+		return ret;
+	ret = control_start(app->tables, &app->stats);
+	if (ret != 0)
+		return app_fail(app, ret, "%s",
+				"cannot register telemetry commands");
+	app->control = true;
+	print_plan(app);
+	return 0;
+}
+
+static bool
+all_idle(const struct app *app)
+{
+	unsigned int w;
+
+	for (w = 0; w < app->nb_workers; w++)
+		if (!fwd_lcore_idle(app->lcore[app->workers[w]]))
+			return false;
+	return true;
+}
+
+/* Forward until a signal (or, with --max-idle-ms, the end of input). The
+ * main lcore releases replaced tables once the workers let go of them.
+ */
+static void
+app_run(struct app *app)
+{
+	unsigned int w;
+
+	for (w = 0; w < app->nb_workers; w++)
+		rte_eal_remote_launch(fwd_lcore_main,
+				      app->lcore[app->workers[w]],
+				      app->workers[w]);
+	while (!signal_quit) {
+		mim_reclaim();
+		if (app->opt.max_idle_ms != 0 && all_idle(app))
+			break;
+		rte_delay_us_sleep(MAIN_LOOP_US);
+	}
+	fwd_stop(&app->fwd);
+	rte_eal_mp_wait_lcore();
+}
+
+static void
+report(const struct app *app)
+{
+	struct lcore_counters *sum = malloc(sizeof(*sum));
+	int ret;
+
+	if (sum == NULL)
+		return;
+	stats_sum(&app->stats, sum);
+	stats_print(stdout, sum);
+	if (app->opt.stats_json != NULL) {
+		ret = stats_write_json(app->opt.stats_json, sum);
+		if (ret != 0)
+			fprintf(stderr, "%s: %s\n", app->opt.stats_json,
+				strerror(-ret));
+	}
+	free(sum);
+}
+
+static void
+app_teardown(struct app *app)
+{
+	struct mim_rcu_stats rs;
+	unsigned int i;
+	uint16_t p;
+
+	if (app->control)
+		control_stop();
+	/* The lcores are stopped (offline, unregistered): everything retired
+	 * can be released now.
+	 */
+	tables_destroy(app->tables);
+	mim_reclaim();
+	if (app->qsbr_attached && mim_rcu_qsbr_remove(app->qsbr) != 0) {
+		mim_rcu_get_stats(&rs);
+		fprintf(stderr, "cannot detach QSBR: %s (%u pending)\n",
+			mim_last_error(), rs.pending);
+	} else {
+		rte_free(app->qsbr);
+	}
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		fwd_lcore_free(app->lcore[i]);
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (app->port_started[p])
+			port_close(p);
+	rte_mempool_free(app->pool);
+	free(app->nexthop);
+	config_free(app->cfg);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app *app;
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0)
+		rte_exit(EXIT_FAILURE, "EAL initialisation failed\n");
+	argc -= ret;
+	argv += ret;
+
+	app = calloc(1, sizeof(*app));
+	if (app == NULL)
+		rte_exit(EXIT_FAILURE, "out of memory\n");
+	ret = args_parse(argc, argv, &app->opt);
+	if (ret == 0) {
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		ret = app_setup(app);
+		if (ret == 0) {
+			app_run(app);
+			report(app);
+		} else {
+			fprintf(stderr, "l3fwd-mim: %s\n", app->err);
+		}
+	}
+	app_teardown(app);
+	free(app);
+	rte_eal_cleanup();
+	return ret == 0 || ret == 1 ? 0 : EXIT_FAILURE;
+}

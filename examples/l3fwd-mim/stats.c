@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "stats.h"
+
+static const char *const drop_names[DROP_MAX] = {
+	[DROP_MALFORMED] = "malformed",
+	[DROP_NOT_IPV4] = "not_ipv4",
+	[DROP_UNKNOWN_TENANT] = "unknown_tenant",
+	[DROP_TTL_EXPIRED] = "ttl_expired",
+	[DROP_NO_ROUTE] = "no_route",
+};
+
+const char *
+stats_drop_name(enum drop_reason r)
+{
+	return (unsigned int)r < DROP_MAX ? drop_names[r] : "?";
+}
+
+void
+stats_sum(const struct stats_set *set, struct lcore_counters *out)
+{
+	unsigned int i, r, t;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < set->n; i++) {
+		const struct lcore_counters *c = set->lc[i];
+
+		out->rx += c->rx;
+		out->fwd += c->fwd;
+		out->tx_dropped += c->tx_dropped;
+		for (r = 0; r < DROP_MAX; r++)
+			out->drop[r] += c->drop[r];
+		for (t = 0; t < CFG_MAX_TENANTS; t++) {
+			out->tenant[t].pkts += c->tenant[t].pkts;
+			out->tenant[t].bytes += c->tenant[t].bytes;
+			out->tenant[t].drops += c->tenant[t].drops;
+		}
+	}
+}
+
+void
+stats_sum_tenant(const struct stats_set *set, uint32_t tenant,
+		 struct tenant_counters *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+	if (tenant >= CFG_MAX_TENANTS)
+		return;
+	for (i = 0; i < set->n; i++) {
+		const struct tenant_counters *c = &set->lc[i]->tenant[tenant];
+
+		out->pkts += c->pkts;
+		out->bytes += c->bytes;
+		out->drops += c->drops;
+	}
+}
+
+static int
+tenant_seen(const struct tenant_counters *t)
+{
+	return t->pkts != 0 || t->drops != 0;
+}
+
+void
+stats_print(FILE *f, const struct lcore_counters *s)
+{
+	unsigned int r, t;
+
+	fprintf(f, "\nPackets: rx %" PRIu64 ", forwarded %" PRIu64
+		", tx dropped %" PRIu64 "\nDrops:",
+		s->rx, s->fwd, s->tx_dropped);
+	for (r = 0; r < DROP_MAX; r++)
+		fprintf(f, " %s %" PRIu64, drop_names[r], s->drop[r]);
+	fprintf(f, "\n%8s %14s %16s %14s\n", "tenant", "packets", "bytes",
+		"dropped");
+	for (t = 0; t < CFG_MAX_TENANTS; t++)
+		if (tenant_seen(&s->tenant[t]))
+			fprintf(f, "%8u %14" PRIu64 " %16" PRIu64 " %14" PRIu64 "\n",
+				t, s->tenant[t].pkts, s->tenant[t].bytes,
+				s->tenant[t].drops);
+}
+
+int
+stats_write_json(const char *path, const struct lcore_counters *s)
+{
+	const char *sep = "";
+	unsigned int r, t;
+	FILE *f;
+	int ret;
+
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -errno;
+	fprintf(f, "{\"rx\": %" PRIu64 ", \"forwarded\": %" PRIu64
+		", \"tx_dropped\": %" PRIu64 ",\n \"drops\": {",
+		s->rx, s->fwd, s->tx_dropped);
+	for (r = 0; r < DROP_MAX; r++)
+		fprintf(f, "%s\"%s\": %" PRIu64, r == 0 ? "" : ", ",
+			drop_names[r], s->drop[r]);
+	fprintf(f, "},\n \"tenants\": {");
+	for (t = 0; t < CFG_MAX_TENANTS; t++) {
+		if (!tenant_seen(&s->tenant[t]))
+			continue;
+		fprintf(f, "%s\n  \"%u\": {\"packets\": %" PRIu64
+			", \"bytes\": %" PRIu64 ", \"dropped\": %" PRIu64 "}",
+			sep, t, s->tenant[t].pkts, s->tenant[t].bytes,
+			s->tenant[t].drops);
+		sep = ",";
+	}
+	fprintf(f, "}}\n");
+	ret = ferror(f) ? -EIO : 0;
+	if (fclose(f) != 0 && ret == 0)
+		ret = -errno;
+	return ret;
+}
