@@ -358,12 +358,19 @@ report(const struct app *app)
 	struct lcore_counters *sum = malloc(sizeof(*sum));
 	int ret;
 
+	struct mim_stats ms;
+
 	if (sum == NULL)
 		return;
+	/* The lcores are stopped: whatever was replaced can go now, so
+	 * the counts show whether every replaced table was released.
+	 */
+	mim_reclaim();
+	mim_get_stats(&ms);
 	stats_sum(&app->stats, sum);
-	stats_print(stdout, sum);
+	stats_print(stdout, sum, &ms);
 	if (app->opt.stats_json != NULL) {
-		ret = stats_write_json(app->opt.stats_json, sum);
+		ret = stats_write_json(app->opt.stats_json, sum, &ms);
 		if (ret != 0)
 			fprintf(stderr, "%s: %s\n", app->opt.stats_json,
 				strerror(-ret));

@@ -6,6 +6,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <mim.h>
+
 #include "stats.h"
 
 static const char *const drop_names[DROP_MAX] = {
@@ -69,7 +71,8 @@ tenant_seen(const struct tenant_counters *t)
 }
 
 void
-stats_print(FILE *f, const struct lcore_counters *s)
+stats_print(FILE *f, const struct lcore_counters *s,
+	    const struct mim_stats *ms)
 {
 	unsigned int r, t;
 
@@ -85,10 +88,14 @@ stats_print(FILE *f, const struct lcore_counters *s)
 			fprintf(f, "%8u %14" PRIu64 " %16" PRIu64 " %14" PRIu64 "\n",
 				t, s->tenant[t].pkts, s->tenant[t].bytes,
 				s->tenant[t].drops);
+	fprintf(f, "Tables: %u live, %" PRIu64 " created, %" PRIu64
+		" released\n", ms->nb_tables, ms->nb_created,
+		ms->nb_destroyed);
 }
 
 int
-stats_write_json(const char *path, const struct lcore_counters *s)
+stats_write_json(const char *path, const struct lcore_counters *s,
+		 const struct mim_stats *ms)
 {
 	const char *sep = "";
 	unsigned int r, t;
@@ -114,7 +121,9 @@ stats_write_json(const char *path, const struct lcore_counters *s)
 			s->tenant[t].drops);
 		sep = ",";
 	}
-	fprintf(f, "}}\n");
+	fprintf(f, "},\n \"tables\": {\"live\": %u, \"created\": %" PRIu64
+		", \"released\": %" PRIu64 "}}\n", ms->nb_tables,
+		ms->nb_created, ms->nb_destroyed);
 	ret = ferror(f) ? -EIO : 0;
 	if (fclose(f) != 0 && ret == 0)
 		ret = -errno;

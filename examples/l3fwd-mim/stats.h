@@ -21,6 +21,8 @@
 
 #include "config.h"
 
+struct mim_stats;
+
 /** Why a packet was dropped, in the order the checks are made. */
 enum drop_reason {
 	DROP_MALFORMED,       /* truncated, bad IPv4 header or checksum */
@@ -61,10 +63,15 @@ void stats_sum(const struct stats_set *set, struct lcore_counters *out);
 void stats_sum_tenant(const struct stats_set *set, uint32_t tenant,
 		      struct tenant_counters *out);
 
-/** Print totals, drops by reason and per-tenant counters. */
-void stats_print(FILE *f, const struct lcore_counters *sum);
+/**
+ * Print totals, drops by reason, per-tenant counters and the library's
+ * table counts (ms).
+ */
+void stats_print(FILE *f, const struct lcore_counters *sum,
+		 const struct mim_stats *ms);
 
 /** Write the same as JSON; 0 or -errno. */
-int stats_write_json(const char *path, const struct lcore_counters *sum);
+int stats_write_json(const char *path, const struct lcore_counters *sum,
+		     const struct mim_stats *ms);
 
 #endif /* L3FWD_MIM_STATS_H */
