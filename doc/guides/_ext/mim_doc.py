@@ -47,8 +47,9 @@ def header_functions(path):
     with open(path) as f:
         text = f.read()
     out = []
-    pat = re.compile(r'/\*\*((?:(?!\*/).)*?)\*/\n'
-                     r'((?:static inline [^\n]*\n)?[^\n;{#]*?\b(\w+)\s*\()',
+    pat = re.compile(r'/\*\*(?!<)((?:(?!\*/).)*?)\*/\n'
+                     r'(?![ \t]*/\*)'
+                     r'((?:static inline [^\n]*\n)?[^\n;{#/]*?\b(\w+)\s*\()',
                      re.S)
     for m in pat.finditer(text):
         name = m.group(3)
@@ -76,7 +77,7 @@ def parse_contract(comment):
         if m:
             cur = m.group(1)
             items[cur] = m.group(2)
-        elif s.startswith('@') or (s == '' and cur is not None):
+        elif re.match(r'[@\\](?!p\b)\w+', s) or (s == '' and cur is not None):
             break
         elif cur is not None:
             items[cur] += ' ' + s
@@ -149,6 +150,8 @@ class IncludeOptional(SphinxInclude):
         if not found:
             text = self.options.get('missing',
                                     '%s is not written yet.' % pattern)
+            if text.strip() == '-':
+                return []
             note = nodes.note()
             self.state.nested_parse(StringList([text]), self.content_offset,
                                     note)
