@@ -26,6 +26,10 @@ try:
     import myst_parser  # noqa: F401
     extensions.append('myst_parser')
     myst_enable_extensions = []
+    myst_heading_anchors = 3
+    # Those pages link to files of the repository ([x](../app/...)),
+    # which are not documents of the guide: shown as text, not warned.
+    suppress_warnings = ['ref.myst']
 except ImportError:
     pass
 
