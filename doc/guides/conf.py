@@ -62,7 +62,8 @@ html_title = 'mapinmap programmer\'s guide'
 html_short_title = 'mapinmap'
 html_show_sourcelink = False
 html_last_updated_fmt = None
-html_static_path = []
+html_static_path = ['_static']
+html_css_files = ['mim.css']
 
 # The man builder: one page per tool, in section 1.
 man_pages = [

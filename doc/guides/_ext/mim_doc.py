@@ -120,14 +120,30 @@ class ContractsDirective(Directive):
             logger.warning('mim-contracts: no function found',
                            location=(env.docname, self.lineno))
             return []
-        lines = ['.. list-table::', '   :header-rows: 1',
-                 '   :widths: 14 22 22 21 21', '   :class: mim-contracts', '',
-                 '   * - Function']
+        # A text most rows share is said once, above the table.
+        common = {}
+        for l in LABELS:
+            texts = [items[l] for _, items in rows]
+            best = max(set(texts), key=texts.count)
+            if texts.count(best) >= 3:
+                common[l] = best
+        lines = []
+        for l in LABELS:
+            if l in common:
+                lines += ['- **%s** (rows marked *common*): %s'
+                          % (l, doxy_to_rst(common[l]))]
+        if lines:
+            lines.append('')
+        lines += ['.. list-table::', '   :header-rows: 1',
+                  '   :widths: 14 22 22 21 21', '   :class: mim-contracts', '',
+                  '   * - Function']
         lines += ['     - %s' % l for l in LABELS]
         for name, items in rows:
             lines.append('   * - ``%s()``' % name)
             for l in LABELS:
-                lines.append('     - %s' % doxy_to_rst(items[l]))
+                text = items[l]
+                lines.append('     - %s' % ('*common*' if common.get(l) == text
+                                            else doxy_to_rst(text)))
         node = nodes.container()
         self.state.nested_parse(StringList(lines, source='mim-contracts'),
                                 self.content_offset, node)
