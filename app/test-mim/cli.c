@@ -105,7 +105,11 @@ cli_report(const char *msg)
 {
 	cli.failed = true;
 	fflush(stdout);
-	if (script_name != NULL)
+	if (cli.expecting && !cli.json)
+		printf("error (expected): %s\n", msg);
+	else if (cli.expecting)
+		;  /* only the JSON document */
+	else if (script_name != NULL)
 		fprintf(stderr, "%s:%u: error: %s\n", script_name, cli.line, msg);
 	else
 		fprintf(stderr, "error: %s\n", msg);
@@ -117,6 +121,8 @@ cli_report(const char *msg)
 			jw_close_all();
 		jw_obj_begin();
 		jw_kv_str("error", msg);
+		if (cli.expecting)
+			jw_kv_bool("expected", true);
 		if (script_name != NULL)
 			jw_kv_u64("line", cli.line);
 		jw_obj_end();
@@ -231,15 +237,41 @@ parse_failure(int status, const char *line, bool hint, char *buf, size_t size)
 	}
 }
 
+int
+cli_run_line(const char *line)
+{
+	size_t len = strlen(line);
+	char *buf;
+	int ret;
+
+	buf = malloc(len + 2);
+	if (buf == NULL)
+		return cli_err("out of memory for a line of %zu characters", len);
+	memcpy(buf, line, len);
+	/* cmdline_parse() wants the line with its newline. */
+	if (len == 0 || buf[len - 1] != '\n')
+		buf[len++] = '\n';
+	buf[len] = '\0';
+	cli.failed = false;
+	ret = cmdline_parse(cli.cl, buf);
+	if (ret < 0) {
+		char why[2048];
+
+		parse_failure(ret, buf, false, why, sizeof(why));
+		cli_err("%s", why);
+	}
+	free(buf);
+	return cli.failed ? -1 : 0;
+}
+
 unsigned int
 cli_run_script(FILE *f, const char *name)
 {
 	unsigned int fails = 0;
-	char *line = NULL, *buf = NULL;
-	size_t cap = 0, bufcap = 0;
 	struct cmdline *cl;
+	char *line = NULL;
+	size_t cap = 0;
 	ssize_t len;
-	int ret;
 
 	/* No input or output fd: commands print on stdout themselves. */
 	cl = cmdline_new(cli_ctx, "", -1, -1);
@@ -255,41 +287,17 @@ cli_run_script(FILE *f, const char *name)
 		while (len > 0 && (line[len - 1] == '\n' ||
 				   line[len - 1] == '\r'))
 			line[--len] = '\0';
-		/* cmdline_parse() wants the line with its newline. */
-		if ((size_t)len + 2 > bufcap) {
-			char *nb = realloc(buf, (size_t)len + 2);
-
-			if (nb == NULL) {
-				cli_err("out of memory reading line %u", cli.line);
-				fails++;
-				break;
-			}
-			buf = nb;
-			bufcap = (size_t)len + 2;
-		}
-		memcpy(buf, line, (size_t)len);
-		buf[len] = '\n';
-		buf[len + 1] = '\0';
 		if (cli.echo && !cli.json) {
 			printf(CLI_PROMPT "%s\n", line);
 			cli_flush();
 		}
-		cli.failed = false;
-		ret = cmdline_parse(cl, buf);
-		if (ret < 0) {
-			char why[2048];
-
-			parse_failure(ret, buf, false, why, sizeof(why));
-			cli_err("%s", why);
-		}
-		if (cli.failed) {
+		if (cli_run_line(line) != 0) {
 			fails++;
 			if (!cli.keep_going)
 				break;
 		}
 	}
 	free(line);
-	free(buf);
 	cmdline_free(cl);
 	cli.cl = NULL;
 	script_name = NULL;

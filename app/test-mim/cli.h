@@ -34,6 +34,7 @@ struct cli_state {
 	bool keep_going;    /* --continue-on-error */
 	bool quit;          /* quit was entered (or a signal arrived) */
 	bool failed;        /* the current command failed */
+	bool expecting;     /* expect-error runs a command that must fail */
 	unsigned int line;  /* line number in the script, 0 at the prompt */
 	struct cmdline *cl; /* the cmdline object running commands */
 };
@@ -52,7 +53,9 @@ void cli_exec(void *res, struct cmdline *cl, void *data);
 /*
  * Report that the current command failed: prints "error: <message>" to
  * stderr (with the script line number when running a script) and, in JSON
- * mode, {"error": "<message>"} to stdout. Returns -1.
+ * mode, {"error": "<message>"} to stdout. Under expect-error the message
+ * is expected output: "error (expected): <message>" on stdout, and
+ * "expected": true in JSON. Returns -1.
  */
 int cli_err(const char *fmt, ...) __rte_format_printf(1, 2);
 
@@ -90,6 +93,13 @@ void cli_fini(void);
  * Returns the number of failed commands (0: all succeeded).
  */
 unsigned int cli_run_script(FILE *f, const char *name);
+
+/*
+ * Parse and run one command line (with or without its newline) on the
+ * running command line object, reporting a line that does not parse.
+ * Returns 0, or -1 if the command failed.
+ */
+int cli_run_line(const char *line);
 
 /* Run the interactive prompt on stdin until quit or end of input. */
 void cli_run_interactive(void);

@@ -125,7 +125,7 @@ outer_update_print(const struct mim_table_info *ti, const void *key,
 	printf(": inner table %s", table_desc(now, d, sizeof(d)));
 	if (had_old)
 		printf(", replacing %s%s", table_desc(old, d, sizeof(d)),
-		       released ? " (released)" : "");
+		       released ? " (its last reference: released after a grace period)" : "");
 	printf("\n");
 }
 
@@ -319,7 +319,7 @@ cmd_delete(void *res)
 			p->key_text(stdout, &ti, b.key);
 			printf(": removed inner table %s%s\n",
 			       table_desc(&old, d, sizeof(d)),
-			       released ? " (released)" : "");
+			       released ? " (its last reference: released after a grace period)" : "");
 		}
 	}
 	elem_bufs_free(&b);

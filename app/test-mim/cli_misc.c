@@ -8,9 +8,11 @@
  *   help [<command>]
  *   reclaim
  *   sleep <ms>
+ *   expect-error <command>
  *   quit
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -136,6 +138,38 @@ cmd_reclaim(void *res)
 	return 0;
 }
 
+struct expect_res {
+	cmdline_fixed_string_t expect;
+	struct cli_word command;
+};
+
+/* expect-error <command>: run a command that must fail (self-checking scripts). */
+static int
+cmd_expect_error(void *res)
+{
+	struct expect_res *r = res;
+	char *line;
+	int ret;
+
+	if (cli.expecting)
+		return cli_err("expect-error: cannot be nested");
+	line = cli_word_dup(&r->command);
+	if (line == NULL)
+		return cli_err("expect-error: out of memory");
+	cli.expecting = true;
+	ret = cli_run_line(line);
+	cli.expecting = false;
+	if (ret != 0) {
+		/* The failure was the expected outcome. */
+		cli.failed = false;
+		free(line);
+		return 0;
+	}
+	cli_err("expect-error: '%s' succeeded", line);
+	free(line);
+	return -1;
+}
+
 struct sleep_res {
 	cmdline_fixed_string_t sleep;
 	struct cli_word ms;
@@ -171,6 +205,7 @@ static struct cli_cmd help_cmd = { .fn = cmd_help };
 static struct cli_cmd reclaim_cmd = { .fn = cmd_reclaim };
 static struct cli_cmd quit_cmd = { .fn = cmd_quit };
 static struct cli_cmd sleep_cmd = { .fn = cmd_sleep };
+static struct cli_cmd expect_cmd = { .fn = cmd_expect_error };
 
 static cmdline_parse_token_string_t help_tok =
 	TOKEN_STRING_INITIALIZER(struct help_res, help, "help");
@@ -230,11 +265,25 @@ static cmdline_parse_inst_t cmd_sleep_inst = {
 	.tokens = { (void *)&sleep_tok, (void *)&sleep_ms, NULL },
 };
 
+static cmdline_parse_token_string_t expect_tok =
+	TOKEN_STRING_INITIALIZER(struct expect_res, expect, "expect-error");
+static struct cli_token_word expect_command =
+	TOKEN_WORD_INITIALIZER(struct expect_res, command, CLI_WORD_REST,
+			       "a command that must fail");
+
+static cmdline_parse_inst_t cmd_expect_inst = {
+	.f = cli_exec,
+	.data = &expect_cmd,
+	.help_str = "expect-error <command>: run a command that must fail; fails if it succeeds (for scripts)",
+	.tokens = { (void *)&expect_tok, (void *)&expect_command, NULL },
+};
+
 cmdline_parse_inst_t *cli_misc_cmds[] = {
 	&cmd_help_inst,
 	&cmd_help_topic_inst,
 	&cmd_reclaim_inst,
 	&cmd_sleep_inst,
+	&cmd_expect_inst,
 	&cmd_quit_inst,
 	NULL,
 };
