@@ -173,6 +173,9 @@ perf_setup(void)
 	meta_row("lcores", rte_lcore_count(), "count", "EAL lcores");
 	meta_row("dpdk", 0, "", rte_version());
 	meta_row("scale", perf.full, "bool", perf.full ? "full" : "smoke");
+	meta_row("rounds", perf.rounds, "count", "lookup rounds per configuration");
+	meta_row("lookups", perf.lookups, "keys", "keys per timed lookup pass");
+	meta_row("reps", perf.reps, "count", "replacement and reclamation repetitions");
 	return TEST_SUCCESS;
 }
 

@@ -1,0 +1,449 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The mapinmap authors
+#
+# Regenerate the benchmark report (issue 7) in one command:
+#
+#   devtools/bench.sh
+#
+# Builds test-mim (release, in build-perf/), sets up hugepages when run as
+# root (else, or if that fails, runs with --no-huge and says so), waits for
+# a quiet machine, runs `test-mim --autotest perf` at full scale, and
+# writes to doc/perf/:
+#   results.csv   every figure (one row each), with its target and verdict
+#   results.txt   the same as a text table, targets first
+#   *.png         one chart per figure (gnuplot, Debian's gnuplot-nox)
+#   README.md     method, machine, results against targets, analysis
+#   run.log       the suite's own output
+#
+# Environment:
+#   BENCH_SCALE=full|smoke   (full)  smoke: a seconds-long run of the pipeline
+#   BENCH_OUT=dir            (doc/perf)
+#   BENCH_BUILD=dir          (build-perf)
+#   BENCH_HUGEPAGES=n        (2560) 2 MiB pages wanted; 0: no hugepages
+#   BENCH_NOHUGE_MEM=MiB     (6144) EAL memory without hugepages
+#   BENCH_MAX_LOAD=x         (0.6) 1-minute load average counted as quiet
+#   BENCH_WAIT=min           (10)  how long to wait for quiet, then run anyway
+#   BENCH_REPORT_ONLY=1      only regenerate txt/png/README from results.csv
+#   MIM_PERF_*               passed to the suite (see app/test-mim/perf_common.h)
+
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+scale=${BENCH_SCALE:-full}
+out=${BENCH_OUT:-doc/perf}
+build=${BENCH_BUILD:-build-perf}
+want_pages=${BENCH_HUGEPAGES:-2560}
+nohuge_mem=${BENCH_NOHUGE_MEM:-6144}
+max_load=${BENCH_MAX_LOAD:-0.6}
+wait_min=${BENCH_WAIT:-10}
+mkdir -p "$out"
+csv=$out/results.csv
+info=$out/machine.env
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+# ---- hugepages (only undo what we did) ---------------------------------------
+
+hp_sysfs=/proc/sys/vm/nr_hugepages
+hp_added=0
+hp_set=
+huge_dir=
+huge_mounted=0
+
+cleanup() {
+	if [ "$huge_mounted" = 1 ]; then
+		umount "$huge_dir" 2>/dev/null || log "cannot unmount $huge_dir"
+		rmdir "$huge_dir" 2>/dev/null || true
+	fi
+	if [ "$hp_added" -gt 0 ] && [ "$(cat $hp_sysfs)" = "$hp_set" ]; then
+		echo $((hp_set - hp_added)) > $hp_sysfs 2>/dev/null ||
+			log "cannot give back $hp_added hugepages"
+	fi
+}
+trap cleanup EXIT
+
+meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+
+setup_hugepages() {
+	local free total
+	[ "$want_pages" -gt 0 ] || { log "hugepages not wanted"; return 1; }
+	[ "$(id -u)" = 0 ] || { log "not root: no hugepages"; return 1; }
+	[ "$(meminfo Hugepagesize)" = 2048 ] ||
+		{ log "default hugepage size is not 2 MiB"; return 1; }
+	free=$(meminfo HugePages_Free)
+	total=$(cat $hp_sysfs)
+	if [ "$free" -lt "$want_pages" ]; then
+		hp_set=$((total + want_pages - free))
+		echo "$hp_set" > $hp_sysfs 2>/dev/null || true
+		hp_added=$(( $(cat $hp_sysfs) - total ))
+		hp_set=$(cat $hp_sysfs)
+		free=$(meminfo HugePages_Free)
+		if [ "$free" -lt "$want_pages" ]; then
+			log "only $free of $want_pages hugepages available"
+			return 1
+		fi
+	fi
+	huge_dir=$(mktemp -d /tmp/mim-bench-huge.XXXXXX)
+	if ! mount -t hugetlbfs -o pagesize=2M nodev "$huge_dir" 2>/dev/null; then
+		rmdir "$huge_dir"
+		log "cannot mount hugetlbfs"
+		return 1
+	fi
+	huge_mounted=1
+	return 0
+}
+
+# ---- a quiet machine ---------------------------------------------------------
+
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+wait_quiet() {
+	local waited=0
+	while awk -v l="$(load1)" -v m="$max_load" 'BEGIN { exit !(l > m) }'; do
+		if [ "$waited" -ge $((wait_min * 60)) ]; then
+			log "load $(load1) still above $max_load after $wait_min min: running anyway (recorded)"
+			return
+		fi
+		log "load $(load1) above $max_load: waiting (${waited}s so far)"
+		sleep 30
+		waited=$((waited + 30))
+	done
+}
+
+# ---- run ---------------------------------------------------------------------
+
+run_suite() {
+	local eal hp=0 status
+	log "building $build (release)"
+	if [ -d "$build" ]; then
+		meson configure "$build" -Dbuildtype=release >/dev/null
+	else
+		meson setup "$build" --buildtype=release >/dev/null
+	fi
+	ninja -C "$build" app/test-mim/test-mim >/dev/null
+
+	eal=(-l 0-1 --no-pci --log-level=lib.eal:warning
+	     --file-prefix="mimbench$$")
+	if [ "$scale" = full ] && setup_hugepages; then
+		hp=1
+		eal+=(--huge-dir "$huge_dir")
+		log "hugepages: $want_pages x 2 MiB on $huge_dir"
+	else
+		eal+=(--no-huge -m "$nohuge_mem")
+		log "no hugepages: --no-huge -m $nohuge_mem"
+	fi
+
+	wait_quiet
+	{
+		echo "date='$(date -u '+%Y-%m-%d %H:%M UTC')'"
+		echo "commit='$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- lib app/test-mim || echo ' (with uncommitted changes)')'"
+		echo "cpu='$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)'"
+		echo "cpus='$(nproc)'"
+		echo "mhz='$(awk -F': ' '/^cpu MHz/ { printf "%.0f", $2; exit }' /proc/cpuinfo)'"
+		echo "caches='$(lscpu 2>/dev/null | awk -F': *' '/^L[123]/ { printf "%s%s %s", s, $1, $2; s="; " }')'"
+		echo "hypervisor='$(lscpu 2>/dev/null | awk -F': *' '/^Hypervisor vendor/ { print $2 }')'"
+		echo "kernel='$(uname -r)'"
+		echo "dpdk='$(pkg-config --modversion libdpdk)'"
+		echo "libbpf='$(pkg-config --modversion libbpf)'"
+		echo "compiler='$(cc --version | head -1)'"
+		echo "hugepages='$hp'"
+		echo "eal='${eal[*]}'"
+		echo "scale='$scale'"
+		echo "load_before='$(cut -d' ' -f1-3 /proc/loadavg)'"
+	} > "$info.tmp"
+
+	log "running the perf suite ($scale); output in $out/run.log"
+	set +e
+	MIM_PERF_SCALE=$scale MIM_PERF_CSV="$csv.tmp" \
+		"$build/app/test-mim/test-mim" "${eal[@]}" -- --autotest perf \
+		> "$out/run.log" 2>&1
+	status=$?
+	set -e
+	echo "load_after='$(cut -d' ' -f1-3 /proc/loadavg)'" >> "$info.tmp"
+	echo "status='$status'" >> "$info.tmp"
+	if [ "$status" != 0 ]; then
+		tail -20 "$out/run.log" >&2
+		log "the perf suite failed (status $status); previous results kept"
+		exit 1
+	fi
+	mv "$csv.tmp" "$csv"
+	mv "$info.tmp" "$info"
+}
+
+[ "${BENCH_REPORT_ONLY:-0}" = 1 ] || run_suite
+[ -s "$csv" ] || { log "no $csv"; exit 1; }
+# shellcheck disable=SC1090
+. "$info"
+
+# ---- text table --------------------------------------------------------------
+
+# How far a judged figure is from its target: metric / limit for "<=", "<";
+# limit / metric for ">=". The metric is the ratio when the target names
+# the baseline ("<=1.10x flat_bulk"), else the value.
+awk_common='
+function fld(i) { return $i }
+function metric() { return (index($11, "x " $9) && $9 != "") ? $10 : $7 }
+function limit(t) { sub(/^[<>=]+/, "", t); return t + 0 }
+function off(   m, l) {
+	m = metric(); l = limit($11)
+	if ($11 ~ /^>=/) return (m > 0) ? sprintf("%.3gx short", l / m) : "";
+	return (l > 0) ? sprintf("%.3gx over", m / l) : "";
+}
+function num(v) {
+	if (v == "") return "-";
+	if (v + 0 >= 1e6 || (v + 0 < 0.01 && v + 0 > 0)) return sprintf("%.3g", v);
+	if (v + 0 >= 100) return sprintf("%.0f", v);
+	return sprintf("%.3g", v);
+}
+function ratio(r) { return r == "" ? "" : sprintf("%.2fx", r) }
+function cfg(  s) { s = $6; if ($2 != "" && $1 != "lookup") s = $2 "/" s; return s }
+'
+
+{
+	echo "mapinmap benchmarks (issue 7) -- $date, commit $commit"
+	echo "CPU: $cpu ($cpus cpus, ${hypervisor:+$hypervisor guest, }$caches)"
+	echo "kernel $kernel, DPDK $dpdk, libbpf $libbpf; hugepages: $([ "$hugepages" = 1 ] && echo yes || echo 'no (--no-huge, 4 KiB pages)')"
+	echo "load average before: $load_before; after: $load_after; scale: $scale"
+	echo "Regenerate: devtools/bench.sh (method and analysis: README.md)"
+	echo
+	echo "== Figures with a target ====================================================="
+	awk -F, "$awk_common"'
+	NR > 1 && $11 != "" && $12 != "not-run" {
+		printf "%-8s %-34s %9s %6s %-7s %10s %-11s %8s %-19s %-7s %s\n",
+			$1, cfg(), $3, $4, $5, num($7), $8, ratio($10), $11, $12,
+			($12 == "MISSED") ? off() : ""
+	}
+	BEGIN {
+		printf "%-8s %-34s %9s %6s %-7s %10s %-11s %8s %-19s %-7s %s\n",
+			"figure", "configuration", "entries", "tenants", "keys",
+			"value", "unit", "ratio", "target", "verdict", "miss"
+	}' "$csv"
+	echo
+	echo "== Every figure ==============================================================="
+	awk -F, "$awk_common"'
+	NR > 1 && $1 != "meta" {
+		if ($1 != last) { printf "\n-- %s --\n", $1; last = $1 }
+		printf "%-22s %-6s %9s %6s %-7s %10s %-12s %8s %-17s %-7s %s\n",
+			$6, $2, $3, $4, $5, num($7), $8, ratio($10), $9, $12, $13
+	}' "$csv"
+} > "$out/results.txt"
+
+# ---- charts ------------------------------------------------------------------
+
+if ! command -v gnuplot >/dev/null; then
+	log "gnuplot not found (Debian: apt-get install gnuplot-nox): no charts"
+else
+	dat=$(mktemp -d)
+	# lookup series: <variant>_<tenants>_<dist>.dat, "entries cycles ratio"
+	awk -F, -v d="$dat" 'NR > 1 && $1 == "lookup" && $7 != "" {
+		f = d "/" $6 "_" $4 "_" $5 ".dat"
+		print $3, $7, ($10 == "" ? "NaN" : $10) >> f
+	}' "$csv"
+	plot_ratio=""
+	for v in mim_aot_hash_bulk mim_hot_hash_bulk mim_aot_lpm_bulk whatif_xt_nested_bulk; do
+		for t in 10 1000; do
+			for k in uniform zipf; do
+				f=$dat/${v}_${t}_${k}.dat
+				[ -s "$f" ] || continue
+				plot_ratio+="'$f' using 1:3 with linespoints title '${v#mim_} T=$t $k', "
+			done
+		done
+	done
+	gnuplot <<-EOF
+	set terminal pngcairo size 1100,650 font ',10'
+	set output '$out/lookup_ratio.png'
+	set title 'Two-level bulk lookup / flat rte_hash bulk (cycles per key; median of paired rounds)'
+	set logscale x; set logscale y
+	set xlabel 'total entries'; set ylabel 'ratio (lower is better)'
+	set key outside right
+	set grid
+	set arrow from graph 0, first 1.10 to graph 1, first 1.10 nohead lc rgb 'red' dt 2
+	set label 'target <= 1.10x (< 1.00x at >= 10^6)' at graph 0.02, first 1.16 tc rgb 'red'
+	plot ${plot_ratio%, }
+	EOF
+	for k in uniform zipf; do
+		p=""
+		for t in 10 1000; do
+			for v in flat_bulk tenant_hash_bulk mim_aot_hash_bulk mim_hot_hash_bulk mim_aot_lpm_bulk whatif_xt_nested_bulk flat_single; do
+				f=$dat/${v}_${t}_${k}.dat
+				[ -s "$f" ] || continue
+				p+="'$f' using 1:2 with linespoints title '$v T=$t', "
+			done
+		done
+		gnuplot <<-EOF
+		set terminal pngcairo size 1100,650 font ',10'
+		set output '$out/lookup_cycles_$k.png'
+		set title 'Lookup cost, $k keys (cycles per key, median; bursts of 32)'
+		set logscale x; set logscale y
+		set xlabel 'total entries'; set ylabel 'cycles per key'
+		set key outside right
+		set grid
+		plot ${p%, }
+		EOF
+	done
+	# bar charts: "label value" per figure
+	bars() { # figure, unit filter, awk condition on $6, file
+		awk -F, -v fig="$1" -v out="$2" 'NR > 1 && $1 == fig && $7 != "" && '"$3"' {
+			l = $6; if (fig == "memory") l = $2 " " $6 " (" $3 ")"
+			printf "\"%s\" %s\n", l, $7 > out
+		}' "$csv"
+	}
+	bars publish "$dat/publish.dat" '$8 == "us"'
+	bars reclaim "$dat/reclaim.dat" '$8 == "bursts"'
+	bars memory "$dat/memory.dat" '1'
+	gnuplot <<-EOF
+	set terminal pngcairo size 1000,560 font ',10'
+	set style data histograms; set style fill solid 0.7 border -1
+	set boxwidth 0.8; set grid ytics; set xtics rotate by -30 noenhanced
+	set logscale y
+	set output '$out/publish.png'
+	set title 'Replacing a tenant of $(awk -F, '$1 == "publish" { print $3; exit }' "$csv") entries (microseconds, median; log scale)'
+	set ylabel 'us'
+	set arrow from graph 0, first 10 to graph 1, first 10 nohead lc rgb 'red' dt 2
+	set label 'target: publish <= 10 us' at graph 0.02, first 14 tc rgb 'red'
+	plot '$dat/publish.dat' using 2:xtic(1) notitle
+	unset arrow; unset label
+	set output '$out/reclaim.png'
+	set title 'Publish to reclaimable / to memory free, in reader bursts (median; log scale)'
+	set ylabel 'reader bursts'
+	set arrow from graph 0, first 2 to graph 1, first 2 nohead lc rgb 'red' dt 2
+	set label 'target: free within 2 bursts' at graph 0.02, first 2.6 tc rgb 'red'
+	plot '$dat/reclaim.dat' using 2:xtic(1) notitle
+	unset arrow; unset label
+	set output '$out/memory.png'
+	set title 'Bytes per tenant (empty, and with 1000 entries; log scale)'
+	set ylabel 'bytes per tenant'
+	plot '$dat/memory.dat' using 2:xtic(1) notitle
+	EOF
+	rm -rf "$dat"
+fi
+
+# ---- README ------------------------------------------------------------------
+
+md_table() {
+	awk -F, "$awk_common"'
+	BEGIN {
+		print "| figure | configuration | entries | tenants | keys | value | unit | ratio | target | verdict | miss |"
+		print "|---|---|---:|---:|---|---:|---|---:|---|---|---|"
+	}
+	NR > 1 && $11 != "" && $12 != "not-run" {
+		printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+			$1, cfg(), $3, $4, $5, num($7), $8, ratio($10), $11,
+			($12 == "MISSED") ? "**MISSED**" : $12,
+			($12 == "MISSED") ? off() : ""
+	}' "$csv"
+}
+
+count() { awk -F, -v v="$1" 'NR > 1 && $12 == v' "$csv" | wc -l; }
+meta() { awk -F, -v v="$1" '$1 == "meta" && $6 == v { print $7; exit }' "$csv"; }
+
+{
+	cat <<-EOF
+	# mapinmap benchmarks (issue 7)
+
+	Generated by \`devtools/bench.sh\` on $date (commit $commit). Every
+	number here comes from \`results.csv\` of that run; \`results.txt\` has
+	them all as a table, \`run.log\` the suite's output. The analysis at the
+	end is written by hand from this run and a profile of it.
+
+	## Machine
+
+	| | |
+	|---|---|
+	| CPU | $cpu, $cpus cpus${hypervisor:+, $hypervisor guest} |
+	| caches | $caches |
+	| kernel | $kernel |
+	| DPDK / libbpf | $dpdk / $libbpf |
+	| compiler | $compiler, meson buildtype=release |
+	| hugepages | $([ "$hugepages" = 1 ] && echo "yes (2 MiB pages, hugetlbfs set up by bench.sh)" || echo "**no** (--no-huge, 4 KiB pages: TLB misses weigh on every large table)") |
+	| EAL | \`$eal\` |
+	| load average (1/5/15 min) | before $load_before; after $load_after |
+
+	## Method
+
+	\`test-mim --autotest perf\` (app/test-mim/perf_*.c), sizes from
+	\`MIM_PERF_SCALE=full\`; CI runs the same suite at the smallest sizes
+	(\`meson test --suite perf\`, no pass/fail on time).
+
+	- **Lookups.** For each total N in {10^3, 10^5, 10^6, 10^7} and each
+	  tenant count T in {10, 1000, 10000} (and T = 1 as a diagnostic), every
+	  structure holds the same N entries, N/T per tenant (4-byte keys, 8-byte
+	  values; the flat table's key is (tenant, key), 8 bytes), at the same
+	  load (rte_hash sized 1.25x, as mapinmap sizes its inner tables). Two
+	  streams of $(meta lookups) lookups are drawn over the N entries: uniform, and Zipf(0.99) with the
+	  ranks scattered over tenants and keys by a fixed permutation. Every key
+	  format is precomputed (the flat key too, which favours the baseline).
+	  Each configuration runs the whole stream in bursts of 32 between two
+	  \`rte_rdtsc_precise()\`; $(meta rounds) rounds, each running every configuration
+	  once from a rotating start. A value is the median over rounds; a ratio
+	  is the median of the per-round ratios, so slow drifts of this shared
+	  machine cancel. The first pass of each configuration checks every
+	  value found against the stored one, and every timed pass must hit
+	  every key. Lookups return value pointers and do not read the values.
+	  Configurations: \`mim_aot_*\` / \`mim_hot_*\` are mapinmap's
+	  \`mim_lookup_nested_bulk()\` (bulk) and two \`mim_lookup()\` (single)
+	  through an ARRAY_OF_TABLES / HASH_OF_TABLES; \`flat_*\` one rte_hash of
+	  (tenant, key); \`tenant_*\` per-tenant rte_hash / rte_lpm tables behind a
+	  pointer array, bulk = one \`rte_hash_lookup_bulk_data\`
+	  (\`rte_lpm_lookup_bulk\`) per distinct tenant of the burst, as a user
+	  would write it; \`whatif_xt_*\` a prototype that is **not** mapinmap
+	  (perf_proto.c; see the analysis). LPM routes are /24 prefixes; rte_lpm
+	  costs 64 MiB per table, so LPM runs with 10 tenants only, and
+	  rte_lpm_add is linear in the routes of a prefix length, so at most 10^5
+	  routes per table (10^7 routes would take hours to load). Rows that
+	  could not run say why (\`not-run\`).
+	- **Tenant limit.** mapinmap HASH tables, then bare rte_hash tables, are
+	  created until the first failure.
+	- **Replacement.** A tenant's inner HASH table of 10^5 entries is
+	  replaced by a new one built beforehand: one \`mim_update_elem()\` on the
+	  outer table, timed with \`rte_rdtsc_precise()\`; the old table loses its
+	  last reference in that call (a QSBR variable is attached, its reader
+	  offline, so the release is deferred, never done inside the call).
+	  Against: rewriting the same tenant's 10^5 entries in a flat rte_hash
+	  (\`rte_hash_add_key_data\` on existing keys), and the kernel's
+	  \`bpf_map_update_elem()\` on a BPF_MAP_TYPE_HASH_OF_MAPS (libbpf), $(meta reps)
+	  repetitions each, medians.
+	- **Reclamation.** The same replacement while a reader lcore runs
+	  bursts of 32 nested lookups in that tenant and reports a quiescent
+	  state after each burst; the control thread polls \`mim_reclaim()\`
+	  from the publish until it releases the old table (checked with
+	  \`mim_rcu_get_stats()\`). Reported in microseconds and in reader
+	  bursts, to the moment the table became reclaimable and to the moment
+	  its memory was free.
+	- **Memory.** 100 tables per type (2 for LPM) of max_entries 1000 with
+	  8-byte values, empty then filled: \`mim_get_info()\` mem_bytes and the
+	  DPDK heap delta (\`rte_malloc_get_socket_stats\`), per table. Value pools
+	  are shared: they are grown beforehand and their objects accounted per
+	  entry.
+
+	## Results against the targets
+
+	$(count met) figures met their target, $(count MISSED) missed, $(count not-run) rows could not run (reason in the CSV).
+	"miss" is how far from the target: metric / limit (or limit / metric for
+	"at least" targets).
+
+	EOF
+	md_table
+	cat <<-EOF
+
+	Charts: [lookup ratio](lookup_ratio.png), [lookup cycles, uniform](lookup_cycles_uniform.png),
+	[lookup cycles, Zipf](lookup_cycles_zipf.png), [publish](publish.png),
+	[reclamation](reclaim.png), [memory](memory.png).
+
+	![lookup ratio](lookup_ratio.png)
+
+	## Forwarding (item 5)
+
+	Not measured yet: l3fwd-mim is being enabled separately. The suite's
+	CSV has room for it (figure \`forward\`, value in Mpps, baseline the
+	single-table loop, target ">=0.9x"); see the analysis for what it needs.
+
+	EOF
+	if [ -f "$out/analysis.md" ]; then
+		cat "$out/analysis.md"
+	fi
+} > "$out/README.md"
+
+log "wrote $out/results.csv, results.txt, README.md and charts"
