@@ -189,7 +189,20 @@ class IncludeOptional(SphinxInclude):
                                 self.lineno, self.content_offset,
                                 self.block_text, self.state,
                                 self.state_machine)
-            result.extend(sub.run())
+            nodes_ = sub.run()
+            # Images of an included file are relative to that file; Sphinx
+            # resolves them against the including document: rebase them.
+            incdir = os.path.dirname(f)
+            for n in nodes_:
+                for img in n.traverse(nodes.image) if isinstance(
+                        n, nodes.Element) else []:
+                    uri = img['uri']
+                    if '://' in uri or uri.startswith('/') or \
+                            uri.startswith('data:'):
+                        continue
+                    img['uri'] = os.path.relpath(os.path.join(incdir, uri),
+                                                 docdir)
+            result.extend(nodes_)
         if missing is not None:
             self.options['missing'] = missing
         return result
