@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_errno.h>
 #include <rte_rcu_qsbr.h>
@@ -43,7 +44,11 @@ static struct {
 	uint32_t reclaim_thd;
 	uint32_t reclaim_max;
 	uint32_t nb_vars;
-	struct rcu_stage stage[MIM_RCU_MAX_VARS];
+	/* The stages in order; each points into stage_mem, whose entries
+	 * do not move (a defer queue's callback argument is one of them).
+	 */
+	struct rcu_stage *stage[MIM_RCU_MAX_VARS];
+	struct rcu_stage stage_mem[MIM_RCU_MAX_VARS];
 
 	uint32_t inflight;          /* retirements in all queues */
 	uint32_t released_now;      /* releases by the current reclamation */
@@ -77,7 +82,7 @@ release_sync(const struct mim_retire *r, uint32_t first)
 	uint32_t i;
 
 	for (i = first; i < rcu.nb_vars; i++)
-		rte_rcu_qsbr_synchronize(rcu.stage[i].v,
+		rte_rcu_qsbr_synchronize(rcu.stage[i]->v,
 					 RTE_QSBR_THRID_INVALID);
 	release(r);
 }
@@ -96,7 +101,7 @@ dq_free(void *p, void *e, unsigned int n)
 		release(r);
 		return;
 	}
-	if (rte_rcu_qsbr_dq_enqueue(rcu.stage[next].dq, e) != 0) {
+	if (rte_rcu_qsbr_dq_enqueue(rcu.stage[next]->dq, e) != 0) {
 		/* Cannot happen while the in-flight bound holds; stay safe
 		 * rather than leak: wait for the remaining grace periods.
 		 */
@@ -107,33 +112,39 @@ dq_free(void *p, void *e, unsigned int n)
 	}
 }
 
+/* A new last stage for v (not counted in nb_vars yet). */
 static int
 stage_create(uint32_t i, struct rte_rcu_qsbr *v)
 {
 	struct rte_rcu_qsbr_dq_parameters params = {0};
 	char name[RTE_RCU_QSBR_DQ_NAMESIZE];
-	struct rcu_stage *s = &rcu.stage[i];
+	struct rcu_stage *s = &rcu.stage_mem[0];
 
-	s->v = v;
+	while (s->v != NULL)          /* a free entry: there are MAX_VARS */
+		s++;
 	s->idx = i;
 	s->dq = NULL;
-	if (rcu.mode != MIM_RCU_MODE_DQ)
-		return 0;
-	snprintf(name, sizeof(name), "mimdq%" PRIu64, mim_serial());
-	params.name = name;
-	params.flags = RTE_RCU_QSBR_DQ_MT_UNSAFE;  /* under the mutex */
-	params.size = rcu.dq_size;
-	params.esize = sizeof(struct mim_retire);
-	/* Never reclaim inside enqueue: only mim_rcu_reclaim() does. */
-	params.trigger_reclaim_limit = UINT32_MAX;
-	params.max_reclaim_size = 0;
-	params.free_fn = dq_free;
-	params.p = s;
-	params.v = v;
-	if (mim_fault())
-		return -ENOMEM;
-	s->dq = rte_rcu_qsbr_dq_create(&params);
-	return s->dq != NULL ? 0 : -ENOMEM;
+	if (rcu.mode == MIM_RCU_MODE_DQ) {
+		snprintf(name, sizeof(name), "mimdq%" PRIu64, mim_serial());
+		params.name = name;
+		params.flags = RTE_RCU_QSBR_DQ_MT_UNSAFE;  /* under the mutex */
+		params.size = rcu.dq_size;
+		params.esize = sizeof(struct mim_retire);
+		/* Never reclaim inside enqueue: only reclaim() does. */
+		params.trigger_reclaim_limit = UINT32_MAX;
+		params.max_reclaim_size = 0;
+		params.free_fn = dq_free;
+		params.p = s;
+		params.v = v;
+		if (mim_fault())
+			return -ENOMEM;
+		s->dq = rte_rcu_qsbr_dq_create(&params);
+		if (s->dq == NULL)
+			return -ENOMEM;
+	}
+	s->v = v;
+	rcu.stage[i] = s;
+	return 0;
 }
 
 /* Reclaim up to max releases per stage; returns the releases made. */
@@ -146,7 +157,7 @@ reclaim(uint32_t max)
 	if (rcu.mode != MIM_RCU_MODE_DQ)
 		return 0;
 	for (i = 0; i < rcu.nb_vars; i++)
-		rte_rcu_qsbr_dq_reclaim(rcu.stage[i].dq, max, NULL, NULL,
+		rte_rcu_qsbr_dq_reclaim(rcu.stage[i]->dq, max, NULL, NULL,
 					NULL);
 	return rcu.released_now;
 }
@@ -179,7 +190,7 @@ mim_rcu_retire(const struct mim_retire *r)
 		return;
 	}
 	RTE_ASSERT(rcu.inflight < rcu.dq_size);
-	if (rte_rcu_qsbr_dq_enqueue(rcu.stage[0].dq, &e) != 0) {
+	if (rte_rcu_qsbr_dq_enqueue(rcu.stage[0]->dq, &e) != 0) {
 		MIM_LOG(ERR, "defer queue refused an entry (%s); releasing synchronously",
 			rte_strerror(rte_errno));
 		release_sync(&e, 0);
@@ -213,7 +224,7 @@ struct rte_rcu_qsbr *
 mim_rcu_first_var(bool *sync)
 {
 	*sync = rcu.mode == MIM_RCU_MODE_SYNC;
-	return rcu.nb_vars > 0 ? rcu.stage[0].v : NULL;
+	return rcu.nb_vars > 0 ? rcu.stage[0]->v : NULL;
 }
 
 int
@@ -278,7 +289,7 @@ mim_rcu_qsbr_add(struct rte_rcu_qsbr *v)
 		return mim_err(EINVAL, "QSBR variable is NULL");
 	mim_lock();
 	for (i = 0; i < rcu.nb_vars; i++)
-		if (rcu.stage[i].v == v) {
+		if (rcu.stage[i]->v == v) {
 			ret = mim_err(EEXIST, "QSBR variable %p is already attached",
 				      (void *)v);
 			goto out;
@@ -321,8 +332,8 @@ uses_first_var(struct mim_tbl *t, void *arg)
 int
 mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
 {
-	struct rte_rcu_qsbr *keep[MIM_RCU_MAX_VARS];
-	uint32_t i, n = 0, found = MIM_RCU_MAX_VARS;
+	uint32_t i, found = MIM_RCU_MAX_VARS;
+	struct rcu_stage *s;
 	int ret = 0;
 
 	mim_err_enter(__func__);
@@ -330,7 +341,7 @@ mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
 		return mim_err(EINVAL, "QSBR variable is NULL");
 	mim_lock();
 	for (i = 0; i < rcu.nb_vars; i++)
-		if (rcu.stage[i].v == v)
+		if (rcu.stage[i]->v == v)
 			found = i;
 	if (found == MIM_RCU_MAX_VARS) {
 		ret = mim_err(ENOENT, "QSBR variable %p is not attached",
@@ -347,23 +358,18 @@ mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
 		ret = mim_err(EPERM, "LPM tables hold this variable (rte_lpm cannot detach it): close them first");
 		goto out;
 	}
-	/* Nothing in flight: rebuild the stages without v. */
-	for (i = 0; i < rcu.nb_vars; i++) {
-		if (rcu.stage[i].dq != NULL)
-			rte_rcu_qsbr_dq_delete(rcu.stage[i].dq);
-		if (i != found)
-			keep[n++] = rcu.stage[i].v;
+	/* Nothing in flight: v's queue is empty and can go; the stages
+	 * after it move up one place (their queues stay as they are).
+	 */
+	s = rcu.stage[found];
+	if (s->dq != NULL)
+		rte_rcu_qsbr_dq_delete(s->dq);
+	memset(s, 0, sizeof(*s));
+	for (i = found; i + 1 < rcu.nb_vars; i++) {
+		rcu.stage[i] = rcu.stage[i + 1];
+		rcu.stage[i]->idx = i;
 	}
-	rcu.nb_vars = 0;
-	for (i = 0; i < n; i++) {
-		ret = stage_create(i, keep[i]);
-		if (ret != 0) {
-			ret = mim_err(-ret, "cannot recreate the defer queue of variable %u",
-				      i);
-			break;
-		}
-		rcu.nb_vars++;
-	}
+	rcu.stage[--rcu.nb_vars] = NULL;
 out:
 	mim_unlock();
 	return ret;
