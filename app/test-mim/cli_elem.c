@@ -102,7 +102,7 @@ outer_update_print(const struct mim_table_info *ti, const void *key,
 		   const struct mim_table_info *now, bool had_old,
 		   const struct mim_table_info *old)
 {
-	const struct elem_printer *p = elem_printer_get(ti);
+	struct elem_printer *p = elem_printer_open(ti);
 	struct mim_table_info tmp;
 	bool released = had_old && mim_get_info((int)old->id, &tmp) != 0;
 	char d[64];
@@ -110,7 +110,8 @@ outer_update_print(const struct mim_table_info *ti, const void *key,
 	if (cli.json) {
 		jw_obj_begin();
 		jw_name("key");
-		p->key_json(ti, key);
+		elem_key_json(p, key);
+		elem_formatted_json(p, key, NULL);
 		jw_name("inner");
 		inner_json(now);
 		jw_name("replaced");
@@ -118,15 +119,16 @@ outer_update_print(const struct mim_table_info *ti, const void *key,
 		if (had_old)
 			jw_kv_bool("replaced_released", released);
 		jw_obj_end();
-		return;
+	} else {
+		printf("slot ");
+		elem_key_text(p, stdout, key);
+		printf(": inner table %s", table_desc(now, d, sizeof(d)));
+		if (had_old)
+			printf(", replacing %s%s", table_desc(old, d, sizeof(d)),
+			       released ? " (its last reference: released after a grace period)" : "");
+		printf("\n");
 	}
-	printf("slot ");
-	p->key_text(stdout, ti, key);
-	printf(": inner table %s", table_desc(now, d, sizeof(d)));
-	if (had_old)
-		printf(", replacing %s%s", table_desc(old, d, sizeof(d)),
-		       released ? " (its last reference: released after a grace period)" : "");
-	printf("\n");
+	elem_printer_close(p);
 }
 
 /* update: mim_update_elem() with flags any (default), noexist, exist. */
@@ -220,7 +222,7 @@ static int
 cmd_lookup(void *res)
 {
 	struct key_res *r = res;
-	const struct elem_printer *p;
+	struct elem_printer *p;
 	struct mim_table_info ti, inner;
 	struct elem_bufs b;
 	bool has_inner = false;
@@ -246,13 +248,14 @@ cmd_lookup(void *res)
 		memcpy(&id, b.value, sizeof(id));
 		has_inner = mim_get_info((int)id, &inner) == 0;
 	}
-	p = elem_printer_get(&ti);
+	p = elem_printer_open(&ti);
 	if (cli.json) {
 		jw_obj_begin();
 		jw_name("key");
-		p->key_json(&ti, b.key);
+		elem_key_json(p, b.key);
 		jw_name("value");
-		p->value_json(&ti, b.value);
+		elem_value_json(p, b.value);
+		elem_formatted_json(p, b.key, b.value);
 		if (table_is_outer(ti.type)) {
 			jw_name("inner");
 			inner_json(has_inner ? &inner : NULL);
@@ -260,7 +263,7 @@ cmd_lookup(void *res)
 		jw_obj_end();
 	} else {
 		printf("key: ");
-		p->key_text(stdout, &ti, b.key);
+		elem_key_text(p, stdout, b.key);
 		if (has_inner) {
 			printf("  inner: %s, %s, %u entr%s\n",
 			       table_desc(&inner, d, sizeof(d)),
@@ -268,10 +271,11 @@ cmd_lookup(void *res)
 			       inner.nb_entries == 1 ? "y" : "ies");
 		} else {
 			printf("  value: ");
-			p->value_text(stdout, &ti, b.value);
+			elem_value_text(p, stdout, b.value);
 			printf("\n");
 		}
 	}
+	elem_printer_close(p);
 	elem_bufs_free(&b);
 	return 0;
 }
@@ -304,23 +308,25 @@ cmd_delete(void *res)
 	}
 	if (had_old) {
 		bool released = mim_get_info((int)old.id, &tmp) != 0;
-		const struct elem_printer *p = elem_printer_get(&ti);
+		struct elem_printer *p = elem_printer_open(&ti);
 
 		if (cli.json) {
 			jw_obj_begin();
 			jw_name("key");
-			p->key_json(&ti, b.key);
+			elem_key_json(p, b.key);
+			elem_formatted_json(p, b.key, NULL);
 			jw_name("removed");
 			inner_json(&old);
 			jw_kv_bool("removed_released", released);
 			jw_obj_end();
 		} else {
 			printf("slot ");
-			p->key_text(stdout, &ti, b.key);
+			elem_key_text(p, stdout, b.key);
 			printf(": removed inner table %s%s\n",
 			       table_desc(&old, d, sizeof(d)),
 			       released ? " (its last reference: released after a grace period)" : "");
 		}
+		elem_printer_close(p);
 	}
 	elem_bufs_free(&b);
 	return 0;
@@ -368,7 +374,7 @@ static int
 cmd_iterate(void *res)
 {
 	struct iterate_res *r = res;
-	const struct elem_printer *p;
+	struct elem_printer *p;
 	struct mim_table_info ti;
 	uint8_t *key, *next;
 	uint64_t n = 0;
@@ -380,7 +386,7 @@ cmd_iterate(void *res)
 	if (key == NULL)
 		return cli_err("out of memory for keys of %u bytes", ti.key_size);
 	next = key + ti.key_size;
-	p = elem_printer_get(&ti);
+	p = elem_printer_open(&ti);
 	if (cli.json) {
 		jw_obj_begin();
 		jw_kv_u64("id", ti.id);
@@ -391,10 +397,10 @@ cmd_iterate(void *res)
 	ret = mim_get_next_key((int)ti.id, NULL, next);
 	while (ret == 0 && n < ti.max_entries) {
 		if (cli.json) {
-			p->key_json(&ti, next);
+			elem_key_json(p, next);
 		} else {
 			printf("key: ");
-			p->key_text(stdout, &ti, next);
+			elem_key_text(p, stdout, next);
 			printf("\n");
 		}
 		n++;
@@ -407,6 +413,7 @@ cmd_iterate(void *res)
 	} else {
 		printf("Found %" PRIu64 " key%s\n", n, n == 1 ? "" : "s");
 	}
+	elem_printer_close(p);
 	free(key);
 	return 0;
 }

@@ -160,10 +160,9 @@ indent(unsigned int depth)
  * Returns 0 or -1 (reported).
  */
 static int
-dump_outer_elem(struct dump_ctx *dc, const struct mim_table_info *ti,
+dump_outer_elem(struct dump_ctx *dc, struct elem_printer *p,
 		const void *key, const void *value, unsigned int depth)
 {
-	const struct elem_printer *p = elem_printer_get(ti);
 	struct mim_table_info inner;
 	uint32_t id;
 	char d[64];
@@ -175,7 +174,8 @@ dump_outer_elem(struct dump_ctx *dc, const struct mim_table_info *ti,
 	if (cli.json) {
 		jw_obj_begin();
 		jw_name("key");
-		p->key_json(ti, key);
+		elem_key_json(p, key);
+		elem_formatted_json(p, key, NULL);
 		jw_kv_u64("value", id);
 		jw_name("inner");
 		if (ok)
@@ -188,7 +188,7 @@ dump_outer_elem(struct dump_ctx *dc, const struct mim_table_info *ti,
 	}
 	indent(depth);
 	printf("key: ");
-	p->key_text(stdout, ti, key);
+	elem_key_text(p, stdout, key);
 	if (!ok) {
 		printf("  inner: id %u (gone)\n", id);
 		return 0;
@@ -201,25 +201,24 @@ dump_outer_elem(struct dump_ctx *dc, const struct mim_table_info *ti,
 
 /* One element of a plain table. */
 static void
-dump_elem(const struct mim_table_info *ti, const void *key, const void *value,
+dump_elem(struct elem_printer *p, const void *key, const void *value,
 	  unsigned int depth)
 {
-	const struct elem_printer *p = elem_printer_get(ti);
-
 	if (cli.json) {
 		jw_obj_begin();
 		jw_name("key");
-		p->key_json(ti, key);
+		elem_key_json(p, key);
 		jw_name("value");
-		p->value_json(ti, value);
+		elem_value_json(p, value);
+		elem_formatted_json(p, key, value);
 		jw_obj_end();
 		return;
 	}
 	indent(depth);
 	printf("key: ");
-	p->key_text(stdout, ti, key);
+	elem_key_text(p, stdout, key);
 	printf("  value: ");
-	p->value_text(stdout, ti, value);
+	elem_value_text(p, stdout, value);
 	printf("\n");
 }
 
@@ -237,6 +236,7 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 	bool outer = table_is_outer(ti->type);
 	uint64_t n = 0, empty = 0, steps = 0;
 	uint8_t *key, *next, *value;
+	struct elem_printer *p;
 	char d[64];
 	int ret;
 
@@ -250,6 +250,7 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 			       ti->value_size);
 	}
 	next = key + ti->key_size;
+	p = elem_printer_open(ti);
 	if (cli.json) {
 		jw_obj_begin();
 		jw_kv_u64("id", ti->id);
@@ -277,13 +278,14 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 			if (depth > 0)
 				dc->inner_elements++;
 			if (!outer)
-				dump_elem(ti, next, value, depth);
-			else if (dump_outer_elem(dc, ti, next, value, depth) != 0)
+				dump_elem(p, next, value, depth);
+			else if (dump_outer_elem(dc, p, next, value, depth) != 0)
 				break;
 		}
 		memcpy(key, next, ti->key_size);
 		ret = mim_get_next_key((int)ti->id, key, next);
 	}
+	elem_printer_close(p);
 	free(key);
 	free(value);
 	if (cli.failed)

@@ -7,12 +7,17 @@
  *
  *   create <type> <name|-> key <size> value <size> entries <n>
  *          [template <table>] [flags <flags>] [tbl8 <n>] [socket <id>]
+ *          [btf <file> [key_type <type>] [value_type <type>]]
  *   open <table>
  *   close <table>
  */
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <bpf/btf.h>
 
 #include <cmdline_parse_string.h>
 
@@ -51,39 +56,89 @@ static const struct {
 	{ "hash_of_tables", MIM_TYPE_HASH_OF_TABLES },
 };
 
+/* Options of create, in the order usage lists them. */
+enum create_opt {
+	OPT_TEMPLATE,
+	OPT_FLAGS,
+	OPT_TBL8,
+	OPT_SOCKET,
+	OPT_BTF,
+	OPT_KEY_TYPE,
+	OPT_VALUE_TYPE,
+	OPT_MAX,
+};
+
+static const char *const create_opt_names[OPT_MAX] = {
+	[OPT_TEMPLATE] = "template",
+	[OPT_FLAGS] = "flags",
+	[OPT_TBL8] = "tbl8",
+	[OPT_SOCKET] = "socket",
+	[OPT_BTF] = "btf",
+	[OPT_KEY_TYPE] = "key_type",
+	[OPT_VALUE_TYPE] = "value_type",
+};
+
 /*
- * The options after the sizes: pairs of keyword and value. Fills opts
- * (socket sets MIM_F_NUMA_NODE). Returns 0 or -1 (reported).
+ * A BTF type of btf named by w: a type ID, or the name of a type of any
+ * kind (struct, union, typedef, int, enum...). Returns 0 or -1 (reported).
  */
 static int
-create_options(const struct cli_word *options, struct mim_create_opts *opts)
+btf_type_arg(const struct btf *btf, const char *what, const struct cli_word *w,
+	     uint32_t *id)
 {
-	enum { OPT_TEMPLATE = 1, OPT_FLAGS = 2, OPT_TBL8 = 4, OPT_SOCKET = 8 };
-	struct cli_word rest = *options, kw, val;
+	char name[128];
+	__s32 ret;
+
+	if (cli_word_copy(w, name, sizeof(name)) != 0)
+		return cli_err("create: %s '%s...': no such BTF type", what, name);
+	if (name[0] >= '0' && name[0] <= '9') {
+		if (parse_u32(what, w, id) != 0)
+			return -1;
+		if (*id == 0 || btf__type_by_id(btf, *id) == NULL)
+			return cli_err("create: %s %u: no such BTF type ID (the BTF has %u types)",
+				       what, *id, btf__type_cnt(btf) - 1);
+		return 0;
+	}
+	ret = btf__find_by_name(btf, name);
+	if (ret <= 0)
+		return cli_err("create: %s '%s': no BTF type of this name", what,
+			       name);
+	*id = (uint32_t)ret;
+	return 0;
+}
+
+/*
+ * The options after the sizes: pairs of keyword and value. Fills opts
+ * (socket sets MIM_F_NUMA_NODE; btf loads a BTF file into *btf, which the
+ * caller frees with btf__free()). Returns 0 or -1 (reported).
+ */
+static int
+create_options(const struct cli_word *options, struct mim_create_opts *opts,
+	       struct btf **btf)
+{
+	struct cli_word rest = *options, kw, val, vals[OPT_MAX];
 	struct mim_table_info inner;
-	unsigned int seen = 0, bit;
+	unsigned int seen = 0, o;
+	char path[PATH_MAX];
 	uint32_t socket;
+	int err;
 
 	while (parse_next_word(&rest, &kw) == 0) {
-		if (parse_word_is(&kw, "template"))
-			bit = OPT_TEMPLATE;
-		else if (parse_word_is(&kw, "flags"))
-			bit = OPT_FLAGS;
-		else if (parse_word_is(&kw, "tbl8"))
-			bit = OPT_TBL8;
-		else if (parse_word_is(&kw, "socket"))
-			bit = OPT_SOCKET;
-		else
-			return cli_err("create: unknown option '%.*s' (template, flags, tbl8, socket)",
+		for (o = 0; o < OPT_MAX; o++)
+			if (parse_word_is(&kw, create_opt_names[o]))
+				break;
+		if (o == OPT_MAX)
+			return cli_err("create: unknown option '%.*s' (template, flags, tbl8, socket, btf, key_type, value_type)",
 				       (int)kw.len, kw.s);
-		if (seen & bit)
+		if (seen & (1U << o))
 			return cli_err("create: option '%.*s' given twice",
 				       (int)kw.len, kw.s);
-		seen |= bit;
+		seen |= 1U << o;
 		if (parse_next_word(&rest, &val) != 0)
 			return cli_err("create: option '%.*s' needs a value",
 				       (int)kw.len, kw.s);
-		switch (bit) {
+		vals[o] = val;
+		switch (o) {
 		case OPT_TEMPLATE:
 			if (parse_table(&val, &inner) != 0)
 				return -1;
@@ -97,18 +152,43 @@ create_options(const struct cli_word *options, struct mim_create_opts *opts)
 			if (parse_u32("tbl8", &val, &opts->lpm_tbl8_groups) != 0)
 				return -1;
 			break;
-		default:
+		case OPT_SOCKET:
 			if (parse_u32("socket", &val, &socket) != 0)
 				return -1;
 			if (socket > INT32_MAX)
 				return cli_err("socket %u: not a NUMA socket", socket);
 			opts->socket_id = (int)socket;
 			break;
+		default:
+			break;  /* BTF: once the whole line is read */
 		}
 	}
 	/* The socket is used only with MIM_F_NUMA_NODE: giving one sets it. */
-	if (seen & OPT_SOCKET)
+	if (seen & (1U << OPT_SOCKET))
 		opts->map_flags |= MIM_F_NUMA_NODE;
+	if (!(seen & (1U << OPT_BTF))) {
+		if (seen & (1U << OPT_KEY_TYPE | 1U << OPT_VALUE_TYPE))
+			return cli_err("create: key_type and value_type name types of a BTF file: give it with btf <file>");
+		return 0;
+	}
+	if (cli_word_copy(&vals[OPT_BTF], path, sizeof(path)) != 0)
+		return cli_err("create: btf: path too long");
+	/* An ELF object with a .BTF section, or raw BTF (/sys/kernel/btf/...). */
+	*btf = btf__parse(path, NULL);
+	if (*btf == NULL) {
+		err = errno;
+		return cli_err("create: btf '%s': cannot load BTF: %s", path,
+			       strerror(err));
+	}
+	opts->btf = *btf;
+	if ((seen & (1U << OPT_KEY_TYPE)) &&
+	    btf_type_arg(*btf, "key_type", &vals[OPT_KEY_TYPE],
+			 &opts->btf_key_type_id) != 0)
+		return -1;
+	if ((seen & (1U << OPT_VALUE_TYPE)) &&
+	    btf_type_arg(*btf, "value_type", &vals[OPT_VALUE_TYPE],
+			 &opts->btf_value_type_id) != 0)
+		return -1;
 	return 0;
 }
 
@@ -118,6 +198,7 @@ cmd_create(void *res)
 {
 	struct create_res *r = res;
 	MIM_OPTS(mim_create_opts, opts);
+	struct btf *btf = NULL;
 	struct mim_table_info ti;
 	uint32_t ksz, vsz, max;
 	enum mim_type type = 0;
@@ -138,9 +219,14 @@ cmd_create(void *res)
 	    parse_u32("value size", &r->value_size, &vsz) != 0 ||
 	    parse_u32("entries", &r->max_entries, &max) != 0)
 		return -1;
-	if (r->options.s != NULL && create_options(&r->options, &opts) != 0)
+	if (r->options.s != NULL &&
+	    create_options(&r->options, &opts, &btf) != 0) {
+		btf__free(btf);
 		return -1;
+	}
 	id = mim_create(type, n, ksz, vsz, max, &opts);
+	/* The table keeps its own copy of the BTF. */
+	btf__free(btf);
 	if (id < 0)
 		return cli_lib_err(id, "create %s '%s'", r->type,
 				   n != NULL ? n : "");
@@ -188,10 +274,11 @@ static struct cli_token_word create_max_entries =
 			       "max entries");
 static struct cli_token_word create_options_tok =
 	TOKEN_WORD_INITIALIZER(struct create_res, options, CLI_WORD_REST,
-			       "template T flags F tbl8 N socket S");
+			       "options: template flags tbl8 socket btf...");
 
 #define CREATE_HELP "create <type> <name|-> key <size> value <size> entries <n> " \
-	"[template <table>] [flags <flags>] [tbl8 <n>] [socket <id>]: "	\
+	"[template <table>] [flags <flags>] [tbl8 <n>] [socket <id>] "	\
+	"[btf <file> key_type <type> value_type <type>]: "		\
 	"create a table (type: array, hash, lpm, array_of_tables, hash_of_tables)"
 
 static cmdline_parse_inst_t cmd_create_inst = {

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -100,11 +101,11 @@ u32_of(const void *p)
 
 /* The raw printer: indexes, prefixes and table IDs by type, else hex. */
 static void
-raw_key_text(FILE *f, const struct mim_table_info *ti, const void *key)
+raw_key_text(struct elem_printer *p, FILE *f, const void *key)
 {
 	char buf[32];
 
-	switch (ti->type) {
+	switch (p->ti.type) {
 	case MIM_TYPE_ARRAY:
 	case MIM_TYPE_ARRAY_OF_TABLES:
 		fprintf(f, "%" PRIu32, u32_of(key));
@@ -113,16 +114,16 @@ raw_key_text(FILE *f, const struct mim_table_info *ti, const void *key)
 		fputs(lpm_key_str(key, buf, sizeof(buf)), f);
 		break;
 	default:
-		print_hex(f, key, ti->key_size);
+		print_hex(f, key, p->ti.key_size);
 	}
 }
 
 static void
-raw_key_json(const struct mim_table_info *ti, const void *key)
+raw_key_json(struct elem_printer *p, const void *key)
 {
 	char buf[32];
 
-	switch (ti->type) {
+	switch (p->ti.type) {
 	case MIM_TYPE_ARRAY:
 	case MIM_TYPE_ARRAY_OF_TABLES:
 		jw_u64(u32_of(key));
@@ -131,42 +132,97 @@ raw_key_json(const struct mim_table_info *ti, const void *key)
 		jw_str(lpm_key_str(key, buf, sizeof(buf)));
 		break;
 	default:
-		jw_hex(key, ti->key_size);
+		jw_hex(key, p->ti.key_size);
 	}
 }
 
 static void
-raw_value_text(FILE *f, const struct mim_table_info *ti, const void *value)
+raw_value_text(struct elem_printer *p, FILE *f, const void *value)
 {
-	if (table_is_outer(ti->type))
+	if (table_is_outer(p->ti.type))
 		fprintf(f, "%" PRIu32, u32_of(value));
 	else
-		print_hex(f, value, ti->value_size);
+		print_hex(f, value, p->ti.value_size);
 }
 
 static void
-raw_value_json(const struct mim_table_info *ti, const void *value)
+raw_value_json(struct elem_printer *p, const void *value)
 {
-	if (table_is_outer(ti->type))
+	if (table_is_outer(p->ti.type))
 		jw_u64(u32_of(value));
 	else
-		jw_hex(value, ti->value_size);
+		jw_hex(value, p->ti.value_size);
 }
 
-static const struct elem_printer raw_printer = {
+const struct elem_printer_ops elem_printer_raw_ops = {
 	.name = "raw",
 	.key_text = raw_key_text,
-	.key_json = raw_key_json,
 	.value_text = raw_value_text,
+	.key_json = raw_key_json,
 	.value_json = raw_value_json,
+	.formatted_json = NULL,
+	.close = NULL,
 };
 
-const struct elem_printer *
-elem_printer_get(const struct mim_table_info *ti)
+/* Used when even a printer cannot be allocated: raw, table unknown. */
+static struct elem_printer fallback_printer = {
+	.ops = &elem_printer_raw_ops,
+};
+
+struct elem_printer *
+elem_printer_open(const struct mim_table_info *ti)
 {
-	/* Tables carry no BTF yet: the raw printer for all. */
-	RTE_SET_USED(ti);
-	return &raw_printer;
+	struct elem_printer *p = calloc(1, sizeof(*p));
+
+	if (p == NULL) {
+		fallback_printer.ti = *ti;
+		return &fallback_printer;
+	}
+	p->ops = &elem_printer_raw_ops;
+	p->ti = *ti;
+	elem_printer_btf_init(p);
+	return p;
+}
+
+void
+elem_printer_close(struct elem_printer *p)
+{
+	if (p == NULL || p == &fallback_printer)
+		return;
+	if (p->ops->close != NULL)
+		p->ops->close(p);
+	free(p);
+}
+
+void
+elem_key_text(struct elem_printer *p, FILE *f, const void *key)
+{
+	p->ops->key_text(p, f, key);
+}
+
+void
+elem_value_text(struct elem_printer *p, FILE *f, const void *value)
+{
+	p->ops->value_text(p, f, value);
+}
+
+void
+elem_key_json(struct elem_printer *p, const void *key)
+{
+	p->ops->key_json(p, key);
+}
+
+void
+elem_value_json(struct elem_printer *p, const void *value)
+{
+	p->ops->value_json(p, value);
+}
+
+void
+elem_formatted_json(struct elem_printer *p, const void *key, const void *value)
+{
+	if (p->ops->formatted_json != NULL)
+		p->ops->formatted_json(p, key, value);
 }
 
 /* Socket as text: a number or "any". */
@@ -191,12 +247,21 @@ print_table_text(const struct mim_table_info *ti, bool verbose)
 	printf("  flags %s\n", table_flags_str(ti->map_flags, fl, sizeof(fl)));
 	printf("\tkey %uB  value %uB  max_entries %u  entries %u\n",
 	       ti->key_size, ti->value_size, ti->max_entries, ti->nb_entries);
-	if (table_is_outer(ti->type))
+	if (ti->btf_key_type_id != 0 || ti->btf_value_type_id != 0)
+		printf("\tbtf  key_type %u  value_type %u\n",
+		       ti->btf_key_type_id, ti->btf_value_type_id);
+	if (table_is_outer(ti->type)) {
 		printf("\ttemplate %s  key %uB  value %uB  max_entries %u  flags %s  (from id %u)\n",
 		       table_type_name(ti->inner.type), ti->inner.key_size,
 		       ti->inner.value_size, ti->inner.max_entries,
 		       table_flags_str(ti->inner.map_flags, fl, sizeof(fl)),
 		       ti->inner_id);
+		if (ti->inner.btf_key_type_id != 0 ||
+		    ti->inner.btf_value_type_id != 0)
+			printf("\ttemplate btf  key_type %u  value_type %u\n",
+			       ti->inner.btf_key_type_id,
+			       ti->inner.btf_value_type_id);
+	}
 	printf("\trefs %u (handles %u)  memory %" PRIu64 "B  memzones %u\n",
 	       ti->refcnt, ti->handles, ti->mem_bytes, ti->memzones);
 	if (verbose)
@@ -226,6 +291,8 @@ print_table_json(const struct mim_table_info *ti)
 	jw_kv_u64("updates", ti->nb_updates);
 	jw_kv_u64("deletes", ti->nb_deletes);
 	jw_kv_u64("replacements", ti->nb_replacements);
+	jw_kv_u64("btf_key_type_id", ti->btf_key_type_id);
+	jw_kv_u64("btf_value_type_id", ti->btf_value_type_id);
 	if (table_is_outer(ti->type)) {
 		jw_kv_u64("inner_id", ti->inner_id);
 		jw_name("template");
@@ -235,6 +302,8 @@ print_table_json(const struct mim_table_info *ti)
 		jw_kv_u64("value_size", ti->inner.value_size);
 		jw_kv_u64("max_entries", ti->inner.max_entries);
 		jw_kv_u64("map_flags", ti->inner.map_flags);
+		jw_kv_u64("btf_key_type_id", ti->inner.btf_key_type_id);
+		jw_kv_u64("btf_value_type_id", ti->inner.btf_value_type_id);
 		jw_obj_end();
 	}
 	jw_obj_end();

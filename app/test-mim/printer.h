@@ -8,12 +8,16 @@
 /*
  * How test-mim shows tables, keys and values, in text and JSON.
  *
- * Keys and values go through an element printer chosen per table by
- * elem_printer_get(). Today every table gets the raw printer: u32 indexes
- * in decimal, LPM keys as a.b.c.d/len, inner table IDs in decimal, other
- * bytes in hex. When tables carry BTF type information, a typed printer
- * (libbpf's btf_dump__dump_type_data()) implements the same interface and
- * elem_printer_get() returns it for those tables; callers do not change.
+ * Keys and values go through an element printer opened per table for one
+ * command (elem_printer_open()). Two implementations, chosen by the
+ * table:
+ * - raw: u32 indexes in decimal, LPM keys as a.b.c.d/len, inner table IDs
+ *   in decimal, other bytes in hex;
+ * - btf: when the table carries BTF types (mim_get_btf()), keys and values
+ *   of those types are printed by libbpf's btf_dump__dump_type_data(); in
+ *   JSON the raw form stays under "key"/"value" (stable for scripts) and
+ *   the typed text is added under "formatted", as bpftool does.
+ * Another printer plugs in as one more struct elem_printer_ops.
  */
 
 #include <stdbool.h>
@@ -22,23 +26,60 @@
 
 #include <mim.h>
 
-/* Shows the keys and values of one table. */
-struct elem_printer {
+struct elem_printer;
+
+/* One way of printing keys and values. */
+struct elem_printer_ops {
 	const char *name;
-	/* Key as text on f (one token, no newline). */
-	void (*key_text)(FILE *f, const struct mim_table_info *ti,
-			 const void *key);
-	/* Key as one JSON value. */
-	void (*key_json)(const struct mim_table_info *ti, const void *key);
-	/* Value as text on f (one token, no newline). */
-	void (*value_text)(FILE *f, const struct mim_table_info *ti,
-			   const void *value);
-	/* Value as one JSON value. */
-	void (*value_json)(const struct mim_table_info *ti, const void *value);
+	/* Key, value as text on f (one token-like piece, no newline). */
+	void (*key_text)(struct elem_printer *p, FILE *f, const void *key);
+	void (*value_text)(struct elem_printer *p, FILE *f, const void *value);
+	/* Key, value as one JSON value each (the raw form). */
+	void (*key_json)(struct elem_printer *p, const void *key);
+	void (*value_json)(struct elem_printer *p, const void *value);
+	/*
+	 * The typed forms as JSON members "key"/"value" of an object named
+	 * "formatted" (value may be NULL); NULL when the printer has none.
+	 */
+	void (*formatted_json)(struct elem_printer *p, const void *key,
+			       const void *value);
+	/* Release what the printer holds. */
+	void (*close)(struct elem_printer *p);
 };
 
-/* The printer for a table's keys and values. */
-const struct elem_printer *elem_printer_get(const struct mim_table_info *ti);
+/* A printer open on one table. */
+struct elem_printer {
+	const struct elem_printer_ops *ops;
+	struct mim_table_info ti;
+	void *priv;  /* the implementation's */
+};
+
+/*
+ * Open the printer of table ti (copied): typed when it carries BTF types,
+ * raw otherwise or when the typed printer cannot start. Never fails.
+ */
+struct elem_printer *elem_printer_open(const struct mim_table_info *ti);
+
+/* Close a printer from elem_printer_open(). */
+void elem_printer_close(struct elem_printer *p);
+
+/* The raw printer's ops (the typed printer falls back on them). */
+extern const struct elem_printer_ops elem_printer_raw_ops;
+
+/*
+ * Make p (ops raw, ti set) a typed printer if its table carries BTF types
+ * (printer_btf.c). Returns whether it did.
+ */
+bool elem_printer_btf_init(struct elem_printer *p);
+
+/* Convenience wrappers of the ops. */
+void elem_key_text(struct elem_printer *p, FILE *f, const void *key);
+void elem_value_text(struct elem_printer *p, FILE *f, const void *value);
+void elem_key_json(struct elem_printer *p, const void *key);
+void elem_value_json(struct elem_printer *p, const void *value);
+/* "formatted": {...} inside the current object, when the printer has it. */
+void elem_formatted_json(struct elem_printer *p, const void *key,
+			 const void *value);
 
 /* Whether a table type holds inner tables. */
 bool table_is_outer(uint32_t type);

@@ -5,7 +5,8 @@
 
     app_test.py TEST-MIM-EXECUTABLE TEST
 
-TEST is one of: script, stdin, json, bad_input, prompt, telemetry, workers.
+TEST is one of: script, stdin, json, bad_input, prompt, telemetry, workers,
+btf.
 Each test starts test-mim without hugepages or PCI devices, with its own
 --file-prefix, and bounds every wait (no timing assertion: a bound that
 runs out is a failure to make progress, reported as such).
@@ -20,6 +21,7 @@ import re
 import select
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -206,7 +208,8 @@ def test_json():
     check([t['id'] for t in tables] == [1, 2, 4, 5, 6], 'show tables ids')
     vnis = [t for t in tables if t['name'] == 'vnis'][0]
     check(vnis['template'] == {'type': 'hash', 'key_size': 4, 'value_size': 8,
-                               'max_entries': 1024, 'map_flags': 0}
+                               'max_entries': 1024, 'map_flags': 0,
+                               'btf_key_type_id': 0, 'btf_value_type_id': 0}
           and vnis['inner_id'] == 1 and vnis['entries'] == 2,
           'template in show tables: %r' % vnis)
     check(by_cmd['show table vnis']['replacements'] == 1, 'show table counters')
@@ -511,10 +514,9 @@ def test_telemetry():
                       (ref, field, info[field], mine[field]))
             check(info['nb_entries'] == 1 and info['nb_replacements'] == 1,
                   '/mim/info counters: %r' % info)
-            tmpl = dict(info['template'])
-            check(tmpl.pop('btf_key_type_id') == 0 and
-                  tmpl.pop('btf_value_type_id') == 0 and
-                  tmpl == mine['template'], '/mim/info template: %r' % info)
+            check(info['template'] == mine['template'] and
+                  info['btf_key_type_id'] == mine['btf_key_type_id'] == 0,
+                  '/mim/info template: %r' % info)
         check(tel.query('/mim/info,99') is None, '/mim/info of no table')
         check(tel.query('/mim/info') is None, '/mim/info without a table')
         stats = tel.query('/mim/stats')
@@ -621,6 +623,85 @@ def test_workers():
             app.p.wait()
 
 
+# ---- typed output of tables with BTF ---------------------------------------
+
+def raw_btf():
+    """A raw BTF blob: u32, u16, struct flow {u32 ip; u16 port; u16 vlan;}
+    and struct flow2 of the same layout with tos for vlan."""
+    strs = bytearray(b'\0')
+
+    def name(n):
+        off = len(strs)
+        strs.extend(n.encode() + b'\0')
+        return off
+
+    def btype(n, kind, vlen, size):
+        return struct.pack('<III', name(n), kind << 24 | vlen, size)
+
+    def member(n, type_id, bit_off):
+        return struct.pack('<III', name(n), type_id, bit_off)
+
+    types = btype('u32', 1, 0, 4) + struct.pack('<I', 32)    # 1: INT
+    types += btype('u16', 1, 0, 2) + struct.pack('<I', 16)   # 2: INT
+    types += btype('flow', 4, 3, 8) + member('ip', 1, 0) + \
+        member('port', 2, 32) + member('vlan', 2, 48)        # 3: STRUCT
+    types += btype('flow2', 4, 3, 8) + member('ip', 1, 0) + \
+        member('port', 2, 32) + member('tos', 2, 48)         # 4: STRUCT
+    hdr = struct.pack('<HBBIIIII', 0xeB9F, 1, 0, 24, 0, len(types),
+                      len(types), len(strs))
+    return hdr + types + bytes(strs)
+
+
+def test_btf():
+    path = os.path.join(os.environ.get('TMPDIR', '/tmp'),
+                        'mim_app_%d.btf' % os.getpid())
+    with open(path, 'wb') as f:
+        f.write(raw_btf())
+    typed = '(struct flow){.ip = (u32)16777226,.port = (u16)80,.vlan = (u16)1,}'
+    script = '\n'.join([
+        'create hash tmpl key 4 value 8 entries 16 btf %s key_type u32 value_type flow' % path,
+        'create hash_of_tables vnis key 4 value 4 entries 4 template tmpl',
+        'create hash t1 key 4 value 8 entries 16 btf %s key_type u32 value_type flow' % path,
+        'update t1 01000000 0a00000150000100',
+        'update vnis 64000000 t1',
+        'create hash t2 key 4 value 8 entries 16 btf %s key_type u32 value_type flow2' % path,
+        'expect-error update vnis c8000000 t2',
+        'create hash t3 key 4 value 8 entries 16',
+        'expect-error update vnis c8000000 t3',
+        'dump vnis',
+        'lookup t1 01000000',
+        'show table t1',
+        'expect-error create hash t4 key 4 value 8 entries 16 btf %s key_type u16' % path,
+        'expect-error create hash t4 key 4 value 8 entries 16 btf %s key_type nosuch' % path,
+        'expect-error create hash t4 key 4 value 8 entries 16 key_type u32',
+    ]) + '\n'
+    try:
+        st, out, err = run('btf', [], stdin=script)
+        check(st == 0, 'btf script: status %d\n%s%s' % (st, out, err))
+        lines = out.splitlines()
+        check("    key: (u32)1  value: " + typed in lines, 'typed dump:\n' + out)
+        check("key: (u32)1  value: " + typed in lines, 'typed lookup:\n' + out)
+        check("\tbtf  key_type 1  value_type 3" in lines, 'btf in show table:\n' + out)
+        rej = [l for l in lines if l.startswith('error (expected): update')]
+        check(len(rej) == 2 and "member 2 is 'tos', the template's is 'vlan'" in rej[0]
+              and 't3' in rej[1], 'BTF template rejections: %r' % rej)
+        check(sum(l.startswith('error (expected): create') for l in lines) == 3,
+              'bad BTF options accepted:\n' + out)
+
+        st, out, err = run('btf_json', ['--json'], stdin=script)
+        check(st == 0, 'btf --json: status %d' % st)
+        docs = json_docs(out)
+        dump = docs[9]
+        elem = dump['elements'][0]['inner']['elements'][0]
+        check(elem == {'key': '01000000', 'value': '0a00000150000100',
+                       'formatted': {'key': '(u32)1', 'value': typed}},
+              'typed element in JSON: %r' % elem)
+        check(docs[11]['btf_key_type_id'] == 1 and docs[11]['btf_value_type_id'] == 3,
+              'show table btf ids: %r' % docs[11])
+    finally:
+        os.unlink(path)
+
+
 TESTS = {
     'script': test_script,
     'stdin': test_stdin,
@@ -629,6 +710,7 @@ TESTS = {
     'prompt': test_prompt,
     'telemetry': test_telemetry,
     'workers': test_workers,
+    'btf': test_btf,
 }
 
 
