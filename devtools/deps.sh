@@ -11,6 +11,8 @@ pkgs=(
 	libpcap-dev                             # net_pcap virtual ports
 	python3 python3-scapy                   # test traffic (l3fwd-mim)
 	tmux                                    # drives test-mim's prompt in tests
+	python3-sphinx python3-myst-parser      # the programmer's guide, man pages
+	doxygen graphviz                        # the API reference, diagrams
 )
 
 missing=()

@@ -3,7 +3,8 @@
 # The whole test suite, as CI runs it (.ci/run calls this script):
 #   1. build with warnings as errors, run every meson test;
 #   2. the same tests built with AddressSanitizer + UBSan;
-#   3. meson install into a scratch prefix, then build and run an
+#   3. the documentation (Sphinx guide, Doxygen reference, man pages);
+#   4. meson install into a scratch prefix, then build and run an
 #      out-of-tree program with nothing but pkg-config libmapinmap.
 # Needs root for the Debian packages (devtools/deps.sh) and nothing else:
 # no NIC, no hugepages.
@@ -36,6 +37,10 @@ setup build-asan --werror -Db_sanitize=address,undefined -Db_lundef=false \
 ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	meson test -C build-asan --print-errorlogs --timeout-multiplier 3
+
+echo "== documentation: guide, API reference, man pages (warnings are errors)"
+setup build-doc -Denable_docs=true -Dtests=false
+ninja -C build-doc
 
 echo "== install, then an out-of-tree build with pkg-config only"
 prefix=$(mktemp -d /tmp/mim-prefix.XXXXXX)
