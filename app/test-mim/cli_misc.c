@@ -35,6 +35,8 @@ static const char help_formats[] =
 	"    <value>   outer tables: the inner table (ID or name)\n"
 	"              others: value_size bytes in hex\n"
 	"    <flags>   a number, or no_prealloc, numa_node, inner_map joined by '|'\n"
+	"    <file>    BTF: an ELF object with a .BTF section, or raw BTF\n"
+	"    <type>    a BTF type of that file, by name (flow, __u32) or ID\n"
 	"TAB completes, '?' lists the choices with their help, arrows walk the history.\n";
 
 /* First word of s into buf. */
