@@ -1,0 +1,1045 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Differential conformance with the Linux kernel (the `conformance` suite).
+ * This file: the suite, and the scenarios of table creation (outer checks
+ * and their order, the template a type can give, names, flags, the inner
+ * types' own creation checks), template compatibility, nesting and info.
+ *
+ * Kernel functions that decide each rule (6.x): map_create() and
+ * bpf_obj_name_cpy() (syscall.c); array_map_alloc_check(),
+ * fd_array_map_alloc_check(), array_map_meta_equal() (arraymap.c);
+ * htab_map_alloc_check(), fd_htab_map_alloc_check(), htab_map_alloc()
+ * (hashtab.c); trie_alloc() (lpm_trie.c); bpf_map_meta_alloc(),
+ * bpf_map_meta_equal(), bpf_map_fd_get_ptr() (map_in_map.c).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+
+#include <mim.h>
+#include "mim_private.h"
+
+#include "autotest.h"
+#include "conf_util.h"
+
+#define AOT MIM_TYPE_ARRAY_OF_TABLES
+#define HOT MIM_TYPE_HASH_OF_TABLES
+
+static const enum mim_type outer_types[] = { AOT, HOT };
+
+static int
+outer_max(enum mim_type t)
+{
+	return t == AOT ? 4 : 8;
+}
+
+/* ---- outer creation ---------------------------------------------------------- */
+
+int
+conf_create_outer_checks(void)
+{
+	struct conf_map t, o;
+	unsigned int i;
+
+	CONF_BEGIN("create_outer_checks");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)))
+		return conf_end();
+	for (i = 0; i < RTE_DIM(outer_types); i++) {
+		enum mim_type ot = outer_types[i];
+
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 0,
+					  .inner = &t), "zero max_entries");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 8, .max_entries = 4,
+					  .inner = &t), "value is not a u32");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 0, .max_entries = 4,
+					  .inner = &t), "zero value_size");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 0,
+					  .value_size = 4, .max_entries = 4,
+					  .inner = &t), "zero key_size");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .flags = BPF_F_INNER_MAP, .inner = &t),
+				"BPF_F_INNER_MAP on an outer type");
+		if (conf_create(&o, ot == AOT ? "aom" : "hom",
+				CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .inner = &t)))
+			conf_close(&o);
+	}
+	/* Array of maps: u32 index keys only. */
+	conf_create_try(CONF_SPEC(.type = AOT, .key_size = 8, .value_size = 4,
+				  .max_entries = 4, .inner = &t), "key_size 8");
+	conf_create_try(CONF_SPEC(.type = AOT, .key_size = 4, .value_size = 4,
+				  .max_entries = 4, .flags = BPF_F_NO_PREALLOC,
+				  .inner = &t), "BPF_F_NO_PREALLOC on an array");
+	/* Hash of maps: any key size up to the limit, and no preallocation. */
+	conf_create_try(CONF_SPEC(.type = HOT, .key_size = 8, .value_size = 4,
+				  .max_entries = 4, .inner = &t), "key_size 8");
+	conf_create_try(CONF_SPEC(.type = HOT, .key_size = 512, .value_size = 4,
+				  .max_entries = 4, .inner = &t), "key_size 512");
+	conf_create_dev(CONF_SPEC(.type = HOT, .key_size = 513, .value_size = 4,
+				  .max_entries = 4, .inner = &t), -E2BIG,
+			CONF_DEV_HASH_KEY, "key_size 513");
+	conf_create_try(CONF_SPEC(.type = HOT, .key_size = 4, .value_size = 4,
+				  .max_entries = 4, .flags = BPF_F_NO_PREALLOC,
+				  .inner = &t), "BPF_F_NO_PREALLOC");
+	/* htab_map_alloc(): more buckets than a u32 of bytes can hold. */
+	conf_create_try(CONF_SPEC(.type = HOT, .key_size = 4, .value_size = 4,
+				  .max_entries = (1U << 31) + 1, .inner = &t),
+			"max_entries 2^31+1");
+	/* Unknown type. */
+	conf_create_try(CONF_SPEC(.type = 0, .key_size = 4, .value_size = 4,
+				  .max_entries = 4, .inner = &t), "type 0");
+	return conf_end();
+}
+
+/*
+ * The order of the checks: the type's alloc_check, then the template
+ * (bpf_map_meta_alloc: fd, nesting, meta_equal), then the size checks of
+ * map_alloc, then the name (bpf_obj_name_cpy) — in the kernel.
+ */
+int
+conf_create_outer_order(void)
+{
+	struct conf_map t, nest;
+	unsigned int i;
+
+	CONF_BEGIN("create_outer_order");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_HASH,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)) ||
+	    !conf_create(&nest, "nested", CONF_SPEC(.type = AOT, .key_size = 4,
+						    .value_size = 4,
+						    .max_entries = 2,
+						    .inner = &t)))
+		return conf_end();
+	for (i = 0; i < RTE_DIM(outer_types); i++) {
+		enum mim_type ot = outer_types[i];
+
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 0,
+					  .raw_inner = true,
+					  .kinner_fd = CONF_BAD_FD,
+					  .minner_id = CONF_BAD_ID),
+				"zero max_entries and a bad template: max_entries first");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 8, .max_entries = 4,
+					  .raw_inner = true,
+					  .kinner_fd = CONF_BAD_FD,
+					  .minner_id = CONF_BAD_ID),
+				"value_size 8 and a bad template: value_size first");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .flags = BPF_F_INNER_MAP,
+					  .raw_inner = true,
+					  .kinner_fd = CONF_BAD_FD,
+					  .minner_id = CONF_BAD_ID),
+				"bad flags and a bad template: flags first");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 0,
+					  .inner = &nest),
+				"zero max_entries and a nested template");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .raw_inner = true,
+					  .kinner_fd = CONF_BAD_FD,
+					  .minner_id = CONF_BAD_ID),
+				"valid attributes, bad template");
+		/* Sizes decided in map_alloc come after the template. */
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4,
+					  .max_entries = (1U << 31) + 1,
+					  .raw_inner = true,
+					  .kinner_fd = CONF_BAD_FD,
+					  .minner_id = CONF_BAD_ID),
+				"max_entries 2^31+1 and a bad template: the template first (map_alloc sizes come after bpf_map_meta_alloc)");
+		/* The name comes last in the kernel, first here. */
+		conf_create_dev(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .raw_inner = true,
+					  .kinner_fd = CONF_BAD_FD,
+					  .minner_id = CONF_BAD_ID,
+					  .kname = "bad/name", .mname = "bad/name"),
+				-EINVAL, CONF_DEV_NAMES,
+				"invalid name and a bad template");
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .inner = &t, .kname = "bad/name",
+					  .mname = "bad/name"),
+				"invalid name, valid template");
+	}
+	conf_create_try(CONF_SPEC(.type = AOT, .key_size = 8, .value_size = 4,
+				  .max_entries = 4, .raw_inner = true,
+				  .kinner_fd = CONF_BAD_FD,
+				  .minner_id = CONF_BAD_ID),
+			"key_size 8 and a bad template: key_size first");
+	conf_create_dev(CONF_SPEC(.type = HOT, .key_size = 600, .value_size = 4,
+				  .max_entries = 4, .raw_inner = true,
+				  .kinner_fd = CONF_BAD_FD,
+				  .minner_id = CONF_BAD_ID), -E2BIG,
+			CONF_DEV_HASH_KEY, "key_size 600 and a bad template");
+	return conf_end();
+}
+
+int
+conf_create_outer_bad_inner(void)
+{
+	struct conf_map t;
+	unsigned int i;
+
+	CONF_BEGIN("create_outer_bad_inner");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_HASH,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)))
+		return conf_end();
+	for (i = 0; i < RTE_DIM(outer_types); i++) {
+		enum mim_type ot = outer_types[i];
+
+		conf_create_try(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .raw_inner = true,
+					  .kinner_fd = CONF_BAD_FD,
+					  .minner_id = CONF_BAD_ID),
+				"template handle names nothing");
+		conf_create_dev(CONF_SPEC(.type = ot, .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .raw_inner = true, .kinner_fd = 0,
+					  .minner_id = 0), -EBADF,
+				CONF_DEV_NO_INNER,
+				"no template (inner_map_fd 0, inner_id 0)");
+	}
+	/* The template table gone before the outer table is created. */
+	conf_close(&t);
+	if (conf_alive(&t, "template closed"))
+		conf_fail("the template is still reachable after its last handle closed");
+	for (i = 0; i < RTE_DIM(outer_types); i++)
+		conf_create_try(CONF_SPEC(.type = outer_types[i], .key_size = 4,
+					  .value_size = 4, .max_entries = 4,
+					  .inner = &t),
+				"template closed before");
+	return conf_end();
+}
+
+int
+conf_create_nested(void)
+{
+	struct conf_map t, n[2];
+	unsigned int i, j;
+
+	CONF_BEGIN("create_nested");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)))
+		return conf_end();
+	for (i = 0; i < RTE_DIM(outer_types); i++)
+		if (!conf_create(&n[i], i == 0 ? "aom" : "hom",
+				 CONF_SPEC(.type = outer_types[i], .key_size = 4,
+					   .value_size = 4, .max_entries = 4,
+					   .inner = &t)))
+			return conf_end();
+	/* bpf_map_meta_alloc(): "Does not support >1 level map-in-map". */
+	for (i = 0; i < RTE_DIM(outer_types); i++)
+		for (j = 0; j < RTE_DIM(n); j++)
+			conf_create_try(CONF_SPEC(.type = outer_types[i],
+						  .key_size = 4, .value_size = 4,
+						  .max_entries = 4,
+						  .inner = &n[j]),
+					"the template is an outer table");
+	return conf_end();
+}
+
+/*
+ * bpf_map_meta_alloc(): a type without map_meta_equal cannot be a template.
+ * In the kernel that is BPF_MAP_TYPE_PROG_ARRAY (-ENOTSUPP, 524); no
+ * mapinmap type lacks meta_equal, so mapinmap's side is the same check
+ * through the internal interface, with a type that has none.
+ */
+int
+conf_create_template_not_comparable(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o);
+	struct mim_table_ops ops = mim_array_ops;
+	struct mim_tbl outer, inner;
+	unsigned int i;
+	int prog, k, m;
+
+	CONF_BEGIN("create_template_not_comparable");
+	prog = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, NULL, 4, 4, 4, NULL);
+	if (prog < 0) {
+		conf_fail("cannot create a BPF_MAP_TYPE_PROG_ARRAY: %d", prog);
+		return conf_end();
+	}
+	memset(&outer, 0, sizeof(outer));
+	memset(&inner, 0, sizeof(inner));
+	inner.id = 1;
+	ops.meta_equal = NULL;
+	for (i = 0; i < RTE_DIM(outer_types); i++) {
+		o.inner_map_fd = (uint32_t)prog;
+		k = bpf_map_create(conf_bpf_type(outer_types[i]), NULL, 4, 4, 4,
+				   &o);
+		mim_err_enter(__func__);
+		mim_lock();
+		m = mim_meta_init_ops(&outer, &inner, &ops);
+		mim_unlock();
+		if (k >= 0)
+			close(k);
+		conf_dev(k, m, -ENOTSUP, CONF_DEV_ENOTSUP,
+			 "create %s key=4 value=4 max=4 inner=(a type without meta_equal)",
+			 conf_type_str(outer_types[i]));
+	}
+	close(prog);
+	return conf_end();
+}
+
+int
+conf_create_inner_id_ignored(void)
+{
+	struct conf_map t;
+
+	CONF_BEGIN("create_inner_id_ignored");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)))
+		return conf_end();
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 8, .max_entries = 4, .inner = &t),
+			-EINVAL, CONF_DEV_INNER_ID, "ARRAY given a template");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = 8, .max_entries = 4, .inner = &t),
+			-EINVAL, CONF_DEV_INNER_ID, "HASH given a template");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+				  .value_size = 8, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC, .inner = &t),
+			-EINVAL, CONF_DEV_INNER_ID, "LPM_TRIE given a template");
+	return conf_end();
+}
+
+int
+conf_create_names(void)
+{
+	static const char n31[] = "abcdefghijklmnopqrstuvwxyz01234";
+	static const char n32[] = "abcdefghijklmnopqrstuvwxyz012345";
+	struct conf_map a, b, c;
+
+	CONF_BEGIN("create_names");
+	if (!conf_create(&a, "same_name", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+						    .key_size = 4,
+						    .value_size = 4,
+						    .max_entries = 1)))
+		return conf_end();
+	conf_info(&a);
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 4, .max_entries = 1,
+				  .kname = "same_name", .mname = "same_name"),
+			-EEXIST, CONF_DEV_NAMES, "a live table has the name");
+	/* 15 characters fit the kernel; longer ones are cut by libbpf. */
+	if (conf_create(&b, "fifteen_chars.x", CONF_SPEC(.type = MIM_TYPE_HASH,
+							 .key_size = 4,
+							 .value_size = 4,
+							 .max_entries = 1)))
+		conf_info(&b);
+	if (conf_create(&c, "n31", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					     .key_size = 4, .value_size = 4,
+					     .max_entries = 1, .kname = n31,
+					     .mname = n31)))
+		conf_info(&c);
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 4, .max_entries = 1,
+				  .kname = n32, .mname = n32),
+			-EINVAL, CONF_DEV_NAMES, "a 32-character name");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 4, .max_entries = 1,
+				  .kname = "with-dash", .mname = "with-dash"),
+			0, CONF_DEV_NAMES, "a name with '-'");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 4, .max_entries = 1,
+				  .kname = "with/slash", .mname = "with/slash"),
+			"a name with '/'");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 4, .max_entries = 1,
+				  .kname = "with space", .mname = "with space"),
+			"a name with ' '");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 4, .max_entries = 1,
+				  .kname = "", .mname = ""), "an empty name");
+	return conf_end();
+}
+
+/* Whether NUMA node n exists for the kernel. */
+static bool
+numa_node_online(int n)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", n);
+	return access(path, F_OK) == 0;
+}
+
+int
+conf_create_flags(void)
+{
+	static const struct {
+		enum mim_type type;
+		uint32_t key_size;
+		uint32_t flags;
+	} devs[] = {
+		/* Accepted by the kernel, unknown to mapinmap. */
+		{ MIM_TYPE_ARRAY, 4, BPF_F_RDONLY },
+		{ MIM_TYPE_ARRAY, 4, BPF_F_WRONLY },
+		{ MIM_TYPE_ARRAY, 4, BPF_F_RDONLY_PROG },
+		{ MIM_TYPE_ARRAY, 4, BPF_F_MMAPABLE },
+		{ MIM_TYPE_HASH, 4, BPF_F_RDONLY },
+		{ MIM_TYPE_HASH, 4, BPF_F_ZERO_SEED },
+		{ MIM_TYPE_LPM, 8, BPF_F_NO_PREALLOC | BPF_F_RDONLY },
+		{ AOT, 4, BPF_F_RDONLY },
+		{ HOT, 4, BPF_F_WRONLY },
+	};
+	static const struct {
+		enum mim_type type;
+		uint32_t key_size;
+		uint32_t flags;
+		const char *what;
+	} same[] = {
+		{ MIM_TYPE_ARRAY, 4, BPF_F_NO_PREALLOC, "BPF_F_NO_PREALLOC on an array" },
+		{ MIM_TYPE_ARRAY, 4, BPF_F_INNER_MAP, "BPF_F_INNER_MAP on an array" },
+		{ MIM_TYPE_ARRAY, 4, 1U << 30, "unknown flag" },
+		{ MIM_TYPE_HASH, 4, BPF_F_INNER_MAP, "BPF_F_INNER_MAP on a hash" },
+		{ MIM_TYPE_HASH, 4, BPF_F_NO_COMMON_LRU, "BPF_F_NO_COMMON_LRU on a non-LRU hash" },
+		{ MIM_TYPE_HASH, 4, 1U << 30, "unknown flag" },
+		{ MIM_TYPE_LPM, 8, BPF_F_NO_PREALLOC | BPF_F_INNER_MAP, "BPF_F_INNER_MAP on an LPM trie" },
+		{ AOT, 4, BPF_F_RDONLY_PROG, "BPF_F_RDONLY_PROG on an array of maps" },
+		{ AOT, 4, BPF_F_WRONLY_PROG, "BPF_F_WRONLY_PROG on an array of maps" },
+		{ AOT, 4, BPF_F_MMAPABLE, "BPF_F_MMAPABLE on an array of maps" },
+		{ HOT, 4, BPF_F_INNER_MAP, "BPF_F_INNER_MAP on a hash of maps" },
+	};
+	struct conf_map t;
+	unsigned int i;
+	int missing = 1;
+
+	CONF_BEGIN("create_flags");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)))
+		return conf_end();
+	for (i = 0; i < RTE_DIM(same); i++) {
+		bool outer = same[i].type == AOT || same[i].type == HOT;
+
+		conf_create_try(CONF_SPEC(.type = same[i].type,
+					  .key_size = same[i].key_size,
+					  .value_size = outer ? 4 : 8,
+					  .max_entries = 4, .flags = same[i].flags,
+					  .inner = outer ? &t : NULL),
+				same[i].what);
+	}
+	for (i = 0; i < RTE_DIM(devs); i++) {
+		bool outer = devs[i].type == AOT || devs[i].type == HOT;
+
+		conf_create_dev(CONF_SPEC(.type = devs[i].type,
+					  .key_size = devs[i].key_size,
+					  .value_size = outer ? 4 : 8,
+					  .max_entries = 4, .flags = devs[i].flags,
+					  .inner = outer ? &t : NULL),
+				-EINVAL, CONF_DEV_FLAGS, "a flag mapinmap does not have");
+	}
+	/* BPF_F_NUMA_NODE: node 0 exists; a node the kernel does not have
+	 * is EINVAL in map_create().
+	 */
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 8, .max_entries = 4,
+				  .flags = BPF_F_NUMA_NODE, .numa_node = 0),
+			"NUMA node 0");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = 8, .max_entries = 4,
+				  .flags = BPF_F_NUMA_NODE, .numa_node = 0),
+			"NUMA node 0");
+	conf_create_try(CONF_SPEC(.type = HOT, .key_size = 4, .value_size = 4,
+				  .max_entries = 4, .flags = BPF_F_NUMA_NODE,
+				  .numa_node = 0, .inner = &t), "NUMA node 0");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 8, .max_entries = 4,
+				  .flags = BPF_F_NUMA_NODE, .numa_node = -1),
+			"NUMA node -1");
+	while (missing < 8 && numa_node_online(missing))
+		missing++;
+	if (missing < 8) {
+		conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 4,
+					  .flags = BPF_F_NUMA_NODE,
+					  .numa_node = missing),
+				"a NUMA node this machine does not have");
+		conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					  .value_size = 8, .max_entries = 4,
+					  .flags = BPF_F_NUMA_NODE,
+					  .numa_node = missing),
+				"a NUMA node this machine does not have");
+	} else {
+		conf_note("every NUMA node below 8 is online: no absent node to try");
+	}
+	return conf_end();
+}
+
+/* ---- the inner types' creation checks ------------------------------------------ */
+
+int
+conf_create_array_checks(void)
+{
+	char b[48];
+	int m;
+
+	CONF_BEGIN("create_array_checks");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 8, .max_entries = 0), "zero max_entries");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 8,
+				  .value_size = 8, .max_entries = 4), "key_size 8");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 0,
+				  .value_size = 8, .max_entries = 4), "key_size 0");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 0, .max_entries = 4), "zero value_size");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 8,
+				  .value_size = 0, .max_entries = 0),
+			"everything wrong");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 3, .max_entries = 3),
+			"odd sizes");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 1U << 22, .max_entries = 1),
+			"value_size 4 MiB");
+	/* array_map_alloc_check(): E2BIG only above INT_MAX. */
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = (1U << 22) + 1, .max_entries = 1),
+			"value_size 4 MiB + 1 (array_map_alloc_check allows up to INT_MAX)");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+				  .value_size = 1U << 31, .max_entries = 1),
+			"value_size 2^31");
+	/* Too big to create in the kernel here: mapinmap's side only. */
+	m = mim_create(MIM_TYPE_ARRAY, NULL, 4, 8, (1U << 31) + 1, NULL);
+	if (m > 0)
+		mim_close(m);
+	conf_dev_text("not run: array_map_alloc_check() accepts it; array_map_alloc() would allocate 16 GiB",
+		      conf_ret_str(m, b, sizeof(b)), CONF_DEV_CAPACITY,
+		      "create ARRAY key=4 value=8 max=2^31+1");
+	if (m != -E2BIG)
+		conf_fail("ARRAY max_entries 2^31+1: %d, not -E2BIG", m);
+	return conf_end();
+}
+
+int
+conf_create_hash_checks(void)
+{
+	/* htab_map_alloc_check(): key + value < KMALLOC_MAX_SIZE - sizeof(struct htab_elem) (48). */
+	const uint32_t vmax = (1U << 22) - 48 - 4;
+
+	CONF_BEGIN("create_hash_checks");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = 8, .max_entries = 0), "zero max_entries");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 0,
+				  .value_size = 8, .max_entries = 4), "zero key_size");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = 0, .max_entries = 4), "zero value_size");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 600,
+				  .value_size = 8, .max_entries = 0),
+			"key_size 600 and zero max_entries: max_entries first");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = 8, .max_entries = 0,
+				  .flags = BPF_F_INNER_MAP),
+			"bad flags and zero max_entries");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 3,
+				  .value_size = 5, .max_entries = 7), "odd sizes");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 512,
+				  .value_size = 8, .max_entries = 4), "key_size 512");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 513,
+				  .value_size = 8, .max_entries = 4),
+			-E2BIG, CONF_DEV_HASH_KEY, "key_size 513");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = vmax - 1, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC),
+			"key_size + value_size just below the kernel's limit");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = vmax, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC),
+			"key_size + value_size at the kernel's limit (KMALLOC_MAX_SIZE - sizeof(struct htab_elem))");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = (1U << 22) + 1, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC),
+			"value_size 4 MiB + 1");
+	/* htab_map_alloc(): n_buckets > U32_MAX / sizeof(struct bucket). */
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = 8, .max_entries = (1U << 31) + 1,
+				  .flags = BPF_F_NO_PREALLOC),
+			"max_entries 2^31+1");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+				  .value_size = 8, .max_entries = (1U << 28) + 1,
+				  .flags = BPF_F_NO_PREALLOC),
+			"max_entries 2^28+1 (htab_map_alloc: n_buckets above U32_MAX / sizeof(struct bucket))");
+	return conf_end();
+}
+
+int
+conf_create_lpm_checks(void)
+{
+	CONF_BEGIN("create_lpm_checks");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+				  .value_size = 8, .max_entries = 0,
+				  .flags = BPF_F_NO_PREALLOC), "zero max_entries");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+				  .value_size = 0, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC), "zero value_size");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 4,
+				  .value_size = 8, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC),
+			"key_size 4 (no address byte)");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 261,
+				  .value_size = 8, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC), "key_size 261");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+				  .value_size = 256, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC), "value_size 256");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+				  .value_size = 8, .max_entries = 4), 0,
+			CONF_DEV_LPM_PREALLOC, "without BPF_F_NO_PREALLOC");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 5,
+				  .value_size = 8, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC), -EINVAL,
+			CONF_DEV_LPM_IPV4, "key_size 5 (8-bit data)");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 20,
+				  .value_size = 8, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC), -EINVAL,
+			CONF_DEV_LPM_IPV4, "key_size 20 (IPv6)");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+				  .value_size = 257, .max_entries = 4,
+				  .flags = BPF_F_NO_PREALLOC), -E2BIG,
+			CONF_DEV_LPM_VALUE, "value_size 257");
+	conf_create_dev(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+				  .value_size = 8, .max_entries = (1U << 23) + 1,
+				  .flags = BPF_F_NO_PREALLOC), -E2BIG,
+			CONF_DEV_CAPACITY, "max_entries 2^23+1");
+	conf_create_try(CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 5,
+				  .value_size = 8, .max_entries = 0,
+				  .flags = BPF_F_NO_PREALLOC),
+			"key_size 5 and zero max_entries");
+	return conf_end();
+}
+
+/* ---- templates ---------------------------------------------------------------- */
+
+/* Put inner into slot 0 of an outer table of each type made from tmpl. */
+static void
+try_inner(struct conf_map *outers, const struct conf_map *inner)
+{
+	uint32_t k0 = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(outer_types); i++)
+		conf_update_inner(&outers[i], &k0, inner, BPF_ANY);
+}
+
+static bool
+make_outers(struct conf_map *outers, const struct conf_map *tmpl)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(outer_types); i++)
+		if (!conf_create(&outers[i], i == 0 ? "aom" : "hom",
+				 CONF_SPEC(.type = outer_types[i], .key_size = 4,
+					   .value_size = 4,
+					   .max_entries = outer_max(outer_types[i]),
+					   .inner = tmpl)))
+			return false;
+	return true;
+}
+
+/*
+ * Create a candidate inner table, offer it to both outers, close its
+ * handles. The pair stays registered (c must live until conf_end()), so
+ * the slots it may now occupy can be compared by identity.
+ */
+static void
+offer(struct conf_map *outers, struct conf_map *c, const char *label,
+      const struct conf_spec *s)
+{
+	if (!conf_create(c, label, s))
+		return;
+	try_inner(outers, c);
+	conf_close(c);
+}
+
+/* The slots the offers filled, on both outer types. */
+static void
+walk_outers(struct conf_map *outers)
+{
+	conf_walk(&outers[0]);
+	conf_walk(&outers[1]);
+}
+
+int
+conf_template_type_sizes(void)
+{
+	struct conf_map t, o[2], c[9];
+
+	CONF_BEGIN("template_type_sizes");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_HASH,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 8)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	offer(o, &c[0], "same", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					  .value_size = 8, .max_entries = 8));
+	offer(o, &c[1], "array", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					   .value_size = 8, .max_entries = 8));
+	offer(o, &c[2], "lpm", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+					 .value_size = 8, .max_entries = 8,
+					 .flags = BPF_F_NO_PREALLOC));
+	offer(o, &c[3], "key8", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 8,
+					  .value_size = 8, .max_entries = 8));
+	offer(o, &c[4], "value16", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					     .value_size = 16, .max_entries = 8));
+	offer(o, &c[5], "value4", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					    .value_size = 4, .max_entries = 8));
+	walk_outers(o);
+	conf_close(&o[0]);
+	conf_close(&o[1]);
+	conf_close(&t);
+
+	/* An LPM template. */
+	if (!conf_create(&t, "tmpl_lpm", CONF_SPEC(.type = MIM_TYPE_LPM,
+						   .key_size = 8,
+						   .value_size = 8,
+						   .max_entries = 8,
+						   .flags = BPF_F_NO_PREALLOC)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	conf_close(&t);   /* the template outlives its source */
+	offer(o, &c[6], "lpm_value16", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+						 .value_size = 16, .max_entries = 8,
+						 .flags = BPF_F_NO_PREALLOC));
+	offer(o, &c[7], "lpm_same", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+					      .value_size = 8, .max_entries = 8,
+					      .flags = BPF_F_NO_PREALLOC));
+	offer(o, &c[8], "hash", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 8,
+					  .value_size = 8, .max_entries = 8,
+					  .flags = BPF_F_NO_PREALLOC));
+	walk_outers(o);
+	return conf_end();
+}
+
+int
+conf_template_flags(void)
+{
+	struct conf_map t, o[2], c[6];
+
+	CONF_BEGIN("template_flags");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_HASH,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 8)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	offer(o, &c[0], "noprealloc", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+						.value_size = 8, .max_entries = 8,
+						.flags = BPF_F_NO_PREALLOC));
+	offer(o, &c[1], "numa0", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					   .value_size = 8, .max_entries = 8,
+					   .flags = BPF_F_NUMA_NODE));
+	walk_outers(o);
+	conf_close(&o[0]);
+	conf_close(&o[1]);
+	conf_close(&t);
+
+	if (!conf_create(&t, "tmpl_np", CONF_SPEC(.type = MIM_TYPE_HASH,
+						  .key_size = 4,
+						  .value_size = 8,
+						  .max_entries = 8,
+						  .flags = BPF_F_NO_PREALLOC)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	offer(o, &c[2], "prealloc", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					      .value_size = 8, .max_entries = 8));
+	offer(o, &c[3], "noprealloc", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+						.value_size = 8, .max_entries = 8,
+						.flags = BPF_F_NO_PREALLOC));
+	walk_outers(o);
+	conf_close(&o[0]);
+	conf_close(&o[1]);
+	conf_close(&t);
+
+	/* The NUMA flag is part of map_flags; the node is not compared. */
+	if (!conf_create(&t, "tmpl_numa", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+						    .key_size = 4,
+						    .value_size = 8,
+						    .max_entries = 4,
+						    .flags = BPF_F_NUMA_NODE)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	offer(o, &c[4], "plain", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					   .value_size = 8, .max_entries = 4));
+	offer(o, &c[5], "numa0", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					   .value_size = 8, .max_entries = 4,
+					   .flags = BPF_F_NUMA_NODE));
+	walk_outers(o);
+	return conf_end();
+}
+
+/* array_map_meta_equal(): max_entries must match without BPF_F_INNER_MAP. */
+int
+conf_template_array_max_entries(void)
+{
+	struct conf_map t, o[2], c[6];
+
+	CONF_BEGIN("template_array_max_entries");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	offer(o, &c[0], "max4", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 4));
+	offer(o, &c[1], "max8", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 8));
+	offer(o, &c[2], "max2", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 2));
+	offer(o, &c[3], "max3", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 3));
+	offer(o, &c[4], "max4_im", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					     .value_size = 8, .max_entries = 4,
+					     .flags = BPF_F_INNER_MAP));
+	offer(o, &c[5], "value3", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					    .value_size = 3, .max_entries = 4));
+	walk_outers(o);
+	return conf_end();
+}
+
+/* With BPF_F_INNER_MAP on the template, inner arrays may differ in size. */
+int
+conf_template_array_inner_map(void)
+{
+	struct conf_map t, o[2], c[6];
+
+	CONF_BEGIN("template_array_inner_map");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4,
+					       .flags = BPF_F_INNER_MAP)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	offer(o, &c[0], "im_max4", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					     .value_size = 8, .max_entries = 4,
+					     .flags = BPF_F_INNER_MAP));
+	offer(o, &c[1], "im_max9", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					     .value_size = 8, .max_entries = 9,
+					     .flags = BPF_F_INNER_MAP));
+	offer(o, &c[2], "im_max1", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					     .value_size = 8, .max_entries = 1,
+					     .flags = BPF_F_INNER_MAP));
+	offer(o, &c[3], "max4", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 4));
+	offer(o, &c[4], "max9", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 9));
+	offer(o, &c[5], "im_value16", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+						.value_size = 16, .max_entries = 9,
+						.flags = BPF_F_INNER_MAP));
+	walk_outers(o);
+	return conf_end();
+}
+
+/* Hash and LPM capacity may differ from the template's (bpf_map_meta_equal). */
+int
+conf_template_capacity(void)
+{
+	struct conf_map t, o[2], c[4];
+
+	CONF_BEGIN("template_capacity");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_HASH,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 8)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	offer(o, &c[0], "max1", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					  .value_size = 8, .max_entries = 1));
+	offer(o, &c[1], "max1000", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					     .value_size = 8, .max_entries = 1000));
+	walk_outers(o);
+	conf_close(&o[0]);
+	conf_close(&o[1]);
+	conf_close(&t);
+
+	if (!conf_create(&t, "tmpl_lpm", CONF_SPEC(.type = MIM_TYPE_LPM,
+						   .key_size = 8,
+						   .value_size = 8,
+						   .max_entries = 16,
+						   .flags = BPF_F_NO_PREALLOC)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	conf_close(&t);
+	offer(o, &c[2], "lpm_max1", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+					      .value_size = 8, .max_entries = 1,
+					      .flags = BPF_F_NO_PREALLOC));
+	offer(o, &c[3], "lpm_max1000", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
+						 .value_size = 8, .max_entries = 1000,
+						 .flags = BPF_F_NO_PREALLOC));
+	walk_outers(o);
+	return conf_end();
+}
+
+/* bpf_map_meta_alloc() copies: the template lives on without its source. */
+int
+conf_template_outlives_source(void)
+{
+	struct conf_map t, o[2], c[2];
+
+	CONF_BEGIN("template_outlives_source");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	conf_close(&t);
+	if (conf_alive(&t, "template source closed"))
+		conf_fail("the template's source table is still reachable");
+	offer(o, &c[0], "max4", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 4));
+	offer(o, &c[1], "max5", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
+					  .value_size = 8, .max_entries = 5));
+	walk_outers(o);
+	return conf_end();
+}
+
+/* ---- nesting ---------------------------------------------------------------- */
+
+int
+conf_nesting_update(void)
+{
+	struct conf_map t, o[2], other;
+	uint32_t k0 = 0;
+
+	CONF_BEGIN("nesting_update");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)) ||
+	    !make_outers(o, &t) ||
+	    !conf_create(&other, "other", CONF_SPEC(.type = HOT, .key_size = 8,
+						    .value_size = 4,
+						    .max_entries = 2,
+						    .inner = &t)))
+		return conf_end();
+	/* An outer table as a value: its type differs from the template's. */
+	try_inner(o, &o[0]);
+	try_inner(o, &o[1]);
+	try_inner(o, &other);
+	conf_lookup(&o[0], &k0);
+	conf_lookup(&o[1], &k0);
+	return conf_end();
+}
+
+/* ---- info ------------------------------------------------------------------------ */
+
+int
+conf_info_fields(void)
+{
+	struct conf_map t, a, h, l, o[2];
+
+	CONF_BEGIN("info_fields");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 12,
+					       .max_entries = 3,
+					       .flags = BPF_F_INNER_MAP)) ||
+	    !conf_create(&a, "arr", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					      .key_size = 4, .value_size = 5,
+					      .max_entries = 7,
+					      .flags = BPF_F_NUMA_NODE)) ||
+	    !conf_create(&h, "hash.x_1", CONF_SPEC(.type = MIM_TYPE_HASH,
+						   .key_size = 12,
+						   .value_size = 20,
+						   .max_entries = 9,
+						   .flags = BPF_F_NO_PREALLOC)) ||
+	    !conf_create(&l, "lpm", CONF_SPEC(.type = MIM_TYPE_LPM,
+					      .key_size = 8, .value_size = 16,
+					      .max_entries = 33,
+					      .flags = BPF_F_NO_PREALLOC)) ||
+	    !make_outers(o, &t))
+		return conf_end();
+	conf_info(&t);
+	conf_info(&a);
+	conf_info(&h);
+	conf_info(&l);
+	conf_info(&o[0]);
+	conf_info(&o[1]);
+	return conf_end();
+}
+
+/* ---- the suite --------------------------------------------------------------------- */
+
+static const struct autotest_case conformance_cases[] = {
+	TEST_CASE(conf_create_outer_checks),
+	TEST_CASE(conf_create_outer_order),
+	TEST_CASE(conf_create_outer_bad_inner),
+	TEST_CASE(conf_create_nested),
+	TEST_CASE(conf_create_template_not_comparable),
+	TEST_CASE(conf_create_inner_id_ignored),
+	TEST_CASE(conf_create_names),
+	TEST_CASE(conf_create_flags),
+	TEST_CASE(conf_create_array_checks),
+	TEST_CASE(conf_create_hash_checks),
+	TEST_CASE(conf_create_lpm_checks),
+	TEST_CASE(conf_template_type_sizes),
+	TEST_CASE(conf_template_flags),
+	TEST_CASE(conf_template_array_max_entries),
+	TEST_CASE(conf_template_array_inner_map),
+	TEST_CASE(conf_template_capacity),
+	TEST_CASE(conf_template_outlives_source),
+	TEST_CASE(conf_nesting_update),
+	TEST_CASE(conf_info_fields),
+	TEST_CASE(conf_update_flags_aom),
+	TEST_CASE(conf_update_flags_hom),
+	TEST_CASE(conf_update_order_aom),
+	TEST_CASE(conf_update_order_hom),
+	TEST_CASE(conf_index_limits_aom),
+	TEST_CASE(conf_capacity_hom),
+	TEST_CASE(conf_lookup_ids),
+	TEST_CASE(conf_delete_aom),
+	TEST_CASE(conf_delete_hom),
+	TEST_CASE(conf_next_key_aom),
+	TEST_CASE(conf_next_key_hom),
+	TEST_CASE(conf_lifetime_inner_closed),
+	TEST_CASE(conf_lifetime_many_slots),
+	TEST_CASE(conf_lifetime_outer_destroyed),
+	TEST_CASE(conf_lifetime_last_reference),
+	TEST_CASE(conf_lifetime_replace),
+	TEST_CASE(conf_array_elems),
+	TEST_CASE(conf_array_order),
+	TEST_CASE(conf_hash_elems),
+	TEST_CASE(conf_hash_capacity),
+	TEST_CASE(conf_hash_large_value),
+	TEST_CASE(conf_lpm_elems),
+	TEST_CASE(conf_lpm_prefixlen),
+	TEST_CASE(conf_lpm_default_route),
+	TEST_CASE(conf_lpm_host_bits),
+	TEST_CASE(conf_lpm_intermediate),
+	TEST_CASE(conf_lpm_capacity),
+	TEST_CASE(conf_random_array),
+	TEST_CASE(conf_random_array_inner_map),
+	TEST_CASE(conf_random_hash),
+	TEST_CASE(conf_random_lpm),
+	TEST_CASES_END(),
+};
+
+static struct autotest_suite conformance_suite = {
+	.name = "conformance",
+	.help = "differential conformance with the kernel's BPF maps (libbpf; needs root)",
+	.setup = conf_suite_setup,
+	.teardown = conf_suite_teardown,
+	.cases = conformance_cases,
+};
+
+REGISTER_AUTOTEST(conformance_suite);
