@@ -38,7 +38,11 @@ perr(const struct parser *p, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	n = snprintf(p->err, p->errlen, "%s:%u: ", p->path, p->line);
+	/* Line 0: a check of the whole file. */
+	if (p->line != 0)
+		n = snprintf(p->err, p->errlen, "%s:%u: ", p->path, p->line);
+	else
+		n = snprintf(p->err, p->errlen, "%s: ", p->path);
 	if (n < 0 || (size_t)n >= p->errlen)
 		return -EINVAL;
 	va_start(ap, fmt);

@@ -44,6 +44,21 @@ parse_tenant(const char *params, uint32_t *tenant)
 	return 0;
 }
 
+/* DPDK 22.11's telemetry does not escape strings: keep replies JSON. */
+static void
+add_string(struct rte_tel_data *d, const char *name, const char *val)
+{
+	char buf[RTE_TEL_MAX_STRING_LEN];
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] == '"' || buf[i] == '\\' ||
+		    (unsigned char)buf[i] < 0x20)
+			buf[i] = '?';
+	rte_tel_data_add_dict_string(d, name, buf);
+}
+
 static void
 add_tenant_info(struct rte_tel_data *d, const struct tenant_info *ti)
 {
@@ -51,7 +66,7 @@ add_tenant_info(struct rte_tel_data *d, const struct tenant_info *ti)
 	rte_tel_data_add_dict_int(d, "present", ti->present);
 	if (!ti->present)
 		return;
-	rte_tel_data_add_dict_string(d, "table", ti->table);
+	add_string(d, "table", ti->table);
 	rte_tel_data_add_dict_u64(d, "table_id", ti->table_id);
 	rte_tel_data_add_dict_u64(d, "routes", ti->nb_routes);
 	rte_tel_data_add_dict_u64(d, "generation", ti->generation);
@@ -79,7 +94,7 @@ cmd_reload(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "status", ret == 0 ? "ok" : "error");
 	if (ret != 0)
-		rte_tel_data_add_dict_string(d, "error", err);
+		add_string(d, "error", err);
 	rte_tel_data_add_dict_u64(d, "slots_updated", res.nb_slots);
 	rte_tel_data_add_dict_u64(d, "old_table_id", res.old_table_id);
 	add_tenant_info(d, &res.info);

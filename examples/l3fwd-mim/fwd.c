@@ -245,6 +245,9 @@ idle_sleep(const struct fwd_lcore *lc)
 	rte_rcu_qsbr_thread_online(v, lc->lcore_id);
 }
 
+/* Relaxed: the flag is advisory (the main lcore polls it to stop) and
+ * publishes no data. Stored only when it changes: no cache line ping-pong.
+ */
 static void
 set_idle(struct fwd_lcore *lc, bool idle)
 {
@@ -372,5 +375,8 @@ fwd_lcore_idle(const struct fwd_lcore *lc)
 void
 fwd_stop(struct fwd_ctx *ctx)
 {
+	/* Relaxed: publishes nothing; rte_eal_mp_wait_lcore() orders the
+	 * lcores' last writes (counters) before the main lcore reads them.
+	 */
 	__atomic_store_n(&ctx->quit, true, __ATOMIC_RELAXED);
 }

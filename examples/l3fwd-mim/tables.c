@@ -261,18 +261,16 @@ tables_reload(struct tables *t, uint32_t tenant, struct reload_result *res,
 	if (tenant >= CFG_MAX_TENANTS)
 		return fail(-EINVAL, err, errlen, "tenant %u: 0 to %d", tenant,
 			    CFG_MAX_TENANTS - 1);
-	cfg = config_load(t->path, err, errlen);
-	if (cfg == NULL)
-		return -EINVAL;
-	if (!config_nexthops_equal(t->cfg, cfg)) {
-		config_free(cfg);
-		return fail(-EINVAL, err, errlen,
-			    "%s: next hops differ from those loaded at start (they cannot change while running)",
-			    t->path);
-	}
 	pthread_mutex_lock(&t->lock);
 	tenant_info(t, tenant, &before);
-	if (cfg->tenant_table[tenant] == CFG_NO_TABLE) {
+	cfg = config_load(t->path, err, errlen);
+	if (cfg == NULL) {
+		ret = -EINVAL;
+	} else if (!config_nexthops_equal(t->cfg, cfg)) {
+		ret = fail(-EINVAL, err, errlen,
+			   "%s: next hops differ from those loaded at start (they cannot change while running)",
+			   t->path);
+	} else if (cfg->tenant_table[tenant] == CFG_NO_TABLE) {
 		ret = slot_clear(t, tenant, err, errlen);
 		res->nb_slots = ret == 0;
 	} else {
@@ -280,7 +278,8 @@ tables_reload(struct tables *t, uint32_t tenant, struct reload_result *res,
 				  &res->nb_slots, err, errlen);
 	}
 	tenant_info(t, tenant, &res->info);
-	res->old_table_id = before.table_id;
+	if (res->info.table_id != before.table_id)
+		res->old_table_id = before.table_id;
 	pthread_mutex_unlock(&t->lock);
 	config_free(cfg);
 	return ret;

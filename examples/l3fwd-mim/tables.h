@@ -36,7 +36,7 @@ struct tenant_info {
 struct reload_result {
 	struct tenant_info info;        /* the tenant, after the reload */
 	uint32_t nb_slots;              /* tenant slots updated (sharing) */
-	uint32_t old_table_id;          /* replaced inner table, or 0 */
+	uint32_t old_table_id;          /* inner table replaced, or 0 */
 };
 
 /**

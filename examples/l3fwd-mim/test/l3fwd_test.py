@@ -42,7 +42,8 @@ except ImportError as e:
     sys.exit(77)
 
 EAL_COMMON = ['--no-huge', '--no-pci', '-m', '1024',
-              '--log-level=lib.eal:warning', '--log-level=pmd.net.pcap:error']
+              '--log-level=lib.eal:warning', '--log-level=lib.telemetry:warning',
+              '--log-level=pmd.net.pcap:error']
 # Bounds for a process that hangs: liveness, not performance.
 RUN_TIMEOUT_S = 50
 PROGRESS_TIMEOUT_S = 20
@@ -280,10 +281,12 @@ def swap_routes(base, gen):
             ('10.1.2.255/32', base + 4)]
 
 
-def swap_config(gen):
+def swap_config(gen, extra_tenants=None):
     tables = {'a': swap_routes(0, gen['a']), 'b': swap_routes(8, gen['b']),
               'c': [('10.0.0.0/8', 16), ('10.1.0.0/16', 17)]}
-    return model.Config(SWAP_NEXTHOPS, SWAP_TENANTS, tables)
+    tenants = dict(SWAP_TENANTS)
+    tenants.update(extra_tenants or {})
+    return model.Config(SWAP_NEXTHOPS, tenants, tables)
 
 
 def swap_traffic():
@@ -380,17 +383,44 @@ def test_swap(binary, workdir, nb_reloads=100):
         plan = [rng.choice((10, 20, 30)) for _ in range(nb_reloads)]
         plan.insert(rng.randrange(len(plan)), 'bad-nexthop')
         plan.insert(rng.randrange(len(plan)), 'unknown-tenant')
+        # Tenant 50 (no traffic) joins table a, then leaves: a reload
+        # that adds a slot (and rebuilds a for 10 and 30), one that
+        # empties a slot (and touches no other).
+        add = rng.randrange(len(plan))
+        plan.insert(add, 'add-50')
+        plan.insert(rng.randrange(add + 1, len(plan) + 1), 'remove-50')
+        extra = {}
         for step in plan:
             if step == 'bad-nexthop':
                 # A route to an undefined next hop: refused, nothing swapped.
-                bad = swap_config({'a': gen['a'] + 1, 'b': gen['b']})
+                bad = swap_config({'a': gen['a'] + 1, 'b': gen['b']}, extra)
                 bad.tables['a'].append(('10.9.0.0/16', 99))
                 bad.write(conf)
                 r = tel.cmd('/l3fwd/reload,10')
-                swap_config(gen).write(conf)
+                swap_config(gen, extra).write(conf)
                 if r is None or r['status'] != 'error' or \
                         'next hop 99' not in r['error']:
                     raise Failure(f'bad file not refused: {r}')
+            elif step == 'add-50':
+                extra = {50: 'a'}
+                gen['a'] += 1
+                swap_config(gen, extra).write(conf)
+                r = tel.cmd('/l3fwd/reload,50')
+                if r is None or r['status'] != 'ok' or \
+                        r['slots_updated'] != 3 or not r['present'] or \
+                        r['old_table_id'] != 0:
+                    raise Failure(f'tenant 50 not added: {r}')
+                reloads[10] += 1
+                reloads[30] += 1
+            elif step == 'remove-50':
+                before = tel.cmd('/l3fwd/tenant,50')
+                extra = {}
+                swap_config(gen, extra).write(conf)
+                r = tel.cmd('/l3fwd/reload,50')
+                if r is None or r['status'] != 'ok' or \
+                        r['slots_updated'] != 1 or r['present'] or \
+                        r['old_table_id'] != before['table_id']:
+                    raise Failure(f'tenant 50 not removed: {r}')
             elif step == 'unknown-tenant':
                 r = tel.cmd('/l3fwd/reload,77')
                 if r is None or r['status'] != 'error':
@@ -399,16 +429,18 @@ def test_swap(binary, workdir, nb_reloads=100):
                 table = SWAP_TENANTS[step]
                 before = tel.cmd(f'/l3fwd/tenant,{step}')
                 gen[table] += 1
-                swap_config(gen).write(conf)
+                cfg = swap_config(gen, extra)
+                cfg.write(conf)
                 r = tel.cmd(f'/l3fwd/reload,{step}')
-                sharing = [t for t, x in SWAP_TENANTS.items() if x == table]
+                sharing = [t for t, x in cfg.tenants.items() if x == table]
                 if r is None or r['status'] != 'ok' or \
                         r['slots_updated'] != len(sharing) or \
                         r['old_table_id'] != before['table_id'] or \
                         r['table_id'] == before['table_id']:
                     raise Failure(f'reload of {step}: {r} (before: {before})')
                 for t in sharing:
-                    reloads[t] += 1
+                    if t in reloads:
+                        reloads[t] += 1
             wait_progress(tel, app, settle)
         tel.close()
     finally:
