@@ -74,10 +74,13 @@ workers_print(void)
 		printf("workers: none started\n");
 		return;
 	}
-	printf("workers: %s on table %s (%s, burst %u, %u keys sampled), %u lcore%s\n",
+	printf("workers: %s on table %s (%s, burst %u, %u %s sampled), %u lcore%s\n",
 	       st.running ? "running" : "stopped",
 	       table_desc(&st.table, d, sizeof(d)), worker_mode_name(st.mode),
-	       st.burst, st.pool, st.nb_workers, st.nb_workers == 1 ? "" : "s");
+	       st.burst, st.pool,
+	       st.mode == WORKER_NESTED ? (st.pool == 1 ? "key pair" : "key pairs") :
+	       (st.pool == 1 ? "key" : "keys"),
+	       st.nb_workers, st.nb_workers == 1 ? "" : "s");
 	for (i = 0; i < st.nb_workers; i++)
 		printf("    lcore %u: lookups %" PRIu64 "  hits %" PRIu64
 		       "  outer misses %" PRIu64 "  %.3f s  %.2f Mlookups/s\n",

@@ -530,6 +530,21 @@ def test_telemetry():
         stats = tel.query('/mim/stats')
         check(stats['rcu']['pending'] == 0 and stats['nb_destroyed'] == 1,
               '/mim/stats after reclaim: %r' % stats)
+        # More tables than one reply holds: /mim/list pages with "next".
+        for i in range(300):
+            app.cmd('create array a%d key 4 value 4 entries 1' % i)
+        listed, start, pages = {}, None, 0
+        while True:
+            page = tel.query('/mim/list' + ('' if start is None else ',%d' % start))
+            pages += 1
+            start = page.pop('next', None)
+            check(len(page) <= 255, '/mim/list page of %d tables' % len(page))
+            listed.update(page)
+            if start is None:
+                break
+            check(pages < 10, '/mim/list does not end')
+        check(pages == 2 and len(listed) == 303 and listed['304'] == 'a299',
+              '/mim/list paging: %d pages, %d tables' % (pages, len(listed)))
         for cmd in ('/mim/list', '/mim/info', '/mim/stats'):
             h = tel.query('/help,' + cmd)
             check(len(h.get(cmd, '')) > 20, 'help of %s: %r' % (cmd, h))
