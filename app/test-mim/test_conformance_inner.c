@@ -192,6 +192,38 @@ conf_hash_capacity(void)
 	return conf_end();
 }
 
+/*
+ * Replacing the value of an existing key after another key was deleted
+ * (key 0: see update_replace_after_delete_hom). The value size is one no
+ * other scenario uses: values live in pools shared by size, and a value
+ * released twice must not reach another scenario's tables.
+ */
+int
+conf_hash_replace_after_delete(void)
+{
+	struct conf_map h;
+	uint32_t k0 = 0, k1 = 1;
+	uint8_t v1[40], v2[40];
+
+	CONF_BEGIN("hash_replace_after_delete");
+	memset(v1, 0x11, sizeof(v1));
+	memset(v2, 0x22, sizeof(v2));
+	if (!conf_create(&h, "hash", CONF_SPEC(.type = MIM_TYPE_HASH,
+					       .key_size = 4, .value_size = 40,
+					       .max_entries = 4)))
+		return conf_end();
+	conf_update(&h, &k1, v1, BPF_ANY);
+	conf_update(&h, &k0, v1, BPF_ANY);
+	conf_delete(&h, &k1);
+	conf_update(&h, &k0, v2, BPF_ANY);
+	conf_lookup(&h, &k0);
+	conf_walk(&h);
+	conf_delete(&h, &k0);
+	conf_lookup(&h, &k0);
+	conf_walk(&h);
+	return conf_end();
+}
+
 /* A large value: the kernel stores it; mapinmap must too. */
 int
 conf_hash_large_value(void)
@@ -356,6 +388,31 @@ conf_lpm_default_route(void)
 	conf_lookup(&l, &b);
 	conf_lookup(&l, &a);
 	conf_delete(&l, &d);
+	conf_walk(&l);
+	return conf_end();
+}
+
+/* Replacing the /0 route's value after another route was deleted. */
+int
+conf_lpm_replace_after_delete(void)
+{
+	struct conf_map l;
+	struct conf_lpm_key d = conf_lpm(0, 0, 0, 0, 0);
+	struct conf_lpm_key p8 = conf_lpm(8, 10, 0, 0, 0);
+	struct conf_lpm_key a = conf_lpm(32, 1, 2, 3, 4);
+	uint64_t v1 = 0x1111, v2 = 0x2222;
+
+	CONF_BEGIN("lpm_replace_after_delete");
+	if (!lpm(&l, "lpm", 4))
+		return conf_end();
+	conf_update(&l, &p8, &v1, BPF_ANY);
+	conf_update(&l, &d, &v1, BPF_ANY);
+	conf_delete(&l, &p8);
+	conf_update(&l, &d, &v2, BPF_ANY);
+	conf_lookup(&l, &a);
+	conf_walk(&l);
+	conf_delete(&l, &d);
+	conf_lookup(&l, &a);
 	conf_walk(&l);
 	return conf_end();
 }

@@ -220,6 +220,39 @@ conf_update_order_hom(void)
 	return conf_end();
 }
 
+/*
+ * Replacing the inner table of an existing key after another key was
+ * deleted. Key 0 matters: under rte_hash_crc with a zero seed its short
+ * signature is 0, the signature rte_hash leaves in emptied entries, so
+ * this is where a replacement can miss the existing entry. A keeps its
+ * handle throughout, so that a reference lost here shows as A dying
+ * early (in mapinmap) rather than as a use after free.
+ */
+int
+conf_update_replace_after_delete_hom(void)
+{
+	struct fixture f;
+	struct conf_map o;
+	uint32_t k0 = 0, k1 = 1;
+
+	CONF_BEGIN("update_replace_after_delete_hom");
+	if (!fixture(&f) || !outer(&o, "hom", HOT, 4, 4, 0, &f.t))
+		return conf_end();
+	conf_update_inner(&o, &k1, &f.a, BPF_ANY);
+	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
+	conf_delete(&o, &k1);
+	conf_update_inner(&o, &k0, &f.b, BPF_ANY);
+	conf_lookup_is(&o, &k0, &f.b);
+	conf_walk(&o);
+	conf_delete(&o, &k0);
+	conf_lookup_is(&o, &k0, NULL);
+	conf_walk(&o);
+	/* A is held by its handle only: closing the outer table leaves it. */
+	conf_close(&o);
+	conf_alive(&f.a, "outer closed, A has its handle");
+	return conf_end();
+}
+
 /* ---- index and capacity limits ------------------------------------------------------ */
 
 int

@@ -112,6 +112,9 @@ struct rstate {
 	bool used[R_POOL];
 	bool dead[R_POOL];
 	char log[R_LOG][192];
+	/* What the run did, for its summary. */
+	unsigned int nb_outer_updates, nb_outer_updated, nb_outer_deleted;
+	unsigned int nb_inner_ops, nb_inner_ok, nb_created, nb_died;
 };
 
 static uint64_t
@@ -263,8 +266,10 @@ sweep(struct rstate *st, const char *why)
 	unsigned int i;
 
 	for (i = 0; i < R_POOL; i++)
-		if (st->used[i] && !st->dead[i])
+		if (st->used[i] && !st->dead[i]) {
 			st->dead[i] = !conf_alive(&st->pool[i], why);
+			st->nb_died += st->dead[i];
+		}
 }
 
 static void
@@ -299,6 +304,7 @@ op_create(struct rstate *st)
 	     conf_type_str(s->type), s->max_entries, s->value_size, s->flags);
 	st->used[slot] = conf_create(&st->pool[slot], label, s);
 	st->dead[slot] = false;
+	st->nb_created += st->used[slot];
 }
 
 static void
@@ -324,8 +330,13 @@ op_reopen(struct rstate *st)
 		return;
 	}
 	rlog(st, "get by id %s", m->label);
+	if (st->dead[m - st->pool]) {
+		conf_alive(m, "random");
+		return;
+	}
 	st->dead[m - st->pool] = m->kfd >= 0 || m->mid > 0 ?
 		!conf_alive(m, "random") : !conf_reopen(m);
+	st->nb_died += st->dead[m - st->pool];
 }
 
 /* ---- outer operations ------------------------------------------------------------------ */
@@ -354,7 +365,8 @@ op_outer_update(struct rstate *st)
 		in = &st->tmpl;
 	rlog(st, "update %s[%s] = %s flags %lu", o->label, kb, in->label,
 	     (unsigned long)flags);
-	conf_update_inner(o, key, in, flags);
+	st->nb_outer_updates++;
+	st->nb_outer_updated += conf_update_inner(o, key, in, flags);
 }
 
 static void
@@ -370,7 +382,7 @@ op_outer_key(struct rstate *st, int what)
 	rlog(st, "%s %s[%s]", what == 0 ? "delete" : what == 1 ? "lookup" :
 	     "get_next_key", o->label, kb);
 	if (what == 0)
-		conf_delete(o, key);
+		st->nb_outer_deleted += conf_delete(o, key);
 	else if (what == 1)
 		conf_lookup(o, key);
 	else
@@ -426,19 +438,20 @@ op_inner(struct rstate *st)
 	}
 	rand_key(st, m, key);
 	conf_key_str(m, key, kb, sizeof(kb));
+	st->nb_inner_ops++;
 	if (r < 45) {
 		flags = below(st, 16) == 0 ? below(st, 8) :
 			(uint64_t)below(st, 3);
 		memset(value, (int)below(st, 4), sizeof(value));
 		rlog(st, "update %s[%s] = 0x%02x.. flags %lu", m->label, kb,
 		     value[0], (unsigned long)flags);
-		conf_update(m, key, value, flags);
+		st->nb_inner_ok += conf_update(m, key, value, flags);
 	} else if (r < 65) {
 		rlog(st, "delete %s[%s]", m->label, kb);
-		conf_delete(m, key);
+		st->nb_inner_ok += conf_delete(m, key);
 	} else if (r < 85) {
 		rlog(st, "lookup %s[%s]", m->label, kb);
-		conf_lookup(m, key);
+		st->nb_inner_ok += conf_lookup(m, key);
 	} else {
 		bool null = below(st, 4) == 0;
 
@@ -554,8 +567,11 @@ run(unsigned int fam_index)
 				  st.pool[i].label);
 out:
 	conf_count_random(done);
-	printf("    %s: %u operations%s\n", name, done,
-	       conf_failures() != 0 ? ", FAILED" : ", all agree");
+	printf("    %s: %u operations%s: %u tables created, %u died; outer updates %u (%u succeeded), %u outer deletes succeeded; inner element operations %u (%u succeeded)\n",
+	       name, done, conf_failures() != 0 ? ", FAILED" : ", all agree",
+	       st.nb_created, st.nb_died, st.nb_outer_updates,
+	       st.nb_outer_updated, st.nb_outer_deleted, st.nb_inner_ops,
+	       st.nb_inner_ok);
 	return conf_end();
 }
 
