@@ -1081,7 +1081,7 @@ conf_walk(struct conf_map *m)
 	static struct walk kw, mw, ks, ms;
 	const struct conf_map *ki, *mi;
 	const struct walk *src;
-	char kb[512], mb[512];
+	char kb[512], mb[512], op[96];
 	uint32_t i;
 	bool ok = true;
 
@@ -1102,8 +1102,9 @@ conf_walk(struct conf_map *m)
 			printf("         kernel:   %s\n         mapinmap: %s\n",
 			       walk_str(m, &kw, kb, sizeof(kb)),
 			       walk_str(m, &mw, mb, sizeof(mb)));
-			record(ROW_DISAGREE, "walk (sequence)", kb, mb,
-			       "DISAGREEMENT");
+			snprintf(op, sizeof(op), "walk %s, as a sequence",
+				 m->label);
+			record(ROW_DISAGREE, op, kb, mb, "DISAGREEMENT");
 			failures++;
 			return false;
 		}
@@ -1122,8 +1123,9 @@ conf_walk(struct conf_map *m)
 			printf("         kernel:   %s\n         mapinmap: %s\n",
 			       walk_str(m, &ks, kb, sizeof(kb)),
 			       walk_str(m, &ms, mb, sizeof(mb)));
-			record(ROW_DISAGREE, "walk (set)", kb, mb,
-			       "DISAGREEMENT");
+			snprintf(op, sizeof(op), "walk %s, as a set",
+				 m->label);
+			record(ROW_DISAGREE, op, kb, mb, "DISAGREEMENT");
 			failures++;
 			return false;
 		}
@@ -1421,12 +1423,22 @@ write_table(const char *path)
 		"HASH_OF_MAPS are MIM_TYPE_ARRAY, MIM_TYPE_HASH, MIM_TYPE_LPM,\n"
 		"MIM_TYPE_ARRAY_OF_TABLES and MIM_TYPE_HASH_OF_TABLES. Flags are BPF_F_* (the\n"
 		"MIM_F_* flags have the same values). Errors are shown as returned: libbpf's\n"
-		"negative errno, mapinmap's negative errno.\n\n");
+		"negative errno, mapinmap's negative errno.\n\n"
+		"Run it as root: `meson test -C <build> conformance -v` (it skips, exit\n"
+		"status 77, where `bpf()` is refused). `MIM_CONF_TABLE=<absolute path>`\n"
+		"writes this file; `MIM_CONF_SEED=<n>` replays the randomized runs (their\n"
+		"seed is printed), `MIM_CONF_OPS=<n>` sets their length (operations per\n"
+		"template family; 2500 by default), and `MIM_CONF_NO_ZERO_KEYS=1` leaves\n"
+		"all-zero keys out of them (they meet a known disagreement, below).\n\n");
 	fprintf(f, "Generated on kernel %s with libbpf %s: %u scenarios, %zu distinct\n"
 		"checks recorded (%zu agreements, %zu intended deviations, %zu disagreements),\n"
-		"plus %lu randomized operations (not tabulated) with the kernel as oracle.\n\n",
+		"plus %lu randomized operations%s (not tabulated) with the kernel as\n"
+		"oracle.\n\n",
 		u.release, libbpf_version_string(), nb_scenarios, nb_rows, n[0],
-		n[1], n[2], random_ops);
+		n[1], n[2], random_ops,
+		getenv("MIM_CONF_NO_ZERO_KEYS") != NULL &&
+		strcmp(getenv("MIM_CONF_NO_ZERO_KEYS"), "0") != 0 ?
+		" (without all-zero keys)" : "");
 	fprintf(f, "## Intended deviations\n\n");
 	for (i = 0; i < nb_rows; i++) {
 		bool seen = false;

@@ -11,8 +11,13 @@
  * One run per template family (array, array with BPF_F_INNER_MAP, hash,
  * LPM trie). The seed is printed; MIM_CONF_SEED=<seed> replays a run
  * (each family uses seed + its index), MIM_CONF_OPS=<n> sets the number of
- * operations per family (default 1500). A run stops at its first
+ * operations per family (default 2500). A run stops at its first
  * disagreement and prints its last operations.
+ *
+ * MIM_CONF_NO_ZERO_KEYS=1 leaves out the keys that are all zero bytes (hash
+ * key 0, the LPM /0 prefix): replacing such a key can duplicate it in an
+ * rte_hash (the *_replace_after_delete scenarios), and a run that meets
+ * that known difference stops there; this looks past it.
  */
 
 #include <errno.h>
@@ -31,7 +36,7 @@
 #include "autotest.h"
 #include "conf_util.h"
 
-#define R_OPS_DEFAULT 1500
+#define R_OPS_DEFAULT 2500
 #define R_POOL 14
 #define R_LPM_LIVE_MAX 4
 #define R_LOG 16
@@ -180,10 +185,19 @@ static const uint8_t lpm_addrs[][4] = {
 	{ 10, 128, 0, 0 }, { 192, 168, 1, 0 }, { 192, 168, 1, 77 },
 };
 
+static bool
+no_zero_keys(void)
+{
+	const char *env = getenv("MIM_CONF_NO_ZERO_KEYS");
+
+	return env != NULL && env[0] != '\0' && strcmp(env, "0") != 0;
+}
+
 static void
 rand_key(struct rstate *st, const struct conf_map *m, uint8_t *key)
 {
 	static const uint32_t lens[] = { 0, 8, 16, 24, 32 };
+	const uint32_t z = no_zero_keys() ? 1 : 0;
 	struct conf_lpm_key k;
 	uint32_t u;
 	uint64_t w;
@@ -197,15 +211,15 @@ rand_key(struct rstate *st, const struct conf_map *m, uint8_t *key)
 		break;
 	case MIM_TYPE_LPM:
 		k.prefixlen = below(st, 40) == 0 ? 33 :
-			lens[below(st, RTE_DIM(lens))];
+			lens[z + below(st, RTE_DIM(lens) - z)];
 		memcpy(k.addr, lpm_addrs[below(st, RTE_DIM(lpm_addrs))], 4);
 		if (below(st, 4) == 0)   /* host bits */
 			k.addr[3] ^= (uint8_t)below(st, 256);
 		memcpy(key, &k, sizeof(k));
 		break;
 	default:
-		w = below(st, m->type == HOT ? 2 * m->max_entries :
-			  m->max_entries + 4);
+		w = z + below(st, m->type == HOT ? 2 * m->max_entries :
+			      m->max_entries + 4);
 		memcpy(key, &w, RTE_MIN(m->key_size, 8U));
 		break;
 	}
@@ -500,8 +514,9 @@ run(unsigned int fam_index)
 		   fam_index == 1 ? "random_array_inner_map" :
 		   fam_index == 2 ? "random_hash" : "random_lpm");
 	conf_set_recording(false);
-	printf("    %s: seed 0x%" PRIx64 ", %u operations (MIM_CONF_SEED=0x%" PRIx64 " replays every run)\n",
-	       name, st.seed, n, base_seed());
+	printf("    %s: seed 0x%" PRIx64 ", %u operations%s (MIM_CONF_SEED=0x%" PRIx64 " replays every run)\n",
+	       name, st.seed, n, no_zero_keys() ? ", no all-zero keys" : "",
+	       base_seed());
 	if (!conf_create(&st.tmpl, "tmpl", &fam->tmpl))
 		goto out;
 	for (i = 0; i < 2; i++)
