@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 #include "config.h"
 #include "control.h"
 #include "fwd.h"
+#include "plan.h"
 #include "port.h"
 #include "stats.h"
 #include "tables.h"
@@ -44,11 +46,8 @@ struct app {
 	struct options opt;
 	struct config *cfg;
 	struct rte_mempool *pool;
-	uint16_t nb_rxq[RTE_MAX_ETHPORTS];  /* rx queues per port */
-	bool port_used[RTE_MAX_ETHPORTS];   /* rx or next hop */
+	struct plan plan;
 	bool port_started[RTE_MAX_ETHPORTS];
-	unsigned int workers[RTE_MAX_LCORE]; /* forwarding lcore IDs */
-	unsigned int nb_workers;
 	struct rte_rcu_qsbr *qsbr;
 	bool qsbr_attached;
 	struct tables *tables;
@@ -69,102 +68,15 @@ on_signal(int sig)
 	signal_quit = 1;
 }
 
-static int
-app_fail(struct app *app, int ret, const char *fmt, const char *arg)
+static int __attribute__((format(printf, 3, 4)))
+app_fail(struct app *app, int ret, const char *fmt, ...)
 {
-	snprintf(app->err, sizeof(app->err), fmt, arg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->err, sizeof(app->err), fmt, ap);
+	va_end(ap);
 	return ret;
-}
-
-/* No --config: queue 0 of every port, worker lcores in turn. */
-static int
-default_rx(struct app *app)
-{
-	unsigned int lcore = rte_get_main_lcore();
-	uint16_t port;
-
-	RTE_ETH_FOREACH_DEV(port) {
-		if (app->opt.nb_rx == MAX_RX_BINDINGS)
-			break;
-		lcore = rte_get_next_lcore(lcore, 1, 1);
-		if (lcore >= RTE_MAX_LCORE)
-			return app_fail(app, -EINVAL, "%s",
-					"no worker lcore: give EAL at least two (-l 0-1)");
-		app->opt.rx[app->opt.nb_rx++] = (struct rx_binding){
-			.port = port, .queue = 0, .lcore = lcore,
-		};
-	}
-	if (app->opt.nb_rx == 0)
-		return app_fail(app, -ENODEV, "%s",
-				"no port: add one, e.g. --vdev=net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap");
-	return 0;
-}
-
-/* Check --config; derive rx queues per port and the worker lcores. */
-static int
-plan_rx(struct app *app)
-{
-	bool seen[RTE_MAX_ETHPORTS][FWD_MAX_RXQ_PER_LCORE * 4] = { { false } };
-	bool is_worker[RTE_MAX_LCORE] = { false };
-	unsigned int i;
-	uint16_t p, q;
-	char what[64];
-
-	for (i = 0; i < app->opt.nb_rx; i++) {
-		const struct rx_binding *b = &app->opt.rx[i];
-
-		snprintf(what, sizeof(what), "(%u,%u,%u)", b->port, b->queue,
-			 b->lcore);
-		if (!rte_eth_dev_is_valid_port(b->port))
-			return app_fail(app, -EINVAL, "--config %s: no such port", what);
-		if (!rte_lcore_is_enabled(b->lcore) ||
-		    b->lcore == rte_get_main_lcore())
-			return app_fail(app, -EINVAL,
-					"--config %s: not a worker lcore (the main lcore reclaims tables and serves no queue)",
-					what);
-		if (b->queue >= RTE_DIM(seen[0]) || seen[b->port][b->queue])
-			return app_fail(app, -EINVAL,
-					"--config %s: queue out of range or given twice",
-					what);
-		seen[b->port][b->queue] = true;
-		app->port_used[b->port] = true;
-		if (b->queue >= app->nb_rxq[b->port])
-			app->nb_rxq[b->port] = b->queue + 1;
-		if (!is_worker[b->lcore]) {
-			is_worker[b->lcore] = true;
-			app->workers[app->nb_workers++] = b->lcore;
-		}
-	}
-	/* Every queue of a port must be polled, or RSS would lose packets. */
-	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
-		for (q = 0; q < app->nb_rxq[p]; q++)
-			if (!seen[p][q]) {
-				snprintf(what, sizeof(what), "port %u queue %u", p, q);
-				return app_fail(app, -EINVAL,
-						"--config: %s is not polled", what);
-			}
-	return 0;
-}
-
-static int
-plan_tx(struct app *app)
-{
-	char what[64];
-	uint32_t i;
-
-	for (i = 0; i < app->cfg->nb_nexthops; i++) {
-		const struct cfg_nexthop *nh = &app->cfg->nexthop[i];
-
-		if (!nh->defined)
-			continue;
-		if (!rte_eth_dev_is_valid_port(nh->port)) {
-			snprintf(what, sizeof(what), "next hop %u: port %u",
-				 i, nh->port);
-			return app_fail(app, -EINVAL, "%s: no such port", what);
-		}
-		app->port_used[nh->port] = true;
-	}
-	return 0;
 }
 
 static int
@@ -175,18 +87,18 @@ start_ports(struct app *app)
 	int ret;
 
 	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
-		if (app->port_used[p])
-			nb_mbufs += app->nb_rxq[p] * PORT_NB_RXD +
-				app->nb_workers * PORT_NB_TXD;
-	nb_mbufs += app->nb_workers * (app->opt.burst * 2 + 512);
+		if (app->plan.port_used[p])
+			nb_mbufs += app->plan.nb_rxq[p] * PORT_NB_RXD +
+				app->plan.nb_workers * PORT_NB_TXD;
+	nb_mbufs += app->plan.nb_workers * (app->opt.burst * 2 + 512);
 	app->pool = port_pool_create(nb_mbufs, app->err, sizeof(app->err));
 	if (app->pool == NULL)
 		return -ENOMEM;
 	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
-		if (!app->port_used[p])
+		if (!app->plan.port_used[p])
 			continue;
 		/* One tx queue per forwarding lcore: no locks on tx. */
-		ret = port_start(p, app->nb_rxq[p], (uint16_t)app->nb_workers,
+		ret = port_start(p, app->plan.nb_rxq[p], (uint16_t)app->plan.nb_workers,
 				 app->pool, app->opt.promiscuous, app->err,
 				 sizeof(app->err));
 		if (ret != 0)
@@ -205,10 +117,10 @@ setup_qsbr(struct app *app)
 
 	app->qsbr = rte_zmalloc("l3fwd_qsbr", sz, RTE_CACHE_LINE_SIZE);
 	if (app->qsbr == NULL)
-		return app_fail(app, -ENOMEM, "%s", "no memory for QSBR");
+		return app_fail(app, -ENOMEM, "no memory for QSBR");
 	ret = rte_rcu_qsbr_init(app->qsbr, RTE_MAX_LCORE);
 	if (ret != 0)
-		return app_fail(app, -rte_errno, "%s", "rte_rcu_qsbr_init failed");
+		return app_fail(app, -rte_errno, "rte_rcu_qsbr_init failed");
 	ret = mim_rcu_qsbr_add(app->qsbr);
 	if (ret != 0)
 		return app_fail(app, ret, "mim_rcu_qsbr_add: %s",
@@ -224,7 +136,7 @@ setup_lcores(struct app *app)
 	unsigned int i, w;
 
 	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
-		if (app->port_used[p])
+		if (app->plan.port_used[p])
 			tx_ports[nb_tx++] = p;
 	app->fwd = (struct fwd_ctx){
 		.outer = tables_outer(app->tables),
@@ -236,24 +148,25 @@ setup_lcores(struct app *app)
 		.idle_tsc = (uint64_t)app->opt.max_idle_ms *
 			rte_get_tsc_hz() / 1000,
 	};
-	for (w = 0; w < app->nb_workers; w++) {
-		unsigned int lc_id = app->workers[w];
+	for (w = 0; w < app->plan.nb_workers; w++) {
+		unsigned int lc_id = app->plan.workers[w];
 		struct fwd_lcore *lc;
 
 		lc = fwd_lcore_create(&app->fwd, lc_id, (uint16_t)w, tx_ports,
 				      nb_tx);
 		if (lc == NULL)
-			return app_fail(app, -ENOMEM, "%s",
-					"no memory for lcore state");
+			return app_fail(app, -ENOMEM,
+					"no memory for lcore %u", lc_id);
 		app->lcore[lc_id] = lc;
 		app->stats.lc[app->stats.n++] = fwd_lcore_counters(lc);
-		for (i = 0; i < app->opt.nb_rx; i++) {
-			const struct rx_binding *b = &app->opt.rx[i];
+		for (i = 0; i < app->plan.nb_rx; i++) {
+			const struct rx_binding *b = &app->plan.rx[i];
 
 			if (b->lcore == lc_id &&
 			    fwd_lcore_add_rxq(lc, b->port, b->queue) != 0)
-				return app_fail(app, -ENOSPC, "%s",
-						"--config: too many queues for one lcore");
+				return app_fail(app, -ENOSPC,
+						"--config: more than %d queues for lcore %u",
+						FWD_MAX_RXQ_PER_LCORE, lc_id);
 		}
 	}
 	return 0;
@@ -277,12 +190,12 @@ print_plan(const struct app *app)
 			continue;
 		rte_ether_format_addr(buf, sizeof(buf), &mac);
 		printf("  port %u: MAC %s, %u rx queues, %u tx queues\n", p,
-		       buf, app->nb_rxq[p], app->nb_workers);
+		       buf, app->plan.nb_rxq[p], app->plan.nb_workers);
 	}
-	for (i = 0; i < app->opt.nb_rx; i++)
+	for (i = 0; i < app->plan.nb_rx; i++)
 		printf("  lcore %u polls port %u queue %u\n",
-		       app->opt.rx[i].lcore, app->opt.rx[i].port,
-		       app->opt.rx[i].queue);
+		       app->plan.rx[i].lcore, app->plan.rx[i].port,
+		       app->plan.rx[i].queue);
 	printf("  reload a tenant: telemetry command /l3fwd/reload,<tenant>\n");
 	fflush(stdout);
 }
@@ -296,10 +209,10 @@ app_setup(struct app *app)
 			       sizeof(app->err));
 	if (app->cfg == NULL)
 		return -EINVAL;
-	if (app->opt.nb_rx == 0 && (ret = default_rx(app)) != 0)
-		return ret;
-	if ((ret = plan_rx(app)) != 0 || (ret = plan_tx(app)) != 0 ||
-	    (ret = start_ports(app)) != 0 || (ret = setup_qsbr(app)) != 0)
+	ret = plan_make(&app->opt, app->cfg, &app->plan, app->err,
+			sizeof(app->err));
+	if (ret != 0 || (ret = start_ports(app)) != 0 ||
+	    (ret = setup_qsbr(app)) != 0)
 		return ret;
 	app->tables = tables_create(app->opt.route_file, app->cfg, app->err,
 				    sizeof(app->err));
@@ -307,12 +220,12 @@ app_setup(struct app *app)
 		return -EINVAL;
 	app->nexthop = fwd_nexthops_create(app->cfg);
 	if (app->nexthop == NULL)
-		return app_fail(app, -ENOMEM, "%s", "cannot resolve next hops");
+		return app_fail(app, -ENOMEM, "cannot resolve next hops");
 	if ((ret = setup_lcores(app)) != 0)
 		return ret;
 	ret = control_start(app->tables, &app->stats);
 	if (ret != 0)
-		return app_fail(app, ret, "%s",
+		return app_fail(app, ret,
 				"cannot register telemetry commands");
 	app->control = true;
 	print_plan(app);
@@ -324,8 +237,8 @@ all_idle(const struct app *app)
 {
 	unsigned int w;
 
-	for (w = 0; w < app->nb_workers; w++)
-		if (!fwd_lcore_idle(app->lcore[app->workers[w]]))
+	for (w = 0; w < app->plan.nb_workers; w++)
+		if (!fwd_lcore_idle(app->lcore[app->plan.workers[w]]))
 			return false;
 	return true;
 }
@@ -338,10 +251,10 @@ app_run(struct app *app)
 {
 	unsigned int w;
 
-	for (w = 0; w < app->nb_workers; w++)
+	for (w = 0; w < app->plan.nb_workers; w++)
 		rte_eal_remote_launch(fwd_lcore_main,
-				      app->lcore[app->workers[w]],
-				      app->workers[w]);
+				      app->lcore[app->plan.workers[w]],
+				      app->plan.workers[w]);
 	while (!signal_quit) {
 		mim_reclaim();
 		if (app->opt.max_idle_ms != 0 && all_idle(app))
