@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
@@ -625,6 +626,7 @@ conf_lifetime_last_reference(void)
 	struct fixture f;
 	struct conf_map o;
 	uint32_t k0 = 0;
+	int k, m;
 
 	CONF_BEGIN("lifetime_last_reference");
 	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t))
@@ -650,6 +652,17 @@ conf_lifetime_last_reference(void)
 	/* A dead table's ID is refused as a value too. */
 	conf_update_inner(&o, &k0, &f.b, BPF_ANY);
 	conf_lookup_is(&o, &k0, NULL);
+	/* IDs that never named anything. */
+	k = bpf_map_get_fd_by_id(0);
+	m = mim_get_by_id(0);
+	conf_same(k, m, "get_fd_by_id / mim_get_by_id of ID 0");
+	if (k >= 0)
+		close(k);
+	k = bpf_map_get_fd_by_id(UINT32_MAX);
+	m = mim_get_by_id(UINT32_MAX);
+	conf_same(k, m, "get_fd_by_id / mim_get_by_id of ID 2^32-1");
+	if (k >= 0)
+		close(k);
 	return conf_end();
 }
 
