@@ -277,13 +277,14 @@ fwd_lcore_main(void *arg)
 			got += n;
 			lc->ctr.rx += n;
 			fwd_burst(lc, lc->rxq[i].port, pkts, n);
+			/* The burst holds no table or value pointer any
+			 * more (tx buffers hold mbufs only).
+			 */
+			rte_rcu_qsbr_quiescent(ctx->qsbr, lc->lcore_id);
 		}
 		for (i = 0; i < lc->nb_tx_ports; i++)
 			rte_eth_tx_buffer_flush(lc->tx_port[i], lc->txq,
 						lc->txbuf[lc->tx_port[i]]);
-
-		/* No table or value pointer is held past this point. */
-		rte_rcu_qsbr_quiescent(ctx->qsbr, lc->lcore_id);
 
 		if (got != 0) {
 			empty = 0;
@@ -293,6 +294,10 @@ fwd_lcore_main(void *arg)
 			}
 			continue;
 		}
+		/* Nothing received: report anyway, or replaced tables would
+		 * wait for this lcore's next packet.
+		 */
+		rte_rcu_qsbr_quiescent(ctx->qsbr, lc->lcore_id);
 		if (ctx->idle_tsc != 0 &&
 		    rte_get_tsc_cycles() - last_rx > ctx->idle_tsc)
 			set_idle(lc, true);

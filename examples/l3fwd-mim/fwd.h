@@ -9,7 +9,7 @@
  * The data path: each forwarding lcore polls its rx queues, classifies a
  * burst (tenant, IPv4 checks), looks the whole burst up with one
  * mim_lookup_nested_bulk() (tenant slot, then that tenant's LPM table),
- * rewrites and transmits, then reports a quiescent state.
+ * rewrites and queues for tx, then reports a quiescent state.
  */
 
 #include <stdbool.h>
