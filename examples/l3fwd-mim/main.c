@@ -98,8 +98,9 @@ start_ports(struct app *app)
 		if (!app->plan.port_used[p])
 			continue;
 		/* One tx queue per forwarding lcore: no locks on tx. */
-		ret = port_start(p, app->plan.nb_rxq[p], (uint16_t)app->plan.nb_workers,
-				 app->pool, app->opt.promiscuous, app->err,
+		ret = port_start(p, app->plan.nb_rxq[p],
+				 (uint16_t)app->plan.nb_workers, app->pool,
+				 app->opt.promiscuous, app->err,
 				 sizeof(app->err));
 		if (ret != 0)
 			return ret;
@@ -177,14 +178,16 @@ print_plan(const struct app *app)
 {
 	struct rte_ether_addr mac;
 	char buf[RTE_ETHER_ADDR_FMT_SIZE];
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, nh = 0;
 	uint16_t p;
 
 	for (i = 0; i < CFG_MAX_TENANTS; i++)
 		n += app->cfg->tenant_table[i] != CFG_NO_TABLE;
+	for (i = 0; i < app->cfg->nb_nexthops; i++)
+		nh += app->cfg->nexthop[i].defined;
 	printf("l3fwd-mim: %u tenants (by %s), %u tables, %u next hops\n", n,
 	       app->opt.tenant_by_port ? "input port" : "VLAN ID",
-	       app->cfg->nb_tables, app->cfg->nb_nexthops);
+	       app->cfg->nb_tables, nh);
 	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
 		if (!app->port_started[p] || rte_eth_macaddr_get(p, &mac) != 0)
 			continue;
