@@ -355,10 +355,8 @@ check_ids(struct conf_map *o, const void *key, const struct conf_map *inner)
 			  inner->label, inner->mim_id);
 		return;
 	}
-	snprintf(kb, sizeof(kb), "ok: id %u (the map ID of %s)", kv,
-		 inner->label);
-	snprintf(mb, sizeof(mb), "ok: id %u (the table ID of %s)", mv,
-		 inner->label);
+	snprintf(kb, sizeof(kb), "ok: the map ID of %s", inner->label);
+	snprintf(mb, sizeof(mb), "ok: the table ID of %s", inner->label);
 	conf_dev_text(kb, mb, CONF_DEV_IDS, "lookup %s returns an ID",
 		      o->label);
 }
