@@ -33,15 +33,23 @@ fi
 app=$(cd "$(dirname "$app")" && pwd)/l3fwd-mim
 work=$(mktemp -d "${TMPDIR:-/tmp}/l3fwd-mim-demo.XXXXXX")
 pid=
+rundir=
 cleanup() {
-	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+	if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" || true; fi
 	rm -rf "$work"
+	if [ -n "$rundir" ]; then rm -rf "$rundir"; fi
 }
 trap cleanup EXIT
 cd "$work"
 cp "$here/l3fwd-mim.conf" l3fwd.conf
 
 prefix="l3fwd_mim_demo_$$"
+# EAL's runtime directory (telemetry socket), left behind at exit.
+if [ "$(id -u)" = 0 ]; then
+	rundir="/var/run/dpdk/$prefix"
+else
+	rundir="${XDG_RUNTIME_DIR:-/tmp}/dpdk/$prefix"
+fi
 # Three LPM tables of 64 MiB each (blue, green, and a new blue during the
 # swap) fit in 1 GiB; --no-huge: no hugepages needed.
 eal=(--no-huge --no-pci -m 1024 --file-prefix="$prefix" -l 0-1

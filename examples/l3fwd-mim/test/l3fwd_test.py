@@ -95,6 +95,7 @@ class App:
             self.out.append(rest)
             raise Failure('l3fwd-mim did not stop:\n' + self.output())
         self.out.append(rest)
+        shutil.rmtree(telemetry.runtime_dir(self.prefix), ignore_errors=True)
         return self.proc.returncode
 
     def output(self):

@@ -11,13 +11,19 @@ import sys
 import time
 
 
-def socket_path(file_prefix):
-    """Where EAL puts the socket of a process started with --file-prefix."""
+def runtime_dir(file_prefix):
+    """EAL's runtime directory of a process started with --file-prefix
+    (left behind at exit)."""
     if os.getuid() == 0:
         base = '/var/run/dpdk'
     else:
         base = os.path.join(os.environ.get('XDG_RUNTIME_DIR', '/tmp'), 'dpdk')
-    return os.path.join(base, file_prefix, 'dpdk_telemetry.v2')
+    return os.path.join(base, file_prefix)
+
+
+def socket_path(file_prefix):
+    """Where EAL puts the telemetry socket."""
+    return os.path.join(runtime_dir(file_prefix), 'dpdk_telemetry.v2')
 
 
 class Telemetry:
