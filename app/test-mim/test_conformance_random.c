@@ -45,7 +45,7 @@
 #define HOT MIM_TYPE_HASH_OF_TABLES
 
 struct family {
-	const char *name;
+	const char *name;       /* the scenario: random_<name> */
 	struct conf_spec tmpl;
 	struct conf_spec match[3];
 	unsigned int nb_match;
@@ -499,20 +499,19 @@ run(unsigned int fam_index)
 {
 	static struct rstate st;
 	static const char *const outer_names[] = { "aom", "hom" };
+	static char names[RTE_DIM(families)][48];
 	const struct family *fam = &families[fam_index];
 	unsigned int i, n = nb_ops(), done = 0;
-	char name[64];
+	const char *name = names[fam_index];
 
 	memset(&st, 0, sizeof(st));
 	st.fam = fam;
 	st.seed = base_seed() + fam_index;
 	st.x = st.seed;
-	snprintf(name, sizeof(name), "random_%s", fam->name);
+	snprintf(names[fam_index], sizeof(names[0]), "random_%s", fam->name);
 	if (!conf_kernel_available())
 		return TEST_SKIPPED;
-	conf_begin(fam_index == 0 ? "random_array" :
-		   fam_index == 1 ? "random_array_inner_map" :
-		   fam_index == 2 ? "random_hash" : "random_lpm");
+	conf_begin(name);
 	conf_set_recording(false);
 	printf("    %s: seed 0x%" PRIx64 ", %u operations%s (MIM_CONF_SEED=0x%" PRIx64 " replays every run)\n",
 	       name, st.seed, n, no_zero_keys() ? ", no all-zero keys" : "",
