@@ -61,9 +61,16 @@ test_create_common(void)
 	id = mim_create(MIM_TYPE_ARRAY, "t", 4, 4, 1, &big.o);
 	TEST_ASSERT_OK(id);
 	TEST_ASSERT_OK(mim_close(id));
-	/* The NUMA node is checked before the type, as map_create(). */
+	/* The NUMA node is checked before the type, as map_create();
+	 * SOCKET_ID_ANY is the kernel's NUMA_NO_NODE.
+	 */
+	numa.socket_id = 64;
 	TEST_ASSERT_ERR(mim_create(0, "t", 4, 4, 1, &numa), EINVAL,
-			"socket_id -1");
+			"socket_id 64 is not a NUMA socket of this machine");
+	numa.socket_id = -1;
+	id = mim_create(MIM_TYPE_ARRAY, "t", 4, 4, 1, &numa);
+	TEST_ASSERT_OK(id);
+	TEST_ASSERT_OK(mim_close(id));
 	numa.socket_id = 0;
 	id = mim_create(MIM_TYPE_ARRAY, "t", 4, 4, 1, &numa);
 	TEST_ASSERT_OK(id);
@@ -87,8 +94,12 @@ test_create_array(void)
 			"value_size is 0");
 	TEST_ASSERT_ERR(mim_create(MIM_TYPE_ARRAY, "a", 4, 4, 1, &o), EINVAL,
 			"map_flags 0x1");
-	TEST_ASSERT_ERR(mk(MIM_TYPE_ARRAY, "a", 4, MIM_VALUE_SIZE_MAX + 1, 1),
-			E2BIG, "value_size");
+	TEST_ASSERT_ERR(mk(MIM_TYPE_ARRAY, "a", 4, (uint32_t)INT32_MAX + 1, 1),
+			E2BIG, "value_size 2147483648 above INT_MAX");
+	/* Large values are fine: the whole array is bounded, not them. */
+	id = mk(MIM_TYPE_ARRAY, "a", 4, MIM_VALUE_SIZE_MAX + 1, 1);
+	TEST_ASSERT_OK(id);
+	TEST_ASSERT_OK(mim_close(id));
 	TEST_ASSERT_ERR(mk(MIM_TYPE_ARRAY, "a", 4, 4, (1U << 31) + 1), E2BIG,
 			"2^31");
 	TEST_ASSERT_ERR(mk(MIM_TYPE_ARRAY, "a", 4, 4096, 1U << 20), E2BIG,
@@ -118,10 +129,11 @@ test_create_hash(void)
 			"value_size is 0");
 	TEST_ASSERT_ERR(mk(MIM_TYPE_HASH, "h", MIM_KEY_SIZE_MAX + 1, 4, 1),
 			E2BIG, "key_size");
-	TEST_ASSERT_ERR(mk(MIM_TYPE_HASH, "h", 4, MIM_VALUE_SIZE_MAX + 1, 1),
-			E2BIG, "value_size");
-	TEST_ASSERT_ERR(mk(MIM_TYPE_HASH, "h", 4, 4, 1U << 30), E2BIG,
-			"max_entries");
+	/* An element must fit the kernel's KMALLOC_MAX_SIZE (4 MiB). */
+	TEST_ASSERT_ERR(mk(MIM_TYPE_HASH, "h", 4, MIM_VALUE_SIZE_MAX - 52, 1),
+			E2BIG, "key_size + value_size 4194256 is not below 4194256");
+	TEST_ASSERT_ERR(mk(MIM_TYPE_HASH, "h", 4, 4, (1U << 27) + 1), E2BIG,
+			"max_entries 134217729 above 2^27");
 	o.map_flags = MIM_F_NO_PREALLOC;
 	id = mim_create(MIM_TYPE_HASH, "h", 13, 7, 1, &o);
 	TEST_ASSERT_OK(id);
@@ -366,7 +378,8 @@ test_hash_elems(void)
 	id = mk(MIM_TYPE_HASH, "h", 6, 3, 4);
 	TEST_ASSERT_OK(id);
 	TEST_ASSERT_ERR(mim_get_next_key(id, NULL, k2), ENOENT, "no key");
-	TEST_ASSERT_ERR(mim_update_elem(id, key, val, 4), EINVAL, "flags");
+	TEST_ASSERT_ERR(mim_update_elem(id, key, val, 8), EINVAL, "flags");
+	TEST_ASSERT_ERR(mim_update_elem(id, key, val, 4), EINVAL, "BPF_F_LOCK");
 	TEST_ASSERT_ERR(mim_update_elem(id, key, val, MIM_EXIST), ENOENT,
 			"MIM_EXIST");
 	for (i = 0; i < 4; i++) {
@@ -614,11 +627,15 @@ test_hot_elems(void)
 	TEST_ASSERT_OK(outer);
 	k = 100;
 	v = 999;
-	/* The table ID is checked first (bpf_fd_htab_map_update_elem). */
-	TEST_ASSERT_ERR(mim_update_elem(outer, &k, &v, 77), EBADF,
+	/* The table ID is checked first (bpf_fd_htab_map_update_elem),
+	 * after BPF_F_LOCK only (map_update_elem()).
+	 */
+	TEST_ASSERT_ERR(mim_update_elem(outer, &k, &v, 72), EBADF,
 			"value 999");
+	TEST_ASSERT_ERR(mim_update_elem(outer, &k, &v, 4), EINVAL,
+			"BPF_F_LOCK");
 	v = (uint32_t)in1;
-	TEST_ASSERT_ERR(mim_update_elem(outer, &k, &v, 77), EINVAL, "flags");
+	TEST_ASSERT_ERR(mim_update_elem(outer, &k, &v, 72), EINVAL, "flags");
 	TEST_ASSERT_ERR(mim_update_elem(outer, &k, &v, MIM_EXIST), ENOENT,
 			"MIM_EXIST");
 	TEST_ASSERT_OK(mim_update_elem(outer, &k, &v, MIM_NOEXIST));

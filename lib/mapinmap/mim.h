@@ -116,7 +116,10 @@ enum mim_type {
 /** Largest key size of a hash table (the kernel's MAX_BPF_STACK). */
 #define MIM_KEY_SIZE_MAX 512
 
-/** Largest value size (the kernel's KMALLOC_MAX_SIZE on x86-64). */
+/**
+ * The kernel's KMALLOC_MAX_SIZE on x86-64: a hash table's key_size +
+ * value_size must stay below it less 48 (the kernel's struct htab_elem).
+ */
 #define MIM_VALUE_SIZE_MAX (1U << 22)
 
 /**
@@ -139,7 +142,10 @@ struct mim_create_opts {
 	size_t sz;
 	/** MIM_F_* flags. Unknown or inapplicable flags give -EINVAL. */
 	uint32_t map_flags;
-	/** NUMA socket of the table's memory; used only with #MIM_F_NUMA_NODE. */
+	/**
+	 * NUMA socket of the table's memory, or SOCKET_ID_ANY (-1); used only
+	 * with #MIM_F_NUMA_NODE.
+	 */
 	int socket_id;
 	/** Outer tables only: ID of the table to copy the template from. */
 	uint32_t inner_id;
@@ -237,23 +243,30 @@ struct mim_table_info {
  *   ARRAY and ARRAY_OF_TABLES: 4 (a u32 index). HASH and HASH_OF_TABLES:
  *   1 to #MIM_KEY_SIZE_MAX. LPM: 8 (struct mim_lpm_key).
  * @param value_size
- *   Outer tables: 4 (a u32 table ID). Others: 1 to #MIM_VALUE_SIZE_MAX.
+ *   Outer tables: 4 (a u32 table ID). ARRAY: 1 to INT_MAX, the array
+ *   (max_entries rounded up to a power of two, values to 8 bytes) under
+ *   4 GiB. HASH: key_size + value_size below #MIM_VALUE_SIZE_MAX - 48.
+ *   LPM: 1 to 256.
  * @param max_entries
- *   Capacity, > 0. Arrays hold exactly max_entries elements; hash and LPM
- *   tables accept at most max_entries elements.
+ *   Capacity, > 0. Arrays hold exactly max_entries elements (at most 2^31);
+ *   hash tables accept at most max_entries elements (at most 2^27), LPM
+ *   tables at most max_entries prefixes (at most 2^23).
  * @param opts
  *   Options, or NULL for defaults. Outer tables need opts->inner_id.
  * @return
  *   The table ID (> 0), holding one handle reference, or:
  *   - -EINVAL: unknown type; bad key_size, value_size or flags; zero
  *     max_entries; bad name; opts malformed (sz too small, or unknown
- *     trailing bytes non-zero); inner_id given to a non-outer type; the
+ *     trailing bytes non-zero); #MIM_F_NUMA_NODE with a socket_id this
+ *     machine does not have; inner_id given to a non-outer type; the
  *     template is itself an outer table (one level of nesting); a BTF
  *     type id without a BTF, absent from it, or whose size differs from
  *     key_size / value_size; a BTF value type on an outer table; split
  *     BTF.
- *   - -E2BIG: key_size or value_size above the maximum, or the table would
- *     exceed 4 GiB.
+ *   - -E2BIG: key_size, value_size or max_entries above the maximum, or an
+ *     array would exceed 4 GiB. As in the kernel, the limits on
+ *     max_entries of arrays and hash tables are checked after the
+ *     template of an outer table.
  *   - -EBADF: outer table whose inner_id names no table.
  *   - -ENOTSUP: the template's type cannot be compared (has no meta_equal).
  *   - -EEXIST: a live table already has this name.
@@ -298,7 +311,9 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *   0, or:
  *   - -EBADF: id names no table; on an outer table, the value names no
  *     table.
- *   - -EINVAL: key or value NULL; flags unknown; flags other than MIM_ANY
+ *   - -EINVAL: key or value NULL; flags unknown (BPF_F_LOCK, 0x4, is refused
+ *     before anything else, as the kernel does for maps without a spin
+ *     lock); flags other than MIM_ANY
  *     on an ARRAY_OF_TABLES; LPM prefixlen above 32; the inner table does
  *     not match the template (mim_last_error() names the first difference:
  *     type, key_size, value_size, map_flags, max_entries of arrays without

@@ -43,24 +43,28 @@ array_check(const struct mim_attr *attr, uint32_t flags_ok)
 		return mim_err(EINVAL, "map_flags 0x%x not supported by %s",
 			       attr->map_flags & ~flags_ok,
 			       mim_type_name(attr->type));
-	if (attr->value_size > MIM_VALUE_SIZE_MAX)
-		return mim_err(E2BIG, "value_size %u above %u",
-			       attr->value_size, MIM_VALUE_SIZE_MAX);
-	if (attr->max_entries > (1U << 31))
-		return mim_err(E2BIG, "max_entries %u: an array holds at most 2^31 elements",
-			       attr->max_entries);
-	if ((uint64_t)rte_align32pow2(attr->max_entries) *
-	    RTE_ALIGN_CEIL(attr->value_size, 8) >= (UINT64_C(1) << 32))
-		return mim_err(E2BIG, "%u elements of %u bytes exceed 4 GiB",
-			       attr->max_entries, attr->value_size);
+	/* Avoids overflow when rounding value_size up (as the kernel). */
+	if (attr->value_size > INT32_MAX)
+		return mim_err(E2BIG, "value_size %u above INT_MAX",
+			       attr->value_size);
 	return 0;
 }
 
-/* Layout shared by both array types: mask, stride, storage. */
+/*
+ * Layout shared by both array types: mask, stride, storage. The size
+ * limits come here, after the template (array_map_alloc()'s order).
+ */
 static int
 array_layout(struct mim_tbl *t, uint32_t elem_size)
 {
 	uint32_t n = rte_align32pow2(t->dp.max_entries);
+
+	if (t->dp.max_entries > (1U << 31))
+		return mim_err(E2BIG, "max_entries %u: an array holds at most 2^31 elements",
+			       t->dp.max_entries);
+	if ((uint64_t)n * elem_size >= (UINT64_C(1) << 32))
+		return mim_err(E2BIG, "%u elements of %u bytes (rounded up to a power of two) exceed 4 GiB",
+			       t->dp.max_entries, elem_size);
 
 	t->dp.index_mask = n - 1;
 	t->dp.elem_size = elem_size;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
+#include <rte_lcore.h>
 #include <rte_memory.h>
 
 #include "mim_private.h"
@@ -59,6 +60,19 @@ name_check(const char *name)
 	return 0;
 }
 
+static bool
+socket_known(int socket_id)
+{
+	unsigned int i;
+
+	if (socket_id == SOCKET_ID_ANY)
+		return true;
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_socket_id_by_idx(i) == socket_id)
+			return true;
+	return false;
+}
+
 /* Options to attributes; the checks that come before the type's own. */
 static int
 attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
@@ -80,12 +94,13 @@ attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
 	attr->btf_key_type_id = MIM_OPTS_GET(opts, btf_key_type_id, 0);
 	attr->btf_value_type_id = MIM_OPTS_GET(opts, btf_value_type_id, 0);
 	attr->socket_id = SOCKET_ID_ANY;
-	/* As map_create(): the NUMA node is checked before the type. */
+	/* As map_create(): the NUMA node is checked before the type;
+	 * SOCKET_ID_ANY is the kernel's NUMA_NO_NODE.
+	 */
 	if (attr->map_flags & MIM_F_NUMA_NODE) {
 		attr->socket_id = MIM_OPTS_GET(opts, socket_id, 0);
-		if (attr->socket_id < 0 ||
-		    attr->socket_id >= RTE_MAX_NUMA_NODES)
-			return mim_err(EINVAL, "socket_id %d is not a NUMA socket",
+		if (!socket_known(attr->socket_id))
+			return mim_err(EINVAL, "socket_id %d is not a NUMA socket of this machine",
 				       attr->socket_id);
 	}
 	if (mim_ops(type) == NULL)
@@ -267,6 +282,12 @@ mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 		goto out;
 	if (key == NULL || value == NULL) {
 		ret = mim_err(EINVAL, "key or value is NULL");
+		goto out;
+	}
+	/* As the kernel's map_update_elem(): before the type's own checks. */
+	if (flags & MIM_BPF_F_LOCK) {
+		ret = mim_err(EINVAL, "BPF_F_LOCK (0x%x): no table has a spin lock",
+			      MIM_BPF_F_LOCK);
 		goto out;
 	}
 	replaced = t->nb_replacements;

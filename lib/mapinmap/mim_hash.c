@@ -39,6 +39,9 @@ htab(struct mim_tbl *t)
 	return container_of(t, struct mim_hash_tbl, base);
 }
 
+/* sizeof(struct htab_elem) in the kernel (x86-64). */
+#define HTAB_ELEM_SIZE 48
+
 static uint32_t
 rte_entries(uint32_t max_entries)
 {
@@ -61,43 +64,87 @@ hash_check(const struct mim_attr *attr)
 		return mim_err(EINVAL, "key_size is 0");
 	if (attr->value_size == 0)
 		return mim_err(EINVAL, "value_size is 0");
+	/* The kernel's bound: an element (48-byte header, key, value)
+	 * must fit KMALLOC_MAX_SIZE.
+	 */
+	if ((uint64_t)attr->key_size + attr->value_size >=
+	    MIM_VALUE_SIZE_MAX - HTAB_ELEM_SIZE)
+		return mim_err(E2BIG, "key_size + value_size %" PRIu64 " is not below %u",
+			       (uint64_t)attr->key_size + attr->value_size,
+			       MIM_VALUE_SIZE_MAX - HTAB_ELEM_SIZE);
 	if (attr->key_size > MIM_KEY_SIZE_MAX)
 		return mim_err(E2BIG, "key_size %u above %u", attr->key_size,
 			       MIM_KEY_SIZE_MAX);
-	if (attr->value_size > MIM_VALUE_SIZE_MAX)
-		return mim_err(E2BIG, "value_size %u above %u",
-			       attr->value_size, MIM_VALUE_SIZE_MAX);
-	if (attr->max_entries > RTE_HASH_ENTRIES_MAX / 5 * 4)
-		return mim_err(E2BIG, "max_entries %u above %u (rte_hash's limit less the spare slots)",
-			       attr->max_entries, RTE_HASH_ENTRIES_MAX / 5 * 4);
 	return 0;
+}
+
+/* htab_map_alloc()'s limits, which come after the template: at most 2^27
+ * elements (its bucket array must stay under 4 GiB).
+ */
+static int
+hash_size_check(const struct mim_attr *attr)
+{
+	if (attr->max_entries > (1U << 31) ||
+	    rte_align32pow2(attr->max_entries) > UINT32_MAX / 16)
+		return mim_err(E2BIG, "max_entries %u above 2^27", attr->max_entries);
+	return 0;
+}
+
+/*
+ * Every rte_hash of the library is made here.
+ *
+ * The seed is chosen so that the all-zero key does not hash to a short
+ * signature of 0: in DPDK 22.11, rte_hash's update path
+ * (search_and_update()) compares the key with the entry of any slot whose
+ * signature matches without checking that the slot is in use, and an
+ * empty slot has signature 0 and points at the all-zero dummy key. With
+ * CRC and seed 0 the all-zero key has signature 0, so replacing its value
+ * after an earlier slot of its bucket emptied would add a second entry.
+ */
+struct rte_hash *
+mim_rte_hash_create(const char *prefix, uint64_t serial, uint32_t entries,
+		    uint32_t key_len, int socket_id, uint8_t extra_flag)
+{
+	static const uint8_t zero[MIM_KEY_SIZE_MAX];
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = entries,
+		.key_len = key_len,
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = 0x9e3779b9,
+		.socket_id = socket_id,
+		.extra_flag = extra_flag,
+	};
+
+	RTE_ASSERT(key_len <= sizeof(zero));
+	while ((rte_hash_crc(zero, key_len, p.hash_func_init_val) >> 16) == 0)
+		p.hash_func_init_val++;
+	/* rte_hash names must be process-unique and leave room for the
+	 * "HT_" of its ring: a serial number, never reused.
+	 */
+	snprintf(name, sizeof(name), "%s%" PRIu64, prefix, serial);
+	if (mim_fault()) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	return rte_hash_create(&p);
 }
 
 static int
 hash_create(struct mim_tbl *t, const struct mim_attr *attr)
 {
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = rte_entries(attr->max_entries),
-		.key_len = attr->key_size,
-		.hash_func = rte_hash_crc,
-		.socket_id = t->socket_id,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
-	};
+	uint32_t entries = rte_entries(attr->max_entries);
+	int ret = hash_size_check(attr);
 
-	/* rte_hash names must be process-unique and leave room for the
-	 * "HT_" of its ring: a serial number, never reused.
-	 */
-	snprintf(name, sizeof(name), "mimh%" PRIu64, t->serial);
-	if (mim_fault()) {
-		rte_errno = ENOMEM;
-		return -ENOMEM;
-	}
-	t->dp.u.hash = rte_hash_create(&p);
+	if (ret != 0)
+		return ret;
+	t->dp.u.hash = mim_rte_hash_create("mimh", t->serial, entries,
+					   attr->key_size, t->socket_id,
+					   RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF);
 	if (t->dp.u.hash == NULL)
 		return mim_err(ENOMEM, "rte_hash_create(%u entries of %u-byte keys) failed: %s",
-			       p.entries, p.key_len, rte_strerror(rte_errno));
+			       entries, attr->key_size, rte_strerror(rte_errno));
 	return 0;
 }
 

@@ -29,7 +29,6 @@
 
 #include <rte_errno.h>
 #include <rte_hash.h>
-#include <rte_hash_crc.h>
 #include <rte_lpm.h>
 
 #include "mim_private.h"
@@ -113,25 +112,11 @@ lpm_alloc_check(const struct mim_attr *attr)
 	return 0;
 }
 
-static struct rte_hash *
-cp_hash_create(const char *prefix, uint64_t serial, uint32_t entries,
-	       uint32_t key_len, int socket_id)
+/* The control-plane indexes: at most max_entries keys, buckets <= 80% full. */
+static uint32_t
+cp_entries(uint32_t max_entries)
 {
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = RTE_MAX(entries + entries / 4, 8U),
-		.key_len = key_len,
-		.hash_func = rte_hash_crc,
-		.socket_id = socket_id,
-	};
-
-	snprintf(name, sizeof(name), "%s%" PRIu64, prefix, serial);
-	if (mim_fault()) {
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	return rte_hash_create(&p);
+	return RTE_MAX(max_entries + max_entries / 4, 8U);
 }
 
 static void lpm_free(struct mim_tbl *t);
@@ -157,12 +142,15 @@ lpm_alloc(struct mim_tbl *t, const struct mim_attr *attr)
 		t->dp.u.lpm = rte_lpm_create(name, t->socket_id, &cfg);
 	if (t->dp.u.lpm == NULL)
 		goto nomem;
-	l->rules = cp_hash_create("mimr", t->serial, attr->max_entries,
-				  sizeof(struct lpm_rule), t->socket_id);
+	/* Control plane only: no lock-free readers, no concurrency flag. */
+	l->rules = mim_rte_hash_create("mimr", t->serial,
+				       cp_entries(attr->max_entries),
+				       sizeof(struct lpm_rule), t->socket_id, 0);
 	if (l->rules == NULL)
 		goto nomem;
-	l->vals = cp_hash_create("mimq", t->serial, attr->max_entries,
-				 attr->value_size, t->socket_id);
+	l->vals = mim_rte_hash_create("mimq", t->serial,
+				      cp_entries(attr->max_entries),
+				      attr->value_size, t->socket_id, 0);
 	if (l->vals == NULL)
 		goto nomem;
 	t->dp.lpm_values = mim_zmalloc((size_t)l->nb_slots * t->dp.elem_size,

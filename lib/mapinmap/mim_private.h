@@ -30,6 +30,11 @@ extern int mim_logtype;
 	rte_log(RTE_LOG_ ## level, mim_logtype, "MIM: " fmt "\n",	\
 		##__VA_ARGS__)
 
+/* BPF_F_LOCK: an update flag the kernel rejects first on maps without a
+ * spin lock, which no table has.
+ */
+#define MIM_BPF_F_LOCK 4
+
 /* ---- errors (mim_error.c) ---------------------------------------------- */
 
 /*
@@ -309,6 +314,15 @@ void mim_valpool_put(void *obj);
 /* Bytes one value of this size takes in its pool. */
 uint32_t mim_valpool_obj_bytes(uint32_t size);
 void mim_valpool_stats(uint32_t *nb_pools, uint64_t *bytes);
+
+/* ---- rte_hash creation (mim_hash.c) ------------------------------------- */
+
+/* An rte_hash named prefix<serial>, CRC-hashed, with a seed that keeps the
+ * all-zero key off signature 0 (see mim_hash.c). NULL with rte_errno.
+ */
+struct rte_hash *mim_rte_hash_create(const char *prefix, uint64_t serial,
+				     uint32_t entries, uint32_t key_len,
+				     int socket_id, uint8_t extra_flag);
 
 /* ---- rte_hash iteration with a cursor (mim_hash_cursor.c) -------------- */
 

@@ -28,8 +28,10 @@
 #include "mim_private.h"
 
 #define VP_MAX_POOLS 32
-#define VP_FIRST_OBJS 1024U
-#define VP_MAX_OBJS (1U << 20)
+#define VP_FIRST_BYTES (64U << 10)   /* the first pool: 64 KiB of values */
+#define VP_MAX_BYTES (64U << 20)     /* no pool above 64 MiB ... */
+#define VP_MAX_OBJS (1U << 20)       /* ... or 2^20 values */
+#define VP_MIN_OBJS 2U
 #define VP_FLAGS (RTE_MEMPOOL_F_NO_CACHE_ALIGN | RTE_MEMPOOL_F_SP_PUT | \
 		  RTE_MEMPOOL_F_SC_GET | RTE_MEMPOOL_F_NO_IOVA_CONTIG)
 
@@ -111,8 +113,11 @@ class_grow(struct vclass *c)
 
 	if (c->nb_pools == VP_MAX_POOLS)
 		return -ENOSPC;
-	n = c->nb_pools == 0 ? VP_FIRST_OBJS :
-		RTE_MIN(c->pool[c->nb_pools - 1]->size * 2, VP_MAX_OBJS);
+	/* Sized in bytes, so that large values do not make huge pools. */
+	n = c->nb_pools == 0 ? VP_FIRST_BYTES / c->elt_size :
+		c->pool[c->nb_pools - 1]->size * 2;
+	n = RTE_MAX(RTE_MIN(n, RTE_MIN(VP_MAX_OBJS, VP_MAX_BYTES / c->elt_size)),
+		    VP_MIN_OBJS);
 	snprintf(name, sizeof(name), "mimv%" PRIu64, mim_serial());
 	if (mim_fault())
 		return -ENOMEM;
