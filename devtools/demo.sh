@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 bash devtools/deps.sh
 if [ -d build ]; then meson setup --reconfigure build >/dev/null; else meson setup build >/dev/null; fi
 ninja -C build >/dev/null
-exec build/examples/tenants/tenants --no-huge --no-pci -m 1024 --no-shconf \
-	-l 0-1 --log-level=lib.eal:warning --file-prefix=mim_demo
+# examples/l3fwd-mim: multi-tenant forwarding on generated traffic (net_pcap),
+# per-tenant statistics, then a tenant's table swapped live under traffic.
+exec bash examples/l3fwd-mim/demo.sh build
