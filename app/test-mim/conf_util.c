@@ -1432,7 +1432,8 @@ write_table(const char *path)
 		"writes this file; `MIM_CONF_SEED=<n>` replays the randomized runs (their\n"
 		"seed is printed), `MIM_CONF_OPS=<n>` sets their length (operations per\n"
 		"template family; 2500 by default), and `MIM_CONF_NO_ZERO_KEYS=1` leaves\n"
-		"all-zero keys out of them (they meet a known disagreement, below).\n\n");
+		"all-zero keys out of them (they found rte_hash's duplicate all-zero key,\n"
+		"fixed in the library; kept for triage).\n\n");
 	fprintf(f, "Generated on kernel %s with libbpf %s: %u scenarios, %zu distinct\n"
 		"checks recorded (%zu agreements, %zu intended deviations, %zu disagreements),\n"
 		"plus %lu randomized operations%s (not tabulated) with the kernel as\n"

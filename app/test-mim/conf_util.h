@@ -59,7 +59,7 @@
 #define CONF_DEV_IDS "table IDs and kernel map IDs differ"
 #define CONF_DEV_NO_INNER "table IDs and kernel map IDs differ: inner_id 0 is \"no template\" and names no table (EBADF); the kernel reads inner_map_fd 0 as whatever fd 0 is"
 /* Found by this suite, deliberate in mim.h ("Unknown or inapplicable flags give -EINVAL"); proposed for the deviation list. */
-#define CONF_DEV_FLAGS "(proposed) mapinmap knows only BPF_F_NO_PREALLOC, BPF_F_NUMA_NODE and BPF_F_INNER_MAP; other BPF_F_* flags the kernel accepts (BPF_F_RDONLY, BPF_F_WRONLY, BPF_F_MMAPABLE, BPF_F_ZERO_SEED, ...) are EINVAL"
+#define CONF_DEV_FLAGS "mapinmap knows only BPF_F_NO_PREALLOC, BPF_F_NUMA_NODE and BPF_F_INNER_MAP; other BPF_F_* flags the kernel accepts (BPF_F_RDONLY, BPF_F_WRONLY, BPF_F_MMAPABLE, BPF_F_ZERO_SEED, ...) are EINVAL"
 
 /* ---- scenario bookkeeping ----------------------------------------------- */
 
