@@ -126,6 +126,7 @@ run_suite() {
 
 	eal=(-l 0-1 --no-pci --log-level=lib.eal:warning
 	     --file-prefix="mimbench$$")
+	wait_quiet
 	if [ "$scale" = full ] && setup_hugepages; then
 		hp=1
 		eal+=(--huge-dir "$huge_dir")
@@ -134,8 +135,6 @@ run_suite() {
 		eal+=(--no-huge -m "$nohuge_mem")
 		log "no hugepages: --no-huge -m $nohuge_mem"
 	fi
-
-	wait_quiet
 	{
 		echo "date='$(date -u '+%Y-%m-%d %H:%M UTC')'"
 		echo "commit='$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- lib app/test-mim || echo ' (with uncommitted changes)')'"
