@@ -276,7 +276,9 @@ check(struct config *cfg, struct parser *p)
 			if (!cfg->nexthop[t->routes[j].nexthop].defined)
 				return perr(p, "table %s: route to undefined next hop %u",
 					    t->name, t->routes[j].nexthop);
-		qsort(t->routes, t->nb_routes, sizeof(*t->routes), route_cmp);
+		if (t->nb_routes > 1)   /* routes is NULL for a table without */
+			qsort(t->routes, t->nb_routes, sizeof(*t->routes),
+			      route_cmp);
 		for (j = 1; j < t->nb_routes; j++)
 			if (route_cmp(&t->routes[j - 1], &t->routes[j]) == 0) {
 				struct in_addr a = {
