@@ -240,60 +240,80 @@ else
 		f = d "/" $6 "_" $4 "_" $5 ".dat"
 		print $3, $7, ($10 == "" ? "NaN" : $10) >> f
 	}' "$csv"
-	plot_ratio=""
-	for v in mim_aot_hash_bulk mim_hot_hash_bulk mim_aot_lpm_bulk whatif_xt_nested_bulk; do
-		for t in 10 1000; do
-			for k in uniform zipf; do
+	# One colour per configuration; Zipf dashed. Panels: 10 and 1000 tenants.
+	declare -A colour=(
+		[flat_bulk]='#000000' [flat_single]='#888888'
+		[tenant_hash_bulk]='#e69f00' [tenant_lpm_single]='#56b4e9'
+		[mim_aot_hash_bulk]='#d55e00' [mim_hot_hash_bulk]='#cc79a7'
+		[mim_aot_lpm_bulk]='#0072b2' [whatif_xt_nested_bulk]='#009e73')
+	series() { # column, dists, variants...
+		local col=$1 dists=$2 t=$3 p="" v k f dt title; shift 3
+		for v in "$@"; do
+			for k in $dists; do
 				f=$dat/${v}_${t}_${k}.dat
 				[ -s "$f" ] || continue
-				plot_ratio+="'$f' using 1:3 with linespoints title '${v#mim_} T=$t $k', "
+				dt=1; [ "$k" = zipf ] && dt=2
+				title=$v; [ "$dists" = "$k" ] || title="$v $k"
+				p+="'$f' using 1:$col with linespoints lw 2 dt $dt lc rgb '${colour[$v]}' title '$title', "
 			done
 		done
-	done
+		echo "${p%, }"
+	}
+	ratio_v=(mim_aot_hash_bulk mim_hot_hash_bulk tenant_hash_bulk mim_aot_lpm_bulk whatif_xt_nested_bulk)
 	gnuplot <<-EOF
-	set terminal pngcairo size 1100,650 font ',10'
+	set terminal pngcairo size 1500,620 font ',10' noenhanced
 	set output '$out/lookup_ratio.png'
-	set title 'Two-level bulk lookup / flat rte_hash bulk (cycles per key; median of paired rounds)'
-	set logscale x; set logscale y
-	set xlabel 'total entries'; set ylabel 'ratio (lower is better)'
-	set key outside right
+	set multiplot layout 1,2 title 'Bulk lookup (bursts of 32) / flat rte_hash bulk, cycles per key: median of paired rounds. Solid uniform, dashed Zipf(0.99).'
+	set logscale x; set logscale y; set yrange [0.2:8]
+	set xlabel 'total entries'; set ylabel 'ratio to flat rte_hash bulk (lower is better)'
+	set key top left font ',9'
 	set grid
-	set arrow from graph 0, first 1.10 to graph 1, first 1.10 nohead lc rgb 'red' dt 2
-	set label 'target <= 1.10x (< 1.00x at >= 10^6)' at graph 0.02, first 1.16 tc rgb 'red'
-	plot ${plot_ratio%, }
+	set arrow 1 from 1000, first 1.10 to 1e6, first 1.10 nohead lc rgb 'red' lw 2
+	set arrow 2 from 1e6, first 1.0 to 1e7, first 1.0 nohead lc rgb 'red' lw 2
+	set label 1 'target' at 1200, first 1.22 tc rgb 'red'
+	set title '10 tenants'
+	plot $(series 3 "uniform zipf" 10 "${ratio_v[@]}")
+	set title '1000 tenants'
+	plot $(series 3 "uniform zipf" 1000 "${ratio_v[@]}")
+	unset multiplot
 	EOF
+	cyc_v=(flat_bulk flat_single tenant_hash_bulk mim_aot_hash_bulk mim_hot_hash_bulk mim_aot_lpm_bulk tenant_lpm_single whatif_xt_nested_bulk)
 	for k in uniform zipf; do
-		p=""
-		for t in 10 1000; do
-			for v in flat_bulk tenant_hash_bulk mim_aot_hash_bulk mim_hot_hash_bulk mim_aot_lpm_bulk whatif_xt_nested_bulk flat_single; do
-				f=$dat/${v}_${t}_${k}.dat
-				[ -s "$f" ] || continue
-				p+="'$f' using 1:2 with linespoints title '$v T=$t', "
-			done
-		done
 		gnuplot <<-EOF
-		set terminal pngcairo size 1100,650 font ',10'
+		set terminal pngcairo size 1500,620 font ',10' noenhanced
 		set output '$out/lookup_cycles_$k.png'
-		set title 'Lookup cost, $k keys (cycles per key, median; bursts of 32)'
-		set logscale x; set logscale y
+		set multiplot layout 1,2 title 'Lookup cost, $k keys: cycles per key (median over rounds)'
+		set logscale x; set logscale y; set yrange [2:2000]
 		set xlabel 'total entries'; set ylabel 'cycles per key'
-		set key outside right
+		set key top left font ',9'
 		set grid
-		plot ${p%, }
+		set title '10 tenants'
+		plot $(series 2 "$k" 10 "${cyc_v[@]}")
+		set title '1000 tenants'
+		plot $(series 2 "$k" 1000 "${cyc_v[@]}")
+		unset multiplot
 		EOF
 	done
 	# bar charts: "label value" per figure
 	bars() { # figure, unit filter, awk condition on $6, file
 		awk -F, -v fig="$1" -v out="$2" 'NR > 1 && $1 == fig && $7 != "" && '"$3"' {
-			l = $6; if (fig == "memory") l = $2 " " $6 " (" $3 ")"
+			l = $6
+			if (fig == "memory") {
+				sub(/^mim_heap$/, "mapinmap", l); sub(/_heap$/, "", l)
+				l = $2 " " l " (" $3 ")"
+			}
 			printf "\"%s\" %s\n", l, $7 > out
 		}' "$csv"
 	}
 	bars publish "$dat/publish.dat" '$8 == "us"'
-	bars reclaim "$dat/reclaim.dat" '$8 == "bursts"'
-	bars memory "$dat/memory.dat" '1'
+	bars reclaim "$dat/reclaim.dat" '$8 == "us"'
+	bars memory "$dat/memory.dat" '$6 != "mim_info"'
+	# two reader bursts, in microseconds
+	two_bursts=$(awk -F, '$1 == "meta" && $6 == "tsc_hz" { hz = $7 }
+		$1 == "reclaim" && $6 == "reader_burst" { c = $7 }
+		END { if (hz > 0) printf "%.3g", 2 * c / hz * 1e6; else print 0 }' "$csv")
 	gnuplot <<-EOF
-	set terminal pngcairo size 1000,560 font ',10'
+	set terminal pngcairo size 1000,560 font ',10' noenhanced
 	set style data histograms; set style fill solid 0.7 border -1
 	set boxwidth 0.8; set grid ytics; set xtics rotate by -30 noenhanced
 	set logscale y
@@ -305,14 +325,16 @@ else
 	plot '$dat/publish.dat' using 2:xtic(1) notitle
 	unset arrow; unset label
 	set output '$out/reclaim.png'
-	set title 'Publish to reclaimable / to memory free, in reader bursts (median; log scale)'
-	set ylabel 'reader bursts'
-	set arrow from graph 0, first 2 to graph 1, first 2 nohead lc rgb 'red' dt 2
-	set label 'target: free within 2 bursts' at graph 0.02, first 2.6 tc rgb 'red'
+	set title 'Replacing a tenant with a reader running: microseconds from the return of the publish (median; log scale)'
+	set ylabel 'us'
+	set yrange [0.05:*]
+	set arrow from graph 0, first $two_bursts to graph 1, first $two_bursts nohead lc rgb 'red' dt 2
+	set label 'target: free within 2 reader bursts ($two_bursts us)' at graph 0.02, first $two_bursts * 1.4 tc rgb 'red'
 	plot '$dat/reclaim.dat' using 2:xtic(1) notitle
+	set autoscale y
 	unset arrow; unset label
 	set output '$out/memory.png'
-	set title 'Bytes per tenant (empty, and with 1000 entries; log scale)'
+	set title 'Bytes per tenant, DPDK heap: empty (0) and with 1000 entries (log scale)'
 	set ylabel 'bytes per tenant'
 	plot '$dat/memory.dat' using 2:xtic(1) notitle
 	EOF
@@ -407,7 +429,7 @@ meta() { awk -F, -v v="$1" '$1 == "meta" && $6 == v { print $7; exit }' "$csv"; 
 	- **Reclamation.** The same replacement while a reader lcore runs
 	  bursts of 32 nested lookups in that tenant and reports a quiescent
 	  state after each burst; the control thread polls \`mim_reclaim()\`
-	  from the publish until it releases the old table (checked with
+	  from the return of the publish until it releases the old table (checked with
 	  \`mim_rcu_get_stats()\`). Reported in microseconds and in reader
 	  bursts, to the moment the table became reclaimable and to the moment
 	  its memory was free.
