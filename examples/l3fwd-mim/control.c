@@ -12,7 +12,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <rte_common.h>
 #include <rte_telemetry.h>
 
 #include "control.h"
@@ -49,9 +51,14 @@ static void
 add_string(struct rte_tel_data *d, const char *name, const char *val)
 {
 	char buf[RTE_TEL_MAX_STRING_LEN];
-	size_t i;
+	size_t i, len;
 
-	snprintf(buf, sizeof(buf), "%s", val);
+	/* Cut to what telemetry takes (memcpy: GCC's -O3 format-truncation
+	 * check rejects an snprintf() that cuts on purpose).
+	 */
+	len = RTE_MIN(strlen(val), sizeof(buf) - 1);
+	memcpy(buf, val, len);
+	buf[len] = '\0';
 	for (i = 0; buf[i] != '\0'; i++)
 		if (buf[i] == '"' || buf[i] == '\\' ||
 		    (unsigned char)buf[i] < 0x20)
