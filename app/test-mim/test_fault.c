@@ -169,7 +169,7 @@ test_fault_create(void)
 	/* Nothing else alive: the registry allocates its ID page too. */
 	TEST_ASSERT(fault_loop("create array", op_create_array, op_close,
 			       &c) >= 3, "");
-	TEST_ASSERT(fault_loop("create hash (new value pool class)",
+	TEST_ASSERT(fault_loop("create hash (values preallocated)",
 			       op_create_hash, op_close, &c) >= 3, "");
 	TEST_ASSERT(fault_loop("create lpm", op_create_lpm, op_close, &c) >= 6,
 		    "");
@@ -231,15 +231,43 @@ test_fault_update(void)
 {
 	struct ctx c = { .key = 1 };
 
-	/* The first value of a size makes its pool. */
-	c.id = mim_create(MIM_TYPE_HASH, "h", 4, 77, 100, NULL);
-	TEST_ASSERT(fault_loop("update hash (first value pool)", op_update,
+	/* Without preallocation, the first value of a size makes its pool. */
+	c.id = mim_create(MIM_TYPE_HASH, "h", 4, 77, 100,
+			  &(struct mim_create_opts){
+				.sz = sizeof(struct mim_create_opts),
+				.map_flags = MIM_F_NO_PREALLOC });
+	TEST_ASSERT(fault_loop("update hash, no prealloc (first pool)", op_update,
 			       op_delete, &c) >= 1, "");
 	/* Later updates, of every type, allocate nothing. */
 	TEST_ASSERT_EQUAL(fault_loop("update hash (pool exists)", op_update,
 				     NULL, &c), 0, "");
 	TEST_ASSERT_EQUAL(fault_loop("update hash, existing key", op_update,
 				     op_delete, &c), 0, "");
+	TEST_ASSERT_OK(mim_close(c.id));
+	return TEST_SUCCESS;
+}
+
+/*
+ * A preallocated table whose spare values all wait for a reader takes the
+ * next ones from the shared pools.
+ */
+static int
+test_fault_overflow(void)
+{
+	struct ctx c = { .key = 1 };
+	uint8_t val[77] = { 0 };
+	int i;
+
+	c.v = autotest_qsbr(1);
+	TEST_ASSERT(c.v != NULL, "");
+	autotest_reader_online(c.v, 0);
+	c.id = mim_create(MIM_TYPE_HASH, "h", 4, 77, 16, NULL);
+	TEST_ASSERT_OK(c.id);
+	/* 16 entries + 16 spares: 1 live value, 31 replaced ones. */
+	for (i = 0; i < 32; i++)
+		TEST_ASSERT_OK(mim_update_elem(c.id, &c.key, val, MIM_ANY));
+	TEST_ASSERT(fault_loop("update hash, spares all held (pool)",
+			       op_update, NULL, &c) >= 2, "");
 	TEST_ASSERT_OK(mim_close(c.id));
 	return TEST_SUCCESS;
 }
@@ -279,6 +307,7 @@ static const struct autotest_case fault_cases[] = {
 	{ "test_fault_name_index_growth",
 	  FAULT_SKIP_OR_RUN(test_fault_name_index_growth) },
 	{ "test_fault_update", FAULT_SKIP_OR_RUN(test_fault_update) },
+	{ "test_fault_overflow", FAULT_SKIP_OR_RUN(test_fault_overflow) },
 	{ "test_fault_rcu", FAULT_SKIP_OR_RUN(test_fault_rcu) },
 	TEST_CASES_END(),
 };

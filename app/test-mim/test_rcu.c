@@ -172,7 +172,7 @@ test_hash_key_slots_held(void)
 		TEST_ASSERT_OK(mim_delete_elem(id, &i));
 	}
 	TEST_ASSERT(i > 0 && i < 100, "churn stopped after %u", i);
-	TEST_ASSERT_ERR(ret, EBUSY, "deleted keys are waiting for readers");
+	TEST_ASSERT_ERR(ret, EBUSY, "deleted keys' slots are waiting for readers");
 	TEST_ASSERT_ERR(mim_lookup_elem(id, &i, &out), ENOENT, "");
 	rte_rcu_qsbr_quiescent(v, 0);
 	TEST_ASSERT_OK(mim_update_elem(id, &i, &val, MIM_NOEXIST));

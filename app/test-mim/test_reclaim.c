@@ -34,7 +34,7 @@ static int
 test_backlog_visible(void)
 {
 	struct rte_rcu_qsbr *v = autotest_qsbr(1);
-	const uint32_t obj = mim_valpool_obj_bytes(40);
+	const uint32_t obj = 40;   /* a preallocated 40-byte value */
 	uint8_t val[40] = { 0 };
 	uint32_t k = 1, i;
 	int id;

@@ -31,6 +31,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
+#include "mim_private.h"
 
 #include "autotest.h"
 #include "autotest_util.h"
@@ -427,7 +428,143 @@ test_stress(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Keys moving between buckets (cuckoo insertion into a table kept full)
+ * while a reader looks up keys that never leave: it must find every one,
+ * every time, with its value. Ends on counts: 100,000 churn operations and
+ * at least 100 keys moved.
+ */
+struct moves_arg {
+	const struct mim_table *t;
+	uint32_t key_size;
+	volatile bool stop;
+	uint64_t checked;
+	uint64_t bad;
+};
+
+#define STABLE 64
+
+static void
+stable_key(uint8_t *key, uint32_t key_size, uint32_t i)
+{
+	memset(key, 0x5a, key_size);
+	memcpy(key, &i, sizeof(i));
+}
+
+static int
+moves_reader(void *p)
+{
+	struct moves_arg *a = p;
+	unsigned int self = rte_lcore_id(), i;
+	uint8_t keys[STABLE][16];
+	const void *kp[32];
+	void *v[32];
+
+	for (i = 0; i < STABLE; i++)
+		stable_key(keys[i], a->key_size, i);
+	rte_rcu_qsbr_thread_register(g.v, self);
+	rte_rcu_qsbr_thread_online(g.v, self);
+	while (!a->stop) {
+		for (i = 0; i < STABLE; i++) {
+			const uint64_t *x = mim_lookup(a->t, keys[i]);
+
+			if (x == NULL || *x != i * 3 + 1)
+				a->bad++;
+		}
+		for (i = 0; i < 32; i++)
+			kp[i] = keys[(i * 7) % STABLE];
+		mim_lookup_bulk(a->t, kp, 32, v);
+		for (i = 0; i < 32; i++)
+			if (v[i] == NULL ||
+			    *(uint64_t *)v[i] != ((i * 7) % STABLE) * 3 + 1)
+				a->bad++;
+		a->checked += STABLE + 32;
+		rte_rcu_qsbr_quiescent(g.v, self);
+	}
+	rte_rcu_qsbr_thread_offline(g.v, self);
+	rte_rcu_qsbr_thread_unregister(g.v, self);
+	return 0;
+}
+
+static int
+run_moves(uint32_t key_size)
+{
+	const uint32_t max = 256;
+	struct moves_arg a = { .key_size = key_size };
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	uint32_t live[256], nlive = 0, next = 1000, i, ops;
+	uint64_t rng = 0x1234567 + key_size, moves;
+	uint8_t key[16];
+	int id, ret = 0;
+
+	id = mim_create(MIM_TYPE_HASH, NULL, key_size, 8, max, NULL);
+	TEST_ASSERT_OK(id);
+	a.t = mim_table(id);
+	for (i = 0; i < STABLE; i++) {
+		uint64_t val = i * 3 + 1;
+
+		stable_key(key, key_size, i);
+		TEST_ASSERT_OK(mim_update_elem(id, key, &val, MIM_NOEXIST));
+	}
+	rte_eal_remote_launch(moves_reader, &a, worker);
+	for (ops = 0; ops < 100000 ||
+	     mim_hash_nb_moves(mim_tbl_of(mim_table(id))) < 100; ops++) {
+		uint64_t val = 7;
+
+		if (nlive + STABLE < max) {
+			stable_key(key, key_size, next);
+			live[nlive++] = next++;
+		} else {
+			uint32_t j = (uint32_t)(xorshift(&rng) % nlive);
+
+			stable_key(key, key_size, live[j]);
+			if (mim_delete_elem(id, key) != 0)
+				break;
+			stable_key(key, key_size, next);
+			live[j] = next++;
+		}
+		/* A writer faster than the reader runs out of slots whose
+		 * release waits for it (-EBUSY): let the reader go on.
+		 */
+		for (i = 0; i < 1000000; i++) {
+			ret = mim_update_elem(id, key, &val, MIM_NOEXIST);
+			if (ret != -EBUSY)
+				break;
+			rte_pause();
+		}
+		if (ret != 0 || ops > 1000000)
+			break;
+	}
+	a.stop = true;
+	rte_eal_wait_lcore(worker);
+	moves = mim_hash_nb_moves(mim_tbl_of(mim_table(id)));
+	printf("    %u-byte keys: %u churn operations, %" PRIu64 " keys moved, %" PRIu64
+	       " lookups of keys that never left, %" PRIu64 " missed\n",
+	       key_size, ops, moves, a.checked, a.bad);
+	TEST_ASSERT(ops >= 100000, "churn stopped at %u: %s", ops,
+		    mim_last_error());
+	TEST_ASSERT(moves >= 100, "");
+	TEST_ASSERT_EQUAL(a.bad, 0, "a present key was not found");
+	TEST_ASSERT_OK(mim_close(id));
+	return TEST_SUCCESS;
+}
+
+static int
+test_hash_moves(void)
+{
+	if (rte_lcore_count() < 2) {
+		printf("    needs a worker lcore (-l 0-1)\n");
+		return TEST_SKIPPED;
+	}
+	g.v = autotest_qsbr(RTE_MAX_LCORE);
+	TEST_ASSERT(g.v != NULL, "");
+	TEST_ASSERT_EQUAL(run_moves(8), TEST_SUCCESS, "");
+	TEST_ASSERT_EQUAL(run_moves(16), TEST_SUCCESS, "");
+	return TEST_SUCCESS;
+}
+
 static const struct autotest_case stress_cases[] = {
+	TEST_CASE(test_hash_moves),
 	TEST_CASE(test_stress),
 	TEST_CASES_END(),
 };

@@ -54,7 +54,7 @@ main(int argc, char **argv)
 	struct mim_stats st;
 	unsigned int mz0, mz1;
 	uint32_t k = 1, val = 1;
-	int arr, aot, hash, hot, lpm, lpm2, tmpl;
+	int arr, aot, hash, hash_np, hot, lpm, lpm2, tmpl;
 
 	if (rte_eal_init(argc, argv) < 0)
 		return 1;
@@ -64,7 +64,7 @@ main(int argc, char **argv)
 	hash = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 1024, NULL));
 	lpm = CHECK(mim_create(MIM_TYPE_LPM, NULL, 8, 4, 1024, NULL));
 	ASSERT(info(arr).memzones == 0);        /* rte_malloc only */
-	ASSERT(info(hash).memzones == 1);       /* the rte_hash */
+	ASSERT(info(hash).memzones == 0);       /* rte_malloc only */
 	ASSERT(info(lpm).memzones == 2);        /* two rte_hash, rte_lpm none */
 	/* rte_lpm embeds tbl24: 2^24 entries of 4 bytes. */
 	ASSERT(info(lpm).mem_bytes > 64ULL << 20);
@@ -73,9 +73,18 @@ main(int argc, char **argv)
 	/* [memzones end] */
 
 	/* [value pools] */
-	/* The first value of a size class creates a shared rte_mempool. */
-	mz0 = memzones();
+	/* A HASH table preallocates its values (max_entries, plus spares for
+	 * values waiting for readers) in its own memory. With
+	 * MIM_F_NO_PREALLOC they come from shared pools instead: the first
+	 * value of a size class creates a shared rte_mempool.
+	 */
+	MIM_OPTS(mim_create_opts, np, .map_flags = MIM_F_NO_PREALLOC);
+	hash_np = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 1024, &np));
 	CHECK(mim_update_elem(hash, &k, &val, MIM_ANY));
+	CHECK(mim_get_stats(&st));
+	ASSERT(st.value_pools == 0);
+	mz0 = memzones();
+	CHECK(mim_update_elem(hash_np, &k, &val, MIM_ANY));
 	mz1 = memzones();
 	CHECK(mim_get_stats(&st));
 	ASSERT(st.value_pools == 1);
@@ -96,16 +105,17 @@ main(int argc, char **argv)
 	ASSERT(info(lpm).memzones == 3);
 	lpm2 = CHECK(mim_create(MIM_TYPE_LPM, NULL, 8, 4, 1024, NULL));
 	ASSERT(info(lpm2).memzones == 3);
-	/* Outer tables: as the array or rte_hash they are made of. */
+	/* Outer tables: rte_malloc only, as arrays and hash tables. */
 	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)lpm);
 	aot = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, NULL, 4, 4, 4096, &o));
 	hot = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, NULL, 4, 4, 4096, &o));
-	ASSERT(info(aot).memzones == 0 && info(hot).memzones == 1);
+	ASSERT(info(aot).memzones == 0 && info(hot).memzones == 0);
 	/* [rcu memzones end] */
 
 	tmpl = lpm;
 	CHECK(mim_close(arr));
 	CHECK(mim_close(hash));
+	CHECK(mim_close(hash_np));
 	CHECK(mim_close(tmpl));
 	CHECK(mim_close(lpm2));
 	CHECK(mim_close(aot));

@@ -43,8 +43,9 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_debug.h>
-#include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_lpm.h>
+#include <rte_pause.h>
 #include <rte_prefetch.h>
 
 #include <mim.h>
@@ -55,6 +56,26 @@ extern "C" {
 
 /** Most keys per bulk lookup call. */
 #define MIM_LOOKUP_BULK_MAX 64
+
+/** Slots per bucket of a hash table (one 64-byte cache line). */
+#define MIM_HBUCKET_SLOTS 4
+
+/**
+ * A slot of a hash table (private to the library).
+ *
+ * Keys of at most 8 bytes are kept in k (zero-padded); longer keys are kept
+ * in front of the value object v points to, and k holds a 64-bit tag of
+ * them. v is NULL when the slot is free.
+ */
+struct mim_hslot {
+	uint64_t k;   /**< The key, or a tag of it. */
+	void *v;      /**< The value (table: inner table), or NULL. */
+};
+
+/** A bucket of a hash table (private to the library). */
+struct mim_hbucket {
+	struct mim_hslot s[MIM_HBUCKET_SLOTS]; /**< Slots. */
+} __rte_cache_aligned;
 
 /**
  * Data-path view of a table.
@@ -68,20 +89,34 @@ struct mim_table {
 	uint32_t key_size;    /**< Key size in bytes. */
 	uint32_t value_size;  /**< Value size in bytes. */
 	uint32_t max_entries; /**< Capacity. */
-	/** Arrays: roundup_pow2(max_entries) - 1, masks speculative indexes. */
+	/**
+	 * Arrays: roundup_pow2(max_entries) - 1, masks speculative indexes.
+	 * Hash tables: number of buckets - 1.
+	 */
 	uint32_t index_mask;
-	/** ARRAY and LPM: stride of value slots (value_size rounded up to 8). */
+	/**
+	 * ARRAY and LPM: stride of value slots (value_size rounded up to 8).
+	 * Hash tables with keys over 8 bytes: the key's offset before the
+	 * value (key_size rounded up to 8).
+	 */
 	uint32_t elem_size;
 	/** Outer tables: type of every inner table (from the template). */
 	uint32_t inner_type;
 	/** LPM: 1 + value slot of the /0 route, or 0 (rte_lpm has no /0). */
 	uint32_t lpm_default;
+	/** Hash tables: seed of the hash function. */
+	uint32_t hash_seed;
+	/**
+	 * Hash tables: odd while the writer moves keys between buckets
+	 * (a sequence lock: readers that overlap a move look up again).
+	 */
+	uint32_t hash_seq;
 	/** Backing store, by type. */
 	union {
-		uint8_t *values;           /**< ARRAY: elements. */
-		struct mim_table **slots;  /**< ARRAY_OF_TABLES: inner tables. */
-		struct rte_hash *hash;     /**< HASH and HASH_OF_TABLES. */
-		struct rte_lpm *lpm;       /**< LPM: next hop = value slot index. */
+		uint8_t *values;              /**< ARRAY: elements. */
+		struct mim_table **slots;     /**< ARRAY_OF_TABLES: inner tables. */
+		struct mim_hbucket *buckets;  /**< HASH and HASH_OF_TABLES. */
+		struct rte_lpm *lpm;          /**< LPM: next hop = value slot index. */
 	} u;
 	/** LPM: value slots, indexed by rte_lpm's next hop. */
 	uint8_t *lpm_values;
@@ -158,19 +193,191 @@ __mim_aot_load(struct mim_table **slot)
 	return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Hash tables (mim_htab.c has the writer's side).
+ *
+ * Every key may live in one of two buckets, both fetched by a lookup (bulk
+ * lookups prefetch both for every key first). Readers take no lock: a slot
+ * is published by a release store of its value pointer after its key, and
+ * is reused only after a grace period once deleted. The one change that
+ * can hide a present key from a reader is a key moving to its other bucket
+ * to make room (cuckoo insertion); the writer makes such moves inside a
+ * sequence lock, and a reader whose lookup overlapped one looks again.
+ */
+
+/** @internal A key of at most 8 bytes, zero-padded, as slots keep it. */
+static __rte_always_inline uint64_t
+__mim_hkey_small(const void *key, uint32_t key_size)
+{
+	uint64_t k = 0;
+	uint32_t k32;
+
+	switch (key_size) {
+	case 8:
+		memcpy(&k, key, 8);
+		break;
+	case 4:
+		memcpy(&k32, key, 4);
+		k = k32;
+		break;
+	default:
+		memcpy(&k, key, key_size);
+		break;
+	}
+	return k;
+}
+
+/**
+ * @internal The hash of a key, and what its slot holds: the key itself
+ * (keys of at most 8 bytes) or a 64-bit tag of it.
+ */
+static __rte_always_inline uint32_t
+__mim_hhash(const struct mim_table *t, const void *key, uint64_t *tag)
+{
+	uint32_t h;
+
+	if (likely(t->key_size <= 8)) {
+		*tag = __mim_hkey_small(key, t->key_size);
+		return rte_hash_crc_8byte(*tag, t->hash_seed);
+	}
+	h = rte_hash_crc(key, t->key_size, t->hash_seed);
+	*tag = (uint64_t)h << 32 | rte_hash_crc(key, t->key_size, ~t->hash_seed);
+	return h;
+}
+
+/** @internal The two buckets of a hash (always distinct). */
+static __rte_always_inline void
+__mim_hbuckets(const struct mim_table *t, uint32_t h,
+	       const struct mim_hbucket **b1, const struct mim_hbucket **b2)
+{
+	uint32_t i1 = h & t->index_mask;
+	uint32_t i2 = ((h >> 16 | h << 16) * 0x9e3779b1U) & t->index_mask;
+
+	if (i2 == i1)
+		i2 = i1 ^ 1;
+	*b1 = &t->u.buckets[i1];
+	*b2 = &t->u.buckets[i2];
+}
+
+/** @internal The value of slot s if it holds the key, else NULL. */
+static __rte_always_inline void *
+__mim_hslot_match(const struct mim_table *t, const struct mim_hslot *s,
+		  uint64_t tag, const void *key)
+{
+	/* Pairs with the release store of the value pointer in mim_htab.c:
+	 * the key (and a long key's bytes in the value object) were written
+	 * before it.
+	 */
+	void *v = __atomic_load_n(&s->v, __ATOMIC_ACQUIRE);
+
+	if (v == NULL || __atomic_load_n(&s->k, __ATOMIC_RELAXED) != tag)
+		return NULL;
+	if (likely(t->key_size <= 8) ||
+	    memcmp((const uint8_t *)v - t->elem_size, key, t->key_size) == 0)
+		return v;
+	return NULL;
+}
+
+/** @internal Look for the key in one bucket. */
+static __rte_always_inline void *
+__mim_hbucket_find(const struct mim_table *t, const struct mim_hbucket *b,
+		   uint64_t tag, const void *key)
+{
+	unsigned int i;
+	void *v;
+
+	for (i = 0; i < MIM_HBUCKET_SLOTS; i++) {
+		v = __mim_hslot_match(t, &b->s[i], tag, key);
+		if (v != NULL)
+			return v;
+	}
+	return NULL;
+}
+
+/** @internal Look for a hashed key in its two buckets, under the seqlock. */
+static __rte_always_inline void *
+__mim_hfind(const struct mim_table *t, const struct mim_hbucket *b1,
+	    const struct mim_hbucket *b2, uint64_t tag, const void *key)
+{
+	uint32_t seq;
+	void *v;
+
+	for (;;) {
+		/* Pairs with the release store that ends a move in
+		 * mim_htab.c (seq_end()).
+		 */
+		seq = __atomic_load_n(&t->hash_seq, __ATOMIC_ACQUIRE);
+		if (unlikely(seq & 1)) {
+			rte_pause();
+			continue;
+		}
+		v = __mim_hbucket_find(t, b1, tag, key);
+		if (v == NULL)
+			v = __mim_hbucket_find(t, b2, tag, key);
+		/* The slot loads above happen before the check below. */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (likely(__atomic_load_n(&t->hash_seq, __ATOMIC_RELAXED) ==
+			   seq))
+			return v;
+	}
+}
+
+/**
+ * @internal What a hash of tables' slot value stands for: the inner table
+ * (keys over 8 bytes: the value object holds a pointer to it).
+ */
+static __rte_always_inline void *
+__mim_hot_value(const struct mim_table *t, void *v)
+{
+	if (v == NULL || likely(t->key_size <= 8))
+		return v;
+	return *(void **)v;
+}
+
 /** @internal */
 static __rte_always_inline void *
 __mim_hash_lookup(const struct mim_table *t, const void *key)
 {
-	void *data;
+	const struct mim_hbucket *b1, *b2;
+	uint64_t tag;
 
-	/* rte_hash in RW_CONCURRENCY_LF mode loads the data pointer with
-	 * acquire ordering, pairing with the release store of
-	 * rte_hash_add_key_data() in mim_hash.c.
-	 */
-	if (rte_hash_lookup_data(t->u.hash, key, &data) < 0)
-		return NULL;
-	return data;
+	__mim_hbuckets(t, __mim_hhash(t, key, &tag), &b1, &b2);
+	return __mim_hfind(t, b1, b2, tag, key);
+}
+
+/**
+ * @internal Hash lookups of keys in any tables (tbl[i * tstride] for key
+ * i, NULL: miss): every bucket is prefetched before any is probed.
+ */
+static __rte_always_inline unsigned int
+__mim_hash_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
+			const void *keys[], unsigned int n, void *values[],
+			int outer)
+{
+	const struct mim_hbucket *b1[MIM_LOOKUP_BULK_MAX], *b2[MIM_LOOKUP_BULK_MAX];
+	uint64_t tag[MIM_LOOKUP_BULK_MAX];
+	unsigned int i, hits = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct mim_table *t = tbl[i * tstride];
+
+		if (t == NULL)
+			continue;
+		__mim_hbuckets(t, __mim_hhash(t, keys[i], &tag[i]), &b1[i],
+			       &b2[i]);
+		rte_prefetch0(b1[i]);
+		rte_prefetch0(b2[i]);
+	}
+	for (i = 0; i < n; i++) {
+		const struct mim_table *t = tbl[i * tstride];
+
+		values[i] = t == NULL ? NULL :
+			__mim_hfind(t, b1[i], b2[i], tag[i], keys[i]);
+		if (outer)
+			values[i] = __mim_hot_value(t, values[i]);
+		hits += values[i] != NULL;
+	}
+	return hits;
 }
 
 /** @internal */
@@ -208,8 +415,9 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
  * @par Concurrency
  * - **Threads:** a thread registered and online on every attached QSBR
  *   variable (with none attached: any thread, while no control-plane call
- *   runs). Takes no lock; wait-free apart from rte_hash's retry on a
- *   concurrent key move; never blocks, never logs, allocates nothing.
+ *   runs). Takes no lock; wait-free, except that a hash lookup
+ *   overlapping the writer moving keys between buckets looks again; never
+ *   blocks, never logs, allocates nothing.
  * - **RCU:** online; the table held by a handle of the application, or found
  *   in an outer slot since the thread's last quiescent state.
  * - **Ordering:** outer slots and hash values are loaded with acquire (or
@@ -231,8 +439,9 @@ mim_lookup(const struct mim_table *t, const void *key)
 	case MIM_TYPE_ARRAY_OF_TABLES:
 		return __mim_aot_load(__mim_aot_slot(t, key));
 	case MIM_TYPE_HASH:
-	case MIM_TYPE_HASH_OF_TABLES:
 		return __mim_hash_lookup(t, key);
+	case MIM_TYPE_HASH_OF_TABLES:
+		return __mim_hot_value(t, __mim_hash_lookup(t, key));
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup(t, key);
 	default:
@@ -258,26 +467,6 @@ __mim_aot_lookup_bulk(const struct mim_table *t, const void *keys[],
 		hits += values[i] != NULL;
 	}
 	return hits;
-}
-
-/** @internal Bulk lookup in one rte_hash; misses become NULL. */
-static __rte_always_inline unsigned int
-__mim_hash_lookup_bulk(const struct mim_table *t, const void *keys[],
-		       unsigned int n, void *values[])
-{
-	uint64_t hit_mask = 0;
-	unsigned int i;
-
-	if (n == 1) {
-		values[0] = __mim_hash_lookup(t, keys[0]);
-		return values[0] != NULL;
-	}
-	/* Same ordering as __mim_hash_lookup(). */
-	rte_hash_lookup_bulk_data(t->u.hash, keys, n, &hit_mask, values);
-	for (i = 0; i < n; i++)
-		if (!(hit_mask & (UINT64_C(1) << i)))
-			values[i] = NULL;
-	return (unsigned int)__builtin_popcountll(hit_mask);
 }
 
 /**
@@ -347,8 +536,9 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 	case MIM_TYPE_ARRAY_OF_TABLES:
 		return __mim_aot_lookup_bulk(t, keys, n, values);
 	case MIM_TYPE_HASH:
+		return __mim_hash_lookup_multi(&t, 0, keys, n, values, 0);
 	case MIM_TYPE_HASH_OF_TABLES:
-		return __mim_hash_lookup_bulk(t, keys, n, values);
+		return __mim_hash_lookup_multi(&t, 0, keys, n, values, 1);
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup_multi(&t, 0, keys, n, values);
 	default:
@@ -359,55 +549,13 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 }
 
 /**
- * @internal Inner hash lookups where keys belong to several tables: one
- * rte_hash bulk lookup per distinct table, so rte_hash prefetches buckets.
- */
-static __rte_always_inline unsigned int
-__mim_hash_lookup_grouped(const struct mim_table *const inner[],
-			  const void *keys[], unsigned int n, void *values[])
-{
-	const void *gkeys[MIM_LOOKUP_BULK_MAX];
-	void *gvals[MIM_LOOKUP_BULK_MAX];
-	uint8_t gidx[MIM_LOOKUP_BULK_MAX];
-	uint64_t todo = 0;
-	unsigned int i, hits = 0;
-
-	for (i = 0; i < n; i++) {
-		values[i] = NULL;
-		if (inner[i] != NULL)
-			todo |= UINT64_C(1) << i;
-	}
-	while (todo != 0) {
-		unsigned int first = (unsigned int)__builtin_ctzll(todo);
-		const struct mim_table *t = inner[first];
-		uint64_t rest = todo;
-		unsigned int g = 0;
-
-		while (rest != 0) {
-			unsigned int j = (unsigned int)__builtin_ctzll(rest);
-
-			rest &= rest - 1;
-			if (inner[j] == t) {
-				gkeys[g] = keys[j];
-				gidx[g++] = (uint8_t)j;
-				todo &= ~(UINT64_C(1) << j);
-			}
-		}
-		hits += __mim_hash_lookup_bulk(t, gkeys, g, gvals);
-		for (i = 0; i < g; i++)
-			values[gidx[i]] = gvals[i];
-	}
-	return hits;
-}
-
-/**
  * Two-level bulk lookup: for each i, find the inner table at outer_keys[i]
  * in @p outer, then inner_keys[i] in that inner table.
  *
- * Outer slots are prefetched (or looked up in bulk by rte_hash) first, then
- * the inner tables' headers, then their buckets or tbl24 entries, before any
- * inner lookup completes. Keys that share an inner hash table are looked up
- * with one rte_hash bulk call.
+ * Each stage runs for all n keys before the next, whatever table a key
+ * belongs to, so that their cache misses overlap: outer slots (or outer
+ * hash buckets) are prefetched, then the inner tables' headers, then the
+ * inner buckets or tbl24 entries, before any inner lookup completes.
  *
  * @param outer
  *   An ARRAY_OF_TABLES or HASH_OF_TABLES table (held).
@@ -449,7 +597,8 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	if (outer->type == MIM_TYPE_ARRAY_OF_TABLES)
 		__mim_aot_lookup_bulk(outer, outer_keys, n, (void **)inner);
 	else
-		__mim_hash_lookup_bulk(outer, outer_keys, n, (void **)inner);
+		__mim_hash_lookup_multi(&outer, 0, outer_keys, n, (void **)inner,
+					1);
 
 	for (i = 0; i < n; i++) {
 		if (inner[i] == NULL)
@@ -474,7 +623,8 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup_multi(inner, 1, inner_keys, n, values);
 	case MIM_TYPE_HASH:
-		return __mim_hash_lookup_grouped(inner, inner_keys, n, values);
+		return __mim_hash_lookup_multi(inner, 1, inner_keys, n, values,
+					       0);
 	default:
 		for (i = 0; i < n; i++)
 			values[i] = NULL;

@@ -3,49 +3,54 @@
  */
 
 /*
- * Hash tables: MIM_TYPE_HASH (values in shared value pools) and
- * MIM_TYPE_HASH_OF_TABLES (data pointers are inner tables), both on rte_hash
- * in lock-free reader mode (RW_CONCURRENCY_LF), as the kernel's hashtab.c
- * holds htab_map_ops and htab_of_maps_map_ops.
+ * Hash tables: MIM_TYPE_HASH and MIM_TYPE_HASH_OF_TABLES, as the kernel's
+ * hashtab.c holds htab_map_ops and htab_of_maps_map_ops, both on the
+ * library's hash table (mim_htab.c; why not rte_hash is said there).
  *
- * rte_hash in that mode does not free a deleted key's slot: its position is
- * retired and given back with rte_hash_free_key_with_position() after a
- * grace period. The rte_hash is sized 25% above max_entries, which keeps
- * its buckets at most 80% full (so cuckoo insertion does not fail before
- * max_entries) and leaves spare key slots for deleted keys still waiting for
- * readers. max_entries itself is enforced here, with the kernel's E2BIG.
+ * A HASH value lives in a value object: an update takes a new object and
+ * publishes it with one store, the old one is released after a grace
+ * period, so readers never see a value change under them. As in the
+ * kernel, the objects are preallocated with the table (max_entries plus
+ * spares for values waiting for readers; releasing the table is then a
+ * few frees), unless MIM_F_NO_PREALLOC asks for them to come from the
+ * value pools shared by all tables (mim_valpool.c) as they are needed.
+ * When readers are slow and the spares all wait for them, a preallocated
+ * table takes objects from the pools too, rather than fail.
+ * Keys over 8 bytes are kept in the same object, in front of the value
+ * (the slot holds a tag of them); a HASH OF TABLES with such keys keeps
+ * {key, inner table} objects from the pools for the same reason. A deleted
+ * key's slot is released after a grace period too.
  */
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <rte_errno.h>
-#include <rte_hash.h>
-#include <rte_hash_crc.h>
 
 #include "mim_private.h"
 
+/* sizeof(struct htab_elem) in the kernel (x86-64). */
+#define HTAB_ELEM_SIZE 48
+
 struct mim_hash_tbl {
 	struct mim_tbl base;
-	struct mim_hash_cursor cursor;
-	uint32_t obj_bytes;     /* HASH: pool bytes per value */
+	struct mim_htab h;
+	uint32_t obj_size;   /* bytes of a value object; 0: none (HOT, short keys) */
+	uint32_t obj_bytes;  /* memory per object */
+	/* Preallocated objects (NULL: the shared pools): obj_bytes apart. */
+	uint8_t *store;
+	uint32_t *free_objs; /* stack of free object indexes */
+	uint32_t nb_free;
+	uint32_t nb_objs;    /* objects in the store */
+	bool pool_ref;       /* a value pool user (all objects, or overflow) */
+	uint32_t nb_pool_objs;  /* objects taken from the pools, live or retired */
 };
 
 static struct mim_hash_tbl *
 htab(struct mim_tbl *t)
 {
 	return container_of(t, struct mim_hash_tbl, base);
-}
-
-/* sizeof(struct htab_elem) in the kernel (x86-64). */
-#define HTAB_ELEM_SIZE 48
-
-static uint32_t
-rte_entries(uint32_t max_entries)
-{
-	return RTE_MAX(max_entries + max_entries / 4, 8U);
 }
 
 /* htab_map_alloc_check(), in the kernel's order. */
@@ -78,91 +83,157 @@ hash_check(const struct mim_attr *attr)
 	return 0;
 }
 
-/* htab_map_alloc()'s limits, which come after the template: at most 2^27
- * elements (its bucket array must stay under 4 GiB).
- */
+/* Preallocated objects: max_entries, and spares for values in flight. */
 static int
-hash_size_check(const struct mim_attr *attr)
+store_init(struct mim_tbl *t, uint32_t max_entries)
 {
-	if (attr->max_entries > (1U << 31) ||
-	    rte_align32pow2(attr->max_entries) > UINT32_MAX / 16)
-		return mim_err(E2BIG, "max_entries %u above 2^27", attr->max_entries);
+	struct mim_hash_tbl *ht = htab(t);
+	uint32_t n = max_entries + RTE_MAX(max_entries / 4, 16U), i;
+
+	ht->obj_bytes = RTE_ALIGN_CEIL(ht->obj_size, 8);
+	ht->store = mim_zmalloc((size_t)n * ht->obj_bytes, t->socket_id);
+	ht->free_objs = mim_calloc(n, sizeof(*ht->free_objs));
+	if (ht->store == NULL || ht->free_objs == NULL) {
+		mim_free(ht->store);
+		free(ht->free_objs);
+		return mim_err(ENOMEM, "cannot preallocate %u values of %u bytes (MIM_F_NO_PREALLOC allocates them as needed)",
+			       n, ht->obj_bytes);
+	}
+	for (i = 0; i < n; i++)     /* low indexes first: they share lines */
+		ht->free_objs[i] = n - 1 - i;
+	ht->nb_free = n;
+	ht->nb_objs = n;
 	return 0;
+}
+
+static bool
+in_store(const struct mim_hash_tbl *ht, const void *obj)
+{
+	return ht->store != NULL && (const uint8_t *)obj >= ht->store &&
+		(const uint8_t *)obj < ht->store +
+			(size_t)ht->nb_objs * ht->obj_bytes;
+}
+
+/* An object from the shared pools (registering as a user the first time). */
+static uint8_t *
+pool_obj(struct mim_tbl *t)
+{
+	struct mim_hash_tbl *ht = htab(t);
+	uint8_t *obj;
+
+	if (!ht->pool_ref) {
+		if (mim_valpool_ref(ht->obj_size, t->socket_id) != 0)
+			return NULL;
+		ht->pool_ref = true;
+	}
+	obj = mim_valpool_get(ht->obj_size, t->socket_id);
+	if (obj != NULL)
+		ht->nb_pool_objs++;
+	return obj;
 }
 
 /*
- * Every rte_hash of the library is made here.
- *
- * The seed is chosen so that the all-zero key does not hash to a short
- * signature of 0: in DPDK 22.11, rte_hash's update path
- * (search_and_update()) compares the key with the entry of any slot whose
- * signature matches without checking that the slot is in use, and an
- * empty slot has signature 0 and points at the all-zero dummy key. With
- * CRC and seed 0 the all-zero key has signature 0, so replacing its value
- * after an earlier slot of its bucket emptied would add a second entry.
+ * The table, once the checks (and an outer table's template) passed:
+ * htab_map_alloc()'s limit comes first, at most 2^27 elements (its bucket
+ * array must stay under 4 GiB). obj_size 0: no value objects.
  */
-struct rte_hash *
-mim_rte_hash_create(const char *prefix, uint64_t serial, uint32_t entries,
-		    uint32_t key_len, int socket_id, uint8_t extra_flag)
-{
-	static const uint8_t zero[MIM_KEY_SIZE_MAX];
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = entries,
-		.key_len = key_len,
-		.hash_func = rte_hash_crc,
-		.hash_func_init_val = 0x9e3779b9,
-		.socket_id = socket_id,
-		.extra_flag = extra_flag,
-	};
-
-	RTE_ASSERT(key_len <= sizeof(zero));
-	while ((rte_hash_crc(zero, key_len, p.hash_func_init_val) >> 16) == 0)
-		p.hash_func_init_val++;
-	/* rte_hash names must be process-unique and leave room for the
-	 * "HT_" of its ring: a serial number, never reused.
-	 */
-	snprintf(name, sizeof(name), "%s%" PRIu64, prefix, serial);
-	if (mim_fault()) {
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	return rte_hash_create(&p);
-}
-
 static int
-hash_create(struct mim_tbl *t, const struct mim_attr *attr)
+hash_build(struct mim_tbl *t, const struct mim_attr *attr, uint32_t obj_size,
+	   bool prealloc)
 {
-	uint32_t entries = rte_entries(attr->max_entries);
-	int ret = hash_size_check(attr);
+	struct mim_hash_tbl *ht = htab(t);
+	int ret;
 
+	if (attr->max_entries > (1U << 31) ||
+	    rte_align32pow2(attr->max_entries) > UINT32_MAX / 16)
+		return mim_err(E2BIG, "max_entries %u above 2^27",
+			       attr->max_entries);
+	ret = mim_htab_init(t, &ht->h, attr->max_entries);
 	if (ret != 0)
 		return ret;
-	t->dp.u.hash = mim_rte_hash_create("mimh", t->serial, entries,
-					   attr->key_size, t->socket_id,
-					   RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF);
-	if (t->dp.u.hash == NULL)
-		return mim_err(ENOMEM, "rte_hash_create(%u entries of %u-byte keys) failed: %s",
-			       entries, attr->key_size, rte_strerror(rte_errno));
+	ht->obj_size = obj_size;
+	if (obj_size == 0)
+		return 0;
+	if (prealloc)
+		ret = store_init(t, attr->max_entries);
+	else
+		ht->obj_bytes = mim_valpool_obj_bytes(obj_size);
+	if (ret != 0)
+		mim_htab_fini(t, &ht->h);
+	return ret;
+}
+
+/* A new value object holding payload (and the key, when it is long); *v
+ * is what slots hold: the payload's address. 0, -EBUSY or -ENOMEM.
+ */
+static int
+obj_new(struct mim_tbl *t, const void *key, const void *payload, size_t len,
+	void **v)
+{
+	struct mim_hash_tbl *ht = htab(t);
+	uint8_t *obj;
+
+	if (ht->store != NULL && ht->nb_free == 0)
+		mim_rcu_reclaim_all();
+	if (ht->store != NULL && ht->nb_free > 0) {
+		obj = ht->store + (size_t)ht->free_objs[--ht->nb_free] *
+			ht->obj_bytes;
+	} else {
+		obj = pool_obj(t);
+		if (obj == NULL)
+			return mim_err(ENOMEM, "no memory for a %u-byte value",
+				       ht->obj_size);
+	}
+	if (t->dp.elem_size != 0)
+		memcpy(obj, key, t->dp.key_size);
+	memcpy(obj + t->dp.elem_size, payload, len);
+	*v = obj + t->dp.elem_size;
 	return 0;
 }
 
-/* Put a new key in; on a full rte_hash, reclaim key slots once. */
-static int
-hash_add(struct mim_tbl *t, const void *key, void *data)
+/* The object behind what a slot holds, or NULL if none. */
+static void *
+obj_of(const struct mim_tbl *t, void *v)
 {
-	int ret = rte_hash_add_key_data(t->dp.u.hash, key, data);
+	if (container_of(t, struct mim_hash_tbl, base)->obj_size == 0)
+		return NULL;
+	return (uint8_t *)v - t->dp.elem_size;
+}
 
-	if (ret == -ENOSPC && mim_rcu_reclaim_all() > 0)
-		ret = rte_hash_add_key_data(t->dp.u.hash, key, data);
-	if (ret == 0)
+/* Give an object back (no reader can reach it). */
+static void
+obj_put(struct mim_tbl *t, void *obj)
+{
+	struct mim_hash_tbl *ht = htab(t);
+
+	if (obj == NULL)
+		return;
+	if (!in_store(ht, obj)) {
+		mim_valpool_put(obj);
+		ht->nb_pool_objs--;
+		return;
+	}
+	mim_poison(obj, ht->obj_bytes);
+	ht->free_objs[ht->nb_free++] =
+		(uint32_t)(((uint8_t *)obj - ht->store) / ht->obj_bytes);
+}
+
+/* Insert a new key; on a full table, reclaim reserved slots once. */
+static int
+hash_insert(struct mim_tbl *t, const void *key, void *v)
+{
+	struct mim_hash_tbl *ht = htab(t);
+	int32_t pos = mim_htab_insert(t, &ht->h, key, v);
+
+	if (pos == -ENOSPC && ht->h.nb_reserved > 0 &&
+	    mim_rcu_reclaim_all() > 0)
+		pos = mim_htab_insert(t, &ht->h, key, v);
+	if (pos >= 0)
 		return 0;
-	if (ret == -ENOSPC && mim_rcu_pending() > 0)
-		return mim_err(EBUSY, "no free key slot: deleted keys are waiting for readers (%u releases pending)",
-			       mim_rcu_pending());
-	return mim_err(-ret == ENOSPC ? ENOSPC : -ret,
-		       "rte_hash_add_key_data failed: %s", rte_strerror(-ret));
+	if (ht->h.nb_reserved > 0)
+		return mim_err(EBUSY, "no free slot: %u deleted keys' slots are waiting for readers",
+			       ht->h.nb_reserved);
+	return mim_err(ENOSPC, "no free slot in either bucket of the key, even after moving keys");
 }
 
 /* Update-flag and capacity checks shared by both hash types. */
@@ -179,112 +250,125 @@ hash_update_check(struct mim_tbl *t, uint64_t flags, bool exists)
 	return 0;
 }
 
+/* htab_map_get_next_key(): a key not in the table starts over. */
 static int
 hash_get_next_key(struct mim_tbl *t, const void *key, void *next_key)
 {
-	return mim_hash_next_key(t->dp.u.hash, t->dp.key_size,
-				 &htab(t)->cursor, key, next_key);
+	int32_t pos = key != NULL ? mim_htab_find(t, key) : -1;
+
+	pos = mim_htab_next(t, &htab(t)->h, pos);
+	if (pos < 0)
+		return -ENOENT;
+	mim_htab_key(t, (uint32_t)pos, next_key);
+	return 0;
 }
 
+/* A deleted key's slot, a replaced or deleted value. */
 static void
-hash_release(struct mim_tbl *t, uint32_t pos)
+hash_release(struct mim_tbl *t, const struct mim_retire *r)
 {
-	rte_hash_free_key_with_position(t->dp.u.hash, (int32_t)pos);
+	if (r->pos != MIM_RETIRE_NO_POS)
+		mim_htab_release(&htab(t)->h, r->pos);
+	obj_put(t, r->obj);
+}
+
+/* After a grace period: no reader, so objects go straight back. */
+static void
+hash_free(struct mim_tbl *t)
+{
+	struct mim_hash_tbl *ht = htab(t);
+	int32_t pos = -1;
+
+	/* Objects from the pools go back one by one; the store at once. */
+	if (ht->nb_pool_objs != 0)
+		while ((pos = mim_htab_next(t, &ht->h, pos)) >= 0)
+			obj_put(t, obj_of(t, mim_htab_value(t, (uint32_t)pos)));
+	RTE_ASSERT(ht->nb_pool_objs == 0);
+	if (ht->pool_ref)
+		mim_valpool_unref(ht->obj_size, t->socket_id);
+	mim_free(ht->store);
+	free(ht->free_objs);
+	mim_htab_fini(t, &ht->h);
+}
+
+static uint64_t
+hash_mem_bytes(const struct mim_tbl *t)
+{
+	const struct mim_hash_tbl *ht =
+		container_of(t, struct mim_hash_tbl, base);
+
+	/* Preallocated objects were measured with the table. */
+	if (ht->store != NULL)
+		return t->mem_bytes + (uint64_t)ht->nb_pool_objs *
+			mim_valpool_obj_bytes(ht->obj_size);
+	return t->mem_bytes + (uint64_t)ht->nb_pool_objs * ht->obj_bytes;
+}
+
+uint64_t
+mim_hash_nb_moves(const struct mim_tbl *t)
+{
+	return container_of(t, struct mim_hash_tbl, base)->h.nb_moves;
 }
 
 /* ---- MIM_TYPE_HASH -------------------------------------------------------- */
 
 static int
-hash_alloc_check(const struct mim_attr *attr)
-{
-	return hash_check(attr);
-}
-
-static int
 hash_alloc(struct mim_tbl *t, const struct mim_attr *attr)
 {
-	int ret = hash_create(t, attr);
-
-	if (ret != 0)
-		return ret;
-	ret = mim_valpool_ref(attr->value_size, t->socket_id);
-	if (ret != 0) {
-		rte_hash_free(t->dp.u.hash);
-		return mim_err(ENOMEM, "cannot register a value pool user");
-	}
-	htab(t)->obj_bytes = mim_valpool_obj_bytes(attr->value_size);
-	return 0;
-}
-
-static void
-hash_free(struct mim_tbl *t)
-{
-	const void *key;
-	void *data;
-	uint32_t it = 0;
-
-	/* After a grace period: no reader, so values go straight back. */
-	while (rte_hash_iterate(t->dp.u.hash, &key, &data, &it) >= 0)
-		mim_valpool_put(data);
-	rte_hash_free(t->dp.u.hash);
-	mim_valpool_unref(t->dp.value_size, t->socket_id);
+	return hash_build(t, attr, (attr->key_size > 8 ?
+				    RTE_ALIGN_CEIL(attr->key_size, 8) : 0) +
+			  attr->value_size,
+			  !(attr->map_flags & MIM_F_NO_PREALLOC));
 }
 
 static int
 hash_lookup_elem(struct mim_tbl *t, const void *key, void *value)
 {
-	void *data;
+	int32_t pos = mim_htab_find(t, key);
 
-	if (rte_hash_lookup_data(t->dp.u.hash, key, &data) < 0)
+	if (pos < 0)
 		return -ENOENT;
-	memcpy(value, data, t->dp.value_size);
+	memcpy(value, mim_htab_value(t, (uint32_t)pos), t->dp.value_size);
 	return 0;
 }
 
-/* htab_map_update_elem(): a new value slot, published with one store. */
+/* htab_map_update_elem(): a new value object, published with one store. */
 static int
 hash_update_elem(struct mim_tbl *t, const void *key, const void *value,
 		 uint64_t flags)
 {
-	struct mim_retire r = { .owner = NULL };
-	void *old = NULL, *obj;
-	bool exists;
+	struct mim_retire r = { .owner = t, .pos = MIM_RETIRE_NO_POS };
+	int32_t pos;
+	void *v;
 	int ret;
 
 	if (flags > MIM_EXIST)
 		return mim_err(EINVAL, "unknown update flags 0x%" PRIx64, flags);
-	exists = rte_hash_lookup_data(t->dp.u.hash, key, &old) >= 0;
-	ret = hash_update_check(t, flags, exists);
+	pos = mim_htab_find(t, key);
+	ret = hash_update_check(t, flags, pos >= 0);
 	if (ret != 0)
 		return ret;
-	if (exists) {
+	if (pos >= 0) {
 		ret = mim_rcu_reserve();
 		if (ret != 0)
 			return ret;
 	}
-	obj = mim_valpool_get(t->dp.value_size, t->socket_id);
-	if (obj == NULL)
-		return mim_err(ENOMEM, "no memory for a %u-byte value",
-			       t->dp.value_size);
-	memcpy(obj, value, t->dp.value_size);
-	if (!exists) {
-		ret = hash_add(t, key, obj);
+	ret = obj_new(t, key, value, t->dp.value_size, &v);
+	if (ret != 0)
+		return ret;
+	if (pos < 0) {
+		ret = hash_insert(t, key, v);
 		if (ret != 0) {
-			mim_valpool_put(obj);   /* never published */
+			obj_put(t, obj_of(t, v));   /* never published */
 			return ret;
 		}
 		t->nb_entries++;
 		return 0;
 	}
-	/* The existing key's data pointer is replaced with one release
-	 * store (pairs with the acquire load of rte_hash's lookups); this
-	 * cannot fail for a present key.
-	 */
-	ret = rte_hash_add_key_data(t->dp.u.hash, key, obj);
-	RTE_VERIFY(ret == 0);
-	t->nb_replacements++;
-	r.obj = old;
+	r.obj = obj_of(t, mim_htab_value(t, (uint32_t)pos));
 	r.bytes = htab(t)->obj_bytes;
+	mim_htab_set(t, (uint32_t)pos, v);
+	t->nb_replacements++;
 	mim_rcu_retire(&r);
 	return 0;
 }
@@ -293,37 +377,28 @@ static int
 hash_delete_elem(struct mim_tbl *t, const void *key)
 {
 	struct mim_retire r = { .owner = t };
-	void *old;
-	int32_t pos;
+	int32_t pos = mim_htab_find(t, key);
 	int ret;
 
-	if (rte_hash_lookup_data(t->dp.u.hash, key, &old) < 0)
+	if (pos < 0)
 		return mim_err(ENOENT, "no such key");
 	ret = mim_rcu_reserve();
 	if (ret != 0)
 		return ret;
-	pos = rte_hash_del_key(t->dp.u.hash, key);
-	RTE_VERIFY(pos >= 0);
-	t->nb_entries--;
 	r.pos = (uint32_t)pos;
-	r.obj = old;
+	r.obj = obj_of(t, mim_htab_value(t, (uint32_t)pos));
 	r.bytes = htab(t)->obj_bytes;
+	mim_htab_remove(t, &htab(t)->h, (uint32_t)pos);
+	t->nb_entries--;
 	mim_rcu_retire(&r);
 	return 0;
-}
-
-static uint64_t
-hash_mem_bytes(const struct mim_tbl *t)
-{
-	return t->mem_bytes + (uint64_t)t->nb_entries *
-		container_of(t, struct mim_hash_tbl, base)->obj_bytes;
 }
 
 const struct mim_table_ops mim_hash_ops = {
 	.name = "hash",
 	.tbl_size = sizeof(struct mim_hash_tbl),
 	.is_outer = false,
-	.alloc_check = hash_alloc_check,
+	.alloc_check = hash_check,
 	.alloc = hash_alloc,
 	.free = hash_free,
 	.lookup_elem = hash_lookup_elem,
@@ -351,24 +426,43 @@ hot_alloc_check(const struct mim_attr *attr)
 static int
 hot_alloc(struct mim_tbl *t, const struct mim_attr *attr)
 {
-	return hash_create(t, attr);
+	/* Short keys: slots hold the inner table itself. Long ones: {key,
+	 * inner} objects from the shared pools.
+	 */
+	return hash_build(t, attr, attr->key_size > 8 ?
+			  RTE_ALIGN_CEIL(attr->key_size, 8) + sizeof(void *) :
+			  0, false);
 }
 
-static void
-hot_free(struct mim_tbl *t)
+/* The inner table a slot stands for. */
+static struct mim_tbl *
+hot_inner(const struct mim_tbl *t, uint32_t pos)
 {
-	/* The slots' references were dropped when the table died. */
-	rte_hash_free(t->dp.u.hash);
+	return mim_tbl_of(__mim_hot_value(&t->dp, mim_htab_value(t, pos)));
+}
+
+/* What a slot holds for inner: itself, or a {key, inner} object. */
+static int
+hot_slot_value(struct mim_tbl *t, const void *key, struct mim_tbl *inner,
+	       void **v)
+{
+	struct mim_table *dp = &inner->dp;
+
+	if (htab(t)->obj_size == 0) {
+		*v = dp;
+		return 0;
+	}
+	return obj_new(t, key, &dp, sizeof(dp), v);
 }
 
 static int
 hot_lookup_elem(struct mim_tbl *t, const void *key, void *value)
 {
-	void *inner;
+	int32_t pos = mim_htab_find(t, key);
 
-	if (rte_hash_lookup_data(t->dp.u.hash, key, &inner) < 0)
+	if (pos < 0)
 		return -ENOENT;
-	mim_inner_sys_lookup(mim_tbl_of(inner), value);
+	mim_inner_sys_lookup(hot_inner(t, (uint32_t)pos), value);
 	return 0;
 }
 
@@ -377,10 +471,10 @@ static int
 hot_update_elem(struct mim_tbl *t, const void *key, const void *value,
 		uint64_t flags)
 {
-	struct mim_retire r = { .owner = NULL };
+	struct mim_retire r = { .owner = t, .pos = MIM_RETIRE_NO_POS };
 	struct mim_tbl *inner, *old = NULL;
-	void *data;
-	bool exists;
+	int32_t pos;
+	void *v;
 	int ret;
 
 	ret = mim_inner_get(t, value, &inner);
@@ -388,34 +482,46 @@ hot_update_elem(struct mim_tbl *t, const void *key, const void *value,
 		return ret;
 	if (flags > MIM_EXIST)
 		return mim_err(EINVAL, "unknown update flags 0x%" PRIx64, flags);
-	exists = rte_hash_lookup_data(t->dp.u.hash, key, &data) >= 0;
-	ret = hash_update_check(t, flags, exists);
+	pos = mim_htab_find(t, key);
+	ret = hash_update_check(t, flags, pos >= 0);
 	if (ret != 0)
 		return ret;
-	if (exists) {
-		old = mim_tbl_of(data);
-		if (old != inner && mim_tbl_last_ref(old)) {
+	if (pos >= 0) {
+		old = hot_inner(t, (uint32_t)pos);
+		/* Something is retired: the old {key, inner} object, or the
+		 * old inner table if this was its last reference.
+		 */
+		if (htab(t)->obj_size != 0 ||
+		    (old != inner && mim_tbl_last_ref(old))) {
 			ret = mim_rcu_reserve();
 			if (ret != 0)
 				return ret;
 		}
 	}
-	/* Publish: the data pointer is stored with release ordering by
-	 * rte_hash (pairs with the acquire load of its lookups).
-	 */
-	ret = exists ? rte_hash_add_key_data(t->dp.u.hash, key, &inner->dp) :
-		hash_add(t, key, &inner->dp);
+	ret = hot_slot_value(t, key, inner, &v);
 	if (ret != 0)
 		return ret;
-	mim_tbl_ref(inner);
-	if (!exists) {
+	if (pos < 0) {
+		ret = hash_insert(t, key, v);
+		if (ret != 0) {
+			obj_put(t, obj_of(t, v));
+			return ret;
+		}
+		mim_tbl_ref(inner);
 		t->nb_entries++;
 		return 0;
 	}
+	r.obj = obj_of(t, mim_htab_value(t, (uint32_t)pos));
+	r.bytes = r.obj != NULL ? htab(t)->obj_bytes : 0;
+	/* Publish (pairs with the acquire load of lookups), then the old
+	 * inner table loses the slot's reference.
+	 */
+	mim_htab_set(t, (uint32_t)pos, v);
+	mim_tbl_ref(inner);
 	if (old != inner)
 		t->nb_replacements++;
 	mim_tbl_unref(old, &r.dead);
-	if (r.dead != NULL)
+	if (r.obj != NULL || r.dead != NULL)
 		mim_rcu_retire(&r);
 	return 0;
 }
@@ -424,22 +530,22 @@ static int
 hot_delete_elem(struct mim_tbl *t, const void *key)
 {
 	struct mim_retire r = { .owner = t };
+	int32_t pos = mim_htab_find(t, key);
 	struct mim_tbl *old;
-	void *data;
-	int32_t pos;
 	int ret;
 
-	if (rte_hash_lookup_data(t->dp.u.hash, key, &data) < 0)
+	if (pos < 0)
 		return mim_err(ENOENT, "no such key");
-	old = mim_tbl_of(data);
-	/* The key slot is always retired (readers may be on it). */
+	/* The slot is always retired (readers may be on it). */
 	ret = mim_rcu_reserve();
 	if (ret != 0)
 		return ret;
-	pos = rte_hash_del_key(t->dp.u.hash, key);
-	RTE_VERIFY(pos >= 0);
-	t->nb_entries--;
+	old = hot_inner(t, (uint32_t)pos);
 	r.pos = (uint32_t)pos;
+	r.obj = obj_of(t, mim_htab_value(t, (uint32_t)pos));
+	r.bytes = r.obj != NULL ? htab(t)->obj_bytes : 0;
+	mim_htab_remove(t, &htab(t)->h, (uint32_t)pos);
+	t->nb_entries--;
 	mim_tbl_unref(old, &r.dead);
 	mim_rcu_retire(&r);
 	return 0;
@@ -448,12 +554,10 @@ hot_delete_elem(struct mim_tbl *t, const void *key)
 static void
 hot_drop_slots(struct mim_tbl *t, struct mim_tbl **dead)
 {
-	const void *key;
-	void *data;
-	uint32_t it = 0;
+	int32_t pos = -1;
 
-	while (rte_hash_iterate(t->dp.u.hash, &key, &data, &it) >= 0)
-		mim_tbl_unref(mim_tbl_of(data), dead);
+	while ((pos = mim_htab_next(t, &htab(t)->h, pos)) >= 0)
+		mim_tbl_unref(hot_inner(t, (uint32_t)pos), dead);
 }
 
 const struct mim_table_ops mim_hash_of_tables_ops = {
@@ -462,11 +566,12 @@ const struct mim_table_ops mim_hash_of_tables_ops = {
 	.is_outer = true,
 	.alloc_check = hot_alloc_check,
 	.alloc = hot_alloc,
-	.free = hot_free,
+	.free = hash_free,
 	.lookup_elem = hot_lookup_elem,
 	.update_elem = hot_update_elem,
 	.delete_elem = hot_delete_elem,
 	.get_next_key = hash_get_next_key,
 	.release = hash_release,
 	.drop_slots = hot_drop_slots,
+	.mem_bytes = hash_mem_bytes,
 };

@@ -93,9 +93,7 @@ void
 mim_retire_release(const struct mim_retire *r)
 {
 	if (r->owner != NULL)
-		mim_ops(r->owner->dp.type)->release(r->owner, r->pos);
-	if (r->obj != NULL)
-		mim_valpool_put(r->obj);
+		mim_ops(r->owner->dp.type)->release(r->owner, r);
 	if (r->dead != NULL)
 		mim_tbl_destroy_chain(r->dead);
 }

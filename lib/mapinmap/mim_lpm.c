@@ -29,6 +29,7 @@
 
 #include <rte_errno.h>
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
 #include <rte_lpm.h>
 
 #include "mim_private.h"
@@ -112,6 +113,48 @@ lpm_alloc_check(const struct mim_attr *attr)
 	return 0;
 }
 
+/*
+ * The control-plane indexes of an LPM table are rte_hash tables.
+ *
+ * The seed is chosen so that the all-zero key (the /0 route's rule, a zero
+ * value) does not hash to a short signature of 0: in DPDK 22.11, rte_hash's
+ * update path (search_and_update()) compares the key with the entry of any
+ * slot whose signature matches without checking that the slot is in use,
+ * and an empty slot has signature 0 and points at the all-zero dummy key.
+ * With CRC and seed 0 the all-zero key has signature 0, so replacing its
+ * value after an earlier slot of its bucket emptied would add a second
+ * entry (found by the conformance suite).
+ */
+static struct rte_hash *
+cp_hash_create(const char *prefix, uint64_t serial, uint32_t entries,
+		    uint32_t key_len, int socket_id, uint8_t extra_flag)
+{
+	static const uint8_t zero[LPM_VALUE_SIZE_MAX];
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = entries,
+		.key_len = key_len,
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = 0x9e3779b9,
+		.socket_id = socket_id,
+		.extra_flag = extra_flag,
+	};
+
+	RTE_ASSERT(key_len <= sizeof(zero));
+	while ((rte_hash_crc(zero, key_len, p.hash_func_init_val) >> 16) == 0)
+		p.hash_func_init_val++;
+	/* rte_hash names must be process-unique and leave room for the
+	 * "HT_" of its ring: a serial number, never reused.
+	 */
+	snprintf(name, sizeof(name), "%s%" PRIu64, prefix, serial);
+	if (mim_fault()) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	return rte_hash_create(&p);
+}
+
 /* The control-plane indexes: at most max_entries keys, buckets <= 80% full. */
 static uint32_t
 cp_entries(uint32_t max_entries)
@@ -143,12 +186,12 @@ lpm_alloc(struct mim_tbl *t, const struct mim_attr *attr)
 	if (t->dp.u.lpm == NULL)
 		goto nomem;
 	/* Control plane only: no lock-free readers, no concurrency flag. */
-	l->rules = mim_rte_hash_create("mimr", t->serial,
+	l->rules = cp_hash_create("mimr", t->serial,
 				       cp_entries(attr->max_entries),
 				       sizeof(struct lpm_rule), t->socket_id, 0);
 	if (l->rules == NULL)
 		goto nomem;
-	l->vals = mim_rte_hash_create("mimq", t->serial,
+	l->vals = cp_hash_create("mimq", t->serial,
 				      cp_entries(attr->max_entries),
 				      attr->value_size, t->socket_id, 0);
 	if (l->vals == NULL)
@@ -276,9 +319,10 @@ slot_put(struct mim_tbl *t, uint32_t slot, struct mim_retire *r)
 }
 
 static void
-lpm_release(struct mim_tbl *t, uint32_t slot)
+lpm_release(struct mim_tbl *t, const struct mim_retire *r)
 {
 	struct mim_lpm_tbl *l = ltab(t);
+	uint32_t slot = r->pos;
 
 	mim_poison(slot_value(t, slot), t->dp.elem_size);
 	l->free_slots[l->nb_free++] = slot;

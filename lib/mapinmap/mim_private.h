@@ -23,6 +23,7 @@
 #include "mim.h"
 
 struct rte_rcu_qsbr;
+struct rte_hash;
 
 extern int mim_logtype;
 
@@ -108,6 +109,8 @@ mim_tbl_of(const struct mim_table *t)
 
 /* ---- per-type operations (one const table per type, as bpf_map_ops) ---- */
 
+struct mim_retire;
+
 /* Creation arguments after option parsing. */
 struct mim_attr {
 	enum mim_type type;
@@ -154,10 +157,10 @@ struct mim_table_ops {
 	int (*meta_equal)(const struct mim_meta *tmpl,
 			  const struct mim_meta *m, char *why, size_t len);
 
-	/* Release a type-private resource retired with this table as owner
-	 * (a key slot, a value slot). Called after a grace period.
+	/* Release what a retirement with this table as owner holds (a key
+	 * slot, a value object or slot). Called after a grace period.
 	 */
-	void (*release)(struct mim_tbl *t, uint32_t pos);
+	void (*release)(struct mim_tbl *t, const struct mim_retire *r);
 
 	/* Outer tables, when the table loses its last reference: drop the
 	 * reference every slot holds, chaining tables that die on *dead.
@@ -278,13 +281,15 @@ int mim_btf_type_equal(const struct mim_btf *inner, uint32_t iid,
  * most one per call, so that one reserved defer queue entry suffices.
  */
 struct mim_retire {
-	struct mim_tbl *owner;  /* ops(owner)->release(owner, pos), or NULL */
-	void *obj;              /* value object for mim_valpool_put(), or NULL */
+	struct mim_tbl *owner;  /* ops(owner)->release(owner, this), or NULL */
+	void *obj;              /* owner's value object, or NULL */
 	struct mim_tbl *dead;   /* chain for mim_tbl_destroy_chain(), or NULL */
 	uint64_t bytes;         /* heap bytes of obj or pos (dead's are added) */
-	uint32_t pos;
+	uint32_t pos;           /* owner's slot, or MIM_RETIRE_NO_POS */
 	uint32_t reserved;
 };
+
+#define MIM_RETIRE_NO_POS UINT32_MAX
 
 /* Make room for one retirement: 0, or -EBUSY (queue full, reason set). */
 int mim_rcu_reserve(void);
@@ -315,14 +320,41 @@ void mim_valpool_put(void *obj);
 uint32_t mim_valpool_obj_bytes(uint32_t size);
 void mim_valpool_stats(uint32_t *nb_pools, uint64_t *bytes);
 
-/* ---- rte_hash creation (mim_hash.c) ------------------------------------- */
+/* ---- the library's hash table, writer side (mim_htab.c) ---------------- */
 
-/* An rte_hash named prefix<serial>, CRC-hashed, with a seed that keeps the
- * all-zero key off signature 0 (see mim_hash.c). NULL with rte_errno.
+/* Writer-only state of a hash table (the buckets are in t->dp). */
+struct mim_htab {
+	uint8_t *reserved;     /* per slot: deleted, unusable until released */
+	uint32_t nb_slots;
+	uint32_t nb_reserved;
+	uint64_t nb_moves;     /* keys moved to their other bucket */
+};
+
+/* Tests: keys a HASH or HASH_OF_TABLES table moved between buckets. */
+uint64_t mim_hash_nb_moves(const struct mim_tbl *t);
+
+/* Buckets for max_entries keys at most half full: 0, or -ENOMEM. */
+int mim_htab_init(struct mim_tbl *t, struct mim_htab *h, uint32_t max_entries);
+void mim_htab_fini(struct mim_tbl *t, struct mim_htab *h);
+/* Slot position of key, or -1. */
+int32_t mim_htab_find(const struct mim_tbl *t, const void *key);
+/* The value pointer of an occupied slot. */
+void *mim_htab_value(const struct mim_tbl *t, uint32_t pos);
+/* Insert an absent key with value v (published last): its position, or
+ * -ENOSPC when neither bucket can be freed by moving keys.
  */
-struct rte_hash *mim_rte_hash_create(const char *prefix, uint64_t serial,
-				     uint32_t entries, uint32_t key_len,
-				     int socket_id, uint8_t extra_flag);
+int32_t mim_htab_insert(struct mim_tbl *t, struct mim_htab *h,
+			const void *key, void *v);
+/* Publish a new value for the key at pos. */
+void mim_htab_set(struct mim_tbl *t, uint32_t pos, void *v);
+/* Unpublish the key at pos; its slot stays reserved until released. */
+void mim_htab_remove(struct mim_tbl *t, struct mim_htab *h, uint32_t pos);
+void mim_htab_release(struct mim_htab *h, uint32_t pos);
+/* The first occupied slot after pos (-1: from the start), or -1. */
+int32_t mim_htab_next(const struct mim_tbl *t, const struct mim_htab *h,
+		      int32_t pos);
+/* The key of an occupied slot, key_size bytes. */
+void mim_htab_key(const struct mim_tbl *t, uint32_t pos, void *key);
 
 /* ---- rte_hash iteration with a cursor (mim_hash_cursor.c) -------------- */
 
