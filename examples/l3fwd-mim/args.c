@@ -17,8 +17,14 @@ enum {
 	OPT_TENANT_BY_PORT,
 	OPT_BURST,
 	OPT_MAX_IDLE_MS,
+	OPT_DURATION_MS,
 	OPT_STATS_JSON,
+	OPT_BASELINE_LPM,
+	OPT_EXTRA_MBUFS,
 };
+
+/* Most mbufs --extra-mbufs may add (a pcap file of 4M frames). */
+#define EXTRA_MBUFS_MAX (UINT32_C(1) << 22)
 
 static const struct option long_opts[] = {
 	{ "route-file", required_argument, NULL, 'f' },
@@ -26,7 +32,10 @@ static const struct option long_opts[] = {
 	{ "tenant-by-port", no_argument, NULL, OPT_TENANT_BY_PORT },
 	{ "burst", required_argument, NULL, OPT_BURST },
 	{ "max-idle-ms", required_argument, NULL, OPT_MAX_IDLE_MS },
+	{ "duration-ms", required_argument, NULL, OPT_DURATION_MS },
 	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
+	{ "baseline-lpm", required_argument, NULL, OPT_BASELINE_LPM },
+	{ "extra-mbufs", required_argument, NULL, OPT_EXTRA_MBUFS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -45,7 +54,14 @@ usage(const char *prog)
 		"  --burst N               rx burst and lookup batch, 1 to %u (default %u)\n"
 		"  --max-idle-ms N         stop once every lcore has received nothing for\n"
 		"                          N ms (default 0: run until SIGINT or SIGTERM)\n"
+		"  --duration-ms N         stop after N ms of forwarding (default 0: no limit)\n"
 		"  --stats-json FILE       write the final statistics to FILE as JSON\n"
+		"                          (with the forwarding time in TSC cycles)\n"
+		"  --baseline-lpm TABLE    benchmark baseline: look every frame up in the\n"
+		"                          file's TABLE alone, one LPM table, tenant ignored\n"
+		"  --extra-mbufs N         N more mbufs in the pool, for ports that keep\n"
+		"                          packets of their own (net_pcap infinite_rx=1\n"
+		"                          holds the whole file)\n"
 		"  -h, --help              this text\n",
 		prog, MIM_LOOKUP_BULK_MAX, BURST_DEFAULT);
 }
@@ -145,8 +161,26 @@ args_parse(int argc, char **argv, struct options *opt)
 			}
 			opt->max_idle_ms = (unsigned int)v;
 			break;
+		case OPT_DURATION_MS:
+			if (parse_uint(optarg, 24 * 3600 * 1000, &v) != 0) {
+				fprintf(stderr, "--duration-ms: 0 to 86400000\n");
+				goto bad;
+			}
+			opt->duration_ms = (unsigned int)v;
+			break;
 		case OPT_STATS_JSON:
 			opt->stats_json = optarg;
+			break;
+		case OPT_BASELINE_LPM:
+			opt->baseline_lpm = optarg;
+			break;
+		case OPT_EXTRA_MBUFS:
+			if (parse_uint(optarg, EXTRA_MBUFS_MAX, &v) != 0) {
+				fprintf(stderr, "--extra-mbufs: 0 to %u\n",
+					EXTRA_MBUFS_MAX);
+				goto bad;
+			}
+			opt->extra_mbufs = (unsigned int)v;
 			break;
 		case 'h':
 			usage(prog);

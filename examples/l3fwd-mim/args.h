@@ -30,7 +30,10 @@ struct options {
 	bool promiscuous;           /* -P */
 	unsigned int burst;         /* rx burst and lookup batch */
 	unsigned int max_idle_ms;   /* 0: run until a signal */
+	unsigned int duration_ms;   /* stop after; 0: no limit */
 	const char *stats_json;     /* final statistics as JSON, or NULL */
+	const char *baseline_lpm;   /* single-table loop on this table */
+	unsigned int extra_mbufs;   /* for ports that keep packets (pcap) */
 };
 
 /**

@@ -163,10 +163,14 @@ pkt_drop(struct lcore_counters *c, struct rte_mbuf *m, unsigned int reason)
 	rte_pktmbuf_free(m);
 }
 
-/* One received burst, n <= MIM_LOOKUP_BULK_MAX. */
-static void
+/*
+ * One received burst, n <= MIM_LOOKUP_BULK_MAX. single (a constant: see
+ * the two instances below) selects the baseline's lookup in one table; the
+ * parse, checks, rewrite and tx are the same code.
+ */
+static __rte_always_inline void
 fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
-	  unsigned int n)
+	  unsigned int n, const bool single)
 {
 	const struct fwd_ctx *ctx = lc->ctx;
 	struct lcore_counters *c = &lc->ctr;
@@ -202,15 +206,22 @@ fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 
 	/* Tenant slots, then their tables' tbl24 entries, prefetched. The
 	 * tables and values found stay valid until the quiescent state
-	 * reported after this burst.
+	 * reported after this burst. Baseline: one table's tbl24 entries.
 	 */
-	mim_lookup_nested_bulk(ctx->outer, okey, ikey, k, val, &outer_miss);
+	if (single) {
+		mim_lookup_bulk(ctx->baseline, ikey, k, val);
+		outer_miss = 0;
+	} else {
+		mim_lookup_nested_bulk(ctx->outer, okey, ikey, k, val,
+				       &outer_miss);
+	}
 
 	for (i = 0; i < k; i++) {
-		struct tenant_counters *tc = &c->tenant[tenant[i]];
+		struct tenant_counters *tc =
+			&c->tenant[single ? ctx->baseline_tenant : tenant[i]];
 		uint32_t nh;
 
-		if (outer_miss & (UINT64_C(1) << i)) {
+		if (!single && (outer_miss & (UINT64_C(1) << i))) {
 			pkt_drop(c, m[i], DROP_UNKNOWN_TENANT);
 			continue;
 		}
@@ -232,6 +243,20 @@ fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		c->fwd++;
 		pkt_forward(lc, m[i], ip[i], &ctx->nexthop[nh]);
 	}
+}
+
+static void
+fwd_burst_nested(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
+		 unsigned int n)
+{
+	fwd_burst(lc, port, pkts, n, false);
+}
+
+static void
+fwd_burst_single(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
+		 unsigned int n)
+{
+	fwd_burst(lc, port, pkts, n, true);
 }
 
 static void
@@ -261,11 +286,14 @@ fwd_lcore_main(void *arg)
 	struct fwd_lcore *lc = arg;
 	struct fwd_ctx *ctx = lc->ctx;
 	struct rte_mbuf *pkts[MIM_LOOKUP_BULK_MAX];
-	uint64_t last_rx = rte_get_tsc_cycles();
+	const bool single = ctx->baseline != NULL;
+	uint64_t start, last_rx;
 	unsigned int empty = 0, i, n, got;
 
 	rte_rcu_qsbr_thread_register(ctx->qsbr, lc->lcore_id);
 	rte_rcu_qsbr_thread_online(ctx->qsbr, lc->lcore_id);
+	start = rte_get_tsc_cycles();
+	last_rx = start;
 
 	while (!__atomic_load_n(&ctx->quit, __ATOMIC_RELAXED)) {
 		got = 0;
@@ -276,7 +304,10 @@ fwd_lcore_main(void *arg)
 				continue;
 			got += n;
 			lc->ctr.rx += n;
-			fwd_burst(lc, lc->rxq[i].port, pkts, n);
+			if (single)
+				fwd_burst_single(lc, lc->rxq[i].port, pkts, n);
+			else
+				fwd_burst_nested(lc, lc->rxq[i].port, pkts, n);
 			/* The burst holds no table or value pointer any
 			 * more (tx buffers hold mbufs only).
 			 */
@@ -304,6 +335,7 @@ fwd_lcore_main(void *arg)
 		if (++empty >= IDLE_POLLS)
 			idle_sleep(lc);
 	}
+	lc->ctr.loop_tsc = rte_get_tsc_cycles() - start;
 
 	rte_rcu_qsbr_thread_offline(ctx->qsbr, lc->lcore_id);
 	rte_rcu_qsbr_thread_unregister(ctx->qsbr, lc->lcore_id);

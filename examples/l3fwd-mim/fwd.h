@@ -10,6 +10,10 @@
  * burst (tenant, IPv4 checks), looks the whole burst up with one
  * mim_lookup_nested_bulk() (tenant slot, then that tenant's LPM table),
  * rewrites and queues for tx, then reports a quiescent state.
+ *
+ * Baseline mode (--baseline-lpm, for benchmarks): the same loop, but the
+ * burst is looked up with one mim_lookup_bulk() in a single LPM table,
+ * tenant ignored (parsed, not looked up, not counted per tenant).
  */
 
 #include <stdbool.h>
@@ -36,6 +40,11 @@ struct fwd_nexthop {
 /** Shared by the forwarding lcores; read-only while they run but quit. */
 struct fwd_ctx {
 	const struct mim_table *outer;      /* tenant -> LPM table */
+	/* Baseline: the one LPM table every frame is looked up in, held by
+	 * the application; NULL: tenants' tables through outer.
+	 */
+	const struct mim_table *baseline;
+	uint32_t baseline_tenant;           /* counts the baseline's frames */
 	const struct fwd_nexthop *nexthop;  /* indexed by route value */
 	uint32_t nb_nexthops;
 	struct rte_rcu_qsbr *qsbr;          /* lcores report to it */

@@ -52,6 +52,8 @@ struct app {
 	bool qsbr_attached;
 	struct tables *tables;
 	struct fwd_nexthop *nexthop;
+	const struct mim_table *baseline;   /* --baseline-lpm's table */
+	uint32_t baseline_tenant;
 	struct fwd_ctx fwd;
 	struct fwd_lcore *lcore[RTE_MAX_LCORE];
 	struct stats_set stats;
@@ -91,6 +93,7 @@ start_ports(struct app *app)
 			nb_mbufs += app->plan.nb_rxq[p] * PORT_NB_RXD +
 				app->plan.nb_workers * PORT_NB_TXD;
 	nb_mbufs += app->plan.nb_workers * (app->opt.burst * 2 + 512);
+	nb_mbufs += app->opt.extra_mbufs;
 	app->pool = port_pool_create(nb_mbufs, app->err, sizeof(app->err));
 	if (app->pool == NULL)
 		return -ENOMEM;
@@ -141,6 +144,8 @@ setup_lcores(struct app *app)
 			tx_ports[nb_tx++] = p;
 	app->fwd = (struct fwd_ctx){
 		.outer = tables_outer(app->tables),
+		.baseline = app->baseline,
+		.baseline_tenant = app->baseline_tenant,
 		.nexthop = app->nexthop,
 		.nb_nexthops = app->cfg->nb_nexthops,
 		.qsbr = app->qsbr,
@@ -199,6 +204,11 @@ print_plan(const struct app *app)
 		printf("  lcore %u polls port %u queue %u\n",
 		       app->plan.rx[i].lcore, app->plan.rx[i].port,
 		       app->plan.rx[i].queue);
+	if (app->baseline != NULL)
+		printf("  baseline: every frame looked up in table %s alone (one LPM table, tenant ignored)\n",
+		       app->opt.baseline_lpm);
+	if (app->opt.duration_ms != 0)
+		printf("  stops after %u ms\n", app->opt.duration_ms);
 	printf("  reload a tenant: telemetry command /l3fwd/reload,<tenant>\n");
 	fflush(stdout);
 }
@@ -221,6 +231,14 @@ app_setup(struct app *app)
 				    sizeof(app->err));
 	if (app->tables == NULL)
 		return -EINVAL;
+	if (app->opt.baseline_lpm != NULL) {
+		app->baseline = tables_baseline(app->tables,
+						app->opt.baseline_lpm,
+						&app->baseline_tenant,
+						app->err, sizeof(app->err));
+		if (app->baseline == NULL)
+			return -EINVAL;
+	}
 	app->nexthop = fwd_nexthops_create(app->cfg);
 	if (app->nexthop == NULL)
 		return app_fail(app, -ENOMEM, "cannot resolve next hops");
@@ -246,14 +264,19 @@ all_idle(const struct app *app)
 	return true;
 }
 
-/* Forward until a signal (or, with --max-idle-ms, the end of input). The
- * main lcore releases replaced tables once the workers let go of them.
+/* Forward until a signal (or, with --max-idle-ms, the end of input; with
+ * --duration-ms, the time is up). The main lcore releases replaced tables
+ * once the workers let go of them.
  */
 static void
 app_run(struct app *app)
 {
+	uint64_t stop = 0;
 	unsigned int w;
 
+	if (app->opt.duration_ms != 0)
+		stop = rte_get_tsc_cycles() + (uint64_t)app->opt.duration_ms *
+			rte_get_tsc_hz() / 1000;
 	for (w = 0; w < app->plan.nb_workers; w++)
 		rte_eal_remote_launch(fwd_lcore_main,
 				      app->lcore[app->plan.workers[w]],
@@ -261,6 +284,8 @@ app_run(struct app *app)
 	while (!signal_quit) {
 		mim_reclaim();
 		if (app->opt.max_idle_ms != 0 && all_idle(app))
+			break;
+		if (stop != 0 && rte_get_tsc_cycles() >= stop)
 			break;
 		rte_delay_us_sleep(MAIN_LOOP_US);
 	}
@@ -272,9 +297,13 @@ static void
 report(const struct app *app)
 {
 	struct lcore_counters *sum = malloc(sizeof(*sum));
-	int ret;
-
+	const struct stats_run run = {
+		.lcores = app->plan.nb_workers,
+		.baseline = app->baseline != NULL ? app->opt.baseline_lpm : NULL,
+		.baseline_tenant = app->baseline_tenant,
+	};
 	struct mim_stats ms;
+	int ret;
 
 	if (sum == NULL)
 		return;
@@ -284,9 +313,9 @@ report(const struct app *app)
 	mim_reclaim();
 	mim_get_stats(&ms);
 	stats_sum(&app->stats, sum);
-	stats_print(stdout, sum, &ms);
+	stats_print(stdout, sum, &ms, &run);
 	if (app->opt.stats_json != NULL) {
-		ret = stats_write_json(app->opt.stats_json, sum, &ms);
+		ret = stats_write_json(app->opt.stats_json, sum, &ms, &run);
 		if (ret != 0)
 			fprintf(stderr, "%s: %s\n", app->opt.stats_json,
 				strerror(-ret));

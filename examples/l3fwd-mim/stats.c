@@ -6,6 +6,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <rte_cycles.h>
+
 #include <mim.h>
 
 #include "stats.h"
@@ -33,6 +35,7 @@ stats_sum(const struct stats_set *set, struct lcore_counters *out)
 	for (i = 0; i < set->n; i++) {
 		const struct lcore_counters *c = set->lc[i];
 
+		out->loop_tsc = RTE_MAX(out->loop_tsc, c->loop_tsc);
 		out->rx += c->rx;
 		out->fwd += c->fwd;
 		out->tx_dropped += c->tx_dropped;
@@ -70,12 +73,28 @@ tenant_seen(const struct tenant_counters *t)
 	return t->pkts != 0 || t->drops != 0;
 }
 
+static double
+seconds(const struct lcore_counters *s)
+{
+	return (double)s->loop_tsc / (double)rte_get_tsc_hz();
+}
+
 void
 stats_print(FILE *f, const struct lcore_counters *s,
-	    const struct mim_stats *ms)
+	    const struct mim_stats *ms, const struct stats_run *run)
 {
+	double sec = seconds(s);
 	unsigned int r, t;
 
+	if (run->baseline != NULL)
+		fprintf(f, "\nLookup: baseline, table %s alone (tenant ignored, counted as tenant %u)",
+			run->baseline, run->baseline_tenant);
+	else
+		fprintf(f, "\nLookup: nested (tenant's slot, then its table)");
+	fprintf(f, "\nForwarding: %.3f s on %u lcore(s)", sec, run->lcores);
+	if (sec > 0)
+		fprintf(f, ", %.3f Mpps received, %.3f Mpps forwarded",
+			(double)s->rx / sec / 1e6, (double)s->fwd / sec / 1e6);
 	fprintf(f, "\nPackets: rx %" PRIu64 ", forwarded %" PRIu64
 		", tx dropped %" PRIu64 "\nDrops:",
 		s->rx, s->fwd, s->tx_dropped);
@@ -95,7 +114,7 @@ stats_print(FILE *f, const struct lcore_counters *s,
 
 int
 stats_write_json(const char *path, const struct lcore_counters *s,
-		 const struct mim_stats *ms)
+		 const struct mim_stats *ms, const struct stats_run *run)
 {
 	const char *sep = "";
 	unsigned int r, t;
@@ -105,7 +124,16 @@ stats_write_json(const char *path, const struct lcore_counters *s,
 	f = fopen(path, "w");
 	if (f == NULL)
 		return -errno;
-	fprintf(f, "{\"rx\": %" PRIu64 ", \"forwarded\": %" PRIu64
+	/* Table names are [A-Za-z0-9_-]: nothing to escape. */
+	if (run->baseline != NULL)
+		fprintf(f, "{\"lookup\": \"baseline\", \"baseline_table\": \"%s\", \"baseline_tenant\": %u,\n ",
+			run->baseline, run->baseline_tenant);
+	else
+		fprintf(f, "{\"lookup\": \"nested\",\n ");
+	fprintf(f, "\"lcores\": %u, \"tsc_hz\": %" PRIu64
+		", \"elapsed_tsc\": %" PRIu64 ",\n ", run->lcores,
+		rte_get_tsc_hz(), s->loop_tsc);
+	fprintf(f, "\"rx\": %" PRIu64 ", \"forwarded\": %" PRIu64
 		", \"tx_dropped\": %" PRIu64 ",\n \"drops\": {",
 		s->rx, s->fwd, s->tx_dropped);
 	for (r = 0; r < DROP_MAX; r++)

@@ -40,6 +40,10 @@ struct tenant_counters {
 };
 
 struct lcore_counters {
+	/* TSC cycles from the start of the forwarding loop to its stop,
+	 * written when it stops (in a sum: the longest).
+	 */
+	uint64_t loop_tsc;
 	uint64_t rx;          /* received */
 	uint64_t fwd;         /* handed to a tx queue */
 	uint64_t tx_dropped;  /* handed to a tx queue, refused by it */
@@ -53,6 +57,13 @@ struct stats_set {
 	struct lcore_counters *lc[RTE_MAX_LCORE];
 };
 
+/** How the frames were looked up, for the report. */
+struct stats_run {
+	unsigned int lcores;        /* forwarding lcores */
+	const char *baseline;       /* --baseline-lpm table, or NULL */
+	uint32_t baseline_tenant;   /* whose counters the baseline uses */
+};
+
 /** Short name of a drop reason ("no_route", ...). */
 const char *stats_drop_name(enum drop_reason r);
 
@@ -64,14 +75,18 @@ void stats_sum_tenant(const struct stats_set *set, uint32_t tenant,
 		      struct tenant_counters *out);
 
 /**
- * Print totals, drops by reason, per-tenant counters and the library's
- * table counts (ms).
+ * Print the lookup mode, forwarding time and rates, totals, drops by
+ * reason, per-tenant counters and the library's table counts (ms).
  */
 void stats_print(FILE *f, const struct lcore_counters *sum,
-		 const struct mim_stats *ms);
+		 const struct mim_stats *ms, const struct stats_run *run);
 
-/** Write the same as JSON; 0 or -errno. */
+/**
+ * Write the same as JSON; 0 or -errno. The time is in TSC cycles
+ * ("elapsed_tsc", with "tsc_hz"): packets per second are the reader's to
+ * compute.
+ */
 int stats_write_json(const char *path, const struct lcore_counters *sum,
-		     const struct mim_stats *ms);
+		     const struct mim_stats *ms, const struct stats_run *run);
 
 #endif /* L3FWD_MIM_STATS_H */

@@ -39,6 +39,7 @@ struct tables {
 	const struct config *cfg;        /* next hops of the data path */
 	int outer_id;
 	const struct mim_table *outer;
+	int baseline_id;                 /* tables_baseline()'s, or 0 */
 	uint32_t generation;             /* of the last inner table built */
 	struct tenant_state tenant[CFG_MAX_TENANTS];
 };
@@ -213,6 +214,46 @@ tables_outer(const struct tables *t)
 	return t->outer;
 }
 
+const struct mim_table *
+tables_baseline(struct tables *t, const char *name, uint32_t *tenant,
+		char *err, size_t errlen)
+{
+	const struct config *cfg = t->cfg;
+	const struct mim_table *tbl = NULL;
+	uint32_t i, u;
+	int id;
+
+	for (i = 0; i < cfg->nb_tables; i++)
+		if (strcmp(cfg->tables[i].name, name) == 0)
+			break;
+	if (i == cfg->nb_tables) {
+		fail(-EINVAL, err, errlen, "--baseline-lpm: no table '%s' in %s",
+		     name, t->path);
+		return NULL;
+	}
+	for (u = 0; u < CFG_MAX_TENANTS; u++)
+		if (cfg->tenant_table[u] == i)
+			break;
+	if (u == CFG_MAX_TENANTS) {
+		fail(-EINVAL, err, errlen,
+		     "--baseline-lpm: no tenant uses table '%s'", name);
+		return NULL;
+	}
+	pthread_mutex_lock(&t->lock);
+	if (t->baseline_id > 0) {
+		fail(-EEXIST, err, errlen, "--baseline-lpm: already built");
+	} else {
+		id = table_build(t, &cfg->tables[i], err, errlen);
+		if (id > 0) {
+			t->baseline_id = id;
+			tbl = mim_table(id);
+			*tenant = u;
+		}
+	}
+	pthread_mutex_unlock(&t->lock);
+	return tbl;
+}
+
 /* Locked. */
 static void
 tenant_info(struct tables *t, uint32_t tenant, struct tenant_info *info)
@@ -306,6 +347,8 @@ tables_destroy(struct tables *t)
 	 */
 	if (t->outer_id > 0)
 		mim_close(t->outer_id);
+	if (t->baseline_id > 0)
+		mim_close(t->baseline_id);
 	pthread_mutex_destroy(&t->lock);
 	free(t->path);
 	free(t);

@@ -58,6 +58,22 @@ struct tables *tables_create(const char *path, const struct config *cfg,
 const struct mim_table *tables_outer(const struct tables *t);
 
 /**
+ * Build the benchmark baseline (--baseline-lpm): one more inner LPM table
+ * holding the routes of the configuration table named name, put in no
+ * outer slot, held by t until tables_destroy(). Reloads do not touch it.
+ *
+ * @param tenant
+ *   Set to the lowest tenant the configuration binds to that table: the
+ *   baseline's frames are counted as that tenant's.
+ * @return
+ *   The table, for mim_lookup_bulk() on the data path; NULL with the
+ *   reason in err (no such table, or no tenant uses it).
+ */
+const struct mim_table *tables_baseline(struct tables *t, const char *name,
+					uint32_t *tenant, char *err,
+					size_t errlen);
+
+/**
  * Re-read the configuration file and apply it to one tenant.
  *
  * If the file gives the tenant a table, that table is built anew from the

@@ -8,6 +8,10 @@
             truncated and broken frames); every output pcap must match the
             model (model.py) frame for frame, and the counters too.
   fwd-port  the same with tenants by input port, two forwarding lcores.
+  fwd-baseline  the fwd-vlan traffic with --baseline-lpm (the benchmark's
+            single-table loop): every IPv4 frame routed by that one table,
+            tenant ignored; exact output, counters, and the JSON's timing
+            fields present (never judged).
   swap      tenants' tables replaced many times through the telemetry
             reload command while traffic loops; every frame must leave,
             forwarded by its tenant's old or new table, in order, and every
@@ -182,7 +186,8 @@ def describe(frame):
 
 
 def check_outputs(workdir, expected, nb_ports, nb_queues, inputs, mdl):
-    """expected[port]: {frame bytes: (in_port, index)}."""
+    """expected[port]: {frame bytes: [(in_port, index), ...]} (several
+    inputs may leave as the same bytes: the baseline ignores tenants)."""
     errors, seen = [], set()
     for port in range(nb_ports):
         want = expected.get(port, {})
@@ -190,8 +195,9 @@ def check_outputs(workdir, expected, nb_ports, nb_queues, inputs, mdl):
             path = os.path.join(workdir, f'out{port}_q{q}.pcap')
             last = {}
             for n, frame in enumerate(pcapfile.read(path)):
-                key = want.get(frame)
-                if key is None or key in seen:
+                key = next((k for k in want.get(frame, ()) if k not in seen),
+                           None)
+                if key is None:
                     errors.append(f'{path} #{n}: unexpected frame '
                                   f'{describe(frame)} {frame.hex()}')
                     continue
@@ -202,7 +208,7 @@ def check_outputs(workdir, expected, nb_ports, nb_queues, inputs, mdl):
                     errors.append(f'{path} #{n}: frame {idx} of port '
                                   f'{in_port} after frame {last[in_port]}')
                 last[in_port] = idx
-        for frame, (in_port, idx) in want.items():
+        for in_port, idx in (k for keys in want.values() for k in keys):
             if (in_port, idx) not in seen:
                 fr = inputs[in_port][idx]
                 errors.append(f'port {port}: frame {idx} of input port '
@@ -211,9 +217,29 @@ def check_outputs(workdir, expected, nb_ports, nb_queues, inputs, mdl):
     return errors
 
 
-def test_fwd(binary, workdir, by_port):
+BASELINE_TABLE = 'red'
+
+
+def check_run_fields(stats, baseline):
+    """The fields a benchmark reads (values sane, never timed)."""
+    errors = []
+    want = {'lookup': 'baseline' if baseline else 'nested'}
+    if baseline:
+        want['baseline_table'] = baseline
+    for k, v in want.items():
+        if stats.get(k) != v:
+            errors.append(f'JSON {k}: {stats.get(k)!r}, expected {v!r}')
+    for k in ('tsc_hz', 'elapsed_tsc', 'lcores'):
+        if not isinstance(stats.get(k), int) or stats[k] <= 0:
+            errors.append(f'JSON {k}: {stats.get(k)!r}, expected > 0')
+    return errors
+
+
+def test_fwd(binary, workdir, by_port, baseline=None):
     cfg, vlans, nb_in, nb_queues, eal, args = \
         fwd_port_setup() if by_port else fwd_vlan_setup()
+    if baseline:
+        args = args + ['--baseline-lpm', baseline]
     rng = random.Random(6 + by_port)
     dsts = traffic.interesting_addresses(all_prefixes())
     inputs, ip_id = {}, 1
@@ -232,7 +258,8 @@ def test_fwd(binary, workdir, by_port):
     app = run_to_end(binary, workdir, eal,
                      ['-f', 'l3fwd.conf', '--max-idle-ms', '200',
                       '--stats-json', 'stats.json'] + args)
-    mdl = model.Model(cfg, app.port_macs(), tenant_by_port=by_port)
+    mdl = model.Model(cfg, app.port_macs(), tenant_by_port=by_port,
+                      baseline=baseline)
 
     counters, expected = model.Counters(), {}
     for p, frames in inputs.items():
@@ -241,17 +268,19 @@ def test_fwd(binary, workdir, by_port):
             counters.add(frame, v)
             if v[0] == 'fwd':
                 want = expected.setdefault(v[2], {})
-                if v[3] in want:
+                if v[3] in want and not baseline:
                     raise Failure(f'test bug: two inputs give {v[3].hex()}')
-                want[v[3]] = (p, idx)
+                want.setdefault(v[3], []).append((p, idx))
     print(f'model: {counters.rx} frames, {counters.forwarded} forwarded, '
           f'drops {counters.drops}')
     for reason, n in counters.drops.items():
-        if n == 0:
+        # The baseline looks up no tenant: none is unknown.
+        if n == 0 and not (baseline and reason == model.DROP_UNKNOWN_TENANT):
             raise Failure(f'test bug: no frame exercises drop {reason}')
 
     errors = check_outputs(workdir, expected, 3, nb_queues, inputs, mdl)
     errors += counters.compare(read_stats(workdir))
+    errors += check_run_fields(read_stats(workdir), baseline)
     if errors:
         raise Failure('\n'.join(errors[:40]) +
                       f'\n({len(errors)} differences)')
@@ -506,7 +535,8 @@ def test_swap(binary, workdir, nb_reloads=100):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('binary')
-    ap.add_argument('test', choices=('fwd-vlan', 'fwd-port', 'swap'))
+    ap.add_argument('test', choices=('fwd-vlan', 'fwd-port', 'fwd-baseline',
+                                     'swap'))
     ap.add_argument('--keep', action='store_true',
                     help='keep the work directory')
     a = ap.parse_args()
@@ -515,6 +545,9 @@ def main():
     try:
         if a.test == 'swap':
             test_swap(os.path.abspath(a.binary), workdir)
+        elif a.test == 'fwd-baseline':
+            test_fwd(os.path.abspath(a.binary), workdir, by_port=False,
+                     baseline=BASELINE_TABLE)
         else:
             test_fwd(os.path.abspath(a.binary), workdir,
                      by_port=a.test == 'fwd-port')

@@ -67,10 +67,20 @@ def ipv4_checksum(header):
 
 
 class Model:
-    def __init__(self, config, port_macs, tenant_by_port=False):
+    """baseline: the table of --baseline-lpm: every IPv4 frame is routed
+    by it whatever its tenant, and counted as the lowest tenant bound to
+    it."""
+
+    def __init__(self, config, port_macs, tenant_by_port=False,
+                 baseline=None):
         self.cfg = config
         self.port_macs = {p: mac_bytes(m) for p, m in port_macs.items()}
         self.by_port = tenant_by_port
+        self.baseline = baseline
+        if baseline is not None:
+            self.baseline_tenant = min(t for t, name in
+                                       config.tenants.items()
+                                       if name == baseline)
         self.routes = {}
         for name, routes in config.tables.items():
             self.routes[name] = [(ipaddress.ip_network(p), nh)
@@ -112,7 +122,10 @@ class Model:
             return ('drop', None, DROP_MALFORMED)
         if ones_complement_sum(frame[l2:l2 + ihl]) != 0xffff:
             return ('drop', None, DROP_MALFORMED)
-        table = self.cfg.tenants.get(tenant)
+        if self.baseline is not None:
+            table, tenant = self.baseline, self.baseline_tenant
+        else:
+            table = self.cfg.tenants.get(tenant)
         if table is None:
             return ('drop', None, DROP_UNKNOWN_TENANT)
         ttl = frame[l2 + 8]
