@@ -1,0 +1,240 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The mapinmap authors
+"""Forwarding benchmark of l3fwd-mim (issue 7, item 5): packets per second
+with 1 tenant and with many tenants, against the same loop on one LPM
+table (--baseline-lpm), side by side.
+
+Input: a pcap of VLAN-tagged IPv4/UDP frames looped from memory by
+net_pcap (infinite_rx=1) on port 0; every frame is routed and leaves on
+port 1, a net_null port (frames freed, no copy). One forwarding lcore
+(lcore 1); the main lcore (0) only reclaims and stops the run. Each run
+lasts --duration-ms; its rate is forwarded frames over the forwarding
+loop's TSC time (l3fwd-mim's --stats-json).
+
+Three configurations, all on the same IPv4 packets in the same order:
+  one       1 tenant (VLAN 1) in the outer table, its LPM table
+  many      --tenants tenants (VLANs 1..N, each frame's drawn uniformly),
+            sharing --tables inner LPM tables (tenant v uses table
+            v % tables): rte_lpm costs 64 MiB a table
+  baseline  the many-tenant traffic and file with --baseline-lpm: every
+            frame looked up in one mapinmap LPM table with
+            mim_lookup_bulk(), tenant ignored
+Rounds run each configuration once, from a rotating start; a value is the
+median over rounds, a ratio the median of the per-round ratios.
+
+Writes CSV rows (doc/perf/results.csv's columns, figure "forwarding") and
+prints every run. Each run's counters are checked (every frame received
+was forwarded, none dropped, the tenants seen): a broken run fails the
+benchmark; the timing is never judged here.
+
+Usage: fwd_bench.py BINARY --csv OUT [--eal '...'] [options]
+"""
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'test'))
+
+from telemetry import runtime_dir  # noqa: E402
+
+try:
+    import workload  # noqa: E402
+except ImportError as e:
+    # meson shows 77 as SKIP.
+    print(f'SKIP: {e}: install python3-scapy (apt-get install python3-scapy)')
+    sys.exit(77)
+
+TARGET = 0.90
+BASELINE_TABLE = workload.table_name(0)
+CSV_HEADER = ('figure,inner,entries,tenants,dist,variant,value,unit,'
+              'baseline,ratio,target,verdict,note')
+EAL_DEFAULT = '--no-huge -m 2048 --no-pci'
+
+
+class Failure(Exception):
+    pass
+
+
+def run_once(a, workdir, name, conf, pcap, extra, seq, expect_tenants):
+    prefix = f'fwdbench{os.getpid()}_{seq}'
+    stats = os.path.join(workdir, f'{name}.json')
+    cmd = [a.binary] + shlex.split(a.eal) + [
+        '-l', '0-1', f'--file-prefix={prefix}',
+        '--log-level=lib.eal:warning', '--log-level=lib.telemetry:warning',
+        '--log-level=pmd.net.pcap:error',
+        f'--vdev=net_pcap0,rx_pcap={pcap},infinite_rx=1',
+        '--vdev=net_null0',
+        '--', '-f', conf, '--config', '(0,0,1)',
+        '--duration-ms', str(a.duration_ms), '--stats-json', stats,
+        '--extra-mbufs', str(a.packets + 1024)] + extra
+    if seq == 0:
+        print('$ ' + ' '.join(cmd), flush=True)
+    try:
+        p = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True,
+                           timeout=a.duration_ms / 1000 + 300)
+    except subprocess.TimeoutExpired as e:
+        raise Failure(f'{name}: l3fwd-mim did not stop') from e
+    finally:
+        shutil.rmtree(runtime_dir(prefix), ignore_errors=True)
+    if p.returncode != 0:
+        raise Failure(f'{name}: l3fwd-mim exited with {p.returncode}:\n'
+                      f'{p.stdout}\n{p.stderr}')
+    with open(stats) as f:
+        s = json.load(f)
+    # Every frame of the pcap is routed: anything else is a broken run.
+    errors = []
+    mode = 'baseline' if extra else 'nested'
+    if s.get('lookup') != mode:
+        errors.append(f'lookup {s.get("lookup")}, expected {mode}')
+    if s['rx'] == 0 or s['forwarded'] != s['rx'] or s['tx_dropped'] != 0 \
+            or any(s['drops'].values()):
+        errors.append(f'rx {s["rx"]}, forwarded {s["forwarded"]}, '
+                      f'tx_dropped {s["tx_dropped"]}, drops {s["drops"]}')
+    if len(s['tenants']) != expect_tenants:
+        errors.append(f'{len(s["tenants"])} tenants counted, expected '
+                      f'{expect_tenants}')
+    if s['elapsed_tsc'] <= 0 or s['tsc_hz'] <= 0:
+        errors.append(f'elapsed_tsc {s["elapsed_tsc"]}, tsc_hz '
+                      f'{s["tsc_hz"]}')
+    if errors:
+        raise Failure(f'{name}: ' + '; '.join(errors) + '\n' + p.stdout)
+    sec = s['elapsed_tsc'] / s['tsc_hz']
+    return s['forwarded'] / sec, sec
+
+
+def quartiles(v):
+    if len(v) < 4:
+        return min(v), max(v)
+    q = statistics.quantiles(v, n=4)
+    return q[0], q[2]
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('binary')
+    ap.add_argument('--csv', required=True, help='CSV rows out (-: stdout)')
+    ap.add_argument('--eal', default=EAL_DEFAULT,
+                    help=f'EAL memory options (default "{EAL_DEFAULT}"); '
+                    '-l, --file-prefix and the vdevs are added')
+    ap.add_argument('--rounds', type=int, default=7)
+    ap.add_argument('--duration-ms', type=int, default=5000)
+    ap.add_argument('--tenants', type=int, default=1000)
+    ap.add_argument('--tables', type=int, default=32,
+                    help='distinct inner LPM tables the tenants share')
+    ap.add_argument('--routes', type=int, default=4096,
+                    help='routes per table')
+    ap.add_argument('--packets', type=int, default=16384,
+                    help='frames in the pcap (looped)')
+    ap.add_argument('--note', default='', help='appended to every row note')
+    ap.add_argument('--keep', action='store_true',
+                    help='keep the work directory')
+    a = ap.parse_args()
+    a.binary = os.path.abspath(a.binary)
+    if not 1 <= a.tables <= a.tenants <= 4095:
+        ap.error('need 1 <= --tables <= --tenants <= 4095')
+
+    workdir = tempfile.mkdtemp(prefix='l3fwd-mim-bench-')
+    ok = False
+    try:
+        t0 = time.monotonic()
+        w = workload.write(workdir, a.tenants, a.tables, a.routes,
+                           a.packets)
+        print(f'workload: {w} ({time.monotonic() - t0:.1f} s to write)',
+              flush=True)
+        configs = [
+            ('one', 'one.conf', 'one.pcap', [], 1),
+            ('many', 'many.conf', 'many.pcap', [], w['tenants_seen']),
+            ('baseline', 'many.conf', 'many.pcap',
+             ['--baseline-lpm', BASELINE_TABLE], 1),
+        ]
+        pps = {c[0]: [] for c in configs}
+        seq = 0
+        for r in range(a.rounds):
+            load = open('/proc/loadavg').read().split()[0]
+            for k in range(len(configs)):
+                name, conf, pcap, extra, nt = configs[(r + k) % len(configs)]
+                v, sec = run_once(a, workdir, name, conf, pcap, extra, seq,
+                                  nt)
+                seq += 1
+                pps[name].append(v)
+                print(f'round {r} (load {load}): {name:8s} {v / 1e6:8.3f} '
+                      f'Mpps over {sec:.3f} s', flush=True)
+        ratio = {n: [x / b for x, b in zip(pps[n], pps['baseline'])]
+                 for n in ('one', 'many')}
+        med = {n: statistics.median(v) for n, v in pps.items()}
+        rmed = {n: statistics.median(v) for n, v in ratio.items()}
+        common = (f'median of {a.rounds} rounds of {a.duration_ms} ms; '
+                  f'net_pcap infinite_rx ({w["packets"]} VLAN IPv4/UDP '
+                  f'{workload.FRAME_LEN} B frames) to net_null; one '
+                  f'forwarding lcore; {w["routes"]} routes per table')
+        if a.note:
+            common += '; ' + a.note
+        rows = []
+
+        def row(tenants, variant, value, base, rt, target, verdict, note):
+            rows.append(','.join(str(x) for x in (
+                'forwarding', 'lpm', w['routes'], tenants, 'uniform',
+                variant, f'{value / 1e6:.4g}', 'Mpps', base,
+                '' if rt is None else f'{rt:.4g}', target, verdict,
+                # As app/test-mim's CSV: no quoting, free text cleaned.
+                note.replace(',', ';').replace('"', "'"))))
+
+        lo, hi = quartiles(ratio['one'])
+        row(1, 'mim_nested', med['one'], 'single_lpm', rmed['one'], '',
+            'info', f'1 tenant: outer ARRAY_OF_TABLES slot then its LPM '
+            f'table (mim_lookup_nested_bulk); ratio IQR {lo:.3f}-{hi:.3f}; '
+            + common)
+        lo, hi = quartiles(ratio['many'])
+        row(w['tenants_seen'], 'mim_nested', med['many'], 'single_lpm',
+            rmed['many'], f'>={TARGET:.2f}x single_lpm',
+            'met' if rmed['many'] >= TARGET else 'MISSED',
+            f'{w["tenants_seen"]} tenants in {a.tenants} outer slots '
+            f'sharing {a.tables} inner LPM tables (not {a.tenants} distinct '
+            f'tables: 64 MiB each); per-tenant counters; ratio IQR '
+            f'{lo:.3f}-{hi:.3f}; ' + common)
+        row(1, 'single_lpm', med['baseline'], '', None, '', 'info',
+            f'baseline: --baseline-lpm: mim_lookup_bulk() on one mapinmap '
+            f'LPM table instead of the nested lookup; the rest of the loop '
+            f'unchanged; tenant ignored; many-tenant traffic; '
+            + common)
+        text = CSV_HEADER + '\n' + '\n'.join(rows) + '\n'
+        if a.csv == '-':
+            print(text)
+        else:
+            with open(a.csv, 'w') as f:
+                f.write(text)
+        print(f'\nforwarding, Mpps (median of {a.rounds} rounds):')
+        for n in ('one', 'many', 'baseline'):
+            lo, hi = quartiles(pps[n])
+            print(f'  {n:8s} {med[n] / 1e6:8.3f}  (IQR {lo / 1e6:.3f}-'
+                  f'{hi / 1e6:.3f})' +
+                  (f'  ratio to baseline {rmed[n]:.3f}' if n in rmed
+                   else ''))
+        print(f'target: many >= {TARGET:.2f}x baseline: '
+              f'{"met" if rmed["many"] >= TARGET else "MISSED"}')
+        ok = True
+    except Failure as e:
+        print(f'FAIL: {e}', file=sys.stderr)
+    finally:
+        if a.keep or not ok:
+            print(f'work directory kept: {workdir}')
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
