@@ -12,7 +12,10 @@
  *
  * An *outer* table (#MIM_TYPE_ARRAY_OF_TABLES or #MIM_TYPE_HASH_OF_TABLES)
  * holds *inner* tables as its values, typically one per tenant. Inner tables
- * are real DPDK tables: plain arrays, rte_hash, rte_lpm. An outer table keeps
+ * live in DPDK memory: plain arrays, rte_lpm, and hash tables of the
+ * library's own (rte_hash cannot overlap the cache misses of lookups that
+ * span many tables, and takes a memzone per table: see the programmer's
+ * guide). An outer table keeps
  * a *template* copied from a table named at creation, and every inner table
  * put into it is compared with that template first.
  *
@@ -69,7 +72,10 @@ struct btf;
 enum mim_type {
 	/** Array indexed by a u32 key, fixed max_entries, values updated in place. */
 	MIM_TYPE_ARRAY = 1,
-	/** Exact match on key_size bytes, backed by rte_hash (lock-free readers). */
+	/**
+	 * Exact match on key_size bytes: a lock-free cuckoo hash table in DPDK
+	 * memory (no memzone), values preallocated unless #MIM_F_NO_PREALLOC.
+	 */
 	MIM_TYPE_HASH,
 	/** IPv4 longest-prefix match backed by rte_lpm; key is struct mim_lpm_key. */
 	MIM_TYPE_LPM,
@@ -96,7 +102,12 @@ enum mim_type {
 /** @name Table flags (mim_create_opts::map_flags), with the BPF_F_* values
  * @{
  */
-/** Accepted on HASH and LPM tables for BPF compatibility; no effect. */
+/**
+ * As BPF_F_NO_PREALLOC: a HASH table takes its value objects from pools
+ * shared by all tables as they are needed, instead of preallocating
+ * max_entries of them. Accepted on LPM tables (as the kernel requires it
+ * there); no effect on them.
+ */
 #define MIM_F_NO_PREALLOC (1U << 0)
 /** Use mim_create_opts::socket_id for the table's memory (else any socket). */
 #define MIM_F_NUMA_NODE (1U << 2)
