@@ -6,17 +6,24 @@
 #
 #   devtools/bench.sh
 #
-# Builds test-mim (release, in build-perf/), sets up hugepages when run as
-# root (else, or if that fails, runs with --no-huge and says so), waits for
-# a quiet machine, runs `test-mim --autotest perf` at full scale, and
-# writes to doc/perf/:
+# Builds test-mim and l3fwd-mim (release, in build-perf/), sets up
+# hugepages when run as root (else, or if that fails, runs with --no-huge
+# and says so), waits for a quiet machine, runs `test-mim --autotest perf`
+# at full scale, then the forwarding benchmark (l3fwd-mim, issue 7 item 5:
+# examples/l3fwd-mim/bench/fwd_bench.py), and writes to doc/perf/:
 #   results.csv   every figure (one row each), with its target and verdict
 #   results.txt   the same as a text table, targets first
 #   *.png         one chart per figure (gnuplot, Debian's gnuplot-nox)
 #   README.md     method, machine, results against targets, analysis
 #   run.log       the suite's own output
+#   machine.env   the suite's run: machine, memory, load
+#   forwarding.log, forwarding.env   the same for the forwarding run
+#
+# Either part can run alone: its rows of results.csv are replaced, the
+# other part's rows are kept (merged), and the report is regenerated.
 #
 # Environment:
+#   BENCH_ONLY=suite|forwarding  (both) run only that part
 #   BENCH_SCALE=full|smoke   (full)  smoke: a seconds-long run of the pipeline
 #   BENCH_OUT=dir            (doc/perf)
 #   BENCH_BUILD=dir          (build-perf)
@@ -26,6 +33,14 @@
 #   BENCH_WAIT=min           (10)  how long to wait for quiet, then run anyway
 #   BENCH_REPORT_ONLY=1      only regenerate txt/png/README from results.csv
 #   MIM_PERF_*               passed to the suite (see app/test-mim/perf_common.h)
+#   BENCH_FWD_ROUNDS=n       (7; smoke 1) forwarding rounds (each runs the
+#                            three configurations once, rotating)
+#   BENCH_FWD_MS=ms          (5000; smoke 300) length of one forwarding run
+#   BENCH_FWD_TENANTS=n      (1000; smoke 20) tenants of the many-tenant run
+#   BENCH_FWD_TABLES=n       (32; smoke 2) inner LPM tables they share
+#                            (rte_lpm: 64 MiB each)
+#   BENCH_FWD_ROUTES=n       (4096; smoke 64) routes per table
+#   BENCH_FWD_PACKETS=n      (16384; smoke 512) frames in the looped pcap
 
 set -euo pipefail
 
@@ -38,9 +53,26 @@ want_pages=${BENCH_HUGEPAGES:-2560}
 nohuge_mem=${BENCH_NOHUGE_MEM:-6144}
 max_load=${BENCH_MAX_LOAD:-0.6}
 wait_min=${BENCH_WAIT:-10}
+only=${BENCH_ONLY:-}
+case "$only" in
+''|suite|forwarding) ;;
+*) echo "bench: BENCH_ONLY=suite or forwarding (or unset: both)" >&2; exit 2 ;;
+esac
+if [ "$scale" = smoke ]; then
+	fwd_defaults=(1 300 20 2 64 512)
+else
+	fwd_defaults=(7 5000 1000 32 4096 16384)
+fi
+fwd_rounds=${BENCH_FWD_ROUNDS:-${fwd_defaults[0]}}
+fwd_ms=${BENCH_FWD_MS:-${fwd_defaults[1]}}
+fwd_tenants=${BENCH_FWD_TENANTS:-${fwd_defaults[2]}}
+fwd_tables=${BENCH_FWD_TABLES:-${fwd_defaults[3]}}
+fwd_routes=${BENCH_FWD_ROUTES:-${fwd_defaults[4]}}
+fwd_packets=${BENCH_FWD_PACKETS:-${fwd_defaults[5]}}
 mkdir -p "$out"
 csv=$out/results.csv
 info=$out/machine.env
+fwd_info=$out/forwarding.env
 
 log() { printf 'bench: %s\n' "$*" >&2; }
 
@@ -114,30 +146,69 @@ wait_quiet() {
 
 # ---- run ---------------------------------------------------------------------
 
-run_suite() {
-	local eal hp=0 status
+# Rows of results.csv whose figure is (or is not, with "!") $1.
+rows_of() {
+	local fig=$1 neg=0
+	[ "${fig#!}" = "$fig" ] || { neg=1; fig=${fig#!}; }
+	[ -s "$csv" ] || return 0
+	awk -F, -v f="$fig" -v n="$neg" 'NR > 1 && (($1 == f) != n)' "$csv"
+}
+
+# A part's new rows (a CSV with its header) replace its old ones; the
+# other part's rows are kept.
+merge_csv() { # new.csv, figure of the part ("!forwarding": the suite's)
+	local new=$1 part=$2 keep
+	keep=forwarding
+	[ "$part" = forwarding ] && keep='!forwarding'
+	{
+		head -1 "$new"
+		if [ "$part" = forwarding ]; then rows_of "$keep"; fi
+		tail -n +2 "$new"
+		if [ "$part" != forwarding ]; then rows_of "$keep"; fi
+	} > "$csv.merge"
+	mv "$csv.merge" "$csv"
+	rm -f "$new"
+}
+
+hp=0
+mem_eal=()
+
+prepare() {
+	local targets=()
 	log "building $build (release)"
 	if [ -d "$build" ]; then
 		meson configure "$build" -Dbuildtype=release >/dev/null
 	else
 		meson setup "$build" --buildtype=release >/dev/null
 	fi
-	ninja -C "$build" app/test-mim/test-mim >/dev/null
+	[ "$only" = forwarding ] || targets+=(app/test-mim/test-mim)
+	[ "$only" = suite ] || targets+=(examples/l3fwd-mim/l3fwd-mim)
+	ninja -C "$build" "${targets[@]}" >/dev/null
 
-	eal=(-l 0-1 --no-pci --log-level=lib.eal:warning
-	     --file-prefix="mimbench$$")
 	wait_quiet
 	if [ "$scale" = full ] && setup_hugepages; then
 		hp=1
-		eal+=(--huge-dir "$huge_dir")
+		mem_eal=(--huge-dir "$huge_dir")
 		log "hugepages: $want_pages x 2 MiB on $huge_dir"
 	else
-		eal+=(--no-huge -m "$nohuge_mem")
-		log "no hugepages: --no-huge -m $nohuge_mem"
+		mem_eal=(--no-huge -m "$nohuge_mem")
+		log "no hugepages (--no-huge)"
 	fi
+}
+
+# What the source was: a part measured from a tree with uncommitted
+# changes says so.
+commit_of() { # paths...
+	echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- "$@" || echo ' (with uncommitted changes)')"
+}
+
+run_suite() {
+	local eal status
+	eal=(-l 0-1 --no-pci --log-level=lib.eal:warning
+	     --file-prefix="mimbench$$" "${mem_eal[@]}")
 	{
 		echo "date='$(date -u '+%Y-%m-%d %H:%M UTC')'"
-		echo "commit='$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- lib app/test-mim || echo ' (with uncommitted changes)')'"
+		echo "commit='$(commit_of lib app/test-mim)'"
 		echo "cpu='$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)'"
 		echo "cpus='$(nproc)'"
 		echo "mhz='$(awk -F': ' '/^cpu MHz/ { printf "%.0f", $2; exit }' /proc/cpuinfo)'"
@@ -167,16 +238,74 @@ run_suite() {
 		log "the perf suite failed (status $status); previous results kept"
 		exit 1
 	fi
-	mv "$csv.tmp" "$csv"
+	merge_csv "$csv.tmp" suite
 	mv "$info.tmp" "$info"
 }
 
-[ "${BENCH_REPORT_ONLY:-0}" = 1 ] || run_suite
+run_forwarding() {
+	local eal status
+	# -l, --file-prefix and the ports are fwd_bench.py's. Without
+	# hugepages: the tables (64 MiB each), the pcap's mbufs, margin.
+	eal=(--no-pci "${mem_eal[@]}")
+	if [ "$hp" = 1 ]; then
+		eal+=(--huge-unlink)
+	else
+		eal=(--no-pci --no-huge -m $(( (fwd_tables + 2) * 72 + 512 )))
+	fi
+	wait_quiet
+	{
+		echo "fwd_date='$(date -u '+%Y-%m-%d %H:%M UTC')'"
+		echo "fwd_commit='$(commit_of lib examples/l3fwd-mim)'"
+		echo "fwd_hugepages='$hp'"
+		echo "fwd_eal='${eal[*]} -l 0-1 (main 0; forwarding lcore 1)'"
+		echo "fwd_scale='$scale'"
+		echo "fwd_rounds='$fwd_rounds'"
+		echo "fwd_ms='$fwd_ms'"
+		echo "fwd_tenants='$fwd_tenants'"
+		echo "fwd_tables='$fwd_tables'"
+		echo "fwd_routes='$fwd_routes'"
+		echo "fwd_packets='$fwd_packets'"
+		echo "fwd_load_before='$(cut -d' ' -f1-3 /proc/loadavg)'"
+	} > "$fwd_info.tmp"
+
+	log "running the forwarding benchmark ($scale, EAL ${eal[*]}); output in $out/forwarding.log"
+	set +e
+	/usr/bin/python3 examples/l3fwd-mim/bench/fwd_bench.py \
+		"$build/examples/l3fwd-mim/l3fwd-mim" --csv "$csv.fwd" \
+		--eal "${eal[*]}" --rounds "$fwd_rounds" --duration-ms "$fwd_ms" \
+		--tenants "$fwd_tenants" --tables "$fwd_tables" \
+		--routes "$fwd_routes" --packets "$fwd_packets" \
+		--note "hugepages $([ "$hp" = 1 ] && echo yes || echo no)" \
+		> "$out/forwarding.log" 2>&1
+	status=$?
+	set -e
+	echo "fwd_load_after='$(cut -d' ' -f1-3 /proc/loadavg)'" >> "$fwd_info.tmp"
+	echo "fwd_status='$status'" >> "$fwd_info.tmp"
+	if [ "$status" != 0 ]; then
+		tail -20 "$out/forwarding.log" >&2
+		log "the forwarding benchmark failed (status $status); previous results kept"
+		exit 1
+	fi
+	merge_csv "$csv.fwd" forwarding
+	mv "$fwd_info.tmp" "$fwd_info"
+}
+
+if [ "${BENCH_REPORT_ONLY:-0}" != 1 ]; then
+	prepare
+	[ "$only" = forwarding ] || run_suite
+	[ "$only" = suite ] || run_forwarding
+fi
 [ -s "$csv" ] || { log "no $csv"; exit 1; }
 # shellcheck disable=SC1090
 . "$info"
+if [ -f "$fwd_info" ]; then
+	# shellcheck disable=SC1090
+	. "$fwd_info"
+fi
 
 # ---- text table --------------------------------------------------------------
+
+yes_no() { [ "$1" = 1 ] && echo yes || echo 'no (--no-huge, 4 KiB pages)'; }
 
 # How far a judged figure is from its target: metric / limit for "<=", "<";
 # limit / metric for ">=". The metric is the ratio when the target names
@@ -205,6 +334,9 @@ function cfg(  s) { s = $6; if ($2 != "" && $1 != "lookup") s = $2 "/" s; return
 	echo "CPU: $cpu ($cpus cpus, ${hypervisor:+$hypervisor guest, }$caches)"
 	echo "kernel $kernel, DPDK $dpdk, libbpf $libbpf; hugepages: $([ "$hugepages" = 1 ] && echo yes || echo 'no (--no-huge, 4 KiB pages)')"
 	echo "load average before: $load_before; after: $load_after; scale: $scale"
+	if [ -n "${fwd_date:-}" ]; then
+		echo "forwarding: run apart on $fwd_date, commit $fwd_commit; hugepages: $(yes_no "$fwd_hugepages"); load before: $fwd_load_before; after: $fwd_load_after; scale: $fwd_scale"
+	fi
 	echo "Regenerate: devtools/bench.sh (method and analysis: README.md)"
 	echo
 	echo "== Figures with a target ====================================================="
@@ -338,6 +470,29 @@ else
 	set ylabel 'bytes per tenant'
 	plot '$dat/memory.dat' using 2:xtic(1) notitle
 	EOF
+	# forwarding: "label Mpps", and the target line at 0.9x the baseline
+	awk -F, -v out="$dat/forwarding.dat" -v k="${fwd_tables:-?}" 'NR > 1 && $1 == "forwarding" && $7 != "" {
+		if ($6 == "single_lpm") l = "baseline: one LPM table"
+		else if ($4 == 1) l = "1 tenant"
+		else l = $4 " tenants, " k " shared tables"
+		if ($10 != "") l = l sprintf(" (%.2fx)", $10)
+		printf "\"%s\" %s\n", l, $7 > out
+	}' "$csv"
+	if [ -s "$dat/forwarding.dat" ]; then
+		fwd_target=$(awk -F, '$1 == "forwarding" && $6 == "single_lpm" { printf "%.4g", 0.9 * $7 }' "$csv")
+		gnuplot <<-EOF
+		set terminal pngcairo size 1000,560 font ',10' noenhanced
+		set style data histograms; set style fill solid 0.7 border -1
+		set boxwidth 0.6; set grid ytics
+		set output '$out/forwarding.png'
+		set title 'l3fwd-mim forwarding, one lcore: million packets per second (median of ${fwd_rounds:-?} rounds; ratio to the single-table loop)'
+		set ylabel 'Mpps'
+		set yrange [0:*]
+		set arrow from graph 0, first $fwd_target to graph 1, first $fwd_target nohead lc rgb 'red' dt 2
+		set label 'target: >= 0.9x the single-table loop ($fwd_target Mpps)' at graph 0.02, first $fwd_target * 1.03 tc rgb 'red'
+		plot '$dat/forwarding.dat' using 2:xtic(1) notitle
+		EOF
+	fi
 	rm -rf "$dat"
 fi
 
@@ -451,17 +606,78 @@ meta() { awk -F, -v v="$1" '$1 == "meta" && $6 == v { print $7; exit }' "$csv"; 
 
 	Charts: [lookup ratio](lookup_ratio.png), [lookup cycles, uniform](lookup_cycles_uniform.png),
 	[lookup cycles, Zipf](lookup_cycles_zipf.png), [publish](publish.png),
-	[reclamation](reclaim.png), [memory](memory.png).
+	[reclamation](reclaim.png), [memory](memory.png), [forwarding](forwarding.png).
 
 	![lookup ratio](lookup_ratio.png)
 
-	## Forwarding (item 5)
-
-	Not measured yet: l3fwd-mim is being enabled separately. The suite's
-	CSV has room for it (figure \`forward\`, value in Mpps, baseline the
-	single-table loop, target ">=0.9x"); see the analysis for what it needs.
-
 	EOF
+	if [ -n "${fwd_date:-}" ]; then
+		cat <<-EOF
+		## Forwarding (item 5)
+
+		Run apart from the suite, on $fwd_date (commit $fwd_commit),
+		by \`BENCH_ONLY=forwarding devtools/bench.sh\` (or with the suite):
+		\`examples/l3fwd-mim/bench/fwd_bench.py\` drives l3fwd-mim.
+		Hugepages: $(yes_no "$fwd_hugepages"). Load average (1/5/15 min)
+		before $fwd_load_before; after $fwd_load_after. EAL:
+		\`$fwd_eal\`.
+
+		- **Traffic.** $fwd_packets VLAN-tagged IPv4/UDP frames of 64 bytes
+		  (scapy, explicit MACs), looped from memory by \`net_pcap\`
+		  (\`infinite_rx=1\`, which copies each frame into a new mbuf) on
+		  port 0; every frame is routed and leaves on port 1, a
+		  \`net_null\` port (frees it). \`net_null\` cannot be the source
+		  (it makes non-IP frames) and a \`net_ring\` needs a producer
+		  core this 2-CPU machine does not have. One forwarding lcore
+		  (lcore 1), bursts of 32; the main lcore only reclaims and stops
+		  the run after $fwd_ms ms (\`--duration-ms\`). A rate is frames
+		  forwarded over the forwarding loop's TSC time (\`--stats-json\`);
+		  every run must forward every frame it received (checked).
+		- **Tables.** $fwd_routes routes per table (a /0; /8 to /32,
+		  70% /24, 10% longer than /24), destinations drawn inside them
+		  over the whole unicast space. Every table holds the same
+		  prefixes with different next hops.
+		- **Configurations**, on the same IPv4 packets in the same order:
+		  **1 tenant** (VLAN 1, one outer slot, one LPM table);
+		  **$fwd_tenants tenants** (VLANs 1 to $fwd_tenants, each frame's drawn
+		  uniformly; per-tenant counters), who **share $fwd_tables inner LPM
+		  tables** (tenant v uses table v mod $fwd_tables): each rte_lpm
+		  embeds a 64 MiB tbl24, so $fwd_tenants private tables would need
+		  about $(( fwd_tenants * 68 / 1000 )) GB on this 24 GB machine. So
+		  this measures the outer-table indirection, $fwd_tenants slots and
+		  per-tenant counters, and $fwd_tables distinct tables' worth of
+		  cache and TLB footprint; it does **not** measure $fwd_tenants distinct
+		  LPM tables (see the analysis). **Baseline**: the same binary and
+		  loop with \`--baseline-lpm\`: parse, checks, rewrite and tx
+		  unchanged, the burst looked up with one \`mim_lookup_bulk()\` in
+		  one mapinmap LPM table (the very inner lookup code of the nested
+		  path, without the outer level), tenant ignored, on the
+		  many-tenant traffic.
+		- $fwd_rounds rounds, each running the three once from a rotating
+		  start; a value is the median over rounds, a ratio the median of
+		  the per-round ratios (their interquartile range is in the CSV
+		  note). \`forwarding.log\` has every run.
+
+		| configuration | tenants | Mpps | ratio to baseline | target | verdict |
+		|---|---:|---:|---:|---|---|
+		$(awk -F, 'NR > 1 && $1 == "forwarding" {
+			c = ($6 == "single_lpm") ? "baseline: one LPM table" : "mapinmap, nested"
+			printf "| %s | %s | %s | %s | %s | %s |\n", c, $4, $7,
+				($10 == "") ? "" : sprintf("%.3fx", $10), $11,
+				($12 == "MISSED") ? "**MISSED**" : $12
+		}' "$csv")
+
+		![forwarding](forwarding.png)
+
+		EOF
+	else
+		cat <<-EOF
+		## Forwarding (item 5)
+
+		Not run yet: \`BENCH_ONLY=forwarding devtools/bench.sh\`.
+
+		EOF
+	fi
 	if [ -f "$out/analysis.md" ]; then
 		cat "$out/analysis.md"
 	fi
