@@ -81,6 +81,22 @@ autotest_qsbr_release_all(void)
 	mim_rcu_configure(NULL);
 }
 
+int
+autotest_outer(enum mim_type type, const char *name, uint32_t max, int tmpl)
+{
+	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
+
+	return mim_create(type, name, 4, 4, max, &o);
+}
+
+int
+autotest_put(int outer, uint32_t slot, int id)
+{
+	uint32_t v = (uint32_t)id;
+
+	return mim_update_elem(outer, &slot, &v, MIM_ANY);
+}
+
 uint64_t
 autotest_heap_bytes(void)
 {

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include <mim.h>
+
 struct rte_rcu_qsbr;
 
 /*
@@ -20,6 +22,12 @@ struct rte_rcu_qsbr *autotest_qsbr(uint32_t max_threads);
 /* Register thread id on v and put it online. */
 void autotest_reader_online(struct rte_rcu_qsbr *v, unsigned int id);
 void autotest_qsbr_release_all(void);
+
+/* An outer table of u32 keys with the template of table tmpl. */
+int autotest_outer(enum mim_type type, const char *name, uint32_t max,
+		   int tmpl);
+/* Put table id into the slot (u32 key) of an outer table. */
+int autotest_put(int outer, uint32_t slot, int id);
 
 /* DPDK heap bytes allocated, all sockets; memzones in use. */
 uint64_t autotest_heap_bytes(void);

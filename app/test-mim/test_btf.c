@@ -15,6 +15,7 @@
 #include <mim.h>
 
 #include "autotest.h"
+#include "autotest_util.h"
 
 enum variant {
 	BASE,           /* struct nexthop { u16 port; u8 mac[6]; u16 vlan; u16 pad; } */
@@ -119,14 +120,6 @@ test_btf_create(void)
 }
 
 static int
-put(int outer, int id)
-{
-	uint32_t k = 0, v = (uint32_t)id;
-
-	return mim_update_elem(outer, &k, &v, MIM_ANY);
-}
-
-static int
 test_btf_template(void)
 {
 	struct typed base = mk_btf(BASE), same = mk_btf(BASE);
@@ -144,25 +137,25 @@ test_btf_template(void)
 
 	/* An identical BTF built separately: accepted, and shared. */
 	t = typed_lpm("same", &same, 12);
-	TEST_ASSERT_OK(put(outer, t));
+	TEST_ASSERT_OK(autotest_put(outer, 0, t));
 	TEST_ASSERT_OK(mim_get_btf(t, &b1, NULL, NULL));
 	TEST_ASSERT_OK(mim_get_btf(tmpl, &b2, NULL, NULL));
 	TEST_ASSERT(b1 == b2, "tables with equal BTF share one copy");
 	TEST_ASSERT_OK(mim_close(t));
 
 	t = typed_lpm("ren", &ren, 12);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			"BTF value type differs from the template's: member 2 is 'tag', the template's is 'vlan'");
 	TEST_ASSERT_OK(mim_close(t));
 	t = typed_lpm("mov", &mov, 12);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL, ".port: int unsigned char (1 bytes) != template int unsigned short (2 bytes)");
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, ".port: int unsigned char (1 bytes) != template int unsigned short (2 bytes)");
 	TEST_ASSERT_OK(mim_close(t));
 	t = typed_lpm("sig", &sig, 12);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			".vlan: int short (2 bytes) != template int unsigned short (2 bytes)");
 	TEST_ASSERT_OK(mim_close(t));
 	t = typed_lpm("shrt", &shrt, 12);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			".mac: array (4 bytes) != template array (6 bytes)");
 	TEST_ASSERT_OK(mim_close(t));
 	/* The full reason names the table too. */
@@ -170,7 +163,7 @@ test_btf_template(void)
 
 	/* A typed template wants typed tables. */
 	t = mim_create(MIM_TYPE_LPM, "untyped", 8, 12, 16, NULL);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			"has no BTF key type, the template has one");
 	TEST_ASSERT_OK(mim_close(t));
 	TEST_ASSERT_OK(mim_close(outer));
@@ -183,7 +176,7 @@ test_btf_template(void)
 				.sz = sizeof(struct mim_create_opts),
 				.inner_id = (uint32_t)tmpl });
 	t = typed_lpm("ren", &ren, 12);
-	TEST_ASSERT_OK(put(outer, t));
+	TEST_ASSERT_OK(autotest_put(outer, 0, t));
 	TEST_ASSERT_OK(mim_close(t));
 	TEST_ASSERT_OK(mim_close(outer));
 	TEST_ASSERT_OK(mim_close(tmpl));
@@ -224,7 +217,7 @@ test_btf_offsets(void)
 		       &(struct mim_create_opts){
 				.sz = sizeof(struct mim_create_opts),
 				.btf = b.btf, .btf_value_type_id = b.value });
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			".hi is at bit 48 (0 bits), the template's at bit 32 (0 bits)");
 	TEST_ASSERT_OK(mim_close(t));
 	TEST_ASSERT_OK(mim_close(outer));

@@ -15,22 +15,7 @@
 #include <mim.h>
 
 #include "autotest.h"
-
-static int
-outer_of(enum mim_type type, const char *name, uint32_t max, int tmpl)
-{
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
-
-	return mim_create(type, name, 4, 4, max, &o);
-}
-
-static int
-put(int outer, uint32_t k, int id)
-{
-	uint32_t v = (uint32_t)id;
-
-	return mim_update_elem(outer, &k, &v, MIM_ANY);
-}
+#include "autotest_util.h"
 
 static int
 refs(int id, uint32_t *handles)
@@ -61,10 +46,10 @@ test_close_while_held(void)
 	uint64_t d0 = destroyed();
 
 	tmpl = mim_create(MIM_TYPE_ARRAY, "tmpl", 4, 4, 16, NULL);
-	outer = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "outer", 8, tmpl);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 8, tmpl);
 	inner = mim_create(MIM_TYPE_ARRAY, "tenant", 4, 4, 16, NULL);
 	TEST_ASSERT_OK(mim_update_elem(inner, &k, &v, MIM_ANY));
-	TEST_ASSERT_OK(put(outer, 3, inner));
+	TEST_ASSERT_OK(autotest_put(outer, 3, inner));
 	TEST_ASSERT_EQUAL(refs(inner, &handles), 2, "");
 	TEST_ASSERT_EQUAL(handles, 1, "");
 
@@ -102,16 +87,16 @@ test_shared_inner(void)
 	uint32_t k = 0, out;
 
 	tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 4, 16, NULL);
-	o1 = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "o1", 8, tmpl);
-	o2 = outer_of(MIM_TYPE_HASH_OF_TABLES, "o2", 8, tmpl);
+	o1 = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "o1", 8, tmpl);
+	o2 = autotest_outer(MIM_TYPE_HASH_OF_TABLES, "o2", 8, tmpl);
 	shared = mim_create(MIM_TYPE_HASH, "shared", 4, 4, 16, NULL);
 	/* Tenants sharing one table: 3 slots in 2 outer tables. */
-	TEST_ASSERT_OK(put(o1, 1, shared));
-	TEST_ASSERT_OK(put(o1, 2, shared));
-	TEST_ASSERT_OK(put(o2, 42, shared));
+	TEST_ASSERT_OK(autotest_put(o1, 1, shared));
+	TEST_ASSERT_OK(autotest_put(o1, 2, shared));
+	TEST_ASSERT_OK(autotest_put(o2, 42, shared));
 	TEST_ASSERT_EQUAL(refs(shared, NULL), 4, "");
 	/* The same table put again in the same slot changes nothing. */
-	TEST_ASSERT_OK(put(o1, 1, shared));
+	TEST_ASSERT_OK(autotest_put(o1, 1, shared));
 	TEST_ASSERT_EQUAL(refs(shared, NULL), 4, "");
 	TEST_ASSERT_OK(mim_close(shared));
 	k = 1;
@@ -138,16 +123,16 @@ test_outer_destroyed(void)
 	uint64_t d0 = destroyed();
 
 	tmpl = mim_create(MIM_TYPE_LPM, "tmpl", 8, 4, 16, NULL);
-	o1 = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "o1", 4, tmpl);
-	o2 = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "o2", 4, tmpl);
+	o1 = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "o1", 4, tmpl);
+	o2 = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "o2", 4, tmpl);
 	a = mim_create(MIM_TYPE_LPM, "a", 8, 4, 16, NULL);   /* o1 only */
 	b = mim_create(MIM_TYPE_LPM, "b", 8, 4, 16, NULL);   /* o1 and o2 */
 	c = mim_create(MIM_TYPE_LPM, "c", 8, 4, 16, NULL);   /* o1, keeps a handle */
-	TEST_ASSERT_OK(put(o1, 0, a));
-	TEST_ASSERT_OK(put(o1, 1, b));
-	TEST_ASSERT_OK(put(o1, 2, b));
-	TEST_ASSERT_OK(put(o2, 0, b));
-	TEST_ASSERT_OK(put(o1, 3, c));
+	TEST_ASSERT_OK(autotest_put(o1, 0, a));
+	TEST_ASSERT_OK(autotest_put(o1, 1, b));
+	TEST_ASSERT_OK(autotest_put(o1, 2, b));
+	TEST_ASSERT_OK(autotest_put(o2, 0, b));
+	TEST_ASSERT_OK(autotest_put(o1, 3, c));
 	TEST_ASSERT_OK(mim_close(a));
 	TEST_ASSERT_OK(mim_close(b));
 	TEST_ASSERT_OK(mim_close(tmpl));
@@ -199,13 +184,13 @@ test_replacement_counts(void)
 
 	mim_get_stats(&st0);
 	tmpl = mim_create(MIM_TYPE_ARRAY, "tmpl", 4, 8, 4, NULL);
-	outer = outer_of(MIM_TYPE_HASH_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_HASH_OF_TABLES, "outer", 4, tmpl);
 	a = mim_create(MIM_TYPE_ARRAY, "a", 4, 8, 4, NULL);
 	b = mim_create(MIM_TYPE_ARRAY, "b", 4, 8, 4, NULL);
-	TEST_ASSERT_OK(put(outer, 9, a));
-	TEST_ASSERT_OK(put(outer, 9, a));
-	TEST_ASSERT_OK(put(outer, 9, b));
-	TEST_ASSERT_OK(put(outer, 9, a));
+	TEST_ASSERT_OK(autotest_put(outer, 9, a));
+	TEST_ASSERT_OK(autotest_put(outer, 9, a));
+	TEST_ASSERT_OK(autotest_put(outer, 9, b));
+	TEST_ASSERT_OK(autotest_put(outer, 9, a));
 	TEST_ASSERT_OK(mim_get_info(outer, &info));
 	TEST_ASSERT_EQUAL(info.nb_replacements, 2, "a->b and b->a");
 	TEST_ASSERT_EQUAL(info.nb_updates, 4, "");

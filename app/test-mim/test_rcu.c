@@ -27,22 +27,6 @@
 #include "autotest.h"
 #include "autotest_util.h"
 
-static int
-outer_of(enum mim_type type, const char *name, uint32_t max, int tmpl)
-{
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
-
-	return mim_create(type, name, 4, 4, max, &o);
-}
-
-static int
-put(int outer, uint32_t k, int id)
-{
-	uint32_t v = (uint32_t)id;
-
-	return mim_update_elem(outer, &k, &v, MIM_ANY);
-}
-
 /* A hash table holding key -> val, its handle closed if close_it. */
 static int
 tenant(const char *name, uint32_t key, uint32_t val)
@@ -84,10 +68,10 @@ test_deferred_until_quiescent(void)
 	TEST_ASSERT(v != NULL, "");
 	autotest_reader_online(v, 0);
 	tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 4, 16, NULL);
-	outer = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
 	a = tenant("a", key, 111);
 	b = tenant("b", key, 222);
-	TEST_ASSERT_OK(put(outer, 0, a));
+	TEST_ASSERT_OK(autotest_put(outer, 0, a));
 	TEST_ASSERT_OK(mim_close(a));
 
 	/* What the reader holds, found through the slot. */
@@ -96,7 +80,7 @@ test_deferred_until_quiescent(void)
 	TEST_ASSERT(pv != NULL && *pv == 111, "");
 
 	/* Replace: a's ID goes at once, its memory does not. */
-	TEST_ASSERT_OK(put(outer, 0, b));
+	TEST_ASSERT_OK(autotest_put(outer, 0, b));
 	TEST_ASSERT_ERR(mim_get_by_id((uint32_t)a), ENOENT, "");
 	TEST_ASSERT_EQUAL(rstats().pending, 1, "");
 	TEST_ASSERT(rstats().pending_bytes > 0, "the backlog has a size");
@@ -218,12 +202,12 @@ test_offline_reader(void)
 	rte_rcu_qsbr_thread_offline(v, 0);
 	rte_rcu_qsbr_thread_register(v, 1);    /* registered, never online */
 	tmpl = mim_create(MIM_TYPE_ARRAY, "tmpl", 4, 4, 4, NULL);
-	outer = outer_of(MIM_TYPE_HASH_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_HASH_OF_TABLES, "outer", 4, tmpl);
 	a = mim_create(MIM_TYPE_ARRAY, "a", 4, 4, 4, NULL);
 	b = mim_create(MIM_TYPE_ARRAY, "b", 4, 4, 4, NULL);
-	TEST_ASSERT_OK(put(outer, 0, a));
+	TEST_ASSERT_OK(autotest_put(outer, 0, a));
 	TEST_ASSERT_OK(mim_close(a));
-	TEST_ASSERT_OK(put(outer, 0, b));
+	TEST_ASSERT_OK(autotest_put(outer, 0, b));
 	TEST_ASSERT_EQUAL(mim_reclaim(), 1, "offline readers hold nothing back");
 	TEST_ASSERT_EQUAL(dying(), 0, "");
 	TEST_ASSERT_OK(mim_close(outer));
@@ -284,7 +268,7 @@ test_queue_full(void)
 	autotest_reader_online(v, 0);
 	TEST_ASSERT_EQUAL(rstats().dq_size, 4, "");
 	tmpl = mim_create(MIM_TYPE_ARRAY, "tmpl", 4, 4, 4, NULL);
-	outer = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
 	h = mim_create(MIM_TYPE_HASH, "h", 4, 4, 4, NULL);
 	TEST_ASSERT_OK(mim_update_elem(h, &k, &k, MIM_ANY));
 	for (i = 0; i < 6; i++) {
@@ -292,17 +276,17 @@ test_queue_full(void)
 		TEST_ASSERT_OK(t[i]);
 	}
 	/* Each put releases the table before it: 4 fill the queue. */
-	TEST_ASSERT_OK(put(outer, 0, t[0]));
+	TEST_ASSERT_OK(autotest_put(outer, 0, t[0]));
 	TEST_ASSERT_OK(mim_close(t[0]));
 	for (i = 1; i <= 4; i++) {
-		TEST_ASSERT_OK(put(outer, 0, t[i]));
+		TEST_ASSERT_OK(autotest_put(outer, 0, t[i]));
 		TEST_ASSERT_OK(mim_close(t[i]));
 	}
 	TEST_ASSERT_EQUAL(rstats().pending, 4, "");
 	/* Full: every call that would retire fails cleanly, changing
 	 * nothing; calls that retire nothing still work.
 	 */
-	TEST_ASSERT_ERR(put(outer, 0, t[5]), EBUSY,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t[5]), EBUSY,
 			"defer queue (dq_size 4) is full");
 	TEST_ASSERT_OK(mim_lookup_elem(outer, &k, &out));
 	TEST_ASSERT_EQUAL(out, t[4], "the slot is unchanged");
@@ -312,7 +296,7 @@ test_queue_full(void)
 	TEST_ASSERT_OK(mim_get_info(outer, &info));
 	TEST_ASSERT_ERR(mim_delete_elem(h, &k), EBUSY, "is full");
 	TEST_ASSERT_ERR(mim_update_elem(h, &k, &k, MIM_ANY), EBUSY, "is full");
-	TEST_ASSERT_OK(put(outer, 1, t[5]));     /* an empty slot: no retirement */
+	TEST_ASSERT_OK(autotest_put(outer, 1, t[5]));     /* an empty slot: no retirement */
 	TEST_ASSERT_EQUAL(rstats().nb_busy, 4, "");
 	TEST_ASSERT_EQUAL(rstats().max_pending, 4, "");
 
@@ -372,14 +356,14 @@ run_replacements(struct rte_rcu_qsbr *v, bool sync)
 	int tmpl, outer, ret = TEST_SUCCESS;
 
 	tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 4, 16, NULL);
-	outer = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
 	arg.outer = mim_table(outer);
 	mim_get_stats(&st0);
 	rte_eal_remote_launch(reader_main, &arg, worker);
 	for (i = 0; i < 2000 && ret == TEST_SUCCESS; i++) {
 		int t = tenant(NULL, 1, 1000 + i);
 
-		if (t < 0 || put(outer, 0, t) != 0 || mim_close(t) != 0)
+		if (t < 0 || autotest_put(outer, 0, t) != 0 || mim_close(t) != 0)
 			ret = TEST_FAILED;
 		/* SYNC mode: every replaced table is released on return. */
 		if (sync && i > 0) {

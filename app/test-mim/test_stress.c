@@ -197,14 +197,6 @@ struct writer {
 	uint32_t max_pending;
 };
 
-static int
-put(int outer, uint32_t slot, int id)
-{
-	uint32_t v = (uint32_t)id;
-
-	return mim_update_elem(outer, &slot, &v, MIM_ANY);
-}
-
 /* A fresh table for tenant, every key present. */
 static int
 new_table(struct writer *w, uint32_t tenant)
@@ -232,8 +224,8 @@ replace_tenant(struct writer *w, uint32_t t)
 {
 	int id = new_table(w, t);
 
-	if (id < 0 || put(w->outer[0], t, id) != 0 ||
-	    put(w->outer[1], t, id) != 0 || mim_close(id) != 0)
+	if (id < 0 || autotest_put(w->outer[0], t, id) != 0 ||
+	    autotest_put(w->outer[1], t, id) != 0 || mim_close(id) != 0)
 		return TEST_FAILED;
 	w->cur[t] = id;
 	w->replaced++;
@@ -271,7 +263,7 @@ churn_outer(struct writer *w)
 	if (id < 0)
 		return TEST_FAILED;
 	for (t = 0; t < TENANTS; t++)
-		if (put(id, t, w->cur[t]) != 0)
+		if (autotest_put(id, t, w->cur[t]) != 0)
 			return TEST_FAILED;
 	/* Readers find it from the next burst on: pairs with the
 	 * acquire load in reader_main().
@@ -295,8 +287,8 @@ share(struct writer *w)
 	for (i = 0; i < n; i++) {
 		uint32_t t = (uint32_t)(xorshift(&w->rng) % TENANTS);
 
-		if (put(w->outer[0], t, w->shared) != 0 ||
-		    put(w->outer[1], t, w->shared) != 0)
+		if (autotest_put(w->outer[0], t, w->shared) != 0 ||
+		    autotest_put(w->outer[1], t, w->shared) != 0)
 			return TEST_FAILED;
 		w->cur[t] = w->shared;
 		w->shared_puts++;

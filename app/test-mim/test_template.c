@@ -17,23 +17,7 @@
 #include "mim_private.h"
 
 #include "autotest.h"
-
-static int
-outer_of(enum mim_type type, const char *name, uint32_t max, int tmpl)
-{
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
-
-	return mim_create(type, name, 4, 4, max, &o);
-}
-
-/* Put table id into slot 0 of an outer table (either type). */
-static int
-put(int outer, int id)
-{
-	uint32_t k = 0, v = (uint32_t)id;
-
-	return mim_update_elem(outer, &k, &v, MIM_ANY);
-}
+#include "autotest_util.h"
 
 /* The rules common to every type, on both outer types. */
 static int
@@ -44,7 +28,7 @@ check_common_rules(enum mim_type outer_type)
 	char why[160];
 
 	tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 8, 16, NULL);
-	outer = outer_of(outer_type, "outer", 4, tmpl);
+	outer = autotest_outer(outer_type, "outer", 4, tmpl);
 	TEST_ASSERT_OK(outer);
 
 	/* The exact reason: table, field, both values. */
@@ -52,7 +36,7 @@ check_common_rules(enum mim_type outer_type)
 	snprintf(why, sizeof(why),
 		 "inner table 'tenant7' (id %d): value_size 16 != template value_size 8",
 		 t);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL, why);
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, why);
 	TEST_ASSERT_EQUAL(strcmp(mim_last_error(), why), 0, "%s",
 			  mim_last_error());
 	TEST_ASSERT_OK(mim_close(t));
@@ -60,27 +44,27 @@ check_common_rules(enum mim_type outer_type)
 	t = mim_create(MIM_TYPE_ARRAY, NULL, 4, 8, 16, NULL);
 	snprintf(why, sizeof(why), "inner table (id %d): type array != template type hash",
 		 t);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL, why);
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, why);
 	TEST_ASSERT_OK(mim_close(t));
 
 	t = mim_create(MIM_TYPE_HASH, "k8", 8, 8, 16, NULL);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			"key_size 8 != template key_size 4");
 	TEST_ASSERT_OK(mim_close(t));
 
 	t = mim_create(MIM_TYPE_HASH, "np", 4, 8, 16, &np);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			"map_flags 0x1 != template map_flags 0x0");
 	TEST_ASSERT_OK(mim_close(t));
 
 	/* Hash capacity may differ, as in the kernel. */
 	ok = mim_create(MIM_TYPE_HASH, "big", 4, 8, 1000, NULL);
-	TEST_ASSERT_OK(put(outer, ok));
+	TEST_ASSERT_OK(autotest_put(outer, 0, ok));
 	TEST_ASSERT_OK(mim_close(ok));
 
 	/* A rejected insert changes nothing. */
 	t = mim_create(MIM_TYPE_HASH, "bad", 4, 9, 16, NULL);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL, "value_size 9");
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, "value_size 9");
 	{
 		uint32_t k = 0, v;
 
@@ -90,8 +74,8 @@ check_common_rules(enum mim_type outer_type)
 	TEST_ASSERT_OK(mim_close(t));
 
 	/* Nesting: an outer table is never an inner one. */
-	t = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "o2", 4, tmpl);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL, "one level of nesting");
+	t = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "o2", 4, tmpl);
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, "one level of nesting");
 	TEST_ASSERT_OK(mim_close(t));
 
 	TEST_ASSERT_OK(mim_close(outer));
@@ -119,13 +103,13 @@ test_array_max_entries(void)
 
 	/* Without MIM_F_INNER_MAP, inner arrays match max_entries. */
 	tmpl = mim_create(MIM_TYPE_ARRAY, "tmpl", 4, 4, 8, NULL);
-	outer = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
 	t = mim_create(MIM_TYPE_ARRAY, "a9", 4, 4, 9, NULL);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			"max_entries 9 != template max_entries 8 (the template has no MIM_F_INNER_MAP)");
 	TEST_ASSERT_OK(mim_close(t));
 	t = mim_create(MIM_TYPE_ARRAY, "a8", 4, 4, 8, NULL);
-	TEST_ASSERT_OK(put(outer, t));
+	TEST_ASSERT_OK(autotest_put(outer, 0, t));
 	TEST_ASSERT_OK(mim_close(t));
 	TEST_ASSERT_OK(mim_close(outer));
 	TEST_ASSERT_OK(mim_close(tmpl));
@@ -134,12 +118,12 @@ test_array_max_entries(void)
 	 * any max_entries.
 	 */
 	tmpl = mim_create(MIM_TYPE_ARRAY, "tmpl", 4, 4, 8, &im);
-	outer = outer_of(MIM_TYPE_HASH_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_HASH_OF_TABLES, "outer", 4, tmpl);
 	t = mim_create(MIM_TYPE_ARRAY, "a1000", 4, 4, 1000, &im);
-	TEST_ASSERT_OK(put(outer, t));
+	TEST_ASSERT_OK(autotest_put(outer, 0, t));
 	TEST_ASSERT_OK(mim_close(t));
 	t = mim_create(MIM_TYPE_ARRAY, "plain", 4, 4, 8, NULL);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			"map_flags 0x0 != template map_flags 0x1000");
 	TEST_ASSERT_OK(mim_close(t));
 	TEST_ASSERT_OK(mim_close(outer));
@@ -153,15 +137,15 @@ test_lpm_template(void)
 	int tmpl, outer, t;
 
 	tmpl = mim_create(MIM_TYPE_LPM, "tmpl", 8, 4, 16, NULL);
-	outer = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
 	TEST_ASSERT_OK(outer);
 	TEST_ASSERT_OK(mim_close(tmpl));
 	/* LPM capacity may differ (as in the kernel's LPM trie). */
 	t = mim_create(MIM_TYPE_LPM, "big", 8, 4, 500, NULL);
-	TEST_ASSERT_OK(put(outer, t));
+	TEST_ASSERT_OK(autotest_put(outer, 0, t));
 	TEST_ASSERT_OK(mim_close(t));
 	t = mim_create(MIM_TYPE_LPM, "v8", 8, 8, 16, NULL);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL,
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
 			"value_size 8 != template value_size 4");
 	TEST_ASSERT_OK(mim_close(t));
 	TEST_ASSERT_OK(mim_close(outer));
@@ -176,13 +160,13 @@ test_template_outlives_source(void)
 	int tmpl, outer, t;
 
 	tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 8, 16, NULL);
-	outer = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
 	TEST_ASSERT_OK(mim_close(tmpl));
 	TEST_ASSERT_ERR(mim_get_info(tmpl, &info), EBADF, "");
 	t = mim_create(MIM_TYPE_HASH, "tmpl", 4, 8, 16, NULL);   /* same name */
-	TEST_ASSERT_OK(put(outer, t));
+	TEST_ASSERT_OK(autotest_put(outer, 0, t));
 	t = mim_create(MIM_TYPE_HASH, "x", 4, 4, 16, NULL);
-	TEST_ASSERT_ERR(put(outer, t), EINVAL, "template value_size 8");
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, "template value_size 8");
 	TEST_ASSERT_OK(mim_get_info(outer, &info));
 	TEST_ASSERT_EQUAL(info.inner_id, tmpl, "the source is still named");
 	TEST_ASSERT_EQUAL(info.inner.value_size, 8, "");
@@ -231,11 +215,11 @@ test_reason_logged(void)
 
 	TEST_ASSERT(f != NULL, "");
 	tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 8, 16, NULL);
-	outer = outer_of(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
 	t = mim_create(MIM_TYPE_HASH, "tenant7", 4, 16, 16, NULL);
 	rte_openlog_stream(f);
 	rte_log_set_level_pattern("lib.mapinmap", RTE_LOG_INFO);
-	put(outer, t);
+	autotest_put(outer, 0, t);
 	rte_log_set_level_pattern("lib.mapinmap", (uint32_t)level);
 	rte_openlog_stream(prev);
 	fclose(f);
