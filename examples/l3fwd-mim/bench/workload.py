@@ -114,11 +114,15 @@ def frames(l3, vlans):
             for p, v in zip(l3, vlans)]
 
 
-def write(workdir, tenants, nb_tables, nb_routes, nb_packets, seed=7):
-    """Write one.conf/one.pcap (tenant 1, table t000) and many.conf/
-    many.pcap (tenants 1..tenants over nb_tables tables: tenant v uses
-    table v % nb_tables; each frame's tenant drawn uniformly). Returns a
-    description."""
+def many_conf(nb_tables):
+    return f'many_{nb_tables}tbl.conf'
+
+
+def write(workdir, tenants, table_counts, nb_routes, nb_packets, seed=7):
+    """Write one.conf/one.pcap (tenant 1, table t000), many.pcap (tenants
+    1..tenants, each frame's drawn uniformly) and, for each K of
+    table_counts, many_conf(K): the tenants over K tables, tenant v using
+    table v % K. Returns a description."""
     rng = random.Random(seed)
     prefixes = make_prefixes(rng, nb_routes)
     dsts = make_destinations(rng, prefixes, nb_packets)
@@ -126,10 +130,11 @@ def write(workdir, tenants, nb_tables, nb_routes, nb_packets, seed=7):
     many_vlans = [rng.randint(1, tenants) for _ in range(nb_packets)]
     with open(os.path.join(workdir, 'one.conf'), 'w') as f:
         f.write(config_text(prefixes, {1: 0}, 1))
-    with open(os.path.join(workdir, 'many.conf'), 'w') as f:
-        f.write(config_text(prefixes, {v: v % nb_tables
-                                       for v in range(1, tenants + 1)},
-                            nb_tables))
+    for k in table_counts:
+        with open(os.path.join(workdir, many_conf(k)), 'w') as f:
+            f.write(config_text(prefixes, {v: v % k
+                                           for v in range(1, tenants + 1)},
+                                k))
     pcapfile.write(os.path.join(workdir, 'one.pcap'),
                    frames(l3, [1] * nb_packets))
     pcapfile.write(os.path.join(workdir, 'many.pcap'),
@@ -137,6 +142,5 @@ def write(workdir, tenants, nb_tables, nb_routes, nb_packets, seed=7):
     return {
         'routes': len(prefixes),
         'tenants_seen': len(set(many_vlans)),
-        'tables': nb_tables,
         'packets': nb_packets,
     }
