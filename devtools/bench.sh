@@ -38,7 +38,9 @@
 #   BENCH_FWD_MS=ms          (5000; smoke 300) length of one forwarding run
 #   BENCH_FWD_TENANTS=n      (1000; smoke 20) tenants of the many-tenant run
 #   BENCH_FWD_TABLES=n       (32; smoke 2) inner LPM tables they share
-#                            (rte_lpm: 64 MiB each)
+#                            (rte_lpm: 64 MiB each): the judged figure
+#   BENCH_FWD_DIAG_TABLES=l  (1,4,16; smoke 1) more table counts, run as
+#                            diagnostics (comma-separated; "" for none)
 #   BENCH_FWD_ROUTES=n       (4096; smoke 64) routes per table
 #   BENCH_FWD_PACKETS=n      (16384; smoke 512) frames in the looped pcap
 
@@ -59,9 +61,9 @@ case "$only" in
 *) echo "bench: BENCH_ONLY=suite or forwarding (or unset: both)" >&2; exit 2 ;;
 esac
 if [ "$scale" = smoke ]; then
-	fwd_defaults=(1 300 20 2 64 512)
+	fwd_defaults=(1 300 20 2 64 512 1)
 else
-	fwd_defaults=(7 5000 1000 32 4096 16384)
+	fwd_defaults=(7 5000 1000 32 4096 16384 1,4,16)
 fi
 fwd_rounds=${BENCH_FWD_ROUNDS:-${fwd_defaults[0]}}
 fwd_ms=${BENCH_FWD_MS:-${fwd_defaults[1]}}
@@ -69,6 +71,7 @@ fwd_tenants=${BENCH_FWD_TENANTS:-${fwd_defaults[2]}}
 fwd_tables=${BENCH_FWD_TABLES:-${fwd_defaults[3]}}
 fwd_routes=${BENCH_FWD_ROUTES:-${fwd_defaults[4]}}
 fwd_packets=${BENCH_FWD_PACKETS:-${fwd_defaults[5]}}
+fwd_diag=${BENCH_FWD_DIAG_TABLES-${fwd_defaults[6]}}
 mkdir -p "$out"
 csv=$out/results.csv
 info=$out/machine.env
@@ -265,6 +268,7 @@ run_forwarding() {
 		echo "fwd_tables='$fwd_tables'"
 		echo "fwd_routes='$fwd_routes'"
 		echo "fwd_packets='$fwd_packets'"
+		echo "fwd_diag='$fwd_diag'"
 		echo "fwd_load_before='$(cut -d' ' -f1-3 /proc/loadavg)'"
 	} > "$fwd_info.tmp"
 
@@ -274,6 +278,7 @@ run_forwarding() {
 		"$build/examples/l3fwd-mim/l3fwd-mim" --csv "$csv.fwd" \
 		--eal "${eal[*]}" --rounds "$fwd_rounds" --duration-ms "$fwd_ms" \
 		--tenants "$fwd_tenants" --tables "$fwd_tables" \
+		--diag-tables "$fwd_diag" \
 		--routes "$fwd_routes" --packets "$fwd_packets" \
 		--note "hugepages $([ "$hp" = 1 ] && echo yes || echo no)" \
 		> "$out/forwarding.log" 2>&1
@@ -471,19 +476,21 @@ else
 	plot '$dat/memory.dat' using 2:xtic(1) notitle
 	EOF
 	# forwarding: "label Mpps", and the target line at 0.9x the baseline
-	awk -F, -v out="$dat/forwarding.dat" -v k="${fwd_tables:-?}" 'NR > 1 && $1 == "forwarding" && $7 != "" {
+	awk -F, -v out="$dat/forwarding.dat" 'NR > 1 && $1 == "forwarding" && $7 != "" {
+		k = $6; sub(/^mim_nested_/, "", k); sub(/tbl$/, "", k)
 		if ($6 == "single_lpm") l = "baseline: one LPM table"
 		else if ($4 == 1) l = "1 tenant"
-		else l = $4 " tenants, " k " shared tables"
+		else l = $4 " tenants, " k " table" (k == 1 ? "" : "s")
+		if ($11 != "") l = l " [target]"
 		if ($10 != "") l = l sprintf(" (%.2fx)", $10)
 		printf "\"%s\" %s\n", l, $7 > out
 	}' "$csv"
 	if [ -s "$dat/forwarding.dat" ]; then
 		fwd_target=$(awk -F, '$1 == "forwarding" && $6 == "single_lpm" { printf "%.4g", 0.9 * $7 }' "$csv")
 		gnuplot <<-EOF
-		set terminal pngcairo size 1000,560 font ',10' noenhanced
+		set terminal pngcairo size 1200,620 font ',10' noenhanced
 		set style data histograms; set style fill solid 0.7 border -1
-		set boxwidth 0.6; set grid ytics
+		set boxwidth 0.6; set grid ytics; set xtics rotate by -20
 		set output '$out/forwarding.png'
 		set title 'l3fwd-mim forwarding, one lcore: million packets per second (median of ${fwd_rounds:-?} rounds; ratio to the single-table loop)'
 		set ylabel 'Mpps'
@@ -647,13 +654,17 @@ meta() { awk -F, -v v="$1" '$1 == "meta" && $6 == v { print $7; exit }' "$csv"; 
 		  this measures the outer-table indirection, $fwd_tenants slots and
 		  per-tenant counters, and $fwd_tables distinct tables' worth of
 		  cache and TLB footprint; it does **not** measure $fwd_tenants distinct
-		  LPM tables (see the analysis). **Baseline**: the same binary and
+		  LPM tables (see the analysis). $([ -n "$fwd_diag" ] && echo "As diagnostics, the same
+		  tenants and traffic over fewer shared tables ($fwd_diag; one
+		  configuration each): with one table,
+		  only the outer level and the per-tenant counters differ from the
+		  baseline; more tables add their memory footprint.") **Baseline**: the same binary and
 		  loop with \`--baseline-lpm\`: parse, checks, rewrite and tx
 		  unchanged, the burst looked up with one \`mim_lookup_bulk()\` in
 		  one mapinmap LPM table (the very inner lookup code of the nested
 		  path, without the outer level), tenant ignored, on the
 		  many-tenant traffic.
-		- $fwd_rounds rounds, each running the three once from a rotating
+		- $fwd_rounds rounds, each running every configuration once from a rotating
 		  start; a value is the median over rounds, a ratio the median of
 		  the per-round ratios (their interquartile range is in the CSV
 		  note). \`forwarding.log\` has every run.
@@ -661,7 +672,9 @@ meta() { awk -F, -v v="$1" '$1 == "meta" && $6 == v { print $7; exit }' "$csv"; 
 		| configuration | tenants | Mpps | ratio to baseline | target | verdict |
 		|---|---:|---:|---:|---|---|
 		$(awk -F, 'NR > 1 && $1 == "forwarding" {
-			c = ($6 == "single_lpm") ? "baseline: one LPM table" : "mapinmap, nested"
+			k = $6; sub(/^mim_nested_/, "", k); sub(/tbl$/, "", k)
+			c = ($6 == "single_lpm") ? "baseline: one LPM table" : \
+				"mapinmap, nested, " k " inner table" (k == 1 ? "" : "s")
 			printf "| %s | %s | %s | %s | %s | %s |\n", c, $4, $7,
 				($10 == "") ? "" : sprintf("%.3fx", $10), $11,
 				($12 == "MISSED") ? "**MISSED**" : $12
