@@ -218,10 +218,12 @@ def main():
             if judged:
                 what += (f' (not {a.tenants} distinct tables: 64 MiB each); '
                          'per-tenant counters; ')
+            elif k == 1:
+                what += (' (diagnostic: one table\'s footprint as the '
+                         'baseline; only the outer level and per-tenant '
+                         f'counters of {nt} tenants differ); ')
             else:
-                what += (' (diagnostic: the tables\' footprint of one '
-                         'table; the outer level and per-tenant counters '
-                         f'of {nt} tenants); ')
+                what += f' (diagnostic: {k} tables\' footprint); '
             row(nt, f'mim_nested_{k}tbl', med[n], 'single_lpm', rmed[n],
                 f'>={TARGET:.2f}x single_lpm' if judged else '',
                 ('met' if rmed[n] >= TARGET else 'MISSED') if judged
