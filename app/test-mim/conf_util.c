@@ -26,7 +26,7 @@
 #include "conf_util.h"
 
 /* How long a table gone in mapinmap is polled for in the kernel. */
-#define CONF_POLL_MS 2000
+#define CONF_POLL_MS 30000   /* a bound against a hang; normally a few ms */
 #define CONF_MAX_PAIRS 1024
 #define CONF_WALK_MAX 256
 
