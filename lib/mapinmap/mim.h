@@ -44,7 +44,9 @@
  *   a grace period, so they must not be called from a thread that is online
  *   on an attached QSBR variable. In the default #MIM_RCU_MODE_DQ they never
  *   wait for readers.
- * - Data-path functions (mim_datapath.h) take no lock and never block. They
+ * - Data-path functions (mim_datapath.h) take no lock and do not block,
+ *   except that a hash lookup overlapping the writer moving keys between
+ *   buckets waits for the move to end. They
  *   may be called from any thread that is registered and online on every
  *   QSBR variable attached with mim_rcu_qsbr_add() (or, when none is
  *   attached, while no control-plane call runs concurrently). A pointer they
@@ -105,8 +107,9 @@ enum mim_type {
 /**
  * As BPF_F_NO_PREALLOC: a HASH table takes its value objects from pools
  * shared by all tables as they are needed, instead of preallocating
- * max_entries of them. Accepted on LPM tables (as the kernel requires it
- * there); no effect on them.
+ * max_entries of them (plus spares) with the table. Accepted on
+ * HASH_OF_TABLES and LPM tables (the kernel requires it on LPM tries); no
+ * effect on them.
  */
 #define MIM_F_NO_PREALLOC (1U << 0)
 /** Use mim_create_opts::socket_id for the table's memory (else any socket). */
@@ -305,8 +308,8 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  * On an outer table the value is the u32 ID of an inner table; the inner
  * table is checked against the template and gains one reference, and the
  * table it replaces (if any) loses one. On a HASH table an existing key gets
- * a new value slot, published with one store; the old slot is released after
- * a grace period. ARRAY values are copied in place: a reader racing with the
+ * a new value object, published with one store; the old one is released
+ * after a grace period. ARRAY values are copied in place: a reader racing with the
  * update may see a mix of old and new bytes (as with kernel arrays). LPM
  * keys are prefixes; the bits beyond prefixlen are ignored.
  *
@@ -336,11 +339,14 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *   - -EEXIST: #MIM_NOEXIST and the key exists (on ARRAY: always).
  *   - -ENOENT: #MIM_EXIST and the key does not exist.
  *   - -ENOSPC: a new prefix in a full LPM table, or rte_lpm has no tbl8
- *     group left (see mim_create_opts::lpm_tbl8_groups).
+ *     group left (see mim_create_opts::lpm_tbl8_groups); a new key of a
+ *     HASH or HASH_OF_TABLES whose two buckets cannot be freed by moving
+ *     keys (rare: those tables have at least twice max_entries slots).
  *   - -EBUSY: releases are held back by readers that have not reported a
- *     quiescent state and the defer queue, or the table's spare hash key
- *     slots or LPM value slots, are all waiting for them; nothing
- *     changed. Retry after readers progress.
+ *     quiescent state and the defer queue is full, or a new hash key finds
+ *     no free slot because deleted keys' slots wait for them, or an LPM
+ *     table's spare value slots all wait for them; nothing changed. Retry
+ *     after readers progress.
  *   - -ENOMEM: out of DPDK memory for a new value slot.
  * @par Concurrency
  * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
@@ -356,9 +362,10 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *   rte_lpm's entries point to it. ARRAY values are copied in place: a racing
  *   reader of the same index may see a mix of old and new bytes.
  * - **Memory reuse:** @p key and @p value belong to the caller on return.
- *   What the update replaces (an inner table's slot reference, a hash value,
- *   an LPM value slot no route uses) is released only after every reader
- *   registered on every attached variable has passed a quiescent state.
+ *   What the update replaces (an inner table whose last reference was the
+ *   slot's, a hash value, an LPM value slot no route uses) is released
+ *   only after every reader registered on every attached variable has
+ *   passed a quiescent state.
  */
 int mim_update_elem(int id, const void *key, const void *value,
 		    uint64_t flags);

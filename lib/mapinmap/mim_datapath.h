@@ -12,7 +12,10 @@
  * **Who may call.** A thread that is registered and online on every QSBR
  * variable attached with mim_rcu_qsbr_add() (when none is attached: any
  * thread, while no control-plane call runs concurrently). These functions
- * take no lock, never block, never log, and allocate nothing.
+ * take no lock, never log, and allocate nothing; they do not block, except
+ * that a hash lookup overlapping the writer moving keys between buckets
+ * (cuckoo insertion, under a sequence lock) waits for the move to end and
+ * looks again.
  *
  * **Lifetime of what they return.** A value pointer, or an inner table
  * pointer found in an outer table, stays valid until the calling thread next
@@ -416,8 +419,8 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
  * - **Threads:** a thread registered and online on every attached QSBR
  *   variable (with none attached: any thread, while no control-plane call
  *   runs). Takes no lock; wait-free, except that a hash lookup
- *   overlapping the writer moving keys between buckets looks again; never
- *   blocks, never logs, allocates nothing.
+ *   overlapping the writer moving keys between buckets waits for the move
+ *   to end and looks again; never logs, allocates nothing.
  * - **RCU:** online; the table held by a handle of the application, or found
  *   in an outer slot since the thread's last quiescent state.
  * - **Ordering:** outer slots and hash values are loaded with acquire (or
