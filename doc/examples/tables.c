@@ -18,7 +18,9 @@
 #include "check.h"
 
 /* [flow key] */
-/* rte_hash compares all key_size bytes: padding must be zero. */
+/* Hash tables compare all key_size bytes: padding must be zero. A key of
+ * more than 8 bytes, as this one, is kept in front of its value object.
+ */
 struct flow_key {
 	rte_be32_t src, dst;
 	rte_be16_t sport, dport;
@@ -72,7 +74,7 @@ hash(void)
 	p = mim_lookup(t, &k);
 	ASSERT(p != NULL && *p == 1);
 
-	/* An update takes a new value slot and publishes it with one
+	/* An update takes a new value object and publishes it with one
 	 * store: a reader holding p keeps reading the old value, which is
 	 * released after a grace period (here at once: no reader is
 	 * attached).
