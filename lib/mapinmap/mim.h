@@ -347,7 +347,7 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     no free slot because deleted keys' slots wait for them, or an LPM
  *     table's spare value slots all wait for them; nothing changed. Retry
  *     after readers progress.
- *   - -ENOMEM: out of DPDK memory for a new value slot.
+ *   - -ENOMEM: out of DPDK memory for a new hash value object.
  * @par Concurrency
  * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
  *   serialised with every other control-plane call by the library mutex, on
