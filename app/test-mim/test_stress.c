@@ -32,6 +32,7 @@
 
 #include <mim.h>
 #include "mim_private.h"
+#include "mim_fault.h"
 
 #include "autotest.h"
 #include "autotest_util.h"
@@ -552,6 +553,16 @@ test_hash_moves(void)
 	TEST_ASSERT(g.v != NULL, "");
 	TEST_ASSERT_EQUAL(run_moves(8), TEST_SUCCESS, "");
 	TEST_ASSERT_EQUAL(run_moves(16), TEST_SUCCESS, "");
+#ifdef MIM_FAULT_INJECTION
+	/* A writer stalled in the middle of its key moves, as if preempted:
+	 * whole lookups then happen while one path is half done.
+	 */
+	mim_fault_set_stall(rte_get_tsc_hz() / 200000);     /* 5 us */
+	printf("    the writer stalls 5 us at every step of a key move:\n");
+	TEST_ASSERT_EQUAL(run_moves(8), TEST_SUCCESS, "");
+	TEST_ASSERT_EQUAL(run_moves(16), TEST_SUCCESS, "");
+	mim_fault_set_stall(0);
+#endif
 	return TEST_SUCCESS;
 }
 

@@ -44,9 +44,9 @@
  *   a grace period, so they must not be called from a thread that is online
  *   on an attached QSBR variable. In the default #MIM_RCU_MODE_DQ they never
  *   wait for readers.
- * - Data-path functions (mim_datapath.h) take no lock and do not block,
- *   except that a hash lookup overlapping the writer moving keys between
- *   buckets waits for the move to end. They
+ * - Data-path functions (mim_datapath.h) take no lock, do not block and
+ *   never wait for the writer (a hash lookup that misses while the writer
+ *   completes moves of keys between buckets looks again). They
  *   may be called from any thread that is registered and online on every
  *   QSBR variable attached with mim_rcu_qsbr_add() (or, when none is
  *   attached, while no control-plane call runs concurrently). A pointer they

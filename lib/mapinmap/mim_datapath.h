@@ -12,10 +12,9 @@
  * **Who may call.** A thread that is registered and online on every QSBR
  * variable attached with mim_rcu_qsbr_add() (when none is attached: any
  * thread, while no control-plane call runs concurrently). These functions
- * take no lock, never log, and allocate nothing; they do not block, except
- * that a hash lookup overlapping the writer moving keys between buckets
- * (cuckoo insertion, under a sequence lock) waits for the move to end and
- * looks again.
+ * take no lock, never log, allocate nothing and never wait for the writer
+ * (a hash lookup that misses while the writer moves keys between buckets
+ * looks again; it does not wait for a move in progress).
  *
  * **Lifetime of what they return.** A value pointer, or an inner table
  * pointer found in an outer table, stays valid until the calling thread next
@@ -110,8 +109,9 @@ struct mim_table {
 	/** Hash tables: seed of the hash function. */
 	uint32_t hash_seed;
 	/**
-	 * Hash tables: odd while the writer moves keys between buckets
-	 * (a sequence lock: readers that overlap a move look up again).
+	 * Hash tables: counts the starts and ends of the writer's key moves
+	 * between buckets (odd during one); a lookup that misses while it
+	 * changes looks again.
 	 */
 	uint32_t hash_seq;
 	/** Backing store, by type. */
@@ -200,12 +200,12 @@ __mim_aot_load(struct mim_table **slot)
  * Hash tables (mim_htab.c has the writer's side).
  *
  * Every key may live in one of two buckets, both fetched by a lookup (bulk
- * lookups prefetch both for every key first). Readers take no lock: a slot
- * is published by a release store of its value pointer after its key, and
- * is reused only after a grace period once deleted. The one change that
- * can hide a present key from a reader is a key moving to its other bucket
- * to make room (cuckoo insertion); the writer makes such moves inside a
- * sequence lock, and a reader whose lookup overlapped one looks again.
+ * lookups prefetch both for every key first). Readers take no lock and
+ * never wait for the writer: a slot is published by a release store of its
+ * value pointer after its key, and is reused only after a grace period
+ * once deleted. The one change that can hide a present key from a reader
+ * is a key moving to its other bucket to make room (cuckoo insertion);
+ * __mim_hfind() says how a lookup stays right across such moves.
  */
 
 /** @internal A key of at most 8 bytes, zero-padded, as slots keep it. */
@@ -262,66 +262,93 @@ __mim_hbuckets(const struct mim_table *t, uint32_t h,
 	*b2 = &t->u.buckets[i2];
 }
 
-/** @internal The value of slot s if it holds the key, else NULL. */
-static __rte_always_inline void *
+/**
+ * @internal Whether slot s holds the key: 1 (its value in *v), 0, or -1
+ * when the slot changed while it was read.
+ */
+static __rte_always_inline int
 __mim_hslot_match(const struct mim_table *t, const struct mim_hslot *s,
-		  uint64_t tag, const void *key)
+		  uint64_t tag, const void *key, void **v)
 {
-	/* Pairs with the release store of the value pointer in mim_htab.c:
-	 * the key (and a long key's bytes in the value object) were written
-	 * before it.
+	/* Pairs with the release store of the value pointer in mim_htab.c
+	 * (slot_publish(), mim_htab_set()): the key, and a long key's bytes
+	 * in the value object, were written before it.
 	 */
-	void *v = __atomic_load_n(&s->v, __ATOMIC_ACQUIRE);
+	void *v1 = __atomic_load_n(&s->v, __ATOMIC_ACQUIRE);
 
-	if (v == NULL || __atomic_load_n(&s->k, __ATOMIC_RELAXED) != tag)
-		return NULL;
-	if (likely(t->key_size <= 8) ||
-	    memcmp((const uint8_t *)v - t->elem_size, key, t->key_size) == 0)
-		return v;
-	return NULL;
+	if (v1 == NULL || __atomic_load_n(&s->k, __ATOMIC_RELAXED) != tag)
+		return 0;
+	if (unlikely(t->key_size > 8) &&
+	    memcmp((const uint8_t *)v1 - t->elem_size, key, t->key_size) != 0)
+		return 0;
+	/* Within one cuckoo path the writer moves a key out of a slot and
+	 * another into it: the key just read must still go with v1. The
+	 * loads above happen before the value is read again.
+	 */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (unlikely(__atomic_load_n(&s->v, __ATOMIC_RELAXED) != v1))
+		return -1;
+	*v = v1;
+	return 1;
 }
 
-/** @internal Look for the key in one bucket. */
-static __rte_always_inline void *
+/** @internal Look for the key in one bucket: as __mim_hslot_match(). */
+static __rte_always_inline int
 __mim_hbucket_find(const struct mim_table *t, const struct mim_hbucket *b,
-		   uint64_t tag, const void *key)
+		   uint64_t tag, const void *key, void **v)
 {
 	unsigned int i;
-	void *v;
+	int ret;
 
 	for (i = 0; i < MIM_HBUCKET_SLOTS; i++) {
-		v = __mim_hslot_match(t, &b->s[i], tag, key);
-		if (v != NULL)
-			return v;
+		ret = __mim_hslot_match(t, &b->s[i], tag, key, v);
+		if (ret != 0)
+			return ret;
 	}
-	return NULL;
+	return 0;
 }
 
-/** @internal Look for a hashed key in its two buckets, under the seqlock. */
+/**
+ * @internal Look for a hashed key in its two buckets. Never waits for the
+ * writer:
+ * - a value found (key and value read consistently) is the key's value at
+ *   that moment;
+ * - a key that moves between its buckets is copied to the other one
+ *   before it leaves the first, and one cuckoo path moves each key at most
+ *   once, so looking at b1, b2 and b1 again finds a key that one path in
+ *   progress moves, whatever the order;
+ * - a miss is believed only if no path started or ended meanwhile
+ *   (hash_seq unchanged); else the lookup starts again.
+ */
 static __rte_always_inline void *
 __mim_hfind(const struct mim_table *t, const struct mim_hbucket *b1,
 	    const struct mim_hbucket *b2, uint64_t tag, const void *key)
 {
 	uint32_t seq;
-	void *v;
+	void *v = NULL;
+	int ret;
 
 	for (;;) {
-		/* Pairs with the release store that ends a move in
-		 * mim_htab.c (seq_end()).
+		/* Pairs with the release fence of seq_begin() and the
+		 * release store of seq_end() in mim_htab.c.
 		 */
 		seq = __atomic_load_n(&t->hash_seq, __ATOMIC_ACQUIRE);
-		if (unlikely(seq & 1)) {
-			rte_pause();
-			continue;
-		}
-		v = __mim_hbucket_find(t, b1, tag, key);
-		if (v == NULL)
-			v = __mim_hbucket_find(t, b2, tag, key);
-		/* The slot loads above happen before the check below. */
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (likely(__atomic_load_n(&t->hash_seq, __ATOMIC_RELAXED) ==
-			   seq))
+		ret = __mim_hbucket_find(t, b1, tag, key, &v);
+		if (ret == 0)
+			ret = __mim_hbucket_find(t, b2, tag, key, &v);
+		if (ret == 0)
+			ret = __mim_hbucket_find(t, b1, tag, key, &v);
+		if (likely(ret > 0))
 			return v;
+		if (ret == 0) {
+			/* The slot loads happen before the count is read
+			 * again.
+			 */
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			if (likely(__atomic_load_n(&t->hash_seq,
+						   __ATOMIC_RELAXED) == seq))
+				return NULL;
+		}
 	}
 }
 
@@ -418,9 +445,9 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
  * @par Concurrency
  * - **Threads:** a thread registered and online on every attached QSBR
  *   variable (with none attached: any thread, while no control-plane call
- *   runs). Takes no lock; wait-free, except that a hash lookup
- *   overlapping the writer moving keys between buckets waits for the move
- *   to end and looks again; never logs, allocates nothing.
+ *   runs). Takes no lock and never waits for the writer (lock-free: a
+ *   hash lookup that misses while the writer completes moves of keys
+ *   between buckets looks again); never logs, allocates nothing.
  * - **RCU:** online; the table held by a handle of the application, or found
  *   in an outer slot since the thread's last quiescent state.
  * - **Ordering:** outer slots and hash values are loaded with acquire (or

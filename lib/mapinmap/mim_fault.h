@@ -17,6 +17,10 @@
 void mim_fault_arm(uint64_t nth);
 /* Allocation points passed since the last mim_fault_arm(). */
 uint64_t mim_fault_points(void);
+/* Stall the writer for this many TSC cycles at every step of a hash table
+ * key move (0: not at all), as if it were preempted there.
+ */
+void mim_fault_set_stall(uint64_t cycles);
 #endif
 
 #endif /* MIM_FAULT_H */

@@ -25,9 +25,12 @@
  *   until a grace period has passed, so a reader that read the old value
  *   pointer cannot then read another key in that slot;
  * - to make room, insert may move keys to their other bucket (a BFS for a
- *   short cuckoo path). A reader checking the two buckets one after the
- *   other could miss a key moving between them, so moves happen inside a
- *   sequence lock (hash_seq odd) and overlapping readers look again.
+ *   short cuckoo path, which moves each key at most once). A key is
+ *   copied to its new slot before it leaves the old one, and the path is
+ *   bracketed by two increments of hash_seq: a reader that misses a key
+ *   looks again if a path started or ended meanwhile, and never waits for
+ *   one in progress (__mim_hfind() in mim_datapath.h says why that is
+ *   right).
  */
 
 #include <errno.h>
@@ -106,12 +109,15 @@ mim_htab_find(const struct mim_tbl *t, const void *key)
 	uint32_t i[2], b, s;
 	uint64_t tag;
 
+	void *v;
+
+	/* The writer's view: nothing changes under it. */
 	buckets_of(t, __mim_hhash(&t->dp, key, &tag), &i[0], &i[1]);
 	for (b = 0; b < 2; b++)
 		for (s = 0; s < MIM_HBUCKET_SLOTS; s++)
 			if (__mim_hslot_match(&t->dp,
 					      &t->dp.u.buckets[i[b]].s[s], tag,
-					      key) != NULL)
+					      key, &v) > 0)
 				return (int32_t)(i[b] * MIM_HBUCKET_SLOTS + s);
 	return -1;
 }
@@ -140,14 +146,19 @@ static void
 seq_begin(struct mim_tbl *t)
 {
 	__atomic_store_n(&t->dp.hash_seq, t->dp.hash_seq + 1, __ATOMIC_RELAXED);
-	/* The odd count is visible before any slot changes. */
+	/* The new count is visible before any slot changes: a reader that
+	 * sees a slot of the path sees the count changed (pairs with the
+	 * acquire fence before a reader reads the count again).
+	 */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
 static void
 seq_end(struct mim_tbl *t)
 {
-	/* Pairs with the acquire load that starts a reader's lookup. */
+	/* Pairs with the acquire load that starts a reader's lookup: a
+	 * reader that sees this count sees the whole path.
+	 */
 	__atomic_store_n(&t->dp.hash_seq, t->dp.hash_seq + 1, __ATOMIC_RELEASE);
 }
 
@@ -227,7 +238,9 @@ cuckoo_make_room(struct mim_tbl *t, struct mim_htab *h, uint32_t i1,
 		struct mim_hslot *from = slot_at(t, src);
 
 		slot_publish(slot_at(t, (uint32_t)dst), from->k, from->v);
+		mim_fault_stall();      /* tests: the key in both slots */
 		__atomic_store_n(&from->v, NULL, __ATOMIC_RELAXED);
+		mim_fault_stall();      /* tests: between two moves */
 		h->nb_moves++;
 		dst = (int32_t)src;
 		qi = (uint32_t)q[qi].parent;

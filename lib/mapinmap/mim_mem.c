@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 #include <rte_memzone.h>
 
 #include "mim_private.h"
@@ -20,6 +22,22 @@
 #ifdef MIM_FAULT_INJECTION
 static uint64_t fault_countdown;  /* 0: off; n: the n-th point fails */
 static uint64_t fault_points;     /* points passed since the last arm */
+static uint64_t fault_stall;      /* cycles; see mim_fault_stall() */
+
+void
+mim_fault_set_stall(uint64_t cycles)
+{
+	fault_stall = cycles;
+}
+
+void
+mim_fault_stall(void)
+{
+	uint64_t end = rte_rdtsc() + fault_stall;
+
+	while (fault_stall != 0 && rte_rdtsc() < end)
+		rte_pause();
+}
 
 void
 mim_fault_arm(uint64_t nth)
@@ -49,6 +67,11 @@ bool
 mim_fault(void)
 {
 	return false;
+}
+
+void
+mim_fault_stall(void)
+{
 }
 #endif
 

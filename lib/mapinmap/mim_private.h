@@ -383,6 +383,8 @@ void mim_poison(void *p, size_t len);
 void *mim_calloc(size_t nmemb, size_t size);   /* process-local memory */
 /* true: this allocation point must fail (fault-injection builds only). */
 bool mim_fault(void);
+/* Fault-injection builds: stall here as tests asked; else nothing. */
+void mim_fault_stall(void);
 /* DPDK heap bytes allocated, all sockets. */
 uint64_t mim_heap_allocated(void);
 /* Memzones in use. */
