@@ -554,7 +554,8 @@ meta() { awk -F, -v v="$1" '$1 == "meta" && $6 == v { print $7; exit }' "$csv"; 
 	  tenant count T in {10, 1000, 10000} (and T = 1 as a diagnostic), every
 	  structure holds the same N entries, N/T per tenant (4-byte keys, 8-byte
 	  values; the flat table's key is (tenant, key), 8 bytes), at the same
-	  load (rte_hash sized 1.25x, as mapinmap sizes its inner tables). Two
+	  capacity (the rte_hash baselines sized 1.25x N, mapinmap's hash tables
+	  with their own 2x slots). Two
 	  streams of $(meta lookups) lookups are drawn over the N entries: uniform, and Zipf(0.99) with the
 	  ranks scattered over tenants and keys by a fixed permutation. Every key
 	  format is precomputed (the flat key too, which favours the baseline).

@@ -55,7 +55,7 @@
 #define CONF_DEV_HASH_KEY "hash key_size above 512 is E2BIG"
 #define CONF_DEV_ORDER "iteration order of hash and LPM tables differs (compared as sets)"
 #define CONF_DEV_LPM_MASK "LPM keys are stored masked: get_next_key returns keys without host bits"
-#define CONF_DEV_CAPACITY "capacity limits above what rte_hash/rte_lpm support give E2BIG"
+#define CONF_DEV_CAPACITY "capacity limits of the tables (LPM: 2^23 prefixes; arrays: 4 GiB) give E2BIG"
 #define CONF_DEV_IDS "table IDs and kernel map IDs differ"
 #define CONF_DEV_NO_INNER "table IDs and kernel map IDs differ: inner_id 0 is \"no template\" and names no table (EBADF); the kernel reads inner_map_fd 0 as whatever fd 0 is"
 /* Found by this suite, deliberate in mim.h ("Unknown or inapplicable flags give -EINVAL"); proposed for the deviation list. */

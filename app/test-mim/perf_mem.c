@@ -9,11 +9,10 @@
  * the DPDK heap delta (rte_malloc_get_socket_stats() through
  * autotest_heap_bytes()), divided by K; memzones per table too.
  *
- * HASH values live in value pools shared by every table of the same value
- * size. Pools grow by whole mempools, so a heap delta would charge a whole
- * pool to whichever table grew it. The pools are grown first (an anchor
- * table filled and emptied), so the heap delta shows the tables alone, and
- * the values are accounted per entry at the pool's object size.
+ * HASH values are preallocated with the table (max_entries plus spares for
+ * values waiting for readers, the default; MIM_F_NO_PREALLOC would take
+ * them from shared pools instead), so the heap delta of creating the
+ * tables includes their values, and filling them allocates nothing.
  *
  * Against: a bare rte_hash per tenant (same sizing, LF mode; its values
  * are the user's, 8 bytes each), a bare rte_lpm per tenant, and the share
@@ -116,7 +115,6 @@ mim_type_mem(enum mim_type type, const char *inner, uint32_t k)
 	uint64_t h0, h1, h2, i1, i2;
 	unsigned int mz0, mz1;
 	uint32_t i, imz;
-	const uint32_t obj = mim_valpool_obj_bytes(8);
 
 	if (ids == NULL)
 		return -1;
@@ -147,14 +145,8 @@ mim_type_mem(enum mim_type type, const char *inner, uint32_t k)
 		}
 	h2 = autotest_heap_bytes();
 	i2 = info_bytes(ids, k, &imz);
-	if (type == MIM_TYPE_HASH)
-		row(inner, MEM_ENTRIES, k, "mim_heap",
-		    (double)(h2 - h0) / k + (double)MEM_ENTRIES * obj,
-		    "heap delta %.0f + %u values x %u bytes (pool objects; pools are shared and were grown beforehand)",
-		    (double)(h2 - h0) / k, MEM_ENTRIES, obj);
-	else
-		row(inner, MEM_ENTRIES, k, "mim_heap", (double)(h2 - h0) / k,
-		    "DPDK heap delta (values stored in the table)");
+	row(inner, MEM_ENTRIES, k, "mim_heap", (double)(h2 - h0) / k,
+	    "DPDK heap delta (values stored in the table)");
 	row(inner, MEM_ENTRIES, k, "mim_info", (double)i2 / k,
 	    "mim_get_info() mem_bytes");
 	for (i = 0; i < k; i++)
@@ -280,29 +272,14 @@ perf_memory(void)
 {
 	const uint32_t k = perf.mem_tables;
 	const uint32_t k_lpm = RTE_MIN(k, 2U);
-	uint32_t i, n = k * MEM_ENTRIES, key;
-	uint64_t v = 0;
-	int anchor, ret;
-
-	/* Grow the shared 8-byte value pools to hold every value first. */
-	anchor = mim_create(MIM_TYPE_HASH, NULL, 4, 8, n, NULL);
-	TEST_ASSERT_OK(anchor);
-	for (i = 0; i < n; i++) {
-		key = i;
-		TEST_ASSERT_OK(mim_update_elem(anchor, &key, &v, MIM_ANY));
-	}
-	for (i = 0; i < n; i++) {
-		key = i;
-		TEST_ASSERT_OK(mim_delete_elem(anchor, &key));
-	}
-	mim_reclaim();
+	uint32_t n = k * MEM_ENTRIES;
+	int ret;
 
 	ret = mim_type_mem(MIM_TYPE_ARRAY, "array", k);
 	if (ret == 0)
 		ret = mim_type_mem(MIM_TYPE_HASH, "hash", k);
 	if (ret == 0)
 		ret = mim_type_mem(MIM_TYPE_LPM, "lpm", k_lpm);
-	mim_close(anchor);
 	TEST_ASSERT_EQUAL(ret, 0, "mapinmap tables");
 	TEST_ASSERT_OK(raw_hash_mem(k));
 	TEST_ASSERT_OK(raw_lpm_mem(k_lpm));

@@ -441,71 +441,6 @@ perf_publish(void)
 
 /* ---- reclamation ------------------------------------------------------- */
 
-/*
- * Where the release of a HASH table goes, on bare DPDK objects of the same
- * shape: walking the rte_hash to find the value objects, putting them
- * back, freeing the rte_hash.
- */
-static int
-release_breakdown(void)
-{
-	static void *objs[1U << 20];
-	const uint32_t e = RTE_MIN(perf.replace_entries, 1U << 20);
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = RTE_MAX(e + e / 4, 8U),
-		.key_len = 4,
-		.hash_func = rte_hash_crc,
-		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
-	};
-	struct rte_mempool *mp;
-	struct rte_hash *h;
-	uint64_t t0, t1, t2, t3;
-	uint32_t i, it = 0, n = 0, k;
-	const void *key;
-	void *data;
-
-	snprintf(name, sizeof(name), "prb%" PRIx64, rte_rdtsc());
-	h = rte_hash_create(&p);
-	name[1] = 'm';
-	mp = rte_mempool_create(name, e, 8, 0, 0, NULL, NULL, NULL, NULL,
-				SOCKET_ID_ANY, RTE_MEMPOOL_F_NO_CACHE_ALIGN |
-				RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET |
-				RTE_MEMPOOL_F_NO_IOVA_CONTIG);
-	if (h == NULL || mp == NULL) {
-		rte_hash_free(h);
-		rte_mempool_free(mp);
-		return -1;
-	}
-	for (i = 0; i < e; i++) {
-		k = rkey(0, i);
-		if (rte_mempool_get(mp, &data) != 0 ||
-		    rte_hash_add_key_data(h, &k, data) != 0)
-			break;
-	}
-	/* A replaced table is cold by the time it is released. */
-	sweep_caches();
-	t0 = rte_rdtsc_precise();
-	while (rte_hash_iterate(h, &key, &data, &it) >= 0)
-		objs[n++] = data;
-	t1 = rte_rdtsc_precise();
-	for (i = 0; i < n; i++)
-		rte_mempool_put(mp, objs[i]);
-	t2 = rte_rdtsc_precise();
-	rte_hash_free(h);
-	t3 = rte_rdtsc_precise();
-	rte_mempool_free(mp);
-	emit("reclaim", "release_rte_hash_iterate", perf_us(t1 - t0), "us", "",
-	     "info", "bare rte_hash_iterate over the %u entries; caches swept first (how the values are found)",
-	     n);
-	emit("reclaim", "release_mempool_put", perf_us(t2 - t1), "us", "",
-	     "info", "%u rte_mempool_put, one by one, as mim_valpool_put", n);
-	emit("reclaim", "release_rte_hash_free", perf_us(t3 - t2), "us", "",
-	     "info", "rte_hash_free of the %u-entry rte_hash", p.entries);
-	return 0;
-}
 
 struct reader {
 	struct rte_rcu_qsbr *v;
@@ -659,7 +594,6 @@ perf_reclaim(void)
 	     "", "info",
 	     "time inside the mim_reclaim() call that freed the table (%.0f bytes released)",
 	     median_u(freed, reps));
-	TEST_ASSERT(release_breakdown() == 0, "release breakdown");
 	emit("reclaim", "reclaim_free_us", median_us(total, reps, 0.5), "us",
 	     "", "info", "return of the publish to the old table's memory free; p90 %.1f us",
 	     median_us(total, reps, 0.9));

@@ -146,7 +146,7 @@ test_hash_key_slots_held(void)
 	TEST_ASSERT(v != NULL, "");
 	autotest_reader_online(v, 0);
 	id = mim_create(MIM_TYPE_HASH, "h", 4, 4, 8, NULL);
-	/* Deleted keys keep their rte_hash slot until readers let go;
+	/* Deleted keys keep their slot until readers let go;
 	 * churn runs out of spare slots, and says why.
 	 */
 	for (i = 0; i < 100; i++) {

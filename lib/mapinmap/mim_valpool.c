@@ -3,19 +3,18 @@
  */
 
 /*
- * Value slots of hash tables, in rte_mempools shared by every table whose
- * values have the same (rounded) size on the same socket.
+ * Value objects of hash tables, in rte_mempools shared by every table whose
+ * objects have the same (rounded) size on the same socket: the values of
+ * MIM_F_NO_PREALLOC tables, of preallocated ones whose spares all wait for
+ * readers, and the {key, inner table} objects of hashes of tables with long
+ * keys (mim_hash.c). Sharing the pools keeps the memzone cost per table at
+ * zero (a pool costs a few memzones; a table costs none here).
  *
- * rte_hash keeps one data pointer per key; the value it points to is an
- * object from here. Updating a key takes a new object, publishes it with
- * rte_hash's atomic data store, and retires the old one: readers never see
- * a value change under them. Sharing the pools keeps the memzone cost per
- * table at zero (a pool costs a few memzones; a table costs none here).
- *
- * A class grows by adding pools of doubling size (mempools cannot grow)
- * and frees them all when its last table goes. Objects are put back only by
- * releases after a grace period, all under the library mutex, so the pools
- * are single-producer single-consumer without per-lcore caches.
+ * A class grows by adding pools of doubling size (mempools cannot grow),
+ * sized in bytes, and frees them all when its last table goes. Objects are
+ * put back only by releases after a grace period, or before they were ever
+ * published, all under the library mutex, so the pools are single-producer
+ * single-consumer without per-lcore caches.
  */
 
 #include <errno.h>
