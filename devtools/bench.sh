@@ -598,9 +598,9 @@ meta() { awk -F, -v v="$1" '$1 == "meta" && $6 == v { print $7; exit }' "$csv"; 
 	  its memory was free.
 	- **Memory.** 100 tables per type (2 for LPM) of max_entries 1000 with
 	  8-byte values, empty then filled: \`mim_get_info()\` mem_bytes and the
-	  DPDK heap delta (\`rte_malloc_get_socket_stats\`), per table. Value pools
-	  are shared: they are grown beforehand and their objects accounted per
-	  entry.
+	  DPDK heap delta (\`rte_malloc_get_socket_stats\`), per table. HASH
+	  values are preallocated with their table (max_entries plus spares), so
+	  both readings include them, empty or full.
 
 	## Results against the targets
 
