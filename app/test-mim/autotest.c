@@ -44,19 +44,6 @@ autotest_find(const char *name)
 	return NULL;
 }
 
-/* Close every handle a failed case left open, so the next case starts clean. */
-static void
-close_all(void)
-{
-	struct mim_table_info info;
-	uint32_t id = 0;
-
-	while (mim_get_next_id(id, &id) == 0)
-		if (mim_get_info((int)id, &info) == 0)
-			while (info.handles-- > 0)
-				mim_close((int)id);
-}
-
 /* Everything a case created must be gone once readers are detached. */
 static int
 leak_check(const struct autotest_case *c, uint64_t heap0, unsigned int mz0)
@@ -67,7 +54,7 @@ leak_check(const struct autotest_case *c, uint64_t heap0, unsigned int mz0)
 
 	if (mim_get_next_id(0, &(uint32_t){0}) == 0) {
 		printf("    FAIL %s: left tables open\n", c->name);
-		close_all();
+		autotest_close_all();
 		ret = TEST_FAILED;
 	}
 	autotest_qsbr_release_all();
@@ -122,7 +109,7 @@ autotest_run(struct autotest_suite *s)
 		default:
 			printf("  %-40s FAILED\n", c->name);
 			failed++;
-			close_all();
+			autotest_close_all();
 			break;
 		}
 	}

@@ -81,6 +81,18 @@ autotest_qsbr_release_all(void)
 	mim_rcu_configure(NULL);
 }
 
+void
+autotest_close_all(void)
+{
+	struct mim_table_info info;
+	uint32_t id = 0;
+
+	while (mim_get_next_id(id, &id) == 0)
+		if (mim_get_info((int)id, &info) == 0)
+			while (info.handles-- > 0)
+				mim_close((int)id);
+}
+
 int
 autotest_outer(enum mim_type type, const char *name, uint32_t max, int tmpl)
 {

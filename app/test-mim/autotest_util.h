@@ -29,6 +29,9 @@ int autotest_outer(enum mim_type type, const char *name, uint32_t max,
 /* Put table id into the slot (u32 key) of an outer table. */
 int autotest_put(int outer, uint32_t slot, int id);
 
+/* Drop every handle reference held on every table. */
+void autotest_close_all(void);
+
 /* DPDK heap bytes allocated, all sockets; memzones in use. */
 uint64_t autotest_heap_bytes(void);
 unsigned int autotest_memzones(void);

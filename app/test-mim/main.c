@@ -28,6 +28,7 @@
 #include <mim.h>
 
 #include "autotest.h"
+#include "autotest_util.h"
 #include "cli.h"
 #include "workers.h"
 
@@ -161,22 +162,6 @@ on_signal(int sig)
 	cli.quit = true;
 }
 
-/*
- * At the end of a session, drop the handles it still holds, so that every
- * table is released (and nothing is left for a leak checker to report).
- */
-static void
-close_all_tables(void)
-{
-	struct mim_table_info info;
-	uint32_t id = 0;
-
-	while (mim_get_next_id(id, &id) == 0)
-		if (mim_get_info((int)id, &info) == 0)
-			while (info.handles-- > 0)
-				mim_close((int)id);
-}
-
 /* The command line: script file, stdin script, prompt. Returns the status. */
 static int
 run_cli(const struct app_opts *o)
@@ -216,7 +201,10 @@ run_cli(const struct app_opts *o)
 			fails = cli_run_script(stdin, "<stdin>");
 	}
 	workers_stop();         /* if running: they hold a handle too */
-	close_all_tables();
+	/* Drop the handles the session still holds, so that every table is
+	 * released (and a leak checker finds nothing).
+	 */
+	autotest_close_all();
 	workers_fini();
 	cli_fini();
 	return fails == 0 ? 0 : 1;
