@@ -12,6 +12,7 @@
 
 #include "autotest.h"
 #include "autotest_util.h"
+#include "mim_private.h"
 
 static struct autotest_suite *suites;
 
@@ -66,10 +67,10 @@ leak_check(const struct autotest_case *c, uint64_t heap0, unsigned int mz0)
 		       c->name, st.nb_dying, rs.pending, rs.nb_vars);
 		ret = TEST_FAILED;
 	}
-	if (autotest_heap_bytes() != heap0 || autotest_memzones() != mz0) {
+	if (mim_heap_allocated() != heap0 || mim_memzone_count() != mz0) {
 		printf("    FAIL %s: DPDK heap %+" PRId64 " bytes, %+d memzones after the case\n",
-		       c->name, (int64_t)(autotest_heap_bytes() - heap0),
-		       (int)autotest_memzones() - (int)mz0);
+		       c->name, (int64_t)(mim_heap_allocated() - heap0),
+		       (int)mim_memzone_count() - (int)mz0);
 		ret = TEST_FAILED;
 	}
 	return ret;
@@ -87,8 +88,8 @@ autotest_run(struct autotest_suite *s)
 		return 1;
 	}
 	for (c = s->cases; c->name != NULL; c++) {
-		uint64_t heap0 = autotest_heap_bytes();
-		unsigned int mz0 = autotest_memzones();
+		uint64_t heap0 = mim_heap_allocated();
+		unsigned int mz0 = mim_memzone_count();
 		int ret;
 
 		fflush(stdout);

@@ -8,13 +8,13 @@
 #include <string.h>
 
 #include <rte_malloc.h>
-#include <rte_memzone.h>
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
 
 #include "autotest.h"
 #include "autotest_util.h"
+#include "mim_private.h"
 
 #define MAX_QSBR 8
 
@@ -109,35 +109,6 @@ autotest_put(int outer, uint32_t slot, int id)
 	return mim_update_elem(outer, &slot, &v, MIM_ANY);
 }
 
-uint64_t
-autotest_heap_bytes(void)
-{
-	struct rte_malloc_socket_stats st;
-	uint64_t total = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
-		if (rte_malloc_get_socket_stats(i, &st) == 0)
-			total += st.heap_allocsz_bytes;
-	return total;
-}
-
-static void
-count_mz(const struct rte_memzone *mz, void *arg)
-{
-	RTE_SET_USED(mz);
-	(*(unsigned int *)arg)++;
-}
-
-unsigned int
-autotest_memzones(void)
-{
-	unsigned int n = 0;
-
-	rte_memzone_walk(count_mz, &n);
-	return n;
-}
-
 static uint64_t
 fnv(uint64_t h, const void *p, size_t len)
 {
@@ -194,8 +165,8 @@ autotest_snapshot(struct autotest_snap *s)
 	}
 	mim_rcu_get_stats(&rs);
 	s->pending = rs.pending;
-	s->heap = autotest_heap_bytes();
-	s->memzones = autotest_memzones();
+	s->heap = mim_heap_allocated();
+	s->memzones = mim_memzone_count();
 }
 
 int

@@ -32,10 +32,6 @@ int autotest_put(int outer, uint32_t slot, int id);
 /* Drop every handle reference held on every table. */
 void autotest_close_all(void);
 
-/* DPDK heap bytes allocated, all sockets; memzones in use. */
-uint64_t autotest_heap_bytes(void);
-unsigned int autotest_memzones(void);
-
 /*
  * Everything observable about the library: every live table's description
  * and contents, counters, heap and memzones, digested. Two equal snapshots

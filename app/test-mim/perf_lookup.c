@@ -52,6 +52,7 @@
 
 #include "autotest.h"
 #include "autotest_util.h"
+#include "mim_private.h"
 #include "perf_common.h"
 
 static uint32_t serial;
@@ -158,7 +159,7 @@ build_th(struct world *w)
 			snprintf(w->why_th, sizeof(w->why_th),
 				 "rte_hash_create failed at tenant %u of %u: %s (%u memzones in use; RTE_MAX_MEMZONE %u)",
 				 t + 1, w->t, rte_strerror(rte_errno),
-				 autotest_memzones(), RTE_MAX_MEMZONE);
+				 mim_memzone_count(), RTE_MAX_MEMZONE);
 			goto fail;
 		}
 	}
@@ -220,7 +221,7 @@ build_mh(struct world *w)
 			snprintf(w->why_mh, sizeof(w->why_mh),
 				 "mim_create(HASH) failed at tenant %u of %u: %s (%u memzones in use; RTE_MAX_MEMZONE %u)",
 				 t + 1, w->t, mim_last_error(),
-				 autotest_memzones(), RTE_MAX_MEMZONE);
+				 mim_memzone_count(), RTE_MAX_MEMZONE);
 			goto out;
 		}
 	}
@@ -709,7 +710,7 @@ point(uint64_t n, uint32_t t)
 	}
 	printf("    %" PRIu64 " entries, %u tenants: built in %.1f s, DPDK heap %.0f MiB\n",
 	       w.n, w.t, perf_us(rte_rdtsc() - t0) / 1e6,
-	       autotest_heap_bytes() / 1048576.0);
+	       mim_heap_allocated() / 1048576.0);
 	for (d = 0; d < RTE_DIM(dists); d++) {
 		stream_fill(&s, &w, d == 1, perf.seed + d);
 		if (measure(&w, &s, dists[d]) != 0) {
@@ -759,7 +760,7 @@ perf_tenant_limit(void)
 	const uint32_t cap = 20000;
 	struct rte_hash **h = calloc(cap, sizeof(*h));
 	int *ids = calloc(cap, sizeof(*ids));
-	unsigned int mz0 = autotest_memzones(), mz;
+	unsigned int mz0 = mim_memzone_count(), mz;
 	struct perf_row r;
 	uint32_t i, n;
 
@@ -773,7 +774,7 @@ perf_tenant_limit(void)
 		if (ids[n] < 0)
 			break;
 	}
-	mz = autotest_memzones();
+	mz = mim_memzone_count();
 	perf_row_init(&r, "limit");
 	r.inner = "hash";
 	r.variant = "mim_hash_tables";
@@ -792,7 +793,7 @@ perf_tenant_limit(void)
 		if (h[n] == NULL)
 			break;
 	}
-	mz = autotest_memzones();
+	mz = mim_memzone_count();
 	perf_row_init(&r, "limit");
 	r.inner = "hash";
 	r.variant = "rte_hash_tables";

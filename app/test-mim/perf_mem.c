@@ -7,7 +7,7 @@
  * max_entries 1000 (8-byte values), empty and then with 1000 entries each.
  * Two readings: the library's own account (mim_get_info() mem_bytes) and
  * the DPDK heap delta (rte_malloc_get_socket_stats() through
- * autotest_heap_bytes()), divided by K; memzones per table too.
+ * mim_heap_allocated()), divided by K; memzones per table too.
  *
  * HASH values are preallocated with the table (max_entries plus spares for
  * values waiting for readers, the default; MIM_F_NO_PREALLOC would take
@@ -118,8 +118,8 @@ mim_type_mem(enum mim_type type, const char *inner, uint32_t k)
 
 	if (ids == NULL)
 		return -1;
-	h0 = autotest_heap_bytes();
-	mz0 = autotest_memzones();
+	h0 = mim_heap_allocated();
+	mz0 = mim_memzone_count();
 	for (i = 0; i < k; i++) {
 		ids[i] = mim_create(type, NULL, type == MIM_TYPE_LPM ? 8 : 4, 8,
 				    MEM_ENTRIES, NULL);
@@ -130,8 +130,8 @@ mim_type_mem(enum mim_type type, const char *inner, uint32_t k)
 			goto fail;
 		}
 	}
-	h1 = autotest_heap_bytes();
-	mz1 = autotest_memzones();
+	h1 = mim_heap_allocated();
+	mz1 = mim_memzone_count();
 	i1 = info_bytes(ids, k, &imz);
 	row(inner, 0, k, "mim_heap", (double)(h1 - h0) / k,
 	    "DPDK heap delta; %.2f memzones per table", (double)(mz1 - mz0) / k);
@@ -143,7 +143,7 @@ mim_type_mem(enum mim_type type, const char *inner, uint32_t k)
 			printf("    filling %s: %s\n", inner, mim_last_error());
 			goto fail;
 		}
-	h2 = autotest_heap_bytes();
+	h2 = mim_heap_allocated();
 	i2 = info_bytes(ids, k, &imz);
 	row(inner, MEM_ENTRIES, k, "mim_heap", (double)(h2 - h0) / k,
 	    "DPDK heap delta (values stored in the table)");
@@ -173,8 +173,8 @@ raw_hash_mem(uint32_t k)
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};
 	struct rte_hash **h = calloc(k, sizeof(*h));
-	uint64_t h0 = autotest_heap_bytes(), h1;
-	unsigned int mz0 = autotest_memzones(), mz1;
+	uint64_t h0 = mim_heap_allocated(), h1;
+	unsigned int mz0 = mim_memzone_count(), mz1;
 	uint32_t i;
 
 	if (h == NULL)
@@ -185,8 +185,8 @@ raw_hash_mem(uint32_t k)
 		if (h[i] == NULL)
 			break;
 	}
-	h1 = autotest_heap_bytes();
-	mz1 = autotest_memzones();
+	h1 = mim_heap_allocated();
+	mz1 = mim_memzone_count();
 	if (i == k) {
 		row("hash", 0, k, "rte_hash_heap", (double)(h1 - h0) / k,
 		    "bare rte_hash (%u entries; LF); %.2f memzones per table",
@@ -210,8 +210,8 @@ raw_lpm_mem(uint32_t k)
 		.number_tbl8s = MEM_ENTRIES,
 	};
 	struct rte_lpm **l = calloc(k, sizeof(*l));
-	uint64_t h0 = autotest_heap_bytes(), h1;
-	unsigned int mz0 = autotest_memzones(), mz1;
+	uint64_t h0 = mim_heap_allocated(), h1;
+	unsigned int mz0 = mim_memzone_count(), mz1;
 	char name[RTE_LPM_NAMESIZE];
 	uint32_t i;
 
@@ -223,8 +223,8 @@ raw_lpm_mem(uint32_t k)
 		if (l[i] == NULL)
 			break;
 	}
-	h1 = autotest_heap_bytes();
-	mz1 = autotest_memzones();
+	h1 = mim_heap_allocated();
+	mz1 = mim_memzone_count();
 	if (i == k) {
 		row("lpm", 0, k, "rte_lpm_heap", (double)(h1 - h0) / k,
 		    "bare rte_lpm (%u rules; %u tbl8 groups); %.2f memzones per table",
@@ -251,14 +251,14 @@ flat_mem(uint32_t total)
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};
-	uint64_t h0 = autotest_heap_bytes(), h1;
+	uint64_t h0 = mim_heap_allocated(), h1;
 	struct rte_hash *h;
 
 	snprintf(name, sizeof(name), "pmf%u", serial++);
 	h = rte_hash_create(&p);
 	if (h == NULL)
 		return -1;
-	h1 = autotest_heap_bytes();
+	h1 = mim_heap_allocated();
 	row("flat", MEM_ENTRIES, total / MEM_ENTRIES, "flat_share",
 	    (double)(h1 - h0) / total * MEM_ENTRIES + MEM_ENTRIES * 8.0,
 	    "%u entries of a flat rte_hash sized for %u (%.1f bytes per entry) + %u values x 8 bytes; 0 per tenant otherwise",

@@ -349,7 +349,7 @@ test_stress(void)
 {
 	const char *env = getenv("MIM_STRESS_SECONDS");
 	uint64_t seconds = env != NULL ? strtoull(env, NULL, 0) : 20;
-	uint64_t heap0 = autotest_heap_bytes(), end, checked = 0, bad = 0;
+	uint64_t heap0 = mim_heap_allocated(), end, checked = 0, bad = 0;
 	struct writer w = { .rng = rte_rdtsc() | 1 };
 	struct mim_rcu_stats rs;
 	unsigned int lcore, readers = 0;
@@ -415,7 +415,7 @@ test_stress(void)
 	TEST_ASSERT_OK(mim_close(w.shared));
 	autotest_qsbr_release_all();
 	printf("    DPDK heap: %" PRIu64 " bytes before, %" PRIu64 " after\n",
-	       heap0, autotest_heap_bytes());
+	       heap0, mim_heap_allocated());
 	TEST_ASSERT_EQUAL(ret, TEST_SUCCESS, "");
 	TEST_ASSERT_EQUAL(bad, 0, "readers saw torn, foreign or released values");
 	return TEST_SUCCESS;
