@@ -56,6 +56,25 @@ elem_bufs_free(struct elem_bufs *b)
 	free(b->value);
 }
 
+/*
+ * The arguments every element command starts with: the table, then buffers
+ * sized for it holding the parsed key. Returns 0, or -1 with nothing held.
+ */
+static int
+elem_args(const struct cli_word *table, const struct cli_word *key,
+	  struct mim_table_info *ti, struct elem_bufs *b)
+{
+	if (parse_table(table, ti) != 0)
+		return -1;
+	if (elem_bufs_alloc(ti, b) != 0)
+		return -1;
+	if (parse_key(ti, key, b->key) != 0) {
+		elem_bufs_free(b);
+		return -1;
+	}
+	return 0;
+}
+
 /* The table held in an outer slot: 0 with its info, or -1 (empty slot). */
 static int
 outer_slot(const struct mim_table_info *outer, const void *key,
@@ -143,16 +162,13 @@ cmd_update(void *res)
 	char d[64];
 	int ret;
 
-	if (parse_table(&r->table, &ti) != 0)
-		return -1;
 	if (strcmp(r->flag, "noexist") == 0)
 		flags = MIM_NOEXIST;
 	else if (strcmp(r->flag, "exist") == 0)
 		flags = MIM_EXIST;
-	if (elem_bufs_alloc(&ti, &b) != 0)
+	if (elem_args(&r->table, &r->key, &ti, &b) != 0)
 		return -1;
-	if (parse_key(&ti, &r->key, b.key) != 0 ||
-	    parse_value(&ti, &r->value, b.value) != 0) {
+	if (parse_value(&ti, &r->value, b.value) != 0) {
 		elem_bufs_free(&b);
 		return -1;
 	}
@@ -229,14 +245,8 @@ cmd_lookup(void *res)
 	char d[64];
 	int ret;
 
-	if (parse_table(&r->table, &ti) != 0)
+	if (elem_args(&r->table, &r->key, &ti, &b) != 0)
 		return -1;
-	if (elem_bufs_alloc(&ti, &b) != 0)
-		return -1;
-	if (parse_key(&ti, &r->key, b.key) != 0) {
-		elem_bufs_free(&b);
-		return -1;
-	}
 	ret = mim_lookup_elem((int)ti.id, b.key, b.value);
 	if (ret < 0) {
 		elem_bufs_free(&b);
@@ -291,14 +301,8 @@ cmd_delete(void *res)
 	char d[64];
 	int ret;
 
-	if (parse_table(&r->table, &ti) != 0)
+	if (elem_args(&r->table, &r->key, &ti, &b) != 0)
 		return -1;
-	if (elem_bufs_alloc(&ti, &b) != 0)
-		return -1;
-	if (parse_key(&ti, &r->key, b.key) != 0) {
-		elem_bufs_free(&b);
-		return -1;
-	}
 	if (table_is_outer(ti.type))
 		had_old = outer_slot(&ti, b.key, &old) == 0;
 	ret = mim_delete_elem((int)ti.id, b.key);
