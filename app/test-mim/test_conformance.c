@@ -272,7 +272,7 @@ conf_create_template_not_comparable(void)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o);
 	struct mim_table_ops ops = mim_array_ops;
-	struct mim_tbl outer, inner;
+	struct mim_obj outer, inner;
 	unsigned int i;
 	int prog, k, m;
 

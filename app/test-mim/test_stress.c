@@ -501,7 +501,7 @@ run_moves(uint32_t key_size)
 	}
 	rte_eal_remote_launch(moves_reader, &a, worker);
 	for (ops = 0; ops < 100000 ||
-	     mim_hash_nb_moves(mim_tbl_of(mim_table(id))) < 100; ops++) {
+	     mim_hash_nb_moves(mim_obj_of(mim_table(id))) < 100; ops++) {
 		uint64_t val = 7;
 
 		if (nlive + STABLE < max) {
@@ -530,7 +530,7 @@ run_moves(uint32_t key_size)
 	}
 	a.stop = true;
 	rte_eal_wait_lcore(worker);
-	moves = mim_hash_nb_moves(mim_tbl_of(mim_table(id)));
+	moves = mim_hash_nb_moves(mim_obj_of(mim_table(id)));
 	printf("    %u-byte keys: %u churn operations, %" PRIu64 " keys moved, %" PRIu64
 	       " lookups of keys that never left, %" PRIu64 " missed\n",
 	       key_size, ops, moves, a.checked, a.bad);

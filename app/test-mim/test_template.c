@@ -184,7 +184,7 @@ static int
 test_type_not_comparable(void)
 {
 	struct mim_table_ops ops = mim_hash_ops;
-	struct mim_tbl outer, inner;
+	struct mim_obj outer, inner;
 
 	memset(&outer, 0, sizeof(outer));
 	memset(&inner, 0, sizeof(inner));

@@ -55,7 +55,7 @@ array_check(const struct mim_attr *attr, uint32_t flags_ok)
  * limits come here, after the template (array_map_alloc()'s order).
  */
 static int
-array_layout(struct mim_tbl *t, uint32_t elem_size)
+array_layout(struct mim_obj *t, uint32_t elem_size)
 {
 	uint32_t n = rte_align32pow2(t->dp.max_entries);
 
@@ -78,14 +78,14 @@ array_layout(struct mim_tbl *t, uint32_t elem_size)
 }
 
 static void
-array_free(struct mim_tbl *t)
+array_free(struct mim_obj *t)
 {
 	mim_free(t->dp.u.values);
 }
 
 /* array_map_get_next_key(): every index, occupied or not. */
 static int
-array_get_next_key(struct mim_tbl *t, const void *key, void *next_key)
+array_get_next_key(struct mim_obj *t, const void *key, void *next_key)
 {
 	uint32_t i = key != NULL ? key_index(key) : UINT32_MAX, next;
 
@@ -109,14 +109,14 @@ array_alloc_check(const struct mim_attr *attr)
 }
 
 static int
-array_alloc(struct mim_tbl *t, const struct mim_attr *attr)
+array_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
 	t->nb_entries = attr->max_entries;
 	return array_layout(t, RTE_ALIGN_CEIL(attr->value_size, 8));
 }
 
 static int
-array_lookup_elem(struct mim_tbl *t, const void *key, void *value)
+array_lookup_elem(struct mim_obj *t, const void *key, void *value)
 {
 	const void *v = __mim_array_lookup(&t->dp, key);
 
@@ -127,7 +127,7 @@ array_lookup_elem(struct mim_tbl *t, const void *key, void *value)
 }
 
 static int
-array_update_elem(struct mim_tbl *t, const void *key, const void *value,
+array_update_elem(struct mim_obj *t, const void *key, const void *value,
 		  uint64_t flags)
 {
 	uint32_t i = key_index(key);
@@ -147,7 +147,7 @@ array_update_elem(struct mim_tbl *t, const void *key, const void *value,
 }
 
 static int
-array_delete_elem(struct mim_tbl *t, const void *key)
+array_delete_elem(struct mim_obj *t, const void *key)
 {
 	RTE_SET_USED(t);
 	RTE_SET_USED(key);
@@ -172,7 +172,7 @@ array_meta_equal(const struct mim_meta *tmpl, const struct mim_meta *m,
 
 const struct mim_table_ops mim_array_ops = {
 	.name = "array",
-	.tbl_size = sizeof(struct mim_tbl),
+	.tbl_size = sizeof(struct mim_obj),
 	.is_outer = false,
 	.alloc_check = array_alloc_check,
 	.alloc = array_alloc,
@@ -197,25 +197,25 @@ aot_alloc_check(const struct mim_attr *attr)
 }
 
 static int
-aot_alloc(struct mim_tbl *t, const struct mim_attr *attr)
+aot_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
 	RTE_SET_USED(attr);
 	return array_layout(t, sizeof(struct mim_table *));
 }
 
 static int
-aot_lookup_elem(struct mim_tbl *t, const void *key, void *value)
+aot_lookup_elem(struct mim_obj *t, const void *key, void *value)
 {
 	struct mim_table *inner = mim_lookup(&t->dp, key);
 
 	if (inner == NULL)
 		return -ENOENT;
-	mim_inner_sys_lookup(mim_tbl_of(inner), value);
+	mim_inner_sys_lookup(mim_obj_of(inner), value);
 	return 0;
 }
 
 static void
-aot_publish(struct mim_table **slot, struct mim_tbl *inner)
+aot_publish(struct mim_table **slot, struct mim_obj *inner)
 {
 	/* Pairs with the acquire load in __mim_aot_load(): a reader that
 	 * sees the inner table sees it initialised.
@@ -226,13 +226,13 @@ aot_publish(struct mim_table **slot, struct mim_tbl *inner)
 
 /* Replace the table in a slot; the old one's reference is dropped. */
 static void
-aot_replace(struct mim_tbl *t, struct mim_table **slot, struct mim_tbl *inner)
+aot_replace(struct mim_obj *t, struct mim_table **slot, struct mim_obj *inner)
 {
-	struct mim_tbl *old = *slot != NULL ? mim_tbl_of(*slot) : NULL;
+	struct mim_obj *old = *slot != NULL ? mim_obj_of(*slot) : NULL;
 	struct mim_retire r = { .owner = NULL };
 
 	if (inner != NULL)
-		mim_tbl_ref(inner);
+		mim_obj_get(inner);
 	aot_publish(slot, inner);
 	if (old == NULL) {
 		t->nb_entries++;
@@ -242,28 +242,28 @@ aot_replace(struct mim_tbl *t, struct mim_table **slot, struct mim_tbl *inner)
 		t->nb_entries--;
 	else if (inner != old)
 		t->nb_replacements++;
-	mim_tbl_unref(old, &r.dead);
+	mim_obj_put(old, &r.dead);
 	if (r.dead != NULL)
 		mim_rcu_retire(&r);
 }
 
 /* Room for the retirement dropping old would make. */
 static int
-aot_reserve(const struct mim_table *old, const struct mim_tbl *inner)
+aot_reserve(const struct mim_table *old, const struct mim_obj *inner)
 {
-	if (old == NULL || mim_tbl_of(old) == inner ||
-	    !mim_tbl_last_ref(mim_tbl_of(old)))
+	if (old == NULL || mim_obj_of(old) == inner ||
+	    !mim_obj_last_ref(mim_obj_of(old)))
 		return 0;
 	return mim_rcu_reserve();
 }
 
 /* bpf_fd_array_map_update_elem(), in the kernel's order. */
 static int
-aot_update_elem(struct mim_tbl *t, const void *key, const void *value,
+aot_update_elem(struct mim_obj *t, const void *key, const void *value,
 		uint64_t flags)
 {
 	struct mim_table **slot;
-	struct mim_tbl *inner;
+	struct mim_obj *inner;
 	uint32_t i = key_index(key);
 	int ret;
 
@@ -273,7 +273,7 @@ aot_update_elem(struct mim_tbl *t, const void *key, const void *value,
 	if (i >= t->dp.max_entries)
 		return mim_err(E2BIG, "index %u >= max_entries %u", i,
 			       t->dp.max_entries);
-	ret = mim_inner_get(t, value, &inner);
+	ret = mim_inner_resolve(t, value, &inner);
 	if (ret != 0)
 		return ret;
 	slot = __mim_aot_slot(&t->dp, key);
@@ -285,7 +285,7 @@ aot_update_elem(struct mim_tbl *t, const void *key, const void *value,
 }
 
 static int
-aot_delete_elem(struct mim_tbl *t, const void *key)
+aot_delete_elem(struct mim_obj *t, const void *key)
 {
 	struct mim_table **slot;
 	uint32_t i = key_index(key);
@@ -305,18 +305,18 @@ aot_delete_elem(struct mim_tbl *t, const void *key)
 }
 
 static void
-aot_drop_slots(struct mim_tbl *t, struct mim_tbl **dead)
+aot_drop_slots(struct mim_obj *t, struct mim_obj **dead)
 {
 	uint32_t i;
 
 	for (i = 0; i < t->dp.max_entries; i++)
 		if (t->dp.u.slots[i] != NULL)
-			mim_tbl_unref(mim_tbl_of(t->dp.u.slots[i]), dead);
+			mim_obj_put(mim_obj_of(t->dp.u.slots[i]), dead);
 }
 
 const struct mim_table_ops mim_array_of_tables_ops = {
 	.name = "array_of_tables",
-	.tbl_size = sizeof(struct mim_tbl),
+	.tbl_size = sizeof(struct mim_obj),
 	.is_outer = true,
 	.alloc_check = aot_alloc_check,
 	.alloc = aot_alloc,

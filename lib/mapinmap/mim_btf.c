@@ -31,7 +31,7 @@ struct mim_btf {
 static struct mim_btf *copies;
 
 int
-mim_btf_get(const struct btf *src, struct mim_btf **out)
+mim_btf_share(const struct btf *src, struct mim_btf **out)
 {
 	const void *raw;
 	struct mim_btf *b;
@@ -67,7 +67,7 @@ mim_btf_get(const struct btf *src, struct mim_btf **out)
 }
 
 void
-mim_btf_ref(struct mim_btf *b)
+mim_btf_get(struct mim_btf *b)
 {
 	if (b != NULL)
 		b->refcnt++;

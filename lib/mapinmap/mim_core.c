@@ -139,12 +139,12 @@ btf_check(const struct mim_table_ops *ops, const struct mim_attr *attr)
 /* Allocate, build and register a table whose attributes passed checks. */
 static int
 create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
-	      const struct mim_tbl *tmpl_holder, const char *name)
+	      const struct mim_obj *tmpl_holder, const char *name)
 {
 	uint64_t heap = mim_heap_allocated();
 	uint32_t mz = mim_memzone_count();
 	struct rte_rcu_qsbr *v;
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	bool sync;
 	int ret;
 
@@ -154,7 +154,7 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	if (t == NULL)
 		return mim_err(ENOMEM, "cannot allocate a %s table", ops->name);
 	if (attr->btf != NULL) {
-		ret = mim_btf_get(attr->btf, &t->meta.btf);
+		ret = mim_btf_share(attr->btf, &t->meta.btf);
 		if (ret != 0) {
 			mim_free(t);
 			return ret;
@@ -175,7 +175,7 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	t->meta.map_flags = attr->map_flags;
 	if (tmpl_holder != NULL) {
 		t->tmpl = tmpl_holder->tmpl;
-		mim_btf_ref(t->tmpl.btf);
+		mim_btf_get(t->tmpl.btf);
 		t->tmpl_src_id = tmpl_holder->tmpl_src_id;
 		t->dp.inner_type = tmpl_holder->dp.inner_type;
 	}
@@ -207,7 +207,7 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	mim_nb_created++;
 	return (int)t->id;
 destroy:
-	mim_tbl_destroy(t);
+	mim_obj_destroy(t);
 	return ret;
 }
 
@@ -217,7 +217,7 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	   const struct mim_create_opts *opts)
 {
 	const struct mim_table_ops *ops;
-	struct mim_tbl tmpl_holder;
+	struct mim_obj tmpl_holder;
 	struct mim_attr attr;
 	int ret;
 
@@ -257,10 +257,10 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 }
 
 /* The live table with this ID, or NULL with EBADF as the reason. */
-static struct mim_tbl *
+static struct mim_obj *
 tbl_get(int id)
 {
-	struct mim_tbl *t = mim_registry_get(id);
+	struct mim_obj *t = mim_registry_lookup(id);
 
 	if (t == NULL)
 		mim_err(EBADF, "no table with id %d", id);
@@ -271,7 +271,7 @@ int
 mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 {
 	uint64_t replaced;
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
@@ -303,7 +303,7 @@ out:
 int
 mim_lookup_elem(int id, const void *key, void *value)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	char d[64];
 	int ret = -EBADF;
 
@@ -319,7 +319,7 @@ mim_lookup_elem(int id, const void *key, void *value)
 	ret = mim_ops(t->dp.type)->lookup_elem(t, key, value);
 	if (ret == -ENOENT)
 		mim_err(ENOENT, "no such element in table %s",
-			mim_tbl_desc(t, d, sizeof(d)));
+			mim_obj_desc(t, d, sizeof(d)));
 out:
 	mim_unlock();
 	return ret;
@@ -328,7 +328,7 @@ out:
 int
 mim_delete_elem(int id, const void *key)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
@@ -352,7 +352,7 @@ out:
 int
 mim_get_next_key(int id, const void *key, void *next_key)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	char d[64];
 	int ret = -EBADF;
 
@@ -368,7 +368,7 @@ mim_get_next_key(int id, const void *key, void *next_key)
 	ret = mim_ops(t->dp.type)->get_next_key(t, key, next_key);
 	if (ret == -ENOENT)
 		mim_err(ENOENT, "no key after this one in table %s",
-			mim_tbl_desc(t, d, sizeof(d)));
+			mim_obj_desc(t, d, sizeof(d)));
 out:
 	mim_unlock();
 	return ret;
@@ -377,12 +377,12 @@ out:
 int
 mim_get_by_id(uint32_t id)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	int ret;
 
 	mim_err_enter(__func__);
 	mim_lock();
-	t = mim_registry_get(id);
+	t = mim_registry_lookup(id);
 	if (t == NULL) {
 		ret = mim_err(ENOENT, "no table with id %u", id);
 	} else {
@@ -398,7 +398,7 @@ int
 mim_close(int id)
 {
 	struct mim_retire r = { .owner = NULL };
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	char d[64];
 	int ret = -EBADF;
 
@@ -410,16 +410,16 @@ mim_close(int id)
 		goto out;
 	if (t->handles == 0) {
 		ret = mim_err(EBADF, "table %s has no handle left (it is held by outer slots only)",
-			      mim_tbl_desc(t, d, sizeof(d)));
+			      mim_obj_desc(t, d, sizeof(d)));
 		goto out;
 	}
-	if (mim_tbl_last_ref(t)) {
+	if (mim_obj_last_ref(t)) {
 		ret = mim_rcu_reserve();
 		if (ret != 0)
 			goto out;
 	}
 	t->handles--;
-	mim_tbl_unref(t, &r.dead);
+	mim_obj_put(t, &r.dead);
 	if (r.dead != NULL)
 		mim_rcu_retire(&r);
 	ret = 0;
@@ -431,7 +431,7 @@ out:
 int
 mim_find(const char *name)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	int ret;
 
 	mim_err_enter(__func__);
@@ -464,7 +464,7 @@ mim_get_next_id(uint32_t start_id, uint32_t *next_id)
 int
 mim_get_info(int id, struct mim_table_info *info)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
@@ -489,7 +489,7 @@ mim_get_info(int id, struct mim_table_info *info)
 	info->refcnt = t->refcnt;
 	info->handles = t->handles;
 	info->memzones = t->memzones;
-	info->mem_bytes = mim_tbl_mem_bytes(t);
+	info->mem_bytes = mim_obj_mem_bytes(t);
 	info->nb_updates = t->nb_updates;
 	info->nb_deletes = t->nb_deletes;
 	info->nb_replacements = t->nb_replacements;
@@ -509,7 +509,7 @@ int
 mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 	    uint32_t *value_type_id)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
@@ -532,11 +532,11 @@ mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 struct mim_table *
 mim_table(int id)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 
 	mim_err_enter(__func__);
 	mim_lock();
-	t = mim_registry_get(id);
+	t = mim_registry_lookup(id);
 	if (t == NULL) {
 		mim_err(ENOENT, "no table with id %d", id);
 		rte_errno = ENOENT;
@@ -546,11 +546,11 @@ mim_table(int id)
 }
 
 static int
-sum_tables(struct mim_tbl *t, void *arg)
+sum_tables(struct mim_obj *t, void *arg)
 {
 	struct mim_stats *st = arg;
 
-	st->mem_bytes += mim_tbl_mem_bytes(t);
+	st->mem_bytes += mim_obj_mem_bytes(t);
 	st->memzones += t->memzones;
 	return 0;
 }

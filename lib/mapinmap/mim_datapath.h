@@ -197,7 +197,7 @@ __mim_aot_load(struct mim_table **slot)
 }
 
 /*
- * Hash tables (mim_htab.c has the writer's side).
+ * Hash tables (mim_cuckoo.c has the writer's side).
  *
  * Every key may live in one of two buckets, both fetched by a lookup (bulk
  * lookups prefetch both for every key first). Readers take no lock and
@@ -270,8 +270,8 @@ static __rte_always_inline int
 __mim_hslot_match(const struct mim_table *t, const struct mim_hslot *s,
 		  uint64_t tag, const void *key, void **v)
 {
-	/* Pairs with the release store of the value pointer in mim_htab.c
-	 * (slot_publish(), mim_htab_set()): the key, and a long key's bytes
+	/* Pairs with the release store of the value pointer in mim_cuckoo.c
+	 * (slot_publish(), mim_cuckoo_set()): the key, and a long key's bytes
 	 * in the value object, were written before it.
 	 */
 	void *v1 = __atomic_load_n(&s->v, __ATOMIC_ACQUIRE);
@@ -330,7 +330,7 @@ __mim_hfind(const struct mim_table *t, const struct mim_hbucket *b1,
 
 	for (;;) {
 		/* Pairs with the release fence of seq_begin() and the
-		 * release store of seq_end() in mim_htab.c.
+		 * release store of seq_end() in mim_cuckoo.c.
 		 */
 		seq = __atomic_load_n(&t->hash_seq, __ATOMIC_ACQUIRE);
 		ret = __mim_hbucket_find(t, b1, tag, key, &v);

@@ -5,7 +5,7 @@
 /*
  * Hash tables: MIM_TYPE_HASH and MIM_TYPE_HASH_OF_TABLES, as the kernel's
  * hashtab.c holds htab_map_ops and htab_of_maps_map_ops, both on the
- * library's hash table (mim_htab.c; why not rte_hash is said there).
+ * library's hash table (mim_cuckoo.c; why not rte_hash is said there).
  *
  * A HASH value lives in a value object: an update takes a new object and
  * publishes it with one store, the old one is released after a grace
@@ -33,9 +33,9 @@
 /* sizeof(struct htab_elem) in the kernel (x86-64). */
 #define HTAB_ELEM_SIZE 48
 
-struct mim_hash_tbl {
-	struct mim_tbl base;
-	struct mim_htab h;
+struct mim_hash_obj {
+	struct mim_obj base;
+	struct mim_cuckoo h;
 	uint32_t obj_size;   /* bytes of a value object; 0: none (HOT, short keys) */
 	uint32_t obj_bytes;  /* memory per object */
 	/* Preallocated objects (NULL: the shared pools): obj_bytes apart. */
@@ -47,10 +47,10 @@ struct mim_hash_tbl {
 	uint32_t nb_pool_objs;  /* objects taken from the pools, live or retired */
 };
 
-static struct mim_hash_tbl *
-htab(struct mim_tbl *t)
+static struct mim_hash_obj *
+hash_obj(struct mim_obj *t)
 {
-	return container_of(t, struct mim_hash_tbl, base);
+	return container_of(t, struct mim_hash_obj, base);
 }
 
 /* htab_map_alloc_check(), in the kernel's order. */
@@ -85,9 +85,9 @@ hash_check(const struct mim_attr *attr)
 
 /* Preallocated objects: max_entries, and spares for values in flight. */
 static int
-store_init(struct mim_tbl *t, uint32_t max_entries)
+store_init(struct mim_obj *t, uint32_t max_entries)
 {
-	struct mim_hash_tbl *ht = htab(t);
+	struct mim_hash_obj *ht = hash_obj(t);
 	uint32_t n = max_entries + RTE_MAX(max_entries / 4, 16U), i;
 
 	ht->obj_bytes = RTE_ALIGN_CEIL(ht->obj_size, 8);
@@ -107,7 +107,7 @@ store_init(struct mim_tbl *t, uint32_t max_entries)
 }
 
 static bool
-in_store(const struct mim_hash_tbl *ht, const void *obj)
+in_store(const struct mim_hash_obj *ht, const void *obj)
 {
 	return ht->store != NULL && (const uint8_t *)obj >= ht->store &&
 		(const uint8_t *)obj < ht->store +
@@ -116,9 +116,9 @@ in_store(const struct mim_hash_tbl *ht, const void *obj)
 
 /* An object from the shared pools (registering as a user the first time). */
 static uint8_t *
-pool_obj(struct mim_tbl *t)
+pool_obj(struct mim_obj *t)
 {
-	struct mim_hash_tbl *ht = htab(t);
+	struct mim_hash_obj *ht = hash_obj(t);
 	uint8_t *obj;
 
 	if (!ht->pool_ref) {
@@ -138,17 +138,17 @@ pool_obj(struct mim_tbl *t)
  * array must stay under 4 GiB). obj_size 0: no value objects.
  */
 static int
-hash_build(struct mim_tbl *t, const struct mim_attr *attr, uint32_t obj_size,
+hash_build(struct mim_obj *t, const struct mim_attr *attr, uint32_t obj_size,
 	   bool prealloc)
 {
-	struct mim_hash_tbl *ht = htab(t);
+	struct mim_hash_obj *ht = hash_obj(t);
 	int ret;
 
 	if (attr->max_entries > (1U << 31) ||
 	    rte_align32pow2(attr->max_entries) > UINT32_MAX / 16)
 		return mim_err(E2BIG, "max_entries %u above 2^27",
 			       attr->max_entries);
-	ret = mim_htab_init(t, &ht->h, attr->max_entries);
+	ret = mim_cuckoo_init(t, &ht->h, attr->max_entries);
 	if (ret != 0)
 		return ret;
 	ht->obj_size = obj_size;
@@ -159,7 +159,7 @@ hash_build(struct mim_tbl *t, const struct mim_attr *attr, uint32_t obj_size,
 	else
 		ht->obj_bytes = mim_valpool_obj_bytes(obj_size);
 	if (ret != 0)
-		mim_htab_fini(t, &ht->h);
+		mim_cuckoo_fini(t, &ht->h);
 	return ret;
 }
 
@@ -167,10 +167,10 @@ hash_build(struct mim_tbl *t, const struct mim_attr *attr, uint32_t obj_size,
  * is what slots hold: the payload's address. 0, -EBUSY or -ENOMEM.
  */
 static int
-obj_new(struct mim_tbl *t, const void *key, const void *payload, size_t len,
+obj_new(struct mim_obj *t, const void *key, const void *payload, size_t len,
 	void **v)
 {
-	struct mim_hash_tbl *ht = htab(t);
+	struct mim_hash_obj *ht = hash_obj(t);
 	uint8_t *obj;
 
 	if (ht->store != NULL && ht->nb_free == 0)
@@ -193,18 +193,18 @@ obj_new(struct mim_tbl *t, const void *key, const void *payload, size_t len,
 
 /* The object behind what a slot holds, or NULL if none. */
 static void *
-obj_of(const struct mim_tbl *t, void *v)
+obj_of(const struct mim_obj *t, void *v)
 {
-	if (container_of(t, struct mim_hash_tbl, base)->obj_size == 0)
+	if (container_of(t, struct mim_hash_obj, base)->obj_size == 0)
 		return NULL;
 	return (uint8_t *)v - t->dp.elem_size;
 }
 
 /* Give an object back (no reader can reach it). */
 static void
-obj_put(struct mim_tbl *t, void *obj)
+obj_put(struct mim_obj *t, void *obj)
 {
-	struct mim_hash_tbl *ht = htab(t);
+	struct mim_hash_obj *ht = hash_obj(t);
 
 	if (obj == NULL)
 		return;
@@ -220,14 +220,14 @@ obj_put(struct mim_tbl *t, void *obj)
 
 /* Insert a new key; on a full table, reclaim reserved slots once. */
 static int
-hash_insert(struct mim_tbl *t, const void *key, void *v)
+hash_insert(struct mim_obj *t, const void *key, void *v)
 {
-	struct mim_hash_tbl *ht = htab(t);
-	int32_t pos = mim_htab_insert(t, &ht->h, key, v);
+	struct mim_hash_obj *ht = hash_obj(t);
+	int32_t pos = mim_cuckoo_insert(t, &ht->h, key, v);
 
 	if (pos == -ENOSPC && ht->h.nb_reserved > 0 &&
 	    mim_rcu_reclaim_all() > 0)
-		pos = mim_htab_insert(t, &ht->h, key, v);
+		pos = mim_cuckoo_insert(t, &ht->h, key, v);
 	if (pos >= 0)
 		return 0;
 	if (ht->h.nb_reserved > 0)
@@ -238,7 +238,7 @@ hash_insert(struct mim_tbl *t, const void *key, void *v)
 
 /* Update-flag and capacity checks shared by both hash types. */
 static int
-hash_update_check(struct mim_tbl *t, uint64_t flags, bool exists)
+hash_update_check(struct mim_obj *t, uint64_t flags, bool exists)
 {
 	if (exists && flags == MIM_NOEXIST)
 		return mim_err(EEXIST, "key exists (MIM_NOEXIST)");
@@ -252,50 +252,50 @@ hash_update_check(struct mim_tbl *t, uint64_t flags, bool exists)
 
 /* htab_map_get_next_key(): a key not in the table starts over. */
 static int
-hash_get_next_key(struct mim_tbl *t, const void *key, void *next_key)
+hash_get_next_key(struct mim_obj *t, const void *key, void *next_key)
 {
-	int32_t pos = key != NULL ? mim_htab_find(t, key) : -1;
+	int32_t pos = key != NULL ? mim_cuckoo_find(t, key) : -1;
 
-	pos = mim_htab_next(t, &htab(t)->h, pos);
+	pos = mim_cuckoo_next(t, &hash_obj(t)->h, pos);
 	if (pos < 0)
 		return -ENOENT;
-	mim_htab_key(t, (uint32_t)pos, next_key);
+	mim_cuckoo_key(t, (uint32_t)pos, next_key);
 	return 0;
 }
 
 /* A deleted key's slot, a replaced or deleted value. */
 static void
-hash_release(struct mim_tbl *t, const struct mim_retire *r)
+hash_release(struct mim_obj *t, const struct mim_retire *r)
 {
 	if (r->pos != MIM_RETIRE_NO_POS)
-		mim_htab_release(&htab(t)->h, r->pos);
+		mim_cuckoo_release(&hash_obj(t)->h, r->pos);
 	obj_put(t, r->obj);
 }
 
 /* After a grace period: no reader, so objects go straight back. */
 static void
-hash_free(struct mim_tbl *t)
+hash_free(struct mim_obj *t)
 {
-	struct mim_hash_tbl *ht = htab(t);
+	struct mim_hash_obj *ht = hash_obj(t);
 	int32_t pos = -1;
 
 	/* Objects from the pools go back one by one; the store at once. */
 	if (ht->nb_pool_objs != 0)
-		while ((pos = mim_htab_next(t, &ht->h, pos)) >= 0)
-			obj_put(t, obj_of(t, mim_htab_value(t, (uint32_t)pos)));
+		while ((pos = mim_cuckoo_next(t, &ht->h, pos)) >= 0)
+			obj_put(t, obj_of(t, mim_cuckoo_value(t, (uint32_t)pos)));
 	RTE_ASSERT(ht->nb_pool_objs == 0);
 	if (ht->pool_ref)
 		mim_valpool_unref(ht->obj_size, t->socket_id);
 	mim_free(ht->store);
 	free(ht->free_objs);
-	mim_htab_fini(t, &ht->h);
+	mim_cuckoo_fini(t, &ht->h);
 }
 
 static uint64_t
-hash_mem_bytes(const struct mim_tbl *t)
+hash_mem_bytes(const struct mim_obj *t)
 {
-	const struct mim_hash_tbl *ht =
-		container_of(t, struct mim_hash_tbl, base);
+	const struct mim_hash_obj *ht =
+		container_of(t, struct mim_hash_obj, base);
 
 	/* Preallocated objects were measured with the table. */
 	if (ht->store != NULL)
@@ -305,15 +305,15 @@ hash_mem_bytes(const struct mim_tbl *t)
 }
 
 uint64_t
-mim_hash_nb_moves(const struct mim_tbl *t)
+mim_hash_nb_moves(const struct mim_obj *t)
 {
-	return container_of(t, struct mim_hash_tbl, base)->h.nb_moves;
+	return container_of(t, struct mim_hash_obj, base)->h.nb_moves;
 }
 
 /* ---- MIM_TYPE_HASH -------------------------------------------------------- */
 
 static int
-hash_alloc(struct mim_tbl *t, const struct mim_attr *attr)
+hash_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
 	return hash_build(t, attr, (attr->key_size > 8 ?
 				    RTE_ALIGN_CEIL(attr->key_size, 8) : 0) +
@@ -322,19 +322,19 @@ hash_alloc(struct mim_tbl *t, const struct mim_attr *attr)
 }
 
 static int
-hash_lookup_elem(struct mim_tbl *t, const void *key, void *value)
+hash_lookup_elem(struct mim_obj *t, const void *key, void *value)
 {
-	int32_t pos = mim_htab_find(t, key);
+	int32_t pos = mim_cuckoo_find(t, key);
 
 	if (pos < 0)
 		return -ENOENT;
-	memcpy(value, mim_htab_value(t, (uint32_t)pos), t->dp.value_size);
+	memcpy(value, mim_cuckoo_value(t, (uint32_t)pos), t->dp.value_size);
 	return 0;
 }
 
 /* htab_map_update_elem(): a new value object, published with one store. */
 static int
-hash_update_elem(struct mim_tbl *t, const void *key, const void *value,
+hash_update_elem(struct mim_obj *t, const void *key, const void *value,
 		 uint64_t flags)
 {
 	struct mim_retire r = { .owner = t, .pos = MIM_RETIRE_NO_POS };
@@ -344,7 +344,7 @@ hash_update_elem(struct mim_tbl *t, const void *key, const void *value,
 
 	if (flags > MIM_EXIST)
 		return mim_err(EINVAL, "unknown update flags 0x%" PRIx64, flags);
-	pos = mim_htab_find(t, key);
+	pos = mim_cuckoo_find(t, key);
 	ret = hash_update_check(t, flags, pos >= 0);
 	if (ret != 0)
 		return ret;
@@ -365,19 +365,19 @@ hash_update_elem(struct mim_tbl *t, const void *key, const void *value,
 		t->nb_entries++;
 		return 0;
 	}
-	r.obj = obj_of(t, mim_htab_value(t, (uint32_t)pos));
-	r.bytes = htab(t)->obj_bytes;
-	mim_htab_set(t, (uint32_t)pos, v);
+	r.obj = obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	r.bytes = hash_obj(t)->obj_bytes;
+	mim_cuckoo_set(t, (uint32_t)pos, v);
 	t->nb_replacements++;
 	mim_rcu_retire(&r);
 	return 0;
 }
 
 static int
-hash_delete_elem(struct mim_tbl *t, const void *key)
+hash_delete_elem(struct mim_obj *t, const void *key)
 {
 	struct mim_retire r = { .owner = t };
-	int32_t pos = mim_htab_find(t, key);
+	int32_t pos = mim_cuckoo_find(t, key);
 	int ret;
 
 	if (pos < 0)
@@ -386,9 +386,9 @@ hash_delete_elem(struct mim_tbl *t, const void *key)
 	if (ret != 0)
 		return ret;
 	r.pos = (uint32_t)pos;
-	r.obj = obj_of(t, mim_htab_value(t, (uint32_t)pos));
-	r.bytes = htab(t)->obj_bytes;
-	mim_htab_remove(t, &htab(t)->h, (uint32_t)pos);
+	r.obj = obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	r.bytes = hash_obj(t)->obj_bytes;
+	mim_cuckoo_remove(t, &hash_obj(t)->h, (uint32_t)pos);
 	t->nb_entries--;
 	mim_rcu_retire(&r);
 	return 0;
@@ -396,7 +396,7 @@ hash_delete_elem(struct mim_tbl *t, const void *key)
 
 const struct mim_table_ops mim_hash_ops = {
 	.name = "hash",
-	.tbl_size = sizeof(struct mim_hash_tbl),
+	.tbl_size = sizeof(struct mim_hash_obj),
 	.is_outer = false,
 	.alloc_check = hash_check,
 	.alloc = hash_alloc,
@@ -424,7 +424,7 @@ hot_alloc_check(const struct mim_attr *attr)
 }
 
 static int
-hot_alloc(struct mim_tbl *t, const struct mim_attr *attr)
+hot_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
 	/* Short keys: slots hold the inner table itself. Long ones: {key,
 	 * inner} objects from the shared pools.
@@ -435,20 +435,20 @@ hot_alloc(struct mim_tbl *t, const struct mim_attr *attr)
 }
 
 /* The inner table a slot stands for. */
-static struct mim_tbl *
-hot_inner(const struct mim_tbl *t, uint32_t pos)
+static struct mim_obj *
+hot_inner(const struct mim_obj *t, uint32_t pos)
 {
-	return mim_tbl_of(__mim_hot_value(&t->dp, mim_htab_value(t, pos)));
+	return mim_obj_of(__mim_hot_value(&t->dp, mim_cuckoo_value(t, pos)));
 }
 
 /* What a slot holds for inner: itself, or a {key, inner} object. */
 static int
-hot_slot_value(struct mim_tbl *t, const void *key, struct mim_tbl *inner,
+hot_slot_value(struct mim_obj *t, const void *key, struct mim_obj *inner,
 	       void **v)
 {
 	struct mim_table *dp = &inner->dp;
 
-	if (htab(t)->obj_size == 0) {
+	if (hash_obj(t)->obj_size == 0) {
 		*v = dp;
 		return 0;
 	}
@@ -456,9 +456,9 @@ hot_slot_value(struct mim_tbl *t, const void *key, struct mim_tbl *inner,
 }
 
 static int
-hot_lookup_elem(struct mim_tbl *t, const void *key, void *value)
+hot_lookup_elem(struct mim_obj *t, const void *key, void *value)
 {
-	int32_t pos = mim_htab_find(t, key);
+	int32_t pos = mim_cuckoo_find(t, key);
 
 	if (pos < 0)
 		return -ENOENT;
@@ -468,21 +468,21 @@ hot_lookup_elem(struct mim_tbl *t, const void *key, void *value)
 
 /* bpf_fd_htab_map_update_elem(): the table ID is checked first. */
 static int
-hot_update_elem(struct mim_tbl *t, const void *key, const void *value,
+hot_update_elem(struct mim_obj *t, const void *key, const void *value,
 		uint64_t flags)
 {
 	struct mim_retire r = { .owner = t, .pos = MIM_RETIRE_NO_POS };
-	struct mim_tbl *inner, *old = NULL;
+	struct mim_obj *inner, *old = NULL;
 	int32_t pos;
 	void *v;
 	int ret;
 
-	ret = mim_inner_get(t, value, &inner);
+	ret = mim_inner_resolve(t, value, &inner);
 	if (ret != 0)
 		return ret;
 	if (flags > MIM_EXIST)
 		return mim_err(EINVAL, "unknown update flags 0x%" PRIx64, flags);
-	pos = mim_htab_find(t, key);
+	pos = mim_cuckoo_find(t, key);
 	ret = hash_update_check(t, flags, pos >= 0);
 	if (ret != 0)
 		return ret;
@@ -491,8 +491,8 @@ hot_update_elem(struct mim_tbl *t, const void *key, const void *value,
 		/* Something is retired: the old {key, inner} object, or the
 		 * old inner table if this was its last reference.
 		 */
-		if (htab(t)->obj_size != 0 ||
-		    (old != inner && mim_tbl_last_ref(old))) {
+		if (hash_obj(t)->obj_size != 0 ||
+		    (old != inner && mim_obj_last_ref(old))) {
 			ret = mim_rcu_reserve();
 			if (ret != 0)
 				return ret;
@@ -507,31 +507,31 @@ hot_update_elem(struct mim_tbl *t, const void *key, const void *value,
 			obj_put(t, obj_of(t, v));
 			return ret;
 		}
-		mim_tbl_ref(inner);
+		mim_obj_get(inner);
 		t->nb_entries++;
 		return 0;
 	}
-	r.obj = obj_of(t, mim_htab_value(t, (uint32_t)pos));
-	r.bytes = r.obj != NULL ? htab(t)->obj_bytes : 0;
+	r.obj = obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	r.bytes = r.obj != NULL ? hash_obj(t)->obj_bytes : 0;
 	/* Publish (pairs with the acquire load of lookups), then the old
 	 * inner table loses the slot's reference.
 	 */
-	mim_htab_set(t, (uint32_t)pos, v);
-	mim_tbl_ref(inner);
+	mim_cuckoo_set(t, (uint32_t)pos, v);
+	mim_obj_get(inner);
 	if (old != inner)
 		t->nb_replacements++;
-	mim_tbl_unref(old, &r.dead);
+	mim_obj_put(old, &r.dead);
 	if (r.obj != NULL || r.dead != NULL)
 		mim_rcu_retire(&r);
 	return 0;
 }
 
 static int
-hot_delete_elem(struct mim_tbl *t, const void *key)
+hot_delete_elem(struct mim_obj *t, const void *key)
 {
 	struct mim_retire r = { .owner = t };
-	int32_t pos = mim_htab_find(t, key);
-	struct mim_tbl *old;
+	int32_t pos = mim_cuckoo_find(t, key);
+	struct mim_obj *old;
 	int ret;
 
 	if (pos < 0)
@@ -542,27 +542,27 @@ hot_delete_elem(struct mim_tbl *t, const void *key)
 		return ret;
 	old = hot_inner(t, (uint32_t)pos);
 	r.pos = (uint32_t)pos;
-	r.obj = obj_of(t, mim_htab_value(t, (uint32_t)pos));
-	r.bytes = r.obj != NULL ? htab(t)->obj_bytes : 0;
-	mim_htab_remove(t, &htab(t)->h, (uint32_t)pos);
+	r.obj = obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	r.bytes = r.obj != NULL ? hash_obj(t)->obj_bytes : 0;
+	mim_cuckoo_remove(t, &hash_obj(t)->h, (uint32_t)pos);
 	t->nb_entries--;
-	mim_tbl_unref(old, &r.dead);
+	mim_obj_put(old, &r.dead);
 	mim_rcu_retire(&r);
 	return 0;
 }
 
 static void
-hot_drop_slots(struct mim_tbl *t, struct mim_tbl **dead)
+hot_drop_slots(struct mim_obj *t, struct mim_obj **dead)
 {
 	int32_t pos = -1;
 
-	while ((pos = mim_htab_next(t, &htab(t)->h, pos)) >= 0)
-		mim_tbl_unref(hot_inner(t, (uint32_t)pos), dead);
+	while ((pos = mim_cuckoo_next(t, &hash_obj(t)->h, pos)) >= 0)
+		mim_obj_put(hot_inner(t, (uint32_t)pos), dead);
 }
 
 const struct mim_table_ops mim_hash_of_tables_ops = {
 	.name = "hash_of_tables",
-	.tbl_size = sizeof(struct mim_hash_tbl),
+	.tbl_size = sizeof(struct mim_hash_obj),
 	.is_outer = true,
 	.alloc_check = hot_alloc_check,
 	.alloc = hot_alloc,

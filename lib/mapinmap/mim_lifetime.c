@@ -22,7 +22,7 @@ uint32_t mim_nb_dying;
 uint64_t mim_nb_created, mim_nb_destroyed, mim_nb_replaced;
 
 uint64_t
-mim_tbl_mem_bytes(const struct mim_tbl *t)
+mim_obj_mem_bytes(const struct mim_obj *t)
 {
 	const struct mim_table_ops *ops = mim_ops(t->dp.type);
 
@@ -30,29 +30,29 @@ mim_tbl_mem_bytes(const struct mim_tbl *t)
 }
 
 uint64_t
-mim_tbl_chain_bytes(const struct mim_tbl *dead)
+mim_obj_chain_bytes(const struct mim_obj *dead)
 {
 	uint64_t b = 0;
 
 	for (; dead != NULL; dead = dead->dead_next)
-		b += mim_tbl_mem_bytes(dead);
+		b += mim_obj_mem_bytes(dead);
 	return b;
 }
 
 void
-mim_tbl_ref(struct mim_tbl *t)
+mim_obj_get(struct mim_obj *t)
 {
 	t->refcnt++;
 }
 
 bool
-mim_tbl_last_ref(const struct mim_tbl *t)
+mim_obj_last_ref(const struct mim_obj *t)
 {
 	return t->refcnt == 1;
 }
 
 void
-mim_tbl_unref(struct mim_tbl *t, struct mim_tbl **dead)
+mim_obj_put(struct mim_obj *t, struct mim_obj **dead)
 {
 	const struct mim_table_ops *ops = mim_ops(t->dp.type);
 
@@ -68,7 +68,7 @@ mim_tbl_unref(struct mim_tbl *t, struct mim_tbl **dead)
 }
 
 void
-mim_tbl_destroy(struct mim_tbl *t)
+mim_obj_destroy(struct mim_obj *t)
 {
 	mim_ops(t->dp.type)->free(t);
 	mim_meta_release(&t->meta);
@@ -77,12 +77,12 @@ mim_tbl_destroy(struct mim_tbl *t)
 }
 
 void
-mim_tbl_destroy_chain(struct mim_tbl *dead)
+mim_obj_destroy_chain(struct mim_obj *dead)
 {
 	while (dead != NULL) {
-		struct mim_tbl *next = dead->dead_next;
+		struct mim_obj *next = dead->dead_next;
 
-		mim_tbl_destroy(dead);
+		mim_obj_destroy(dead);
 		mim_nb_dying--;
 		mim_nb_destroyed++;
 		dead = next;
@@ -95,5 +95,5 @@ mim_retire_release(const struct mim_retire *r)
 	if (r->owner != NULL)
 		mim_ops(r->owner->dp.type)->release(r->owner, r);
 	if (r->dead != NULL)
-		mim_tbl_destroy_chain(r->dead);
+		mim_obj_destroy_chain(r->dead);
 }

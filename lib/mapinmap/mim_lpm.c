@@ -44,11 +44,11 @@ struct lpm_rule {
 	uint32_t ip;
 };
 
-struct mim_lpm_tbl {
-	struct mim_tbl base;
+struct mim_lpm_obj {
+	struct mim_obj base;
 	struct rte_hash *rules;     /* struct lpm_rule -> slot */
 	struct rte_hash *vals;      /* value bytes -> slot */
-	struct mim_hash_cursor cursor;
+	struct mim_rte_hash_iter cursor;
 	uint32_t *slot_refs;        /* routes per slot */
 	uint32_t *free_slots;       /* stack of free slots */
 	uint32_t nb_free;
@@ -56,10 +56,10 @@ struct mim_lpm_tbl {
 	bool rcu;                   /* rte_lpm holds the first QSBR variable */
 };
 
-static struct mim_lpm_tbl *
-ltab(struct mim_tbl *t)
+static struct mim_lpm_obj *
+ltab(struct mim_obj *t)
 {
-	return container_of(t, struct mim_lpm_tbl, base);
+	return container_of(t, struct mim_lpm_obj, base);
 }
 
 static uint32_t
@@ -77,7 +77,7 @@ rule_of_key(const struct mim_lpm_key *k, uint32_t depth, struct lpm_rule *r)
 }
 
 static uint8_t *
-slot_value(struct mim_tbl *t, uint32_t slot)
+slot_value(struct mim_obj *t, uint32_t slot)
 {
 	return t->dp.lpm_values + (size_t)slot * t->dp.elem_size;
 }
@@ -162,12 +162,12 @@ cp_entries(uint32_t max_entries)
 	return RTE_MAX(max_entries + max_entries / 4, 8U);
 }
 
-static void lpm_free(struct mim_tbl *t);
+static void lpm_free(struct mim_obj *t);
 
 static int
-lpm_alloc(struct mim_tbl *t, const struct mim_attr *attr)
+lpm_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
-	struct mim_lpm_tbl *l = ltab(t);
+	struct mim_lpm_obj *l = ltab(t);
 	struct rte_lpm_config cfg = {
 		.max_rules = attr->max_entries,
 		.number_tbl8s = attr->lpm_tbl8_groups != 0 ?
@@ -215,9 +215,9 @@ nomem:
 }
 
 static void
-lpm_free(struct mim_tbl *t)
+lpm_free(struct mim_obj *t)
 {
-	struct mim_lpm_tbl *l = ltab(t);
+	struct mim_lpm_obj *l = ltab(t);
 
 	/* rte_lpm_free() also deletes rte_lpm's tbl8 defer queue; its
 	 * entries are older than this table's release, so every one of
@@ -232,7 +232,7 @@ lpm_free(struct mim_tbl *t)
 }
 
 static int
-lpm_rcu_attach(struct mim_tbl *t, struct rte_rcu_qsbr *v, bool sync)
+lpm_rcu_attach(struct mim_obj *t, struct rte_rcu_qsbr *v, bool sync)
 {
 	struct rte_lpm_rcu_config cfg = {
 		.v = v,
@@ -244,7 +244,7 @@ lpm_rcu_attach(struct mim_tbl *t, struct rte_rcu_qsbr *v, bool sync)
 
 	if (mim_fault() || rte_lpm_rcu_qsbr_add(t->dp.u.lpm, &cfg) != 0)
 		return mim_err(ENOMEM, "LPM table %s cannot take the QSBR variable: %s",
-			       mim_tbl_desc(t, d, sizeof(d)),
+			       mim_obj_desc(t, d, sizeof(d)),
 			       rte_strerror(rte_errno));
 	ltab(t)->rcu = true;
 	t->memzones += mim_memzone_count() - mz;
@@ -253,18 +253,18 @@ lpm_rcu_attach(struct mim_tbl *t, struct rte_rcu_qsbr *v, bool sync)
 }
 
 static bool
-lpm_rcu_uses(const struct mim_tbl *t)
+lpm_rcu_uses(const struct mim_obj *t)
 {
-	return container_of(t, struct mim_lpm_tbl, base)->rcu;
+	return container_of(t, struct mim_lpm_obj, base)->rcu;
 }
 
 /* ---- value slots ---------------------------------------------------------- */
 
 /* The slot holding value: an existing one, or a new one written now. */
 static int
-slot_get(struct mim_tbl *t, const void *value, uint32_t *slot, bool *is_new)
+slot_get(struct mim_obj *t, const void *value, uint32_t *slot, bool *is_new)
 {
-	struct mim_lpm_tbl *l = ltab(t);
+	struct mim_lpm_obj *l = ltab(t);
 	void *data;
 	int ret;
 
@@ -293,9 +293,9 @@ slot_get(struct mim_tbl *t, const void *value, uint32_t *slot, bool *is_new)
 
 /* Undo slot_get() of a new slot that was never published. */
 static void
-slot_unget(struct mim_tbl *t, uint32_t slot)
+slot_unget(struct mim_obj *t, uint32_t slot)
 {
-	struct mim_lpm_tbl *l = ltab(t);
+	struct mim_lpm_obj *l = ltab(t);
 
 	rte_hash_del_key(l->vals, slot_value(t, slot));
 	l->free_slots[l->nb_free++] = slot;
@@ -303,9 +303,9 @@ slot_unget(struct mim_tbl *t, uint32_t slot)
 
 /* Drop a route's use of slot; the last use retires it (*r). */
 static void
-slot_put(struct mim_tbl *t, uint32_t slot, struct mim_retire *r)
+slot_put(struct mim_obj *t, uint32_t slot, struct mim_retire *r)
 {
-	struct mim_lpm_tbl *l = ltab(t);
+	struct mim_lpm_obj *l = ltab(t);
 
 	if (--l->slot_refs[slot] != 0)
 		return;
@@ -319,9 +319,9 @@ slot_put(struct mim_tbl *t, uint32_t slot, struct mim_retire *r)
 }
 
 static void
-lpm_release(struct mim_tbl *t, const struct mim_retire *r)
+lpm_release(struct mim_obj *t, const struct mim_retire *r)
 {
-	struct mim_lpm_tbl *l = ltab(t);
+	struct mim_lpm_obj *l = ltab(t);
 	uint32_t slot = r->pos;
 
 	mim_poison(slot_value(t, slot), t->dp.elem_size);
@@ -331,7 +331,7 @@ lpm_release(struct mim_tbl *t, const struct mim_retire *r)
 /* ---- routes --------------------------------------------------------------- */
 
 static void
-lpm_set_default(struct mim_tbl *t, uint32_t v)
+lpm_set_default(struct mim_obj *t, uint32_t v)
 {
 	/* Pairs with the acquire load in __mim_lpm_lookup(). */
 	__atomic_store_n(&t->dp.lpm_default, v, __ATOMIC_RELEASE);
@@ -339,7 +339,7 @@ lpm_set_default(struct mim_tbl *t, uint32_t v)
 
 /* Point the route at slot (add or change); rte_lpm's errors are returned. */
 static int
-route_publish(struct mim_tbl *t, const struct lpm_rule *r, uint32_t slot)
+route_publish(struct mim_obj *t, const struct lpm_rule *r, uint32_t slot)
 {
 	/* The slot's value is written before rte_lpm's (relaxed) entry
 	 * stores make it reachable; readers follow an address dependency
@@ -354,11 +354,11 @@ route_publish(struct mim_tbl *t, const struct lpm_rule *r, uint32_t slot)
 }
 
 static int
-lpm_update_elem(struct mim_tbl *t, const void *key, const void *value,
+lpm_update_elem(struct mim_obj *t, const void *key, const void *value,
 		uint64_t flags)
 {
 	const struct mim_lpm_key *k = key;
-	struct mim_lpm_tbl *l = ltab(t);
+	struct mim_lpm_obj *l = ltab(t);
 	struct mim_retire r = { .owner = NULL };
 	struct lpm_rule rule;
 	uint32_t old = 0, slot = 0;
@@ -426,10 +426,10 @@ undo_slot:
 }
 
 static int
-lpm_delete_elem(struct mim_tbl *t, const void *key)
+lpm_delete_elem(struct mim_obj *t, const void *key)
 {
 	const struct mim_lpm_key *k = key;
-	struct mim_lpm_tbl *l = ltab(t);
+	struct mim_lpm_obj *l = ltab(t);
 	struct mim_retire r = { .owner = NULL };
 	struct lpm_rule rule;
 	uint32_t old;
@@ -468,7 +468,7 @@ lpm_delete_elem(struct mim_tbl *t, const void *key)
 
 /* trie_lookup_elem(): longest stored prefix of at most prefixlen bits. */
 static int
-lpm_lookup_elem(struct mim_tbl *t, const void *key, void *value)
+lpm_lookup_elem(struct mim_obj *t, const void *key, void *value)
 {
 	const struct mim_lpm_key *k = key;
 	struct lpm_rule rule;
@@ -489,7 +489,7 @@ lpm_lookup_elem(struct mim_tbl *t, const void *key, void *value)
 }
 
 static int
-lpm_get_next_key(struct mim_tbl *t, const void *key, void *next_key)
+lpm_get_next_key(struct mim_obj *t, const void *key, void *next_key)
 {
 	const struct mim_lpm_key *k = key;
 	struct mim_lpm_key out;
@@ -499,7 +499,7 @@ lpm_get_next_key(struct mim_tbl *t, const void *key, void *next_key)
 	/* A key that cannot be in the table starts the walk over. */
 	if (k != NULL && k->prefixlen <= 32)
 		rule_of_key(k, k->prefixlen, &rule);
-	ret = mim_hash_next_key(ltab(t)->rules, sizeof(rule),
+	ret = mim_rte_hash_next_key(ltab(t)->rules, sizeof(rule),
 				&ltab(t)->cursor,
 				k != NULL && k->prefixlen <= 32 ? &rule : NULL,
 				&next);
@@ -513,7 +513,7 @@ lpm_get_next_key(struct mim_tbl *t, const void *key, void *next_key)
 
 const struct mim_table_ops mim_lpm_ops = {
 	.name = "lpm",
-	.tbl_size = sizeof(struct mim_lpm_tbl),
+	.tbl_size = sizeof(struct mim_lpm_obj),
 	.is_outer = false,
 	.alloc_check = lpm_alloc_check,
 	.alloc = lpm_alloc,

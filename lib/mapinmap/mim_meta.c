@@ -7,7 +7,7 @@
  * table passes, and the conversion between inner tables and the u32 IDs the
  * control plane exchanges. This is the seed's kernel/bpf/map_in_map.c:
  * bpf_map_meta_alloc / _free / _equal, bpf_map_fd_get_ptr /
- * bpf_map_fd_sys_lookup_elem. (bpf_map_fd_put_ptr is mim_tbl_unref() plus
+ * bpf_map_fd_sys_lookup_elem. (bpf_map_fd_put_ptr is mim_obj_put() plus
  * the retirement its caller makes.)
  */
 
@@ -19,7 +19,7 @@
 #include "mim_private.h"
 
 const char *
-mim_tbl_desc(const struct mim_tbl *t, char *buf, size_t len)
+mim_obj_desc(const struct mim_obj *t, char *buf, size_t len)
 {
 	if (t->name[0] != '\0')
 		snprintf(buf, len, "'%s' (id %u)", t->name, t->id);
@@ -29,7 +29,7 @@ mim_tbl_desc(const struct mim_tbl *t, char *buf, size_t len)
 }
 
 int
-mim_meta_init_ops(struct mim_tbl *outer, const struct mim_tbl *inner,
+mim_meta_init_ops(struct mim_obj *outer, const struct mim_obj *inner,
 		  const struct mim_table_ops *inner_ops)
 {
 	char d[64];
@@ -40,27 +40,27 @@ mim_meta_init_ops(struct mim_tbl *outer, const struct mim_tbl *inner,
 	if (inner_ops->is_outer)
 		return mim_err(EINVAL,
 			       "template table %s is itself an outer table (%s): only one level of nesting is supported",
-			       mim_tbl_desc(inner, d, sizeof(d)),
+			       mim_obj_desc(inner, d, sizeof(d)),
 			       inner_ops->name);
 	if (inner_ops->meta_equal == NULL)
 		return mim_err(ENOTSUP,
 			       "template table %s: type %s cannot be compared, so it cannot be an inner table",
-			       mim_tbl_desc(inner, d, sizeof(d)),
+			       mim_obj_desc(inner, d, sizeof(d)),
 			       inner_ops->name);
 	/* The copy is by value: it stays valid after the template table
 	 * is closed, as the kernel's meta copy does.
 	 */
 	outer->tmpl = inner->meta;
-	mim_btf_ref(outer->tmpl.btf);
+	mim_btf_get(outer->tmpl.btf);
 	outer->tmpl_src_id = inner->id;
 	outer->dp.inner_type = inner->meta.type;
 	return 0;
 }
 
 int
-mim_meta_init(struct mim_tbl *outer, uint32_t inner_id)
+mim_meta_init(struct mim_obj *outer, uint32_t inner_id)
 {
-	const struct mim_tbl *inner = mim_registry_get(inner_id);
+	const struct mim_obj *inner = mim_registry_lookup(inner_id);
 
 	if (inner == NULL)
 		return mim_err(EBADF, "inner_id %u names no table", inner_id);
@@ -135,7 +135,7 @@ mim_meta_equal_base(const struct mim_meta *tmpl, const struct mim_meta *m,
 }
 
 int
-mim_meta_equal(const struct mim_meta *tmpl, const struct mim_tbl *inner)
+mim_meta_equal(const struct mim_meta *tmpl, const struct mim_obj *inner)
 {
 	char why[320], d[64];
 	int ret;
@@ -146,25 +146,25 @@ mim_meta_equal(const struct mim_meta *tmpl, const struct mim_tbl *inner)
 						      sizeof(why));
 	if (ret != 0)
 		return mim_err(-ret, "inner table %s: %s",
-			       mim_tbl_desc(inner, d, sizeof(d)), why);
+			       mim_obj_desc(inner, d, sizeof(d)), why);
 	return 0;
 }
 
 int
-mim_inner_get(struct mim_tbl *outer, const void *value, struct mim_tbl **inner)
+mim_inner_resolve(struct mim_obj *outer, const void *value, struct mim_obj **inner)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 	uint32_t id;
 	char d[64];
 
 	memcpy(&id, value, sizeof(id));
-	t = mim_registry_get(id);
+	t = mim_registry_lookup(id);
 	if (t == NULL)
 		return mim_err(EBADF, "value %u names no table", id);
 	if (mim_ops(t->dp.type)->is_outer)
 		return mim_err(EINVAL,
 			       "inner table %s is an outer table: only one level of nesting is supported",
-			       mim_tbl_desc(t, d, sizeof(d)));
+			       mim_obj_desc(t, d, sizeof(d)));
 	if (mim_meta_equal(&outer->tmpl, t) != 0)
 		return -EINVAL;
 	*inner = t;
@@ -172,7 +172,7 @@ mim_inner_get(struct mim_tbl *outer, const void *value, struct mim_tbl **inner)
 }
 
 void
-mim_inner_sys_lookup(const struct mim_tbl *inner, void *value)
+mim_inner_sys_lookup(const struct mim_obj *inner, void *value)
 {
 	uint32_t id = inner->id;
 

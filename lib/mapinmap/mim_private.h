@@ -72,7 +72,7 @@ struct mim_meta {
 
 /* ---- the table object ---------------------------------------------------- */
 
-struct mim_tbl {
+struct mim_obj {
 	/* Data-path view; first, so a struct mim_table * converts back. */
 	struct mim_table dp;
 
@@ -93,18 +93,18 @@ struct mim_tbl {
 	uint32_t tmpl_src_id;
 
 	char name[MIM_NAMESIZE];
-	struct mim_tbl *name_next;  /* registry name chain */
-	struct mim_tbl *dead_next;  /* tables released by the same retirement */
+	struct mim_obj *name_next;  /* registry name chain */
+	struct mim_obj *dead_next;  /* tables released by the same retirement */
 
 	uint64_t nb_updates;
 	uint64_t nb_deletes;
 	uint64_t nb_replacements;
 };
 
-static inline struct mim_tbl *
-mim_tbl_of(const struct mim_table *t)
+static inline struct mim_obj *
+mim_obj_of(const struct mim_table *t)
 {
-	return container_of(t, struct mim_tbl, dp);
+	return container_of(t, struct mim_obj, dp);
 }
 
 /* ---- per-type operations (one const table per type, as bpf_map_ops) ---- */
@@ -128,7 +128,7 @@ struct mim_attr {
 
 struct mim_table_ops {
 	const char *name;
-	/* Size of the type's table struct, which embeds struct mim_tbl first. */
+	/* Size of the type's table struct, which embeds struct mim_obj first. */
 	size_t tbl_size;
 	/* Values are inner tables. */
 	bool is_outer;
@@ -139,15 +139,15 @@ struct mim_table_ops {
 	 * period, or on a table that was never published.
 	 */
 	int (*alloc_check)(const struct mim_attr *attr);
-	int (*alloc)(struct mim_tbl *t, const struct mim_attr *attr);
-	void (*free)(struct mim_tbl *t);
+	int (*alloc)(struct mim_obj *t, const struct mim_attr *attr);
+	void (*free)(struct mim_obj *t);
 
 	/* Control-plane element operations (the public API's semantics). */
-	int (*lookup_elem)(struct mim_tbl *t, const void *key, void *value);
-	int (*update_elem)(struct mim_tbl *t, const void *key,
+	int (*lookup_elem)(struct mim_obj *t, const void *key, void *value);
+	int (*update_elem)(struct mim_obj *t, const void *key,
 			   const void *value, uint64_t flags);
-	int (*delete_elem)(struct mim_tbl *t, const void *key);
-	int (*get_next_key)(struct mim_tbl *t, const void *key,
+	int (*delete_elem)(struct mim_obj *t, const void *key);
+	int (*get_next_key)(struct mim_obj *t, const void *key,
 			    void *next_key);
 
 	/* Template check beyond type, sizes and flags (bpf_map_ops'
@@ -160,22 +160,22 @@ struct mim_table_ops {
 	/* Release what a retirement with this table as owner holds (a key
 	 * slot, a value object or slot). Called after a grace period.
 	 */
-	void (*release)(struct mim_tbl *t, const struct mim_retire *r);
+	void (*release)(struct mim_obj *t, const struct mim_retire *r);
 
 	/* Outer tables, when the table loses its last reference: drop the
 	 * reference every slot holds, chaining tables that die on *dead.
 	 * Slots keep their pointers: readers may still be walking them.
 	 */
-	void (*drop_slots)(struct mim_tbl *t, struct mim_tbl **dead);
+	void (*drop_slots)(struct mim_obj *t, struct mim_obj **dead);
 
 	/* A QSBR variable became the first one attached. */
-	int (*rcu_attach)(struct mim_tbl *t, struct rte_rcu_qsbr *v,
+	int (*rcu_attach)(struct mim_obj *t, struct rte_rcu_qsbr *v,
 			  bool sync);
 	/* Whether the table holds on to the first QSBR variable. */
-	bool (*rcu_uses)(const struct mim_tbl *t);
+	bool (*rcu_uses)(const struct mim_obj *t);
 
 	/* Heap bytes of the table now (entries included); NULL: mem_bytes. */
-	uint64_t (*mem_bytes)(const struct mim_tbl *t);
+	uint64_t (*mem_bytes)(const struct mim_obj *t);
 };
 
 extern const struct mim_table_ops mim_array_ops;
@@ -188,7 +188,7 @@ extern const struct mim_table_ops mim_lpm_ops;
 const struct mim_table_ops *mim_ops(uint32_t type);
 
 /* Name of a table for messages: "'name' (id N)" or "(id N)". */
-const char *mim_tbl_desc(const struct mim_tbl *t, char *buf, size_t len);
+const char *mim_obj_desc(const struct mim_obj *t, char *buf, size_t len);
 
 /* ---- registry: IDs, names, the library mutex (mim_registry.c) ---------- */
 
@@ -196,61 +196,61 @@ void mim_lock(void);
 void mim_unlock(void);
 
 /* Give t an ID and its name (may be ""). -EEXIST, -ENOSPC, -ENOMEM. */
-int mim_registry_add(struct mim_tbl *t, const char *name);
+int mim_registry_add(struct mim_obj *t, const char *name);
 /* Remove t's ID and name: they stop resolving. */
-void mim_registry_del(struct mim_tbl *t);
+void mim_registry_del(struct mim_obj *t);
 /* Live table with this ID, or NULL. */
-struct mim_tbl *mim_registry_get(int64_t id);
-struct mim_tbl *mim_registry_find(const char *name);
+struct mim_obj *mim_registry_lookup(int64_t id);
+struct mim_obj *mim_registry_find(const char *name);
 int mim_registry_next_id(uint32_t start_id, uint32_t *next_id);
 uint32_t mim_registry_count(void);
 /* Tests: allocate IDs in [1, max] (0: MIM_ID_MAX); returns the old max. */
 uint32_t mim_registry_set_id_max(uint32_t max);
 /* Call fn on every live table, in ID order; stops at a non-zero return. */
-int mim_registry_foreach(int (*fn)(struct mim_tbl *t, void *arg), void *arg);
+int mim_registry_foreach(int (*fn)(struct mim_obj *t, void *arg), void *arg);
 
 /* ---- lifetime (mim_lifetime.c) ----------------------------------------- */
 
-void mim_tbl_ref(struct mim_tbl *t);
+void mim_obj_get(struct mim_obj *t);
 /* Whether dropping one reference would release t. */
-bool mim_tbl_last_ref(const struct mim_tbl *t);
+bool mim_obj_last_ref(const struct mim_obj *t);
 /*
  * Drop one reference. At zero the table dies: its ID and name go, an outer
  * table drops its slots' references, and t (with any table that died with
  * it) is chained on *dead for the caller to retire.
  */
-void mim_tbl_unref(struct mim_tbl *t, struct mim_tbl **dead);
+void mim_obj_put(struct mim_obj *t, struct mim_obj **dead);
 /* Heap bytes of a table now; of a chain of dead tables. */
-uint64_t mim_tbl_mem_bytes(const struct mim_tbl *t);
-uint64_t mim_tbl_chain_bytes(const struct mim_tbl *dead);
+uint64_t mim_obj_mem_bytes(const struct mim_obj *t);
+uint64_t mim_obj_chain_bytes(const struct mim_obj *dead);
 /* Counters of mim_get_stats(). */
 extern uint64_t mim_nb_created, mim_nb_destroyed, mim_nb_replaced;
 /* Free a chain of dead tables (after a grace period). */
-void mim_tbl_destroy_chain(struct mim_tbl *dead);
+void mim_obj_destroy_chain(struct mim_obj *dead);
 /* Free a table that was never published (creation failed). */
-void mim_tbl_destroy(struct mim_tbl *t);
+void mim_obj_destroy(struct mim_obj *t);
 
 /* ---- map in map: template and inner references (mim_meta.c) ----------- */
 
 /* bpf_map_meta_alloc: copy the template of outer t from table inner_id. */
-int mim_meta_init(struct mim_tbl *outer, uint32_t inner_id);
+int mim_meta_init(struct mim_obj *outer, uint32_t inner_id);
 /* The same check with the ops given explicitly (for tests). */
-int mim_meta_init_ops(struct mim_tbl *outer, const struct mim_tbl *inner,
+int mim_meta_init_ops(struct mim_obj *outer, const struct mim_obj *inner,
 		      const struct mim_table_ops *inner_ops);
 /* A meta_equal hook for types that compare nothing beyond the base. */
 int mim_meta_equal_base(const struct mim_meta *tmpl, const struct mim_meta *m,
 			char *why, size_t len);
 /* bpf_map_meta_equal: 0, or -EINVAL naming the first difference. */
-int mim_meta_equal(const struct mim_meta *tmpl, const struct mim_tbl *inner);
+int mim_meta_equal(const struct mim_meta *tmpl, const struct mim_obj *inner);
 /*
  * bpf_map_fd_get_ptr, check half: resolve the u32 table ID held in value
  * and check it against outer's template. Takes no reference: the caller
- * takes it with mim_tbl_ref() once nothing can fail any more.
+ * takes it with mim_obj_get() once nothing can fail any more.
  */
-int mim_inner_get(struct mim_tbl *outer, const void *value,
-		  struct mim_tbl **inner);
+int mim_inner_resolve(struct mim_obj *outer, const void *value,
+		  struct mim_obj **inner);
 /* bpf_map_fd_sys_lookup_elem: the inner table's ID, written as a u32. */
-void mim_inner_sys_lookup(const struct mim_tbl *inner, void *value);
+void mim_inner_sys_lookup(const struct mim_obj *inner, void *value);
 /* Fill the public description of a template. */
 void mim_meta_info(const struct mim_meta *m, struct mim_meta_info *info);
 
@@ -260,8 +260,8 @@ void mim_meta_release(struct mim_meta *m);
 /* ---- BTF types (mim_btf.c) ------------------------------------------------- */
 
 /* A shared copy of src, reference taken: 0, or -ENOMEM with a reason. */
-int mim_btf_get(const struct btf *src, struct mim_btf **out);
-void mim_btf_ref(struct mim_btf *b);
+int mim_btf_share(const struct btf *src, struct mim_btf **out);
+void mim_btf_get(struct mim_btf *b);
 void mim_btf_put(struct mim_btf *b);
 const struct btf *mim_btf_of(const struct mim_btf *b);
 /* Type id exists and is size bytes: 0, or -EINVAL with a reason. */
@@ -281,9 +281,9 @@ int mim_btf_type_equal(const struct mim_btf *inner, uint32_t iid,
  * most one per call, so that one reserved defer queue entry suffices.
  */
 struct mim_retire {
-	struct mim_tbl *owner;  /* ops(owner)->release(owner, this), or NULL */
+	struct mim_obj *owner;  /* ops(owner)->release(owner, this), or NULL */
 	void *obj;              /* owner's value object, or NULL */
-	struct mim_tbl *dead;   /* chain for mim_tbl_destroy_chain(), or NULL */
+	struct mim_obj *dead;   /* chain for mim_obj_destroy_chain(), or NULL */
 	uint64_t bytes;         /* heap bytes of obj or pos (dead's are added) */
 	uint32_t pos;           /* owner's slot, or MIM_RETIRE_NO_POS */
 	uint32_t reserved;
@@ -320,10 +320,10 @@ void mim_valpool_put(void *obj);
 uint32_t mim_valpool_obj_bytes(uint32_t size);
 void mim_valpool_stats(uint32_t *nb_pools, uint64_t *bytes);
 
-/* ---- the library's hash table, writer side (mim_htab.c) ---------------- */
+/* ---- the library's hash table, writer side (mim_cuckoo.c) ---------------- */
 
 /* Writer-only state of a hash table (the buckets are in t->dp). */
-struct mim_htab {
+struct mim_cuckoo {
 	uint8_t *reserved;     /* per slot: deleted, unusable until released */
 	uint32_t nb_slots;
 	uint32_t nb_reserved;
@@ -331,34 +331,34 @@ struct mim_htab {
 };
 
 /* Tests: keys a HASH or HASH_OF_TABLES table moved between buckets. */
-uint64_t mim_hash_nb_moves(const struct mim_tbl *t);
+uint64_t mim_hash_nb_moves(const struct mim_obj *t);
 
 /* Buckets for max_entries keys at most half full: 0, or -ENOMEM. */
-int mim_htab_init(struct mim_tbl *t, struct mim_htab *h, uint32_t max_entries);
-void mim_htab_fini(struct mim_tbl *t, struct mim_htab *h);
+int mim_cuckoo_init(struct mim_obj *t, struct mim_cuckoo *h, uint32_t max_entries);
+void mim_cuckoo_fini(struct mim_obj *t, struct mim_cuckoo *h);
 /* Slot position of key, or -1. */
-int32_t mim_htab_find(const struct mim_tbl *t, const void *key);
+int32_t mim_cuckoo_find(const struct mim_obj *t, const void *key);
 /* The value pointer of an occupied slot. */
-void *mim_htab_value(const struct mim_tbl *t, uint32_t pos);
+void *mim_cuckoo_value(const struct mim_obj *t, uint32_t pos);
 /* Insert an absent key with value v (published last): its position, or
  * -ENOSPC when neither bucket can be freed by moving keys.
  */
-int32_t mim_htab_insert(struct mim_tbl *t, struct mim_htab *h,
+int32_t mim_cuckoo_insert(struct mim_obj *t, struct mim_cuckoo *h,
 			const void *key, void *v);
 /* Publish a new value for the key at pos. */
-void mim_htab_set(struct mim_tbl *t, uint32_t pos, void *v);
+void mim_cuckoo_set(struct mim_obj *t, uint32_t pos, void *v);
 /* Unpublish the key at pos; its slot stays reserved until released. */
-void mim_htab_remove(struct mim_tbl *t, struct mim_htab *h, uint32_t pos);
-void mim_htab_release(struct mim_htab *h, uint32_t pos);
+void mim_cuckoo_remove(struct mim_obj *t, struct mim_cuckoo *h, uint32_t pos);
+void mim_cuckoo_release(struct mim_cuckoo *h, uint32_t pos);
 /* The first occupied slot after pos (-1: from the start), or -1. */
-int32_t mim_htab_next(const struct mim_tbl *t, const struct mim_htab *h,
+int32_t mim_cuckoo_next(const struct mim_obj *t, const struct mim_cuckoo *h,
 		      int32_t pos);
 /* The key of an occupied slot, key_size bytes. */
-void mim_htab_key(const struct mim_tbl *t, uint32_t pos, void *key);
+void mim_cuckoo_key(const struct mim_obj *t, uint32_t pos, void *key);
 
-/* ---- rte_hash iteration with a cursor (mim_hash_cursor.c) -------------- */
+/* ---- rte_hash iteration with a cursor (mim_rte_hash_iter.c) -------------- */
 
-struct mim_hash_cursor {
+struct mim_rte_hash_iter {
 	uint32_t pos;   /* rte_hash_iterate() position of the last key given */
 	bool valid;
 };
@@ -368,8 +368,8 @@ struct mim_hash_cursor {
  * present: the first key). Amortised O(1) when key is the one returned by
  * the previous call.
  */
-int mim_hash_next_key(const struct rte_hash *h, uint32_t key_size,
-		      struct mim_hash_cursor *c, const void *key,
+int mim_rte_hash_next_key(const struct rte_hash *h, uint32_t key_size,
+		      struct mim_rte_hash_iter *c, const void *key,
 		      void *next_key);
 
 /* ---- memory, with fault injection in test builds (mim_mem.c) ----------- */

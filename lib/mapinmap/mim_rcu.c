@@ -182,7 +182,7 @@ mim_rcu_retire(const struct mim_retire *r)
 {
 	struct mim_retire e = *r;
 
-	e.bytes += mim_tbl_chain_bytes(e.dead);
+	e.bytes += mim_obj_chain_bytes(e.dead);
 	rcu.nb_retired++;
 	rcu.pending_bytes += e.bytes;
 	if (rcu.nb_vars == 0 || rcu.mode == MIM_RCU_MODE_SYNC) {
@@ -269,7 +269,7 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 }
 
 static int
-attach_lpm(struct mim_tbl *t, void *arg)
+attach_lpm(struct mim_obj *t, void *arg)
 {
 	const struct mim_table_ops *ops = mim_ops(t->dp.type);
 
@@ -321,7 +321,7 @@ out:
 }
 
 static int
-uses_first_var(struct mim_tbl *t, void *arg)
+uses_first_var(struct mim_obj *t, void *arg)
 {
 	const struct mim_table_ops *ops = mim_ops(t->dp.type);
 

@@ -28,7 +28,7 @@
 
 struct reg_page {
 	uint32_t used;
-	struct mim_tbl *tbl[PAGE_SLOTS];
+	struct mim_obj *tbl[PAGE_SLOTS];
 };
 
 static pthread_mutex_t mim_mutex = PTHREAD_MUTEX_INITIALIZER;
@@ -38,7 +38,7 @@ static uint32_t next_id = 1;
 static uint32_t id_max = MIM_ID_MAX;   /* lowered by tests only */
 static uint32_t nb_tables;
 
-static struct mim_tbl **name_bkt;
+static struct mim_obj **name_bkt;
 static uint32_t name_nb_bkt;   /* power of two, or 0 */
 static uint32_t name_count;
 
@@ -70,13 +70,13 @@ static int
 name_grow(void)
 {
 	uint32_t nb = name_nb_bkt ? name_nb_bkt * 2 : 64;
-	struct mim_tbl **nbkt = mim_calloc(nb, sizeof(*nbkt));
+	struct mim_obj **nbkt = mim_calloc(nb, sizeof(*nbkt));
 	uint32_t i;
 
 	if (nbkt == NULL)
 		return -ENOMEM;
 	for (i = 0; i < name_nb_bkt; i++) {
-		struct mim_tbl *t = name_bkt[i], *next;
+		struct mim_obj *t = name_bkt[i], *next;
 
 		for (; t != NULL; t = next) {
 			uint32_t b = name_hash(t->name) & (nb - 1);
@@ -92,10 +92,10 @@ name_grow(void)
 	return 0;
 }
 
-struct mim_tbl *
+struct mim_obj *
 mim_registry_find(const char *name)
 {
-	struct mim_tbl *t;
+	struct mim_obj *t;
 
 	if (name_nb_bkt == 0)
 		return NULL;
@@ -132,7 +132,7 @@ mim_registry_set_id_max(uint32_t max)
 }
 
 int
-mim_registry_add(struct mim_tbl *t, const char *name)
+mim_registry_add(struct mim_obj *t, const char *name)
 {
 	struct reg_page **pp;
 	uint32_t id;
@@ -174,12 +174,12 @@ mim_registry_add(struct mim_tbl *t, const char *name)
 }
 
 void
-mim_registry_del(struct mim_tbl *t)
+mim_registry_del(struct mim_obj *t)
 {
 	struct reg_page **pp = &dir[t->id >> PAGE_SHIFT];
 
 	if (t->name[0] != '\0') {
-		struct mim_tbl **pt = &name_bkt[name_hash(t->name) &
+		struct mim_obj **pt = &name_bkt[name_hash(t->name) &
 						 (name_nb_bkt - 1)];
 
 		while (*pt != t)
@@ -197,8 +197,8 @@ mim_registry_del(struct mim_tbl *t)
 	t->id = 0;
 }
 
-struct mim_tbl *
-mim_registry_get(int64_t id)
+struct mim_obj *
+mim_registry_lookup(int64_t id)
 {
 	struct reg_page *p;
 
@@ -236,13 +236,13 @@ mim_registry_count(void)
 }
 
 int
-mim_registry_foreach(int (*fn)(struct mim_tbl *t, void *arg), void *arg)
+mim_registry_foreach(int (*fn)(struct mim_obj *t, void *arg), void *arg)
 {
 	uint32_t id = 0;
 	int ret;
 
 	while (mim_registry_next_id(id, &id) == 0) {
-		ret = fn(mim_registry_get(id), arg);
+		ret = fn(mim_registry_lookup(id), arg);
 		if (ret != 0)
 			return ret;
 	}

@@ -22,7 +22,7 @@
 /* Position from which iterating yields key first; false if absent. */
 static bool
 find_pos(const struct rte_hash *h, uint32_t key_size,
-	 const struct mim_hash_cursor *c, const void *key, uint32_t *pos)
+	 const struct mim_rte_hash_iter *c, const void *key, uint32_t *pos)
 {
 	const void *k;
 	void *d;
@@ -48,8 +48,8 @@ find_pos(const struct rte_hash *h, uint32_t key_size,
 }
 
 int
-mim_hash_next_key(const struct rte_hash *h, uint32_t key_size,
-		  struct mim_hash_cursor *c, const void *key, void *next_key)
+mim_rte_hash_next_key(const struct rte_hash *h, uint32_t key_size,
+		  struct mim_rte_hash_iter *c, const void *key, void *next_key)
 {
 	const void *k;
 	void *d;

@@ -44,14 +44,14 @@
 #define BFS_NODES 128
 
 static struct mim_hslot *
-slot_at(const struct mim_tbl *t, uint32_t pos)
+slot_at(const struct mim_obj *t, uint32_t pos)
 {
 	return &t->dp.u.buckets[pos / MIM_HBUCKET_SLOTS]
 		.s[pos % MIM_HBUCKET_SLOTS];
 }
 
 int
-mim_htab_init(struct mim_tbl *t, struct mim_htab *h, uint32_t max_entries)
+mim_cuckoo_init(struct mim_obj *t, struct mim_cuckoo *h, uint32_t max_entries)
 {
 	uint32_t nb = rte_align32pow2(RTE_MAX((max_entries * 2 +
 					       MIM_HBUCKET_SLOTS - 1) /
@@ -68,7 +68,7 @@ mim_htab_init(struct mim_tbl *t, struct mim_htab *h, uint32_t max_entries)
 				      t->socket_id);
 	h->reserved = mim_calloc(h->nb_slots, sizeof(*h->reserved));
 	if (t->dp.u.buckets == NULL || h->reserved == NULL) {
-		mim_htab_fini(t, h);
+		mim_cuckoo_fini(t, h);
 		return mim_err(ENOMEM, "cannot allocate a hash table of %u buckets",
 			       nb);
 	}
@@ -76,7 +76,7 @@ mim_htab_init(struct mim_tbl *t, struct mim_htab *h, uint32_t max_entries)
 }
 
 void
-mim_htab_fini(struct mim_tbl *t, struct mim_htab *h)
+mim_cuckoo_fini(struct mim_obj *t, struct mim_cuckoo *h)
 {
 	mim_free(t->dp.u.buckets);
 	t->dp.u.buckets = NULL;
@@ -86,7 +86,7 @@ mim_htab_fini(struct mim_tbl *t, struct mim_htab *h)
 
 /* The hash a stored slot's key had (to find its other bucket). */
 static uint32_t
-slot_hash(const struct mim_tbl *t, uint64_t k)
+slot_hash(const struct mim_obj *t, uint64_t k)
 {
 	if (t->dp.key_size <= 8)
 		return rte_hash_crc_8byte(k, t->dp.hash_seed);
@@ -94,7 +94,7 @@ slot_hash(const struct mim_tbl *t, uint64_t k)
 }
 
 static void
-buckets_of(const struct mim_tbl *t, uint32_t hash, uint32_t *i1, uint32_t *i2)
+buckets_of(const struct mim_obj *t, uint32_t hash, uint32_t *i1, uint32_t *i2)
 {
 	const struct mim_hbucket *b1, *b2;
 
@@ -104,7 +104,7 @@ buckets_of(const struct mim_tbl *t, uint32_t hash, uint32_t *i1, uint32_t *i2)
 }
 
 int32_t
-mim_htab_find(const struct mim_tbl *t, const void *key)
+mim_cuckoo_find(const struct mim_obj *t, const void *key)
 {
 	uint32_t i[2], b, s;
 	uint64_t tag;
@@ -123,14 +123,14 @@ mim_htab_find(const struct mim_tbl *t, const void *key)
 }
 
 void *
-mim_htab_value(const struct mim_tbl *t, uint32_t pos)
+mim_cuckoo_value(const struct mim_obj *t, uint32_t pos)
 {
 	return slot_at(t, pos)->v;
 }
 
 /* A free slot of bucket b (not reserved), or -1. */
 static int32_t
-free_slot(const struct mim_tbl *t, const struct mim_htab *h, uint32_t b)
+free_slot(const struct mim_obj *t, const struct mim_cuckoo *h, uint32_t b)
 {
 	uint32_t s, pos;
 
@@ -143,7 +143,7 @@ free_slot(const struct mim_tbl *t, const struct mim_htab *h, uint32_t b)
 }
 
 static void
-seq_begin(struct mim_tbl *t)
+seq_begin(struct mim_obj *t)
 {
 	__atomic_store_n(&t->dp.hash_seq, t->dp.hash_seq + 1, __ATOMIC_RELAXED);
 	/* The new count is visible before any slot changes: a reader that
@@ -154,7 +154,7 @@ seq_begin(struct mim_tbl *t)
 }
 
 static void
-seq_end(struct mim_tbl *t)
+seq_end(struct mim_obj *t)
 {
 	/* Pairs with the acquire load that starts a reader's lookup: a
 	 * reader that sees this count sees the whole path.
@@ -195,7 +195,7 @@ queued(const struct bfs_node *q, uint32_t qn, uint32_t bucket)
  * slot, or -1.
  */
 static int32_t
-cuckoo_make_room(struct mim_tbl *t, struct mim_htab *h, uint32_t i1,
+cuckoo_make_room(struct mim_obj *t, struct mim_cuckoo *h, uint32_t i1,
 		 uint32_t i2)
 {
 	struct bfs_node q[BFS_NODES];
@@ -250,7 +250,7 @@ cuckoo_make_room(struct mim_tbl *t, struct mim_htab *h, uint32_t i1,
 }
 
 int32_t
-mim_htab_insert(struct mim_tbl *t, struct mim_htab *h, const void *key,
+mim_cuckoo_insert(struct mim_obj *t, struct mim_cuckoo *h, const void *key,
 		void *v)
 {
 	uint32_t i1, i2;
@@ -270,14 +270,14 @@ mim_htab_insert(struct mim_tbl *t, struct mim_htab *h, const void *key,
 }
 
 void
-mim_htab_set(struct mim_tbl *t, uint32_t pos, void *v)
+mim_cuckoo_set(struct mim_obj *t, uint32_t pos, void *v)
 {
 	/* Pairs with the acquire load in __mim_hslot_match(). */
 	__atomic_store_n(&slot_at(t, pos)->v, v, __ATOMIC_RELEASE);
 }
 
 void
-mim_htab_remove(struct mim_tbl *t, struct mim_htab *h, uint32_t pos)
+mim_cuckoo_remove(struct mim_obj *t, struct mim_cuckoo *h, uint32_t pos)
 {
 	__atomic_store_n(&slot_at(t, pos)->v, NULL, __ATOMIC_RELEASE);
 	h->reserved[pos] = 1;
@@ -285,14 +285,14 @@ mim_htab_remove(struct mim_tbl *t, struct mim_htab *h, uint32_t pos)
 }
 
 void
-mim_htab_release(struct mim_htab *h, uint32_t pos)
+mim_cuckoo_release(struct mim_cuckoo *h, uint32_t pos)
 {
 	h->reserved[pos] = 0;
 	h->nb_reserved--;
 }
 
 int32_t
-mim_htab_next(const struct mim_tbl *t, const struct mim_htab *h, int32_t pos)
+mim_cuckoo_next(const struct mim_obj *t, const struct mim_cuckoo *h, int32_t pos)
 {
 	uint32_t p;
 
@@ -303,7 +303,7 @@ mim_htab_next(const struct mim_tbl *t, const struct mim_htab *h, int32_t pos)
 }
 
 void
-mim_htab_key(const struct mim_tbl *t, uint32_t pos, void *key)
+mim_cuckoo_key(const struct mim_obj *t, uint32_t pos, void *key)
 {
 	const struct mim_hslot *s = slot_at(t, pos);
 
