@@ -184,7 +184,7 @@ prepare() {
 	else
 		meson setup "$build" --buildtype=release >/dev/null
 	fi
-	[ "$only" = forwarding ] || targets+=(app/test-mim/test-mim)
+	[ "$only" = forwarding ] || targets+=(app/bench/mim-bench)
 	[ "$only" = suite ] || targets+=(examples/l3fwd-mim/l3fwd-mim)
 	ninja -C "$build" "${targets[@]}" >/dev/null
 
@@ -211,7 +211,7 @@ run_suite() {
 	     --file-prefix="mimbench$$" "${mem_eal[@]}")
 	{
 		echo "date='$(date -u '+%Y-%m-%d %H:%M UTC')'"
-		echo "commit='$(commit_of lib app/test-mim)'"
+		echo "commit='$(commit_of lib app/bench app/test)'"
 		echo "cpu='$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)'"
 		echo "cpus='$(nproc)'"
 		echo "mhz='$(awk -F': ' '/^cpu MHz/ { printf "%.0f", $2; exit }' /proc/cpuinfo)'"
@@ -230,7 +230,7 @@ run_suite() {
 	log "running the perf suite ($scale); output in $out/run.log"
 	set +e
 	MIM_PERF_SCALE=$scale MIM_PERF_CSV="$csv.tmp" \
-		"$build/app/test-mim/test-mim" "${eal[@]}" -- --autotest perf \
+		"$build/app/bench/mim-bench" "${eal[@]}" -- perf \
 		> "$out/run.log" 2>&1
 	status=$?
 	set -e

@@ -3,16 +3,17 @@
  */
 
 /*
- * test-mim: drive, inspect and test mapinmap.
+ * test-mim: drive and inspect mapinmap tables, in the manner of testpmd.
  *
- *   test-mim [EAL options] -- --autotest <suite>   run a test suite
- *   test-mim [EAL options] -- --list-autotests     list the suites
- *   test-mim [EAL options] -- [options]            the command line:
+ *   test-mim [EAL options] -- [options]
  *       a prompt when stdin is a terminal, else a script read from stdin;
  *       --cmdline-file FILE runs FILE first (then the prompt with -i).
  *
- * Exit status: 0 success; 1 a command or test failed, or EAL did not
- * start; 2 bad usage or set-up failure; 77 every test of a suite skipped.
+ * Built on the public headers only, linked like any application. The test
+ * suites are another program (app/test, mim-test).
+ *
+ * Exit status: 0 success; 1 a command failed, or EAL did not start;
+ * 2 bad usage or set-up failure.
  */
 
 #include <errno.h>
@@ -27,15 +28,11 @@
 
 #include <mim.h>
 
-#include "autotest.h"
-#include "autotest_util.h"
 #include "cli.h"
 #include "workers.h"
 
 /* What main() was asked to do. */
 struct app_opts {
-	const char *suite;         /* --autotest */
-	bool list;                 /* --list-autotests */
 	const char *cmdline_file;  /* --cmdline-file */
 	bool interactive;          /* -i: the prompt after the file */
 	enum mim_rcu_mode rcu_mode;
@@ -45,8 +42,6 @@ static void
 usage(const char *prog)
 {
 	printf("usage: %s [EAL options] -- [options]\n"
-	       "  --autotest SUITE        run a test suite, then exit\n"
-	       "  --list-autotests        list the test suites\n"
 	       "  --cmdline-file FILE     run the commands of FILE\n"
 	       "  -i, --interactive       start the prompt (after FILE if given)\n"
 	       "  --continue-on-error     in scripts, run every line; exit 1 if any failed\n"
@@ -60,22 +55,11 @@ usage(const char *prog)
 	       prog);
 }
 
-static void
-list_suites(void)
-{
-	struct autotest_suite *s;
-
-	for (s = autotest_first(); s != NULL; s = s->next)
-		printf("%-16s %s\n", s->name, s->help);
-}
-
 /* Parse the application options. Returns 0, 1 (--help), or -1. */
 static int
 parse_args(int argc, char **argv, struct app_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "autotest", required_argument, NULL, 'a' },
-		{ "list-autotests", no_argument, NULL, 'l' },
 		{ "cmdline-file", required_argument, NULL, 'f' },
 		{ "interactive", no_argument, NULL, 'i' },
 		{ "continue-on-error", no_argument, NULL, 'k' },
@@ -90,12 +74,6 @@ parse_args(int argc, char **argv, struct app_opts *o)
 
 	while ((opt = getopt_long(argc, argv, "hi", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'a':
-			o->suite = optarg;
-			break;
-		case 'l':
-			o->list = true;
-			break;
 		case 'f':
 			o->cmdline_file = optarg;
 			break;
@@ -138,20 +116,6 @@ parse_args(int argc, char **argv, struct app_opts *o)
 		return -1;
 	}
 	return 0;
-}
-
-/* Run a named test suite (the dpdk-test way). */
-static int
-run_autotest(const char *suite)
-{
-	struct autotest_suite *s = autotest_find(suite);
-
-	if (s == NULL) {
-		fprintf(stderr, "test-mim: no test suite '%s' (--list-autotests lists them)\n",
-			suite);
-		return 2;
-	}
-	return autotest_run(s);
 }
 
 /* SIGINT, SIGTERM: end the prompt or the script after the current command. */
@@ -204,7 +168,7 @@ run_cli(const struct app_opts *o)
 	/* Drop the handles the session still holds, so that every table is
 	 * released (and a leak checker finds nothing).
 	 */
-	autotest_close_all();
+	cli_close_all();
 	workers_fini();
 	cli_fini();
 	return fails == 0 ? 0 : 1;
@@ -229,13 +193,7 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return ret > 0 ? 0 : 2;
 	}
-	if (o.list) {
-		list_suites();
-		ret = 0;
-	} else if (o.suite != NULL)
-		ret = run_autotest(o.suite);
-	else
-		ret = run_cli(&o);
+	ret = run_cli(&o);
 	rte_eal_cleanup();
 	return ret;
 }

@@ -5,14 +5,7 @@
 /*
  * Lookup workers (workers.h): the key sample, the lcore loop, the QSBR
  * variable.
- *
- * The executable is built with MIM_DATAPATH_DEBUG (argument checks on the
- * data path, for the test suites). The workers measure the data path as
- * applications build it, so this file alone is compiled without it; the
- * lookups are static inline functions, so nothing else is affected.
  */
-
-#undef MIM_DATAPATH_DEBUG
 
 #include <errno.h>
 #include <stdlib.h>
