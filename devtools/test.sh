@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The whole test suite, as CI runs it (.ci/run calls this script):
-#   1. build with warnings as errors, run every meson test;
-#   2. the same tests built with AddressSanitizer + UBSan;
-#   3. the documentation (Sphinx guide, Doxygen reference, man pages);
-#   4. meson install into a scratch prefix, then build and run an
-#      out-of-tree program with nothing but pkg-config libmapinmap.
+#   1. the commit messages from the baseline on (devtools/check-git-log.sh);
+#   2. build with gcc, warnings as errors, run every meson test;
+#   3. the same tests built with AddressSanitizer + UBSan;
+#   4. build everything with clang, warnings as errors, and run the quick
+#      suites under it;
+#   5. the documentation (Sphinx guide, Doxygen reference, man pages), then
+#      meson install into a scratch prefix: the installed test-mim runs,
+#      its man page is there, and an out-of-tree program builds and runs
+#      with nothing but pkg-config libmapinmap.
 # Needs root for the Debian packages (devtools/deps.sh) and nothing else:
 # no NIC, no hugepages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+echo "== commit messages (CONTRIBUTING.md)"
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	bash devtools/check-git-log.sh
+else
+	echo "not a git checkout: no commits to check"
+fi
+
 bash devtools/deps.sh
 
 setup() {   # setup DIR [meson options...]
@@ -38,18 +50,36 @@ ninja -C build-asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	meson test -C build-asan --print-errorlogs --timeout-multiplier 3
 
-echo "== documentation: guide, API reference, man pages (warnings are errors)"
-setup build-doc -Denable_docs=true -Dtests=false
-ninja -C build-doc
+echo "== clang, warnings are errors"
+# Every target, the fault-injection hooks included. The suites the gcc
+# builds run at length, here the unit and doc suites only, with stress at
+# its minimum counts (about 15 s in all).
+CC=clang setup build-clang --werror -Dpoison=true -Dfault_injection=true \
+	-Dtests=true -Dexamples=true
+ninja -C build-clang
+MIM_STRESS_SECONDS=1 meson test -C build-clang --print-errorlogs \
+	--suite unit --suite doc
 
-echo "== install, then an out-of-tree build with pkg-config only"
+echo "== documentation (warnings are errors), install, out-of-tree build"
+# One build for both: the documentation is part of what meson install
+# puts in the prefix (the guide, the API reference, the man pages).
 prefix=$(mktemp -d /tmp/mim-prefix.XXXXXX)
 trap 'rm -rf "$prefix"' EXIT
-setup build-install --prefix="$prefix" -Dtests=false -Dexamples=true
-ninja -C build-install
-meson install -C build-install --quiet
-pcdir=$(dirname "$(find "$prefix" -name libmapinmap.pc)")
+setup build-doc --prefix="$prefix" -Denable_docs=true -Dtests=false \
+	-Dexamples=true
+ninja -C build-doc
+meson install -C build-doc --quiet --no-rebuild
 libdir=$(dirname "$(find "$prefix" -name 'libmapinmap.so' | head -1)")
+pcdir=$(dirname "$(find "$prefix" -name libmapinmap.pc)")
+for f in bin/test-mim share/man/man1/test-mim.1 share/man/man1/l3fwd-mim.1; do
+	[ -e "$prefix/$f" ] || { echo "meson install did not install $f"; exit 1; }
+done
+usage=$(LD_LIBRARY_PATH=$libdir "$prefix/bin/test-mim" --no-huge --no-pci \
+	-m 512 --no-shconf -l 0-1 --log-level=lib.eal:warning \
+	--log-level=lib.telemetry:error --file-prefix=mim_install -- --help)
+grep -q '^usage: ' <<<"$usage" ||
+	{ echo "the installed test-mim did not print its usage"; exit 1; }
+echo "installed test-mim runs; man pages test-mim.1, l3fwd-mim.1: ok"
 cp -r examples/tenants "$prefix/src"
 PKG_CONFIG_PATH=$pcdir make -s -C "$prefix/src"
 LD_LIBRARY_PATH=$libdir "$prefix/src/tenants" --no-huge --no-pci -m 1024 \
