@@ -68,7 +68,7 @@ html_css_files = ['mim.css']
 # The man builder: one page per tool, in section 1.
 man_pages = [
     ('test-mim', 'test-mim',
-     'drive, inspect and test mapinmap tables', [author], 1),
+     'drive and inspect mapinmap tables', [author], 1),
     ('l3fwd-mim', 'l3fwd-mim',
      'multi-tenant IPv4 forwarding on mapinmap tables', [author], 1),
 ]
