@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(
 	gcc make pkg-config meson ninja-build   # build
 	libdpdk-dev libbpf-dev libelf-dev       # DPDK 22.11, libbpf 1.1
-	clang                                   # BPF objects for the import tests
+	clang                                   # BPF objects; the clang build (CI)
 	libpcap-dev                             # net_pcap virtual ports
 	python3 python3-scapy                   # test traffic (l3fwd-mim)
 	tmux                                    # drives test-mim's prompt in tests
