@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The whole test suite, as CI runs it (.ci/run calls this script):
-#   1. the commit messages from the baseline on (devtools/check-git-log.sh);
+#   1. the commit messages from the baseline on (devtools/check-git-log.sh,
+#      after its own test);
 #   2. build with gcc, warnings as errors, run every meson test;
 #   3. the same tests built with AddressSanitizer + UBSan;
 #   4. build everything with clang, warnings as errors, and run the quick
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/.."
 
 echo "== commit messages (CONTRIBUTING.md)"
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	bash devtools/test-check-git-log.sh   # the checker itself
 	bash devtools/check-git-log.sh
 else
 	echo "not a git checkout: no commits to check"
