@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "jsonw.h"
+#include "utf8.h"
 
 #define CLI_PROMPT "test-mim> "
 
@@ -111,9 +112,12 @@ cli_errno_name(int err)
 	return buf;
 }
 
-/* Print a failure: stderr for people, a JSON error object on stdout. */
+/*
+ * Print a failure: stderr for people, a JSON error object on stdout, with
+ * output (a captured document, or NULL) as its "output".
+ */
 static void
-cli_report(const char *msg)
+cli_report(const char *msg, const char *output)
 {
 	cli.failed = true;
 	fflush(stdout);
@@ -133,6 +137,10 @@ cli_report(const char *msg)
 			jw_close_all();
 		jw_obj_begin();
 		jw_kv_str("error", msg);
+		if (output != NULL) {
+			jw_name("output");
+			jw_raw(output);
+		}
 		if (cli.expecting)
 			jw_kv_bool("expected", true);
 		if (script_name != NULL)
@@ -142,6 +150,16 @@ cli_report(const char *msg)
 	cli_flush();
 }
 
+/* vsnprintf() into buf; a message too long is cut between characters. */
+static void __rte_format_printf(3, 0)
+cli_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+
+	if (n >= 0 && (size_t)n >= size)
+		buf[utf8_trim_partial(buf, size - 1)] = '\0';
+}
+
 int
 cli_err(const char *fmt, ...)
 {
@@ -149,9 +167,22 @@ cli_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	cli_vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	cli_report(msg);
+	cli_report(msg, NULL);
+	return -1;
+}
+
+int
+cli_err_output(const char *output, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_vformat(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_report(msg, output);
 	return -1;
 }
 
@@ -162,11 +193,12 @@ cli_lib_err(int ret, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	cli_vformat(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(msg, sizeof(msg), "%s: %s (%s)", what, mim_last_error(),
-		 cli_errno_name(-ret));
-	cli_report(msg);
+	if (snprintf(msg, sizeof(msg), "%s: %s (%s)", what, mim_last_error(),
+		     cli_errno_name(-ret)) >= (int)sizeof(msg))
+		msg[utf8_trim_partial(msg, sizeof(msg) - 1)] = '\0';
+	cli_report(msg, NULL);
 	return -1;
 }
 
@@ -192,7 +224,17 @@ cli_exec(void *res, struct cmdline *cl, void *data)
 	cli_flush();
 }
 
-/* First word of s (up to a blank or the end) copied into buf. */
+static bool
+end_of_word(char c)
+{
+	return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * First word of s (up to a blank or the end) copied into buf; a word
+ * longer than buf is cut between characters and ends with "..." (size
+ * must be at least 4).
+ */
 static void
 first_word(const char *s, char *buf, size_t size)
 {
@@ -200,10 +242,14 @@ first_word(const char *s, char *buf, size_t size)
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	while (s[n] != '\0' && s[n] != ' ' && s[n] != '\t' && s[n] != '\n' &&
-	       s[n] != '\r' && n + 1 < size) {
+	while (!end_of_word(s[n]) && n + 1 < size) {
 		buf[n] = s[n];
 		n++;
+	}
+	if (n + 1 == size && !end_of_word(s[n])) {
+		n = utf8_trim_partial(buf, size - 4);
+		memcpy(buf + n, "...", 3);
+		n += 3;
 	}
 	buf[n] = '\0';
 }

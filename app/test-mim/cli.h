@@ -60,6 +60,14 @@ void cli_exec(void *res, struct cmdline *cl, void *data);
 int cli_err(const char *fmt, ...) __rte_format_printf(1, 2);
 
 /*
+ * cli_err() with, in JSON mode, output (one complete JSON value, as
+ * jw_capture_end() returns it) as the error object's "output": the
+ * document of a command that expect-error ran and that succeeded.
+ */
+int cli_err_output(const char *output, const char *fmt, ...)
+	__rte_format_printf(2, 3);
+
+/*
  * Report a failed library call: "<what>: <mim_last_error()> (<ERRNO>)".
  * ret is the negative errno the call returned. Returns -1.
  */

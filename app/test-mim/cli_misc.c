@@ -145,31 +145,51 @@ struct expect_res {
 	struct cli_word command;
 };
 
-/* expect-error <command>: run a command that must fail (self-checking scripts). */
+/*
+ * expect-error <command>: run a command that must fail (self-checking
+ * scripts). In JSON mode the command's document is captured, so that the
+ * line prints one document: the command's error ("expected": true), or,
+ * when it succeeded, expect-error's own with the command's as "output".
+ */
 static int
 cmd_expect_error(void *res)
 {
 	struct expect_res *r = res;
-	char *line;
+	char *line, *out = NULL;
+	uint64_t docs = 0;
 	int ret;
 
 	if (cli.expecting)
 		return cli_err("expect-error: cannot be nested");
 	line = cli_word_dup(&r->command);
-	if (line == NULL)
+	if (line == NULL || (cli.json && jw_capture_begin() != 0)) {
+		free(line);
 		return cli_err("expect-error: out of memory");
+	}
 	cli.expecting = true;
 	ret = cli_run_line(line);
 	cli.expecting = false;
+	if (cli.json)
+		out = jw_capture_end(&docs);
 	if (ret != 0) {
 		/* The failure was the expected outcome. */
 		cli.failed = false;
-		free(line);
-		return 0;
+		if (docs == 1) {
+			jw_raw(out);
+		} else if (cli.json) {
+			/* Not one document (no memory to capture it). */
+			jw_obj_begin();
+			jw_kv_str("error", "the command failed (its output was lost)");
+			jw_kv_bool("expected", true);
+			jw_obj_end();
+		}
+	} else {
+		cli_err_output(docs == 1 ? out : "null",
+			       "expect-error: '%s' succeeded", line);
 	}
-	cli_err("expect-error: '%s' succeeded", line);
+	free(out);
 	free(line);
-	return -1;
+	return ret != 0 ? 0 : -1;
 }
 
 struct sleep_res {

@@ -12,6 +12,7 @@
 #include <mim.h>
 
 #include "cli_token.h"
+#include "utf8.h"
 
 /* Most table names offered by completion. */
 #define CLI_COMPLETE_TABLES_MAX 256
@@ -144,8 +145,9 @@ cli_word_copy(const struct cli_word *w, char *buf, size_t size)
 	if (size == 0)
 		return -1;
 	if (n >= size) {
+		/* Cut between characters: the copy is quoted in messages. */
 		memcpy(buf, w->s, size - 1);
-		buf[size - 1] = '\0';
+		buf[utf8_trim_partial(buf, size - 1)] = '\0';
 		return -1;
 	}
 	memcpy(buf, w->s, n);

@@ -56,7 +56,7 @@ extern struct cmdline_token_ops cli_token_word_ops;
 
 /*
  * Copy a word into buf as a C string. Returns 0, or -1 when it does not
- * fit (buf then holds a truncated copy).
+ * fit (buf then holds a copy truncated between characters).
  */
 int cli_word_copy(const struct cli_word *w, char *buf, size_t size);
 

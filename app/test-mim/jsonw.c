@@ -5,11 +5,13 @@
 /* JSON writer of the command output (jsonw.h). */
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_debug.h>
 
 #include "jsonw.h"
+#include "utf8.h"
 
 /* Deeper nesting than any command prints; deeper values are refused. */
 #define JW_DEPTH_MAX 16
@@ -26,6 +28,14 @@ static struct {
 	bool after_name;
 	uint64_t documents;
 } jw = { .f = NULL };
+
+/* While capturing: the writer as it was, and the memory stream's text. */
+static struct {
+	bool on;
+	__typeof__(jw) saved;
+	char *text;
+	size_t len;
+} cap;
 
 void
 jw_init(FILE *f, bool pretty)
@@ -116,6 +126,64 @@ jw_close(void)
 	jw_done();
 }
 
+int
+jw_capture_begin(void)
+{
+	FILE *f;
+
+	RTE_VERIFY(!cap.on && jw.depth == 0);
+	cap.text = NULL;
+	cap.len = 0;
+	f = open_memstream(&cap.text, &cap.len);
+	if (f == NULL)
+		return -1;
+	cap.saved = jw;
+	jw.f = f;
+	jw.documents = 0;
+	cap.on = true;
+	return 0;
+}
+
+char *
+jw_capture_end(uint64_t *docs)
+{
+	char *text;
+
+	RTE_VERIFY(cap.on);
+	jw_close_all();
+	*docs = jw.documents;
+	if (fclose(jw.f) != 0 || cap.text == NULL) {
+		free(cap.text);
+		cap.text = NULL;
+		*docs = 0;
+	}
+	text = cap.text != NULL ? cap.text : strdup("");
+	jw = cap.saved;
+	cap.on = false;
+	return text;
+}
+
+void
+jw_raw(const char *json)
+{
+	size_t n = strlen(json);
+	size_t i;
+
+	while (n > 0 && json[n - 1] == '\n')
+		n--;
+	jw_sep();
+	/* Pretty text captured at depth 0: indent its lines to this depth
+	 * (newlines only come between tokens, strings escape theirs).
+	 */
+	for (i = 0; i < n; i++) {
+		if (json[i] == '\n')
+			jw_indent();
+		else
+			fputc(json[i], jw.f);
+	}
+	jw_done();
+}
+
 void
 jw_obj_begin(void)
 {
@@ -150,15 +218,33 @@ jw_close_all(void)
 		jw_close();
 }
 
-/* Write s as a JSON string, escaping what RFC 8259 requires. */
+/*
+ * Write s as a JSON string, escaping what RFC 8259 requires. Strings quote
+ * input bytes: whatever is not valid UTF-8 becomes U+FFFD, one per byte,
+ * so that every document is valid JSON whatever was typed.
+ */
 static void
 jw_quote(const char *s)
 {
-	const unsigned char *p;
+	size_t i = 0, n = strlen(s), l;
+	unsigned char c;
 
 	fputc('"', jw.f);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
+	while (i < n) {
+		c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			l = utf8_char_len(s + i, n - i);
+			if (l == 0) {
+				fputs("\\ufffd", jw.f);
+				i++;
+			} else {
+				fwrite(s + i, 1, l, jw.f);
+				i += l;
+			}
+			continue;
+		}
+		i++;
+		switch (c) {
 		case '"':
 			fputs("\\\"", jw.f);
 			break;
@@ -175,10 +261,10 @@ jw_quote(const char *s)
 			fputs("\\r", jw.f);
 			break;
 		default:
-			if (*p < 0x20)
-				fprintf(jw.f, "\\u%04x", *p);
+			if (c < 0x20)
+				fprintf(jw.f, "\\u%04x", c);
 			else
-				fputc(*p, jw.f);
+				fputc(c, jw.f);
 		}
 	}
 	fputc('"', jw.f);

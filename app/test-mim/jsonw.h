@@ -30,6 +30,27 @@ bool jw_in_document(void);
 /* Abandon an open document: close every open object and array. */
 void jw_close_all(void);
 
+/*
+ * Capture the documents written from now on in memory instead of writing
+ * them out (for expect-error, which nests a command's document in its
+ * own). Not nested; no document may be open. Returns 0, or -1 (out of
+ * memory: nothing changed).
+ */
+int jw_capture_begin(void);
+
+/*
+ * End the capture: the writer goes back to its stream, where it was.
+ * Returns the captured text (free() it; "" if the capture failed) and sets
+ * *docs to the number of documents it holds, each ending in a newline.
+ */
+char *jw_capture_end(uint64_t *docs);
+
+/*
+ * Write json, one complete value as jw_capture_end() returned it (one
+ * document, its newline included), as the next value.
+ */
+void jw_raw(const char *json);
+
 void jw_obj_begin(void);
 void jw_obj_end(void);
 void jw_arr_begin(void);

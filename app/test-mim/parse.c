@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "parse.h"
 #include "printer.h"
+#include "utf8.h"
 
 /* Longest argument text quoted in a message before it is cut. */
 #define QUOTE_MAX 48
@@ -168,6 +169,27 @@ parse_flags(const struct cli_word *w, uint32_t *flags)
 	return 0;
 }
 
+/*
+ * Report the character at byte j of w, which is not a hex digit: quoted
+ * whole when it is printable (a multi-byte character too), as a byte value
+ * otherwise; counted in characters.
+ */
+static int
+bad_hex_digit(const char *what, const struct cli_word *w, uint32_t j)
+{
+	size_t l = utf8_char_len(w->s + j, w->len - j);
+	unsigned int pos = (unsigned int)utf8_count(w->s, j) + 1;
+	uint8_t b = (uint8_t)w->s[j];
+	char q[QUOTE_MAX + 4];
+
+	quote(w, q, sizeof(q));
+	if (l == 0 || (l == 1 && (b < 0x20 || b == 0x7f)))
+		return cli_err("%s '%s': byte 0x%02x (character %u) is not a hex digit",
+			       what, q, b, pos);
+	return cli_err("%s '%s': '%.*s' (character %u) is not a hex digit",
+		       what, q, (int)l, w->s + j, pos);
+}
+
 int
 parse_hex(const char *what, const struct cli_word *w, void *buf, size_t len,
 	  const struct mim_table_info *ti)
@@ -181,9 +203,7 @@ parse_hex(const char *what, const struct cli_word *w, void *buf, size_t len,
 		i = 2;
 	for (uint32_t j = i; j < n; j++)
 		if (hexval(w->s[j]) < 0)
-			return cli_err("%s '%s': '%c' (character %u) is not a hex digit",
-				       what, quote(w, q, sizeof(q)), w->s[j],
-				       j + 1);
+			return bad_hex_digit(what, w, j);
 	if ((n - i) % 2 != 0 || n == i)
 		return cli_err("%s '%s': %s", what, quote(w, q, sizeof(q)),
 			       n == i ? "no hex digits" :
