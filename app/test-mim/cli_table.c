@@ -13,11 +13,15 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 
 #include <cmdline_parse_string.h>
 
@@ -108,13 +112,37 @@ btf_type_arg(const struct btf *btf, const char *what, const struct cli_word *w,
 }
 
 /*
+ * Whether path names a regular file that can be read, before libbpf is
+ * given it (libbpf says ENOENT for an object without .BTF as for a missing
+ * file, and would read a device or a pipe). Returns 0 or -1 (reported).
+ */
+static int
+btf_file_check(const char *path)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		return cli_err("create: btf '%s': %s", path, strerror(err));
+	}
+	close(fd);
+	if (!S_ISREG(st.st_mode))
+		return cli_err("create: btf '%s': not a regular file", path);
+	return 0;
+}
+
+/*
  * The options after the sizes: pairs of keyword and value. Fills opts
  * (socket sets MIM_F_NUMA_NODE; btf loads a BTF file into *btf, which the
  * caller frees with btf__free()). Returns 0 or -1 (reported).
  */
 static int
-create_options(const struct cli_word *options, struct mim_create_opts *opts,
-	       struct btf **btf)
+create_options(enum mim_type type, const struct cli_word *options,
+	       struct mim_create_opts *opts, struct btf **btf)
 {
 	struct cli_word rest = *options, kw, val, vals[OPT_MAX];
 	struct mim_table_info inner;
@@ -149,6 +177,10 @@ create_options(const struct cli_word *options, struct mim_create_opts *opts,
 				return -1;
 			break;
 		case OPT_TBL8:
+			/* As the kernel refuses a flag that does not apply. */
+			if (type != MIM_TYPE_LPM)
+				return cli_err("create: tbl8 applies to lpm tables only (rte_lpm's tbl8 groups), not to type %s",
+					       table_type_name(type));
 			if (parse_u32("tbl8", &val, &opts->lpm_tbl8_groups) != 0)
 				return -1;
 			break;
@@ -173,12 +205,23 @@ create_options(const struct cli_word *options, struct mim_create_opts *opts,
 	}
 	if (cli_word_copy(&vals[OPT_BTF], path, sizeof(path)) != 0)
 		return cli_err("create: btf: path too long");
+	if (btf_file_check(path) != 0)
+		return -1;
 	/* An ELF object with a .BTF section, or raw BTF (/sys/kernel/btf/...). */
 	*btf = btf__parse(path, NULL);
 	if (*btf == NULL) {
+		char why[128];
+
+		/* libbpf's own codes (LIBBPF_ERRNO__FORMAT...) are above
+		 * the errno range: strerror() does not know them.
+		 */
 		err = errno;
-		return cli_err("create: btf '%s': cannot load BTF: %s", path,
-			       strerror(err));
+		if (err == ENOENT)  /* the file is there: its section is not */
+			return cli_err("create: btf '%s': cannot load BTF: an ELF object without a .BTF section",
+				       path);
+		libbpf_strerror(err, why, sizeof(why));
+		return cli_err("create: btf '%s': cannot load BTF: %s (an ELF object with a .BTF section, or raw BTF, expected)",
+			       path, why);
 	}
 	opts->btf = *btf;
 	if ((seen & (1U << OPT_KEY_TYPE)) &&
@@ -220,7 +263,7 @@ cmd_create(void *res)
 	    parse_u32("entries", &r->max_entries, &max) != 0)
 		return -1;
 	if (r->options.s != NULL &&
-	    create_options(&r->options, &opts, &btf) != 0) {
+	    create_options(type, &r->options, &opts, &btf) != 0) {
 		btf__free(btf);
 		return -1;
 	}
@@ -278,7 +321,7 @@ static struct cli_token_word create_options_tok =
 
 #define CREATE_HELP "create <type> <name|-> key <size> value <size> entries <n> " \
 	"[template <table>] [flags <flags>] [tbl8 <n>] [socket <id>] "	\
-	"[btf <file> key_type <type> value_type <type>]: "		\
+	"[btf <file> [key_type <type>] [value_type <type>]]: "		\
 	"create a table (type: array, hash, lpm, array_of_tables, hash_of_tables)"
 
 static cmdline_parse_inst_t cmd_create_inst = {

@@ -13,7 +13,7 @@
  * suites are another program (app/test, mim-test).
  *
  * Exit status: 0 success; 1 a command failed, or EAL did not start;
- * 2 bad usage or set-up failure.
+ * 2 bad usage or set-up failure (a --cmdline-file that cannot be opened).
  */
 
 #include <errno.h>
@@ -51,7 +51,7 @@ usage(const char *prog)
 	       "  --rcu-mode dq|sync      how releases wait for readers (default dq)\n"
 	       "Without FILE or -i: the prompt if stdin is a terminal, else a script\n"
 	       "read from stdin. A script stops at the first failing command and\n"
-	       "exits with status 1.\n",
+	       "exits with status 1; a FILE that cannot be opened exits with 2.\n",
 	       prog);
 }
 
@@ -132,6 +132,7 @@ run_cli(const struct app_opts *o)
 {
 	struct sigaction sa;
 	unsigned int fails = 0;
+	int status = 0;
 	FILE *f;
 
 	memset(&sa, 0, sizeof(sa));
@@ -149,15 +150,16 @@ run_cli(const struct app_opts *o)
 	if (o->cmdline_file != NULL) {
 		f = fopen(o->cmdline_file, "r");
 		if (f == NULL) {
+			/* A set-up failure, not a failed command. */
 			fprintf(stderr, "test-mim: --cmdline-file %s: %s\n",
 				o->cmdline_file, strerror(errno));
-			fails = 1;
+			status = 2;
 		} else {
 			fails = cli_run_script(f, o->cmdline_file);
 			fclose(f);
 		}
 	}
-	if (fails == 0 && !cli.quit) {
+	if (status == 0 && fails == 0 && !cli.quit) {
 		if (o->interactive ||
 		    (o->cmdline_file == NULL && isatty(STDIN_FILENO)))
 			cli_run_interactive();
@@ -171,7 +173,9 @@ run_cli(const struct app_opts *o)
 	cli_close_all();
 	workers_fini();
 	cli_fini();
-	return fails == 0 ? 0 : 1;
+	if (status == 0 && fails != 0)
+		status = 1;
+	return status;
 }
 
 int

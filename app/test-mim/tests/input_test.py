@@ -13,6 +13,10 @@ TEST is one of:
                valid JSON in valid UTF-8, characters kept whole.
   expect_doc   expect-error prints one document per line whether its
                command fails or succeeds (--json and --pretty).
+  options      options that do not apply are refused (tbl8 on a non-LPM
+               table), a file that is not BTF is named by libbpf's reason,
+               help shows the optional BTF types as optional, and a
+               --cmdline-file that cannot be opened exits with status 2.
 
 Exit status: 0 passed, 1 failed.
 """
@@ -167,9 +171,49 @@ def test_expect_doc():
     check(pretty == docs, '--pretty documents differ: %r' % pretty)
 
 
+def test_options():
+    with tempfile.TemporaryDirectory() as tmp:
+        text = os.path.join(tmp, 'notes.txt')
+        with open(text, 'w') as f:
+            f.write('not BTF\n')
+        script = '\n'.join([
+            'expect-error create array a key 4 value 4 entries 4 tbl8 5',
+            'expect-error create hash h key 4 value 4 entries 4 tbl8 5',
+            'expect-error create hash h key 4 value 8 entries 4 btf %s key_type 1' % text,
+            'expect-error create hash h key 4 value 8 entries 4 btf /dev/zero',
+            'expect-error create hash h key 4 value 8 entries 4 btf %s' % tmp,
+            'expect-error create hash h key 4 value 8 entries 4 btf %s/none' % tmp,
+            'create lpm l key 8 value 4 entries 4 tbl8 5',
+            'help create',
+        ]).encode() + b'\n'
+        st, out, err = run_bytes('options', ['--json'], script)
+    check(st == 0, 'status %d:\n%s' % (st, err.decode()))
+    docs = strict_docs(out)
+    for d in docs[0:2]:
+        check(d.get('expected') is True and 'tbl8 applies to lpm tables only'
+              in d['error'], 'tbl8 on a non-LPM table: %r' % d)
+    btf = [d['error'] for d in docs[2:6]]
+    check('BPF object format invalid' in btf[0] and 'Unknown error' not in
+          btf[0], 'a text file as BTF: %r' % btf[0])
+    check(all('not a regular file' in e for e in btf[1:3]),
+          'a device or a directory as BTF: %r' % btf[1:3])
+    check('No such file or directory' in btf[3], 'a missing file: %r' % btf[3])
+    check(docs[6]['type'] == 'lpm', 'tbl8 on an LPM table: %r' % docs[6])
+    help_create = docs[7]['commands'][0]
+    check('[btf <file> [key_type <type>] [value_type <type>]]' in help_create,
+          'help create: %r' % help_create)
+
+    st, _, err = app_test.run('missing_file', ['--cmdline-file',
+                                               '/nonexistent/x.cmd'])
+    check(st == 2, '--cmdline-file of a missing file exits with %d, not 2' % st)
+    check('/nonexistent/x.cmd: No such file or directory' in err,
+          'reason: %r' % err)
+
+
 TESTS = {
     'json_bytes': test_json_bytes,
     'expect_doc': test_expect_doc,
+    'options': test_options,
 }
 
 
