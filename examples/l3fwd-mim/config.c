@@ -100,6 +100,7 @@ table_index(struct config *cfg, const struct parser *p, const char *name)
 	t = &cfg->tables[cfg->nb_tables];
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->line = p->line;
 	return cfg->nb_tables++;
 }
 
@@ -116,7 +117,8 @@ parse_nexthop(struct config *cfg, const struct parser *p, char **f, int nf)
 			    CFG_MAX_NEXTHOPS - 1);
 	nh = &cfg->nexthop[id];
 	if (nh->defined)
-		return perr(p, "next hop %u defined twice", id);
+		return perr(p, "next hop %u defined twice (first at line %u)",
+			    id, nh->line);
 	if (parse_u32(f[1], UINT16_MAX, &port) != 0)
 		return perr(p, "port '%s': not a port number", f[1]);
 	if (rte_ether_unformat_addr(f[2], &nh->dst) != 0)
@@ -127,6 +129,7 @@ parse_nexthop(struct config *cfg, const struct parser *p, char **f, int nf)
 		nh->has_src = true;
 	}
 	nh->port = (uint16_t)port;
+	nh->line = p->line;
 	nh->defined = true;
 	if (id >= cfg->nb_nexthops)
 		cfg->nb_nexthops = id + 1;
@@ -156,7 +159,7 @@ parse_tenant(struct config *cfg, const struct parser *p, char **f, int nf)
 static int
 parse_route(struct config *cfg, const struct parser *p, char **f, int nf)
 {
-	struct cfg_route r = { 0 };
+	struct cfg_route r = { .line = p->line };
 	struct cfg_table *t;
 	struct in_addr a;
 	uint32_t depth, mask;
@@ -262,33 +265,93 @@ route_cmp(const void *a, const void *b)
 	return 0;
 }
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The tbl8 groups rte_lpm needs for t's routes, sorted by route_cmp(): one
+ * per /24 that holds a route longer than /24 (those routes come last).
+ */
+static int
+count_tbl8(struct cfg_table *t, const struct parser *p)
+{
+	uint32_t i, n, first = t->nb_routes, *nets;
+
+	while (first > 0 && t->routes[first - 1].depth > 24)
+		first--;
+	n = t->nb_routes - first;
+	t->nb_tbl8 = 0;
+	if (n == 0)
+		return 0;
+	nets = malloc(n * sizeof(*nets));
+	if (nets == NULL)
+		return perr(p, "out of memory");
+	for (i = 0; i < n; i++)
+		nets[i] = t->routes[first + i].addr >> 8;
+	qsort(nets, n, sizeof(*nets), u32_cmp);
+	for (i = 0; i < n; i++)
+		t->nb_tbl8 += i == 0 || nets[i] != nets[i - 1];
+	free(nets);
+	return 0;
+}
+
+/* Line of route r, in messages about it. */
+static int __attribute__((format(printf, 3, 4)))
+route_err(struct parser *p, const struct cfg_route *r, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->line = r->line;
+	return perr(p, "%s", msg);
+}
+
 /* Whole-file checks: next hops exist, no prefix twice in a table. */
 static int
 check(struct config *cfg, struct parser *p)
 {
 	uint32_t i, j;
 
-	p->line = 0;
 	for (i = 0; i < cfg->nb_tables; i++) {
 		struct cfg_table *t = &cfg->tables[i];
 
 		for (j = 0; j < t->nb_routes; j++)
 			if (!cfg->nexthop[t->routes[j].nexthop].defined)
-				return perr(p, "table %s: route to undefined next hop %u",
-					    t->name, t->routes[j].nexthop);
+				return route_err(p, &t->routes[j],
+						 "route to undefined next hop %u (no N%u record)",
+						 t->routes[j].nexthop,
+						 t->routes[j].nexthop);
 		if (t->nb_routes > 1)   /* routes is NULL for a table without */
 			qsort(t->routes, t->nb_routes, sizeof(*t->routes),
 			      route_cmp);
-		for (j = 1; j < t->nb_routes; j++)
-			if (route_cmp(&t->routes[j - 1], &t->routes[j]) == 0) {
-				struct in_addr a = {
-					.s_addr = htonl(t->routes[j].addr),
-				};
+		for (j = 1; j < t->nb_routes; j++) {
+			const struct cfg_route *a = &t->routes[j - 1];
+			const struct cfg_route *b = &t->routes[j];
+			struct in_addr in = { .s_addr = htonl(b->addr) };
 
-				return perr(p, "table %s: route %s/%u given twice",
-					    t->name, inet_ntoa(a),
-					    t->routes[j].depth);
+			if (route_cmp(a, b) != 0)
+				continue;
+			/* qsort() is not stable: name the later line. */
+			if (b->line < a->line) {
+				const struct cfg_route *x = a;
+
+				a = b;
+				b = x;
 			}
+			return route_err(p, b, "route %s/%u of table %s given twice (first at line %u)",
+					 inet_ntoa(in), b->depth, t->name,
+					 a->line);
+		}
+		if (count_tbl8(t, p) != 0)
+			return -EINVAL;
 	}
 	return 0;
 }
@@ -311,6 +374,7 @@ config_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
 	}
+	cfg->path = path;
 	for (i = 0; i < CFG_MAX_TENANTS; i++)
 		cfg->tenant_table[i] = CFG_NO_TABLE;
 	f = fopen(path, "r");

@@ -28,6 +28,7 @@
 
 struct cfg_nexthop {
 	bool defined;
+	unsigned int line;          /* where the file defines it */
 	bool has_src;               /* else the egress port's MAC */
 	uint16_t port;
 	struct rte_ether_addr dst;
@@ -38,16 +39,23 @@ struct cfg_route {
 	uint32_t addr;              /* host order, host bits zero */
 	uint8_t depth;
 	uint32_t nexthop;
+	unsigned int line;          /* where the file gives it */
 };
 
 struct cfg_table {
 	char name[CFG_TABLE_NAMESIZE];
+	unsigned int line;          /* where the file first names it */
+	/* rte_lpm tbl8 groups the routes need: one per /24 that holds a
+	 * route longer than /24.
+	 */
+	uint32_t nb_tbl8;
 	struct cfg_route *routes;
 	uint32_t nb_routes;
 	uint32_t cap;
 };
 
 struct config {
+	const char *path;           /* the file, for messages (not a copy) */
 	struct cfg_nexthop nexthop[CFG_MAX_NEXTHOPS];
 	uint32_t nb_nexthops;       /* highest defined ID + 1 */
 	struct cfg_table *tables;
@@ -59,9 +67,11 @@ struct config {
 /**
  * Read and check a configuration file.
  *
+ * @param path
+ *   The file; it must outlive the configuration (messages name it).
  * @return
  *   The configuration (free with config_free()), or NULL with the reason,
- *   "file:line: ...", in err.
+ *   "file:line: ..." (or "file: ..." for the file as a whole), in err.
  */
 struct config *config_load(const char *path, char *err, size_t errlen);
 

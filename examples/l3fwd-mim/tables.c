@@ -12,6 +12,7 @@
  * period (main.c calls mim_reclaim()).
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -55,33 +56,51 @@ fail(int ret, char *err, size_t errlen, const char *fmt, ...)
 	return ret;
 }
 
+/*
+ * tbl8 groups for ct: rte_lpm takes one per /24 that holds a route longer
+ * than /24 when routes are only added, as here (a table is never changed
+ * once built: a reload builds a new one). One in 64 more and one more as a
+ * margin, at 1 KiB a group; never 0, which asks for the library's default.
+ */
+static uint32_t
+table_tbl8(const struct cfg_table *ct)
+{
+	return ct->nb_tbl8 + ct->nb_tbl8 / 64 + 1;
+}
+
 /* A new inner table holding the routes of ct; its ID (one handle held). */
 static int
-table_build(struct tables *t, const struct cfg_table *ct, char *err,
-	    size_t errlen)
+table_build(struct tables *t, const struct config *cfg,
+	    const struct cfg_table *ct, char *err, size_t errlen)
 {
+	MIM_OPTS(mim_create_opts, o, .lpm_tbl8_groups = table_tbl8(ct));
 	char name[MIM_NAMESIZE];
 	uint32_t i;
 	int id, ret;
 
+	/* The library's name, unique per build; messages use the file's. */
 	snprintf(name, sizeof(name), "%s.%u", ct->name, ++t->generation);
 	/* Sized to its routes: a reload builds a new table anyway. */
 	id = mim_create(MIM_TYPE_LPM, name, sizeof(struct mim_lpm_key),
-			sizeof(uint32_t), RTE_MAX(ct->nb_routes, 1U), NULL);
+			sizeof(uint32_t), RTE_MAX(ct->nb_routes, 1U), &o);
 	if (id < 0)
-		return fail(id, err, errlen, "cannot create table %s: %s",
-			    name, mim_last_error());
+		return fail(id, err, errlen,
+			    "%s:%u: table %s (%u routes, %u tbl8 groups): cannot create its LPM table: %s",
+			    cfg->path, ct->line, ct->name, ct->nb_routes,
+			    o.lpm_tbl8_groups, mim_last_error());
 	for (i = 0; i < ct->nb_routes; i++) {
 		const struct cfg_route *r = &ct->routes[i];
 		struct mim_lpm_key key = {
 			.prefixlen = r->depth,
 			.addr = rte_cpu_to_be_32(r->addr),
 		};
+		struct in_addr a = { .s_addr = key.addr };
 
 		ret = mim_update_elem(id, &key, &r->nexthop, MIM_NOEXIST);
 		if (ret < 0) {
-			fail(ret, err, errlen, "table %s: route %u: %s", name,
-			     i, mim_last_error());
+			fail(ret, err, errlen, "%s:%u: route %s/%u of table %s: %s",
+			     cfg->path, r->line, inet_ntoa(a), r->depth,
+			     ct->name, mim_last_error());
 			mim_close(id);
 			return ret;
 		}
@@ -118,7 +137,7 @@ table_apply(struct tables *t, const struct config *cfg, uint32_t table_idx,
 	int id, ret = 0;
 
 	*nb_slots = 0;
-	id = table_build(t, ct, err, errlen);
+	id = table_build(t, cfg, ct, err, errlen);
 	if (id < 0)
 		return id;
 	for (u = 0; u < CFG_MAX_TENANTS && ret == 0; u++) {
@@ -243,7 +262,7 @@ tables_baseline(struct tables *t, const char *name, uint32_t *tenant,
 	if (t->baseline_id > 0) {
 		fail(-EEXIST, err, errlen, "--baseline-lpm: already built");
 	} else {
-		id = table_build(t, &cfg->tables[i], err, errlen);
+		id = table_build(t, cfg, &cfg->tables[i], err, errlen);
 		if (id > 0) {
 			t->baseline_id = id;
 			tbl = mim_table(id);

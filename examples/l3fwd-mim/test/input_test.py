@@ -1,0 +1,121 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The mapinmap authors
+"""Hostile input to l3fwd-mim: its configuration file. No NIC, no
+hugepages, no traffic (net_ring ports).
+
+  config     files that must be refused, each quickly, with exit status 1
+             and FILE:LINE and the reason (errors in the records); files
+             that must start (4,097 /32 routes in distinct /24s: the tbl8
+             groups follow the routes).
+
+Usage: input_test.py BINARY TEST
+"""
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+
+EAL = ['--no-huge', '--no-pci', '-m', '512', '-l', '0-1',
+       '--log-level=lib.eal:warning', '--log-level=lib.telemetry:warning']
+# Bounds for a process that hangs or grows: liveness, not performance.
+RUN_TIMEOUT_S = 30
+MEMORY_CAP = 4 << 30
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+def cap_memory():
+    """A file read without end must fail in the child, not exhaust the
+    machine (EAL's -m 512 stays far below the cap)."""
+    resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run(binary, name, args, ports=1):
+    """Run l3fwd-mim to its end; (status, stdout, stderr)."""
+    eal = EAL + [f'--file-prefix=l3fwd_input_{name}_{os.getpid()}',
+                 '--no-shconf'] + [f'--vdev=net_ring{i}' for i in range(ports)]
+    p = subprocess.run([binary] + eal + ['--'] + args, capture_output=True,
+                       timeout=RUN_TIMEOUT_S, preexec_fn=cap_memory)
+    return (p.returncode, p.stdout.decode(errors='replace'),
+            p.stderr.decode(errors='replace'))
+
+
+NH = b'N0 0 02:00:00:00:01:00\n'
+GOOD = NH + b'T100 blue\nR10.0.0.0/8 0 blue\n'
+
+# (label, file contents, line, reason).
+REFUSED = [
+    ('a route to an undefined next hop', GOOD + b'#\nR10.1.0.0/16 9 blue\n',
+     5, 'route to undefined next hop 9 (no N9 record)'),
+    ('a route given twice', GOOD + b'R10.1.0.0/16 0 blue\nR10.0.0.0/8 0 blue\n',
+     5, 'route 10.0.0.0/8 of table blue given twice (first at line 3)'),
+    ('a next hop given twice', NH + NH + b'T100 blue\n', 2,
+     'next hop 0 defined twice (first at line 1)'),
+]
+
+
+def write(path, data):
+    """Replace path atomically (a reload sees the old file or the new)."""
+    tmp = path + '.tmp'
+    with open(tmp, 'wb') as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def tbl8_config():
+    """4,097 /32 routes, each in a /24 of its own: 4,097 tbl8 groups."""
+    lines = [b'N0 0 02:00:00:00:01:00', b'T100 blue']
+    for i in range(4097):
+        lines.append(b'R10.%d.%d.1/32 0 blue' % (i >> 8, i & 255))
+    return b'\n'.join(lines) + b'\n'
+
+
+def test_config(binary, workdir):
+    conf = os.path.join(workdir, 'l3fwd.conf')
+    errors = []
+    for label, data, line, reason in REFUSED:
+        write(conf, data)
+        st, out, err = run(binary, 'config', ['-f', conf, '--max-idle-ms', '50'])
+        where = f'{conf}:{line}: ' if line else f'{conf}: '
+        if st != 1 or f'l3fwd-mim: {where}{reason}' not in err:
+            errors.append(f'{label}: status {st}, stderr {err.strip()!r}, '
+                          f'expected {where}{reason}')
+    # The tbl8 groups follow the routes.
+    write(conf, tbl8_config())
+    st, out, err = run(binary, 'config', ['-f', conf, '--max-idle-ms', '50'])
+    if st != 0 or '1 tenants' not in out:
+        errors.append(f'4097 /32 routes in distinct /24s: status {st}, '
+                      f'{err.strip()!r}')
+    check(not errors, '\n'.join(errors))
+    print(f'config: {len(REFUSED)} files refused with their line, 1 started')
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[2] != 'config':
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary = os.path.abspath(sys.argv[1])
+    workdir = tempfile.mkdtemp(prefix=f'l3fwd-mim-input-{sys.argv[2]}-')
+    try:
+        test_config(binary, workdir)
+    except Failure as e:
+        print(f'FAIL: {e}', file=sys.stderr)
+        print(f'work directory kept: {workdir}')
+        return 1
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
