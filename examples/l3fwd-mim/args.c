@@ -21,6 +21,7 @@ enum {
 	OPT_STATS_JSON,
 	OPT_BASELINE_LPM,
 	OPT_EXTRA_MBUFS,
+	OPT_ALLOW_EMPTY,
 };
 
 /* Most mbufs --extra-mbufs may add (a pcap file of 4M frames). */
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
 	{ "baseline-lpm", required_argument, NULL, OPT_BASELINE_LPM },
 	{ "extra-mbufs", required_argument, NULL, OPT_EXTRA_MBUFS },
+	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -45,7 +47,11 @@ usage(const char *prog)
 {
 	fprintf(stderr,
 		"Usage: %s [EAL options] -- -f FILE [options]\n"
-		"  -f, --route-file FILE   next hops, tenants and routes (see README.md)\n"
+		"  -f, --route-file FILE   next hops, tenants and routes (see README.md);\n"
+		"                          an error in it is reported as FILE:LINE: reason\n"
+		"  --allow-empty           accept a FILE without tenants (T records), at\n"
+		"                          start and on reloads: tenants come with\n"
+		"                          /l3fwd/reload (default: refused)\n"
 		"  --config (port,queue,lcore)[,(port,queue,lcore)...]\n"
 		"                          rx queues and the lcores polling them\n"
 		"                          (default: queue 0 of every port, worker lcores in turn)\n"
@@ -144,6 +150,9 @@ args_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_TENANT_BY_PORT:
 			opt->tenant_by_port = true;
+			break;
+		case OPT_ALLOW_EMPTY:
+			opt->allow_empty = true;
 			break;
 		case OPT_BURST:
 			if (parse_uint(optarg, MIM_LOOKUP_BULK_MAX, &v) != 0 ||

@@ -24,6 +24,7 @@ struct rx_binding {
 
 struct options {
 	const char *route_file;     /* -f: the configuration file */
+	bool allow_empty;           /* --allow-empty: a file without tenants */
 	struct rx_binding rx[MAX_RX_BINDINGS];
 	unsigned int nb_rx;         /* 0: no --config, use the default */
 	bool tenant_by_port;        /* tenant = input port, not VLAN ID */

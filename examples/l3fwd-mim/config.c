@@ -93,6 +93,9 @@ table_index(struct config *cfg, const struct parser *p, const char *name)
 	for (i = 0; i < cfg->nb_tables; i++)
 		if (strcmp(cfg->tables[i].name, name) == 0)
 			return i;
+	if (cfg->nb_tables == CFG_MAX_TABLES)
+		return perr(p, "table %s: more than %d tables (each tenant uses one)",
+			    name, CFG_MAX_TABLES);
 	t = realloc(cfg->tables, (cfg->nb_tables + 1) * sizeof(*t));
 	if (t == NULL)
 		return perr(p, "out of memory");
@@ -126,6 +129,12 @@ parse_nexthop(struct config *cfg, const struct parser *p, char **f, int nf)
 	if (nf == 4) {
 		if (rte_ether_unformat_addr(f[3], &nh->src) != 0)
 			return perr(p, "source MAC '%s' malformed", f[3]);
+		/* Frames cannot be sent from a group or a zero address. */
+		if (!rte_is_valid_assigned_ether_addr(&nh->src))
+			return perr(p, "source MAC %s: not a unicast address (%s)",
+				    f[3], rte_is_zero_ether_addr(&nh->src) ?
+				    "all zero" : rte_is_broadcast_ether_addr(&nh->src) ?
+				    "broadcast" : "multicast: the group bit is set");
 		nh->has_src = true;
 	}
 	nh->port = (uint16_t)port;
@@ -188,6 +197,9 @@ parse_route(struct config *cfg, const struct parser *p, char **f, int nf)
 	if (ti < 0)
 		return (int)ti;
 	t = &cfg->tables[ti];
+	if (t->nb_routes == CFG_MAX_ROUTES)
+		return perr(p, "table %s: more than %u routes", t->name,
+			    CFG_MAX_ROUTES);
 	if (t->nb_routes == t->cap) {
 		uint32_t cap = t->cap == 0 ? 16 : t->cap * 2;
 		struct cfg_route *nr = realloc(t->routes, cap * sizeof(*nr));
@@ -249,6 +261,9 @@ parse_line(struct config *cfg, const struct parser *p, char *line)
 	case 'R':
 		return parse_route(cfg, p, args, nf);
 	default:
+		if (!isprint((unsigned char)lead))
+			return perr(p, "unknown record: byte 0x%02x (N, T or R expected)",
+				    (unsigned char)lead);
 		return perr(p, "unknown record '%c' (N, T or R expected)", lead);
 	}
 }
@@ -356,18 +371,71 @@ check(struct config *cfg, struct parser *p)
 	return 0;
 }
 
+/*
+ * Read the next line of f into buf (CFG_LINE_MAX + 1 bytes), without its
+ * newline. Returns 1, 0 at the end of the file, or -EINVAL with the reason
+ * (a read error, a NUL byte, a line too long): the bound keeps a file with
+ * no newline (/dev/zero) from growing a line without end.
+ */
+static int
+read_line(FILE *f, const struct parser *p, char *buf)
+{
+	size_t n = 0;
+	int c;
+
+	for (;;) {
+		c = getc(f);
+		if (c == EOF) {
+			if (ferror(f))
+				return perr(p, "cannot read: %s", strerror(errno));
+			if (n == 0)
+				return 0;
+			break;  /* a last line without newline */
+		}
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			return perr(p, "NUL byte at column %zu (not a text file?)",
+				    n + 1);
+		if (n == CFG_LINE_MAX)
+			return perr(p, "line longer than %d characters",
+				    CFG_LINE_MAX);
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	return 1;
+}
+
+/* Read the records of f into cfg. Returns 0 or -EINVAL (reported). */
+static int
+read_records(struct config *cfg, struct parser *p, FILE *f)
+{
+	char *line;
+	int ret;
+
+	line = malloc(CFG_LINE_MAX + 1);
+	if (line == NULL)
+		return perr(p, "out of memory");
+	do {
+		p->line++;
+		ret = read_line(f, p, line);
+		if (ret > 0)
+			ret = parse_line(cfg, p, line);
+	} while (ret == 0 && !feof(f));
+	free(line);
+	return ret;
+}
+
 struct config *
-config_load(const char *path, char *err, size_t errlen)
+config_load(const char *path, unsigned int flags, char *err, size_t errlen)
 {
 	struct parser p = {
 		.path = path, .err = err, .errlen = errlen,
 	};
 	struct config *cfg;
-	char *line = NULL;
-	size_t cap = 0;
+	uint32_t i, nb_tenants = 0;
 	FILE *f;
-	int ret = 0;
-	uint32_t i;
+	int ret;
 
 	cfg = calloc(1, sizeof(*cfg));
 	if (cfg == NULL) {
@@ -383,14 +451,16 @@ config_load(const char *path, char *err, size_t errlen)
 		free(cfg);
 		return NULL;
 	}
-	while (ret == 0 && getline(&line, &cap, f) >= 0) {
-		p.line++;
-		ret = parse_line(cfg, &p, line);
-	}
-	free(line);
+	ret = read_records(cfg, &p, f);
 	fclose(f);
 	if (ret == 0)
 		ret = check(cfg, &p);
+	for (i = 0; i < CFG_MAX_TENANTS; i++)
+		nb_tenants += cfg->tenant_table[i] != CFG_NO_TABLE;
+	if (ret == 0 && nb_tenants == 0 && !(flags & CFG_F_ALLOW_EMPTY)) {
+		p.line = 0;
+		ret = perr(&p, "no tenant (T record): nothing would be forwarded (--allow-empty starts without tenants)");
+	}
 	if (ret != 0) {
 		config_free(cfg);
 		return NULL;

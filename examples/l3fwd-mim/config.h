@@ -25,6 +25,16 @@
 #define CFG_TABLE_NAMESIZE 20
 /** No table: the tenant is not configured. */
 #define CFG_NO_TABLE UINT32_MAX
+/** Tables named in a file (each tenant uses one: more cannot be used). */
+#define CFG_MAX_TABLES CFG_MAX_TENANTS
+/** Routes of one table: what one mapinmap LPM table holds. */
+#define CFG_MAX_ROUTES (UINT32_C(1) << 23)
+/** Longest line, newline excluded: a record takes a few dozen. */
+#define CFG_LINE_MAX 1024
+
+/** config_load() flags. */
+/** A file without any tenant is accepted (they come with reloads). */
+#define CFG_F_ALLOW_EMPTY 0x1
 
 struct cfg_nexthop {
 	bool defined;
@@ -65,15 +75,22 @@ struct config {
 };
 
 /**
- * Read and check a configuration file.
+ * Read and check a configuration file. Nothing is taken on trust: a read
+ * error, a NUL byte, a line longer than CFG_LINE_MAX, more tables or
+ * routes than the limits above, a group (multicast or broadcast) source
+ * MAC, and, without CFG_F_ALLOW_EMPTY, a file that gives no tenant, are
+ * refused. The work is linear in the file's size (plus sorting).
  *
  * @param path
  *   The file; it must outlive the configuration (messages name it).
+ * @param flags
+ *   0 or CFG_F_ALLOW_EMPTY.
  * @return
  *   The configuration (free with config_free()), or NULL with the reason,
  *   "file:line: ..." (or "file: ..." for the file as a whole), in err.
  */
-struct config *config_load(const char *path, char *err, size_t errlen);
+struct config *config_load(const char *path, unsigned int flags, char *err,
+			   size_t errlen);
 
 void config_free(struct config *cfg);
 

@@ -216,9 +216,10 @@ print_plan(const struct app *app)
 static int
 app_setup(struct app *app)
 {
+	unsigned int cfg_flags = app->opt.allow_empty ? CFG_F_ALLOW_EMPTY : 0;
 	int ret;
 
-	app->cfg = config_load(app->opt.route_file, app->err,
+	app->cfg = config_load(app->opt.route_file, cfg_flags, app->err,
 			       sizeof(app->err));
 	if (app->cfg == NULL)
 		return -EINVAL;
@@ -227,8 +228,8 @@ app_setup(struct app *app)
 	if (ret != 0 || (ret = start_ports(app)) != 0 ||
 	    (ret = setup_qsbr(app)) != 0)
 		return ret;
-	app->tables = tables_create(app->opt.route_file, app->cfg, app->err,
-				    sizeof(app->err));
+	app->tables = tables_create(app->opt.route_file, cfg_flags, app->cfg,
+				    app->err, sizeof(app->err));
 	if (app->tables == NULL)
 		return -EINVAL;
 	if (app->opt.baseline_lpm != NULL) {

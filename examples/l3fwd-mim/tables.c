@@ -37,6 +37,7 @@ struct tenant_state {
 struct tables {
 	pthread_mutex_t lock;
 	char *path;
+	unsigned int cfg_flags;          /* config_load()'s, for reloads */
 	const struct config *cfg;        /* next hops of the data path */
 	int outer_id;
 	const struct mim_table *outer;
@@ -197,8 +198,8 @@ outer_create(struct tables *t, char *err, size_t errlen)
 }
 
 struct tables *
-tables_create(const char *path, const struct config *cfg, char *err,
-	      size_t errlen)
+tables_create(const char *path, unsigned int cfg_flags,
+	      const struct config *cfg, char *err, size_t errlen)
 {
 	struct tables *t;
 	uint32_t i, nb_slots;
@@ -210,6 +211,7 @@ tables_create(const char *path, const struct config *cfg, char *err,
 		return NULL;
 	}
 	pthread_mutex_init(&t->lock, NULL);
+	t->cfg_flags = cfg_flags;
 	t->cfg = cfg;
 	if (outer_create(t, err, errlen) < 0) {
 		free(t->path);
@@ -323,7 +325,7 @@ tables_reload(struct tables *t, uint32_t tenant, struct reload_result *res,
 			    CFG_MAX_TENANTS - 1);
 	pthread_mutex_lock(&t->lock);
 	tenant_info(t, tenant, &before);
-	cfg = config_load(t->path, err, errlen);
+	cfg = config_load(t->path, t->cfg_flags, err, errlen);
 	if (cfg == NULL) {
 		ret = -EINVAL;
 	} else if (!config_nexthops_equal(t->cfg, cfg)) {

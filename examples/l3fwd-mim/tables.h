@@ -45,14 +45,17 @@ struct reload_result {
  *
  * @param path
  *   The configuration file, re-read by tables_reload().
+ * @param cfg_flags
+ *   config_load()'s flags for the reloads (CFG_F_ALLOW_EMPTY).
  * @param cfg
  *   The configuration loaded from it; must outlive the tables (its next
  *   hops are those of the data path, which reloads may not change).
  * @return
  *   The tables, or NULL with the reason in err.
  */
-struct tables *tables_create(const char *path, const struct config *cfg,
-			     char *err, size_t errlen);
+struct tables *tables_create(const char *path, unsigned int cfg_flags,
+			     const struct config *cfg, char *err,
+			     size_t errlen);
 
 /** The outer table, for the data path. Valid until tables_destroy(). */
 const struct mim_table *tables_outer(const struct tables *t);

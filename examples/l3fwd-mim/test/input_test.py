@@ -5,9 +5,11 @@
 hugepages, no traffic (net_ring ports).
 
   config     files that must be refused, each quickly, with exit status 1
-             and FILE:LINE and the reason (errors in the records); files
-             that must start (4,097 /32 routes in distinct /24s: the tbl8
-             groups follow the routes).
+             and FILE:LINE and the reason (a directory, /dev/zero, NUL
+             bytes, an over-long line, group source MACs, an empty file
+             without --allow-empty, errors in the records); files that
+             must start (4,097 /32 routes in distinct /24s: the tbl8 groups
+             follow the routes; an empty file with --allow-empty).
 
 Usage: input_test.py BINARY TEST
 """
@@ -56,12 +58,31 @@ GOOD = NH + b'T100 blue\nR10.0.0.0/8 0 blue\n'
 
 # (label, file contents, line, reason).
 REFUSED = [
+    ('a broadcast source MAC', b'N0 0 02:00:00:00:01:00 ff:ff:ff:ff:ff:ff\n'
+     b'T100 blue\n', 1,
+     'source MAC ff:ff:ff:ff:ff:ff: not a unicast address (broadcast)'),
+    ('a multicast source MAC', NH + b'N1 0 02:00:00:00:01:01 '
+     b'01:00:5e:00:00:01\nT100 blue\n', 2,
+     'source MAC 01:00:5e:00:00:01: not a unicast address (multicast'),
+    ('a zero source MAC', b'N0 0 02:00:00:00:01:00 00:00:00:00:00:00\n'
+     b'T100 blue\n', 1,
+     'source MAC 00:00:00:00:00:00: not a unicast address (all zero)'),
+    ('text after a NUL byte', NH + b'T100 blue\x00 this text after a NUL\n',
+     2, 'NUL byte at column 10'),
+    ('an over-long line', NH + b'#' + b'x' * 5000 + b'\nT100 blue\n', 2,
+     'line longer than 1024 characters'),
+    ('a file without tenants', NH + b'R10.0.0.0/8 0 blue\n', None,
+     'no tenant (T record)'),
+    ('an empty file', b'', None, 'no tenant (T record)'),
     ('a route to an undefined next hop', GOOD + b'#\nR10.1.0.0/16 9 blue\n',
      5, 'route to undefined next hop 9 (no N9 record)'),
     ('a route given twice', GOOD + b'R10.1.0.0/16 0 blue\nR10.0.0.0/8 0 blue\n',
      5, 'route 10.0.0.0/8 of table blue given twice (first at line 3)'),
     ('a next hop given twice', NH + NH + b'T100 blue\n', 2,
      'next hop 0 defined twice (first at line 1)'),
+    ('a byte 0xff as record', GOOD + b'\xffT200 blue\n', 4,
+     'unknown record: byte 0xff'),
+    ('a non-ASCII table name', NH + b'T100 blu\xc3\xa9\n', 2, "table name 'blu"),
 ]
 
 
@@ -91,6 +112,20 @@ def test_config(binary, workdir):
         if st != 1 or f'l3fwd-mim: {where}{reason}' not in err:
             errors.append(f'{label}: status {st}, stderr {err.strip()!r}, '
                           f'expected {where}{reason}')
+    # Files that cannot be read as text: a read error is no end of file.
+    for label, path, reason in (
+            ('a directory', workdir, f'{workdir}:1: cannot read: Is a directory'),
+            ('/dev/zero', '/dev/zero', '/dev/zero:1: NUL byte at column 1')):
+        st, out, err = run(binary, 'config', ['-f', path, '--max-idle-ms', '50'])
+        if st != 1 or reason not in err:
+            errors.append(f'{label}: status {st}, stderr {err.strip()!r}, '
+                          f'expected {reason}')
+    # An empty file is a choice: --allow-empty.
+    write(conf, NH)
+    st, out, err = run(binary, 'config', ['-f', conf, '--max-idle-ms', '50',
+                                          '--allow-empty'])
+    if st != 0 or '0 tenants' not in out:
+        errors.append(f'--allow-empty: status {st}, {out!r} {err!r}')
     # The tbl8 groups follow the routes.
     write(conf, tbl8_config())
     st, out, err = run(binary, 'config', ['-f', conf, '--max-idle-ms', '50'])
@@ -98,7 +133,8 @@ def test_config(binary, workdir):
         errors.append(f'4097 /32 routes in distinct /24s: status {st}, '
                       f'{err.strip()!r}')
     check(not errors, '\n'.join(errors))
-    print(f'config: {len(REFUSED)} files refused with their line, 1 started')
+    print(f'config: {len(REFUSED) + 2} files refused with their line, '
+          f'2 started')
 
 
 def main():
