@@ -31,38 +31,55 @@ static struct {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 };
 
+/*
+ * A tenant parameter: plain decimal digits (no sign, no blank: strtoul()
+ * would take "-18446744073709551516" for 100), below CFG_MAX_TENANTS.
+ */
 static int
 parse_tenant(const char *params, uint32_t *tenant)
 {
-	unsigned long v;
-	char *end;
+	uint32_t v = 0;
+	const char *s;
 
 	if (params == NULL || *params == '\0')
 		return -EINVAL;
-	v = strtoul(params, &end, 10);
-	if (*end != '\0' || v >= CFG_MAX_TENANTS)
-		return -EINVAL;
-	*tenant = (uint32_t)v;
+	for (s = params; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (uint32_t)(*s - '0');
+		if (v >= CFG_MAX_TENANTS)  /* before it can overflow */
+			return -EINVAL;
+	}
+	*tenant = v;
 	return 0;
 }
 
-/* DPDK 22.11's telemetry does not escape strings: keep replies JSON. */
+/*
+ * DPDK 22.11's telemetry writes string bytes as they are, but for '\n',
+ * '\r', '\t' (escaped) and other control bytes (dropped); a byte >= 0x80
+ * makes it index a table with a negative char and emit a broken escape.
+ * Error messages quote the configuration file, so everything but
+ * printable ASCII is replaced with '?', one per UTF-8 character, before
+ * the string reaches it; '"' and '\\' too (escaped by later 22.11 releases
+ * only).
+ */
 static void
 add_string(struct rte_tel_data *d, const char *name, const char *val)
 {
 	char buf[RTE_TEL_MAX_STRING_LEN];
-	size_t i, len;
+	const unsigned char *p = (const unsigned char *)val;
+	size_t n = 0;
 
-	/* Cut to what telemetry takes (memcpy: GCC's -O3 format-truncation
-	 * check rejects an snprintf() that cuts on purpose).
-	 */
-	len = RTE_MIN(strlen(val), sizeof(buf) - 1);
-	memcpy(buf, val, len);
-	buf[len] = '\0';
-	for (i = 0; buf[i] != '\0'; i++)
-		if (buf[i] == '"' || buf[i] == '\\' ||
-		    (unsigned char)buf[i] < 0x20)
-			buf[i] = '?';
+	while (*p != '\0' && n < sizeof(buf) - 1) {
+		unsigned char c = *p++;
+
+		if (c >= 0x80)  /* and the continuation bytes after it */
+			while ((*p & 0xc0) == 0x80)
+				p++;
+		buf[n++] = c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ?
+			'?' : (char)c;
+	}
+	buf[n] = '\0';
 	rte_tel_data_add_dict_string(d, name, buf);
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The mapinmap authors
-"""Hostile input to l3fwd-mim: its configuration file. No NIC, no
-hugepages, no traffic (net_ring ports).
+"""Hostile input to l3fwd-mim: its configuration file and its telemetry
+commands. No NIC, no hugepages, no traffic (net_ring ports).
 
   config     files that must be refused, each quickly, with exit status 1
              and FILE:LINE and the reason (a directory, /dev/zero, NUL
@@ -10,16 +10,27 @@ hugepages, no traffic (net_ring ports).
              without --allow-empty, errors in the records); files that
              must start (4,097 /32 routes in distinct /24s: the tbl8 groups
              follow the routes; an empty file with --allow-empty).
+  telemetry  /l3fwd/reload and /l3fwd/tenant take plain digits only (no
+             sign, no blank, no wrap-around); every reply is JSON in UTF-8
+             whatever bytes the file holds; a reload whose file cannot be
+             read, or is refused part-way, changes nothing.
 
 Usage: input_test.py BINARY TEST
 """
 
+import json
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import telemetry  # noqa: E402
 
 EAL = ['--no-huge', '--no-pci', '-m', '512', '-l', '0-1',
        '--log-level=lib.eal:warning', '--log-level=lib.telemetry:warning']
@@ -137,14 +148,149 @@ def test_config(binary, workdir):
           f'2 started')
 
 
+class App:
+    """l3fwd-mim with telemetry, forwarding nothing, until stopped."""
+
+    def __init__(self, binary, workdir, conf):
+        self.prefix = f'l3fwd_input_tel_{os.getpid()}'
+        cmd = [binary] + EAL + [f'--file-prefix={self.prefix}',
+                                '--vdev=net_ring0', '--', '-f', conf]
+        self.log = open(os.path.join(workdir, 'app.log'), 'w+')
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=self.log,
+                                     preexec_fn=cap_memory)
+        self.tel = telemetry.Telemetry(self.prefix,
+                                       alive=lambda: self.proc.poll() is None)
+        # The commands are registered once setup is complete.
+        deadline = time.monotonic() + RUN_TIMEOUT_S
+        while self.cmd('/l3fwd/stats') is None:
+            check(time.monotonic() < deadline and self.proc.poll() is None,
+                  'l3fwd-mim did not start:\n' + self.output())
+            time.sleep(0.05)
+
+    def raw(self, command):
+        """The reply's bytes, which must be JSON in UTF-8."""
+        self.tel.sock.send(command.encode())
+        data = self.tel.sock.recv(self.tel.max_output)
+        try:
+            reply = json.loads(data.decode('utf-8'))
+        except ValueError as e:
+            raise Failure(f'reply to {command!r} is not JSON in UTF-8 ({e}): '
+                          f'{data!r}')
+        return reply[command.split(',', 1)[0]]
+
+    cmd = raw
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        self.tel.close()
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            return self.proc.wait(RUN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise Failure('l3fwd-mim did not stop')
+        finally:
+            shutil.rmtree(telemetry.runtime_dir(self.prefix),
+                          ignore_errors=True)
+
+
+TEL_CONF = NH + b'T100 blue\nT200 green\nR10.0.0.0/8 0 blue\n' \
+    b'R10.0.0.0/8 0 green\n'
+
+# Parameters that are not plain digits of a tenant: each must be refused.
+BAD_TENANTS = ['-18446744073709551516', ' 100', '+100', '100 ', '0x64',
+               '4096', '18446744073709551716', '99999999999999999999', '',
+               '1e2', '100\t']
+
+# Files a reload must refuse, changing nothing: (label, contents, reason).
+BAD_RELOADS = [
+    ('a non-ASCII table name', NH + b'T100 blu\xc3\xa9\n', ':2: table name'),
+    ('a 0xff record', b'\xff' + TEL_CONF, ':1: unknown record'),
+    ('control bytes', NH + b'T100 b\x01l\x1bue\n', ':2: table name'),
+    ('quotes and backslashes', NH + b'T100 "bl\\ue"\n', ':2: table name'),
+    ('a NUL byte part-way', TEL_CONF + b'R10.9.0.0/16 0 blue\x00junk\n',
+     ':6: NUL byte at column 20'),
+    ('an over-long line part-way', TEL_CONF + b'#' + b'y' * 2000 + b'\n',
+     ':6: line longer than 1024'),
+    ('an empty file', b'', 'no tenant (T record)'),
+]
+
+
+def tenant_state(app):
+    return {t: app.cmd(f'/l3fwd/tenant,{t}') for t in (100, 200)}
+
+
+def test_telemetry(binary, workdir):
+    conf = os.path.join(workdir, 'l3fwd.conf')
+    write(conf, TEL_CONF)
+    app = App(binary, workdir, conf)
+    errors = []
+    try:
+        before = tenant_state(app)
+        check(before[100]['present'] and before[200]['present'],
+              f'tenants not loaded: {before}')
+        for p in BAD_TENANTS:
+            for c in ('/l3fwd/reload', '/l3fwd/tenant'):
+                r = app.cmd(f'{c},{p}')
+                if r is not None:
+                    errors.append(f'{c},{p!r} accepted: {r}')
+        if tenant_state(app) != before:
+            errors.append(f'a refused parameter changed a tenant: {before} '
+                          f'then {tenant_state(app)}')
+        for label, data, reason in BAD_RELOADS:
+            write(conf, data)
+            try:
+                r = app.cmd('/l3fwd/reload,100')
+            except Failure as e:
+                errors.append(f'{label}: {e}')
+                continue
+            if r is None or r.get('status') != 'error' or \
+                    reason not in r.get('error', ''):
+                errors.append(f'{label}: reply {r}, expected an error '
+                              f'saying {reason!r}')
+        # The file replaced by a directory: a read error, not an end.
+        os.unlink(conf)
+        os.mkdir(conf)
+        r = app.cmd('/l3fwd/reload,100')
+        os.rmdir(conf)
+        if r is None or r.get('status') != 'error' or \
+                'cannot read: Is a directory' not in r.get('error', ''):
+            errors.append(f'a directory: reply {r}')
+        if tenant_state(app) != before:
+            errors.append(f'a refused reload changed a tenant: {before} '
+                          f'then {tenant_state(app)}')
+        # The good file again: the reload goes through.
+        write(conf, TEL_CONF)
+        r = app.cmd('/l3fwd/reload,100')
+        if r is None or r.get('status') != 'ok' or \
+                r['table_id'] == before[100]['table_id']:
+            errors.append(f'reload of the good file: {r}')
+        r = app.cmd('/l3fwd/reload,0100')
+        if r is None or r.get('status') != 'ok' or r['tenant'] != 100:
+            errors.append(f'0100 is tenant 100: {r}')
+    finally:
+        st = app.stop()
+    if st != 0:
+        errors.append(f'l3fwd-mim exited with {st}:\n{app.output()}')
+    check(not errors, '\n'.join(errors))
+    print(f'telemetry: {2 * len(BAD_TENANTS)} parameters and '
+          f'{len(BAD_RELOADS) + 1} files refused, every reply JSON, nothing '
+          f'changed')
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[2] != 'config':
+    if len(sys.argv) != 3 or sys.argv[2] not in ('config', 'telemetry'):
         print(__doc__, file=sys.stderr)
         return 2
     binary = os.path.abspath(sys.argv[1])
     workdir = tempfile.mkdtemp(prefix=f'l3fwd-mim-input-{sys.argv[2]}-')
     try:
-        test_config(binary, workdir)
+        (test_config if sys.argv[2] == 'config' else test_telemetry)(
+            binary, workdir)
     except Failure as e:
         print(f'FAIL: {e}', file=sys.stderr)
         print(f'work directory kept: {workdir}')
