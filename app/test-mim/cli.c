@@ -30,6 +30,9 @@
 
 #define CLI_PROMPT "test-mim> "
 
+/* Longest script line: a value of 32 MiB in hex. */
+#define CLI_LINE_MAX (UINT32_C(1) << 26)
+
 struct cli_state cli;
 cmdline_parse_ctx_t *cli_ctx;
 
@@ -322,6 +325,59 @@ cli_run_line(const char *line)
 	return cli.failed ? -1 : 0;
 }
 
+/*
+ * Read the next line of a script into *buf (grown as needed), without its
+ * end of line. Returns its length, -1 at the end of the script, or -2
+ * after reporting (at cli.line) why the script cannot be read on: a read
+ * error, a NUL byte (not a text file: /dev/zero fails at once), a line
+ * longer than CLI_LINE_MAX.
+ */
+static ssize_t
+script_line(FILE *f, char **buf, size_t *cap)
+{
+	size_t n = 0, grown;
+	char *nb;
+	int c;
+
+	for (;;) {
+		if (n + 1 >= *cap) {
+			grown = RTE_MIN(*cap == 0 ? 256 : *cap * 2,
+					(size_t)CLI_LINE_MAX + 1);
+			nb = realloc(*buf, grown);
+			if (nb == NULL) {
+				cli_err("out of memory for a line of %zu characters",
+					n);
+				return -2;
+			}
+			*buf = nb;
+			*cap = grown;
+		}
+		c = getc(f);
+		if (c == EOF && ferror(f)) {
+			cli_err("cannot read: %s", strerror(errno));
+			return -2;
+		}
+		if (c == EOF && n == 0)
+			return -1;
+		if (c == EOF || c == '\n')
+			break;
+		if (c == '\0' || n == CLI_LINE_MAX) {
+			if (c == '\0')
+				cli_err("NUL byte at column %zu (not a text file?)",
+					n + 1);
+			else
+				cli_err("line longer than %u characters",
+					CLI_LINE_MAX);
+			return -2;
+		}
+		(*buf)[n++] = (char)c;
+	}
+	while (n > 0 && (*buf)[n - 1] == '\r')
+		n--;
+	(*buf)[n] = '\0';
+	return (ssize_t)n;
+}
+
 unsigned int
 cli_run_script(FILE *f, const char *name)
 {
@@ -340,11 +396,15 @@ cli_run_script(FILE *f, const char *name)
 	cli.cl = cl;
 	cli.line = 0;
 	script_name = name;
-	while (!cli.quit && (len = getline(&line, &cap, f)) >= 0) {
+	while (!cli.quit) {
 		cli.line++;
-		while (len > 0 && (line[len - 1] == '\n' ||
-				   line[len - 1] == '\r'))
-			line[--len] = '\0';
+		len = script_line(f, &line, &cap);
+		if (len == -1)
+			break;
+		if (len < 0) {
+			fails++;  /* a file that cannot be read on: stop */
+			break;
+		}
 		if (cli.echo && !cli.json) {
 			printf(CLI_PROMPT "%s\n", line);
 			cli_flush();

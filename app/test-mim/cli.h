@@ -103,7 +103,9 @@ void cli_close_all(void);
 /*
  * Run a script read from f (a file, or stdin when it is not a terminal):
  * one command per line, blank lines and '#' comments skipped. Stops at
- * the first failing command unless --continue-on-error.
+ * the first failing command unless --continue-on-error. A read error, a
+ * NUL byte or a line longer than 64 Mi characters is reported at its line
+ * and ends the script as a failed command.
  * Returns the number of failed commands (0: all succeeded).
  */
 unsigned int cli_run_script(FILE *f, const char *name);

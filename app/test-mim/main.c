@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -126,6 +127,28 @@ on_signal(int sig)
 	cli.quit = true;
 }
 
+/* Open a --cmdline-file; NULL after saying why (a directory is refused). */
+static FILE *
+script_open(const char *path)
+{
+	struct stat st;
+	FILE *f;
+	int err;
+
+	f = fopen(path, "r");
+	if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		f = NULL;
+		errno = EISDIR;
+	}
+	if (f == NULL) {
+		err = errno;
+		fprintf(stderr, "test-mim: --cmdline-file %s: %s\n", path,
+			strerror(err));
+	}
+	return f;
+}
+
 /* The command line: script file, stdin script, prompt. Returns the status. */
 static int
 run_cli(const struct app_opts *o)
@@ -148,12 +171,9 @@ run_cli(const struct app_opts *o)
 		return 2;
 	}
 	if (o->cmdline_file != NULL) {
-		f = fopen(o->cmdline_file, "r");
+		f = script_open(o->cmdline_file);
 		if (f == NULL) {
-			/* A set-up failure, not a failed command. */
-			fprintf(stderr, "test-mim: --cmdline-file %s: %s\n",
-				o->cmdline_file, strerror(errno));
-			status = 2;
+			status = 2;  /* a set-up failure, not a failed command */
 		} else {
 			fails = cli_run_script(f, o->cmdline_file);
 			fclose(f);

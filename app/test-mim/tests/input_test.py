@@ -15,8 +15,10 @@ TEST is one of:
                command fails or succeeds (--json and --pretty).
   options      options that do not apply are refused (tbl8 on a non-LPM
                table), a file that is not BTF is named by libbpf's reason,
-               help shows the optional BTF types as optional, and a
-               --cmdline-file that cannot be opened exits with status 2.
+               help shows the optional BTF types as optional, a
+               --cmdline-file that cannot be opened exits with status 2,
+               and a script that cannot be read (a directory, /dev/zero)
+               fails at its line instead of ending early or never.
 
 Exit status: 0 passed, 1 failed.
 """
@@ -208,6 +210,26 @@ def test_options():
     check(st == 2, '--cmdline-file of a missing file exits with %d, not 2' % st)
     check('/nonexistent/x.cmd: No such file or directory' in err,
           'reason: %r' % err)
+    with tempfile.TemporaryDirectory() as tmp:
+        st, _, err = app_test.run('dir_file', ['--cmdline-file', tmp])
+    check(st == 2 and '%s: Is a directory' % tmp in err,
+          '--cmdline-file of a directory: status %d, %r' % (st, err))
+    # Bytes that are not text stop the script at once (no line without end).
+    st, _, err = app_test.run('zero_file', ['--cmdline-file', '/dev/zero'])
+    check(st == 1 and '/dev/zero:1: error: NUL byte at column 1' in err,
+          '--cmdline-file /dev/zero: status %d, %r' % (st, err))
+    # A read error on stdin is no end of the script either.
+    with tempfile.TemporaryDirectory() as tmp:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            p = subprocess.run([app_test.EXE] + app_test.eal_args('dir_stdin') +
+                               ['--'], stdin=fd, capture_output=True,
+                               text=True, timeout=app_test.TIMEOUT)
+        finally:
+            os.close(fd)
+    check(p.returncode == 1 and '<stdin>:1: error: cannot read: Is a directory'
+          in p.stderr, 'a directory on stdin: status %d, %r' %
+          (p.returncode, p.stderr))
 
 
 TESTS = {
