@@ -54,12 +54,27 @@ def cap_memory():
     resource.setrlimit(resource.RLIMIT_DATA, (MEMORY_CAP, MEMORY_CAP))
 
 
+def capped(binary):
+    """Popen arguments that bound the child's memory. AddressSanitizer maps
+    terabytes of shadow, beyond any RLIMIT_DATA: its own allocator is
+    bounded instead."""
+    with open(binary, 'rb') as f:
+        asan = b'__asan_init' in f.read()
+    if not asan:
+        return {'preexec_fn': cap_memory}
+    env = dict(os.environ)
+    env['ASAN_OPTIONS'] = ':'.join(filter(None, [
+        env.get('ASAN_OPTIONS'), 'allocator_may_return_null=1',
+        'max_allocation_size_mb=1024']))
+    return {'env': env}
+
+
 def run(binary, name, args, ports=1):
     """Run l3fwd-mim to its end; (status, stdout, stderr)."""
     eal = EAL + [f'--file-prefix=l3fwd_input_{name}_{os.getpid()}',
                  '--no-shconf'] + [f'--vdev=net_ring{i}' for i in range(ports)]
     p = subprocess.run([binary] + eal + ['--'] + args, capture_output=True,
-                       timeout=RUN_TIMEOUT_S, preexec_fn=cap_memory)
+                       timeout=RUN_TIMEOUT_S, **capped(binary))
     return (p.returncode, p.stdout.decode(errors='replace'),
             p.stderr.decode(errors='replace'))
 
@@ -157,7 +172,7 @@ class App:
                                 '--vdev=net_ring0', '--', '-f', conf]
         self.log = open(os.path.join(workdir, 'app.log'), 'w+')
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=self.log,
-                                     preexec_fn=cap_memory)
+                                     **capped(binary))
         self.tel = telemetry.Telemetry(self.prefix,
                                        alive=lambda: self.proc.poll() is None)
         # The commands are registered once setup is complete.
