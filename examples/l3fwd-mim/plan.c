@@ -107,7 +107,9 @@ plan_tx(struct plan *plan, const struct config *cfg, char *err,
 			continue;
 		if (!rte_eth_dev_is_valid_port(nh->port))
 			return fail(-EINVAL, err, errlen,
-				    "next hop %u: no port %u", i, nh->port);
+				    "%s:%u: next hop %u: no port %u (%u ports)",
+				    cfg->path, nh->line, i, nh->port,
+				    rte_eth_dev_count_avail());
 		plan->port_used[nh->port] = true;
 	}
 	return 0;

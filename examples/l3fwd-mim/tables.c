@@ -302,8 +302,8 @@ slot_clear(struct tables *t, uint32_t tenant, char *err, size_t errlen)
 	ret = mim_delete_elem(t->outer_id, &tenant);
 	if (ret == -ENOENT)
 		return fail(ret, err, errlen,
-			    "tenant %u is neither in the file nor running",
-			    tenant);
+			    "%s: tenant %u is neither in the file nor running",
+			    t->path, tenant);
 	if (ret < 0)
 		return fail(ret, err, errlen, "tenant %u: %s", tenant,
 			    mim_last_error());

@@ -106,6 +106,8 @@ REFUSED = [
      5, 'route 10.0.0.0/8 of table blue given twice (first at line 3)'),
     ('a next hop given twice', NH + NH + b'T100 blue\n', 2,
      'next hop 0 defined twice (first at line 1)'),
+    ('a next hop on a port that does not exist', GOOD +
+     b'N1 5 02:00:00:00:01:01\n', 4, 'next hop 1: no port 5 (1 ports)'),
     ('a byte 0xff as record', GOOD + b'\xffT200 blue\n', 4,
      'unknown record: byte 0xff'),
     ('a non-ASCII table name', NH + b'T100 blu\xc3\xa9\n', 2, "table name 'blu"),
