@@ -6,8 +6,8 @@
 #define MIM_PERF_COMMON_H
 
 /*
- * The perf suite (issue 7): shared configuration, result rows, random
- * numbers and statistics. Sizes come from the environment:
+ * The perf suite: shared configuration, result rows, random numbers and
+ * statistics. Sizes come from the environment:
  *
  *   MIM_PERF_SCALE     smoke (default) | full
  *   MIM_PERF_CSV       file the result rows are written to (else none)
@@ -17,6 +17,7 @@
  *   MIM_PERF_LOOKUPS   keys per timed pass
  *   MIM_PERF_REPS      repetitions of the replacement and reclamation runs
  *   MIM_PERF_SEED      random seed (fixed by default: runs are comparable)
+ *   MIM_PERF_COMMIT    the source's commit, recorded in the CSV's metadata
  *
  * Nothing here passes or fails on time: a case fails only if the benchmark
  * itself goes wrong (a lookup misses a key that is there, a table cannot be
@@ -57,6 +58,10 @@ extern struct perf_cfg perf;
 /* Read the environment; print the configuration. */
 int perf_setup(void);
 void perf_teardown(void);
+
+/* The run's metadata rows (perf_meta.c): at setup, and at teardown. */
+void perf_meta_begin(void);
+void perf_meta_end(void);
 
 /*
  * One result row, printed and written to the CSV:
@@ -219,7 +224,7 @@ struct cfg {
 	enum val_kind kind;
 	int baseline;      /* ratio against; -1: none */
 	int peer;          /* second comparison, in the note; -1: none */
-	bool judged;       /* against the issue's target */
+	bool judged;       /* against the lookup target */
 };
 
 extern const struct cfg perf_cfgs[C_MAX];

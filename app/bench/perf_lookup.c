@@ -3,7 +3,7 @@
  */
 
 /*
- * Lookups (issue 7, item 1): two-level bulk lookups through mapinmap
+ * Lookups: two-level bulk lookups through mapinmap
  * (ARRAY_OF_TABLES->HASH, HASH_OF_TABLES->HASH, ARRAY_OF_TABLES->LPM)
  * against (a) one flat rte_hash keyed by (tenant, key), (b) per-tenant
  * rte_hash (rte_lpm) tables behind a plain pointer array, looked up in bulk
@@ -781,7 +781,7 @@ perf_tenant_limit(void)
 	r.value = n;
 	r.unit = "tables";
 	snprintf(r.note, sizeof(r.note),
-		 "the issue's grid asks for 10000 tenants; %s%s; memzones %u before, %u at failure, RTE_MAX_MEMZONE %u",
+		 "the target grid goes up to 10000 tenants; %s%s; memzones %u before, %u at failure, RTE_MAX_MEMZONE %u",
 		 n < cap ? "next mim_create failed: " : "no failure",
 		 n < cap ? mim_last_error() : "", mz0, mz, RTE_MAX_MEMZONE);
 	perf_emit(&r);

@@ -3,7 +3,7 @@
  */
 
 /*
- * Memory per tenant (issue 7, item 4): for each inner type, K tables of
+ * Memory per tenant: for each inner type, K tables of
  * max_entries 1000 (8-byte values), empty and then with 1000 entries each.
  * Two readings: the library's own account (mim_get_info() mem_bytes) and
  * the DPDK heap delta (rte_malloc_get_socket_stats() through

@@ -3,10 +3,11 @@
  */
 
 /*
- * The perf suite (issue 7): lookups, replacement, reclamation and memory,
- * each side by side with what a user would build instead, in one run.
- * `test-mim --autotest perf`; sizes from the environment (perf_common.h).
- * devtools/bench.sh runs it at full scale and writes doc/perf/.
+ * The perf suite: lookups, replacement, reclamation and memory, each side
+ * by side with what a user would build instead, in one run:
+ * `mim-bench [EAL args] -- perf`; sizes from the environment
+ * (perf_common.h). devtools/bench.sh runs it at full scale and
+ * devtools/perf_report.py turns its CSV into doc/perf/.
  */
 
 #include <errno.h>
@@ -69,20 +70,6 @@ env_u32(const char *env, uint32_t def)
 	const char *s = getenv(env);
 
 	return s != NULL && *s != '\0' ? (uint32_t)strtoul(s, NULL, 0) : def;
-}
-
-static void
-meta_row(const char *variant, double value, const char *unit,
-	 const char *note)
-{
-	struct perf_row r;
-
-	perf_row_init(&r, "meta");
-	r.variant = variant;
-	r.value = value;
-	r.unit = unit;
-	snprintf(r.note, sizeof(r.note), "%s", note);
-	perf_emit(&r);
 }
 
 int
@@ -166,22 +153,14 @@ perf_setup(void)
 	printf("  scale %s, %u rounds, %u keys per pass, %u reps, seed 0x%" PRIx64 "\n",
 	       perf.full ? "full" : "smoke", perf.rounds, perf.lookups,
 	       perf.reps, perf.seed);
-	meta_row("tsc_hz", (double)perf.tsc_hz, "Hz", "rte_get_tsc_hz()");
-	meta_row("hugepages", rte_eal_has_hugepages(), "bool",
-		 rte_eal_has_hugepages() ? "EAL memory on hugepages" :
-		 "EAL started with --no-huge (4 KiB pages)");
-	meta_row("lcores", rte_lcore_count(), "count", "EAL lcores");
-	meta_row("dpdk", 0, "", rte_version());
-	meta_row("scale", perf.full, "bool", perf.full ? "full" : "smoke");
-	meta_row("rounds", perf.rounds, "count", "lookup rounds per configuration");
-	meta_row("lookups", perf.lookups, "keys", "keys per timed lookup pass");
-	meta_row("reps", perf.reps, "count", "replacement and reclamation repetitions");
+	perf_meta_begin();
 	return TEST_SUCCESS;
 }
 
 void
 perf_teardown(void)
 {
+	perf_meta_end();
 	if (perf_csv != NULL)
 		fclose(perf_csv);
 	perf_csv = NULL;

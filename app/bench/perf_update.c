@@ -3,7 +3,7 @@
  */
 
 /*
- * Replacement and reclamation (issue 7, items 2 and 3).
+ * Replacement and reclamation.
  *
  * Publish: a tenant's inner table of E entries (10^5 at full scale) is
  * replaced by a new one, built beforehand, with one mim_update_elem() on
