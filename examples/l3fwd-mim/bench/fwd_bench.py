@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The mapinmap authors
-"""Forwarding benchmark of l3fwd-mim (issue 7, item 5): packets per second
+"""Forwarding benchmark of l3fwd-mim: packets per second
 with 1 tenant and with many tenants, against the same loop on one LPM
 table (--baseline-lpm), side by side.
 
@@ -26,8 +26,9 @@ Configurations, all on the same IPv4 packets in the same order:
 Rounds run each configuration once, from a rotating start; a value is the
 median over rounds, a ratio the median of the per-round ratios.
 
-Writes CSV rows (doc/perf/results.csv's columns, figure "forwarding") and
-prints every run. Each run's counters are checked (every frame received
+Writes CSV rows (doc/perf/results.csv's columns, figure "forwarding",
+and the run's metadata as "meta" rows of inner "forwarding") and prints
+every run. Each run's counters are checked (every frame received
 was forwarded, none dropped, the tenants seen): a broken run fails the
 benchmark; the timing is never judged here.
 
@@ -116,6 +117,33 @@ def run_once(a, workdir, name, conf, pcap, extra, seq, expect_tenants):
     return s['forwarded'] / sec, sec
 
 
+def loadavg():
+    with open('/proc/loadavg') as f:
+        return ' '.join(f.read().split()[:3])
+
+
+def meta_rows(a, start, load_before):
+    """The run's metadata: what ran, with which sizes, when."""
+    huge = 0 if '--no-huge' in shlex.split(a.eal) else 1
+    rows = [('date', '', '', start), ('commit', '', '', a.commit),
+            ('hugepages', huge, 'bool',
+             'EAL memory on hugepages' if huge else '--no-huge'),
+            ('eal', '', '', f'{a.eal} -l 0-1 (main 0; forwarding lcore 1)'),
+            ('rounds', a.rounds, 'count', 'rounds of every configuration'),
+            ('duration_ms', a.duration_ms, 'ms', 'length of one run'),
+            ('tenants', a.tenants, 'count', 'tenants of the many-tenant runs'),
+            ('tables', a.tables, 'count', 'inner LPM tables they share'),
+            ('diag_tables', '', '', a.diag_tables or 'none'),
+            ('routes', a.routes, 'count', 'routes per table'),
+            ('packets', a.packets, 'count', 'frames in the looped pcap'),
+            ('load_before', '', '', load_before),
+            ('load_after', '', '', loadavg())]
+    return [','.join(str(x) for x in (
+        'meta', 'forwarding', 0, 0, '', key, value, unit, '', '', '', 'info',
+        text.replace(',', ';').replace('"', "'")))
+        for key, value, unit, text in rows]
+
+
 def quartiles(v):
     if len(v) < 4:
         return min(v), max(v)
@@ -146,6 +174,8 @@ def main():
     ap.add_argument('--packets', type=int, default=16384,
                     help='frames in the pcap (looped)')
     ap.add_argument('--note', default='', help='appended to every row note')
+    ap.add_argument('--commit', default='unknown',
+                    help='the source\'s commit, recorded in the metadata')
     ap.add_argument('--keep', action='store_true',
                     help='keep the work directory')
     a = ap.parse_args()
@@ -155,6 +185,8 @@ def main():
     if not all(1 <= k <= a.tenants <= 4095 for k in counts):
         ap.error('need 1 <= tables <= --tenants <= 4095')
 
+    start = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
+    load_before = loadavg()
     workdir = tempfile.mkdtemp(prefix='l3fwd-mim-bench-')
     ok = False
     try:
@@ -200,7 +232,7 @@ def main():
                 'forwarding', 'lpm', w['routes'], tenants, 'uniform',
                 variant, f'{value / 1e6:.4g}', 'Mpps', base,
                 '' if rt is None else f'{rt:.4g}', target, verdict,
-                # As app/test-mim's CSV: no quoting, free text cleaned.
+                # As mim-bench's CSV: no quoting, free text cleaned.
                 note.replace(',', ';').replace('"', "'"))))
 
         def iqr(n):
@@ -232,6 +264,7 @@ def main():
             'baseline: --baseline-lpm: mim_lookup_bulk() on one mapinmap '
             'LPM table instead of the nested lookup; the rest of the loop '
             'unchanged; tenant ignored; many-tenant traffic; ' + common)
+        rows += meta_rows(a, start, load_before)
         text = CSV_HEADER + '\n' + '\n'.join(rows) + '\n'
         if a.csv == '-':
             print(text)
