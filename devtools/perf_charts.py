@@ -75,7 +75,8 @@ def lookup_chart(rows, out, name, column, dists, variants, title, ylabel):
         ax.set_xlabel('total entries')
         ax.set_ylabel(ylabel)
         ax.grid(True, which='both', alpha=0.3)
-        ax.legend(loc='upper left', fontsize=8)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc='upper left', fontsize=8)
     save(fig, out, name)
 
 

@@ -173,8 +173,10 @@ def config(r):
 
 
 def section_runs(m):
-    keys = list(m['suite']) + [k for k in m['forwarding']
-                               if k not in m['suite']]
+    # The labels' order, then keys this script does not know.
+    seen = list(m['suite']) + list(m['forwarding'])
+    keys = [k for k in META_LABELS if k in seen]
+    keys += [k for k in dict.fromkeys(seen) if k not in META_LABELS]
     rows = [(META_LABELS.get(k, k), meta_text(m['suite'].get(k)),
              meta_text(m['forwarding'].get(k))) for k in keys]
     return ('## The runs\n\n' +
