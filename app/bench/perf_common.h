@@ -129,7 +129,7 @@ int perf_publish(void);
 int perf_reclaim(void);
 int perf_memory(void);
 
-/* ---- lookups (perf_lookup.c, perf_lookup_cfg.c, perf_proto.c) ----------- */
+/* ---- lookups (perf_lookup*.c, perf_world.c, perf_proto.c) -------------- */
 
 struct flat_key {
 	uint32_t tenant;
@@ -152,6 +152,18 @@ struct world {
 	bool have_flat, have_th, have_tl, have_mh, have_ml, have_xt;
 	char why_th[200], why_tl[200], why_mh[200], why_ml[200];
 };
+
+/*
+ * Build every structure of @w (n and t set; n is rounded down to a
+ * multiple of t), the what-if prototype only if @with_xt: -1 if the flat
+ * baseline cannot be built, else 0 with have_* and why_* saying what
+ * could not. perf_world_free() frees what was built, in either case.
+ */
+int perf_world_build(struct world *w, bool with_xt);
+void perf_world_free(struct world *w);
+/* A bare rte_hash of @entries, uniquely named from @prefix. */
+struct rte_hash *perf_raw_hash(const char *prefix, uint32_t entries,
+			       uint32_t key_len);
 
 /* A prepared lookup stream. */
 struct stream {
