@@ -69,7 +69,12 @@ def read_csv(path):
         if r.fieldnames != COLUMNS:
             raise ReportError(f'{path}: columns {r.fieldnames}, expected '
                               f'{COLUMNS}')
-        return list(r)
+        rows = list(r)
+    for i, row in enumerate(rows):
+        # DictReader fills a short row with None, keeps a long one's rest.
+        if None in row or None in row.values():
+            raise ReportError(f'{path}:{i + 2}: not {len(COLUMNS)} fields')
+    return rows
 
 
 def write_csv(path, rows):
