@@ -16,6 +16,10 @@
  *   MIM_PERF_ROUNDS    measurement rounds per configuration
  *   MIM_PERF_LOOKUPS   keys per timed pass
  *   MIM_PERF_REPS      repetitions of the replacement and reclamation runs
+ *   MIM_PERF_REPLACE_ENTRIES  entries of the replaced inner table
+ *   MIM_PERF_LPM_MAX_TENANTS, MIM_PERF_LPM_MAX_ROUTES  LPM runs' limits
+ *   MIM_PERF_ONLY      lookup configurations whose name contains one of
+ *                      these comma-separated words (else all)
  *   MIM_PERF_SEED      random seed (fixed by default: runs are comparable)
  *   MIM_PERF_COMMIT    the source's commit, recorded in the CSV's metadata
  *
