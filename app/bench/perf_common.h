@@ -133,6 +133,25 @@ int perf_publish(void);
 int perf_reclaim(void);
 int perf_memory(void);
 
+/* ---- replacement (perf_update.c, perf_reclaim.c) ----------------------- */
+
+#define PERF_MAX_REPS 256
+
+/* A filled inner HASH table of replace_entries for tenant t, generation g;
+ * its fill time in *cycles if not NULL. Returns its id, or < 0.
+ */
+int build_inner(uint32_t t, uint32_t g, uint64_t *cycles);
+/* An outer table of replace_tenants slots, each holding a filled table. */
+int build_outer(enum mim_type type);
+/* Quantile q of n TSC intervals, in microseconds; max and median of n. */
+double median_us(const uint64_t *cyc, uint32_t n, double q);
+double max_u(const uint64_t *x, uint32_t n);
+double median_u(const uint64_t *x, uint32_t n);
+/* A row of a replacement figure (inner hash, replace_entries and tenants). */
+void emit_replace(const char *figure, const char *variant, double value,
+		  const char *unit, const char *target, const char *verdict,
+		  const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
 /* ---- lookups (perf_lookup*.c, perf_world.c, perf_proto.c) -------------- */
 
 struct flat_key {

@@ -3,7 +3,7 @@
  */
 
 /*
- * Replacement and reclamation.
+ * Replacement.
  *
  * Publish: a tenant's inner table of E entries (10^5 at full scale) is
  * replaced by a new one, built beforehand, with one mim_update_elem() on
@@ -16,10 +16,7 @@
  * stores, no atomicity for the tenant as a whole), and the kernel's outer
  * update of a BPF_MAP_TYPE_HASH_OF_MAPS through libbpf.
  *
- * Reclamation: the same replacement with a reader lcore looking up the
- * tenant's keys in bursts of 32 and reporting a quiescent state after each
- * burst; the control thread polls mim_reclaim() from publish until it has
- * released the old table. Reported in microseconds and in reader bursts.
+ * The builders, statistics and rows here serve perf_reclaim.c too.
  */
 
 #undef MIM_DATAPATH_DEBUG
@@ -51,16 +48,8 @@
 #include "autotest_util.h"
 #include "perf_common.h"
 
-#define MAX_REPS 256
-
-static inline uint32_t
-rkey(uint32_t t, uint32_t i)
-{
-	return perf_mix32(i + t * 0x9e3779b9U);
-}
-
 /* A filled inner HASH table of E entries for tenant t, generation g. */
-static int
+int
 build_inner(uint32_t t, uint32_t g, uint64_t *cycles)
 {
 	uint64_t t0 = rte_rdtsc(), v;
@@ -71,7 +60,7 @@ build_inner(uint32_t t, uint32_t g, uint64_t *cycles)
 	if (id < 0)
 		return id;
 	for (i = 0; i < perf.replace_entries; i++) {
-		k = rkey(t, i);
+		k = hkey(t, i);
 		v = ((uint64_t)g << 32) | i;
 		if (mim_update_elem(id, &k, &v, MIM_NOEXIST) != 0) {
 			printf("    filling: %s\n", mim_last_error());
@@ -85,7 +74,7 @@ build_inner(uint32_t t, uint32_t g, uint64_t *cycles)
 }
 
 /* An outer table whose every slot holds a filled table. */
-static int
+int
 build_outer(enum mim_type type)
 {
 	int tmpl, outer, id;
@@ -115,10 +104,10 @@ build_outer(enum mim_type type)
 	return outer;
 }
 
-static double
+double
 median_us(const uint64_t *cyc, uint32_t n, double q)
 {
-	double v[MAX_REPS];
+	double v[PERF_MAX_REPS];
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
@@ -126,7 +115,7 @@ median_us(const uint64_t *cyc, uint32_t n, double q)
 	return perf_quantile(v, n, q);
 }
 
-static double
+double
 max_u(const uint64_t *x, uint32_t n)
 {
 	uint64_t m = 0;
@@ -137,10 +126,10 @@ max_u(const uint64_t *x, uint32_t n)
 	return (double)m;
 }
 
-static double
+double
 median_u(const uint64_t *x, uint32_t n)
 {
-	double v[MAX_REPS];
+	double v[PERF_MAX_REPS];
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
@@ -231,7 +220,7 @@ flat_rewrite(uint32_t reps, uint64_t *cyc)
 	for (t = 0; t < nt && ret == 0; t++)
 		for (i = 0; i < e && ret == 0; i++) {
 			k.tenant = t;
-			k.key = rkey(t, i);
+			k.key = hkey(t, i);
 			ret = rte_hash_add_key_data(h, &k, &vals[i]);
 		}
 	k.tenant = 0;
@@ -240,7 +229,7 @@ flat_rewrite(uint32_t reps, uint64_t *cyc)
 
 		t0 = rte_rdtsc_precise();
 		for (i = 0; i < e && ret == 0; i++) {
-			k.key = rkey(0, i);
+			k.key = hkey(0, i);
 			ret = rte_hash_add_key_data(h, &k, &gen[i]);
 		}
 		cyc[r] = rte_rdtsc_precise() - t0;
@@ -266,7 +255,7 @@ kernel_update(uint32_t reps, uint64_t *cyc, char *why, size_t len)
 	if (keys == NULL || vals == NULL)
 		goto out;
 	for (r = 0; r < e; r++) {
-		keys[r] = rkey(0, r);
+		keys[r] = hkey(0, r);
 		vals[r] = r;
 	}
 	tmpl = bpf_map_create(BPF_MAP_TYPE_HASH, "mimperf_t", 4, 8, e, NULL);
@@ -329,14 +318,10 @@ out:
 	return ret;
 }
 
-static void
-emit(const char *figure, const char *variant, double value, const char *unit,
-     const char *target, const char *verdict, const char *fmt, ...)
-	__rte_format_printf(7, 8);
-
-static void
-emit(const char *figure, const char *variant, double value, const char *unit,
-     const char *target, const char *verdict, const char *fmt, ...)
+void
+emit_replace(const char *figure, const char *variant, double value,
+	     const char *unit, const char *target, const char *verdict,
+	     const char *fmt, ...)
 {
 	struct perf_row r;
 	va_list ap;
@@ -359,13 +344,14 @@ emit(const char *figure, const char *variant, double value, const char *unit,
 int
 perf_publish(void)
 {
-	static uint64_t pub[2][MAX_REPS], build[MAX_REPS], rel[MAX_REPS],
-		flat[MAX_REPS], kern[MAX_REPS], cold[MAX_REPS];
+	static uint64_t pub[2][PERF_MAX_REPS], build[PERF_MAX_REPS],
+		rel[PERF_MAX_REPS], flat[PERF_MAX_REPS], kern[PERF_MAX_REPS],
+		cold[PERF_MAX_REPS];
 	static const char *const names[2] = { "mim_aot_publish",
 					      "mim_hot_publish" };
 	const enum mim_type types[2] = { MIM_TYPE_ARRAY_OF_TABLES,
 					 MIM_TYPE_HASH_OF_TABLES };
-	uint32_t reps = RTE_MIN(perf.reps, (uint32_t)MAX_REPS), k;
+	uint32_t reps = RTE_MIN(perf.reps, (uint32_t)PERF_MAX_REPS), k;
 	struct rte_rcu_qsbr *v = autotest_qsbr(1);
 	double med[2], fl, kn = NAN;
 	char why[160] = "";
@@ -388,32 +374,32 @@ perf_publish(void)
 		mim_close(outer);
 		mim_reclaim();
 		med[k] = median_us(pub[k], reps, 0.5);
-		emit("publish", names[k], med[k], "us", "<=10 us",
+		emit_replace("publish", names[k], med[k], "us", "<=10 us",
 		     med[k] <= 10 ? "met" : "MISSED",
 		     "p90 %.2f us; max %.2f us; %u reps; reader registered and offline",
 		     median_us(pub[k], reps, 0.9), median_us(pub[k], reps, 1),
 		     reps);
 	}
-	emit("publish", "mim_aot_publish_cold", median_us(cold, reps, 0.5), "us",
+	emit_replace("publish", "mim_aot_publish_cold", median_us(cold, reps, 0.5), "us",
 	     "<=10 us", median_us(cold, reps, 0.5) <= 10 ? "met" : "MISSED",
 	     "the same right after a 96 MiB cache sweep (worst case: control-plane state in DRAM); p90 %.2f us",
 	     median_us(cold, reps, 0.9));
-	emit("publish", "mim_build_inner", median_us(build, reps, 0.5), "us",
+	emit_replace("publish", "mim_build_inner", median_us(build, reps, 0.5), "us",
 	     "", "info",
 	     "filling the new inner table: %u mim_update_elem (not in the publish time)",
 	     perf.replace_entries);
-	emit("publish", "mim_release_old", median_us(rel, reps, 0.5), "us", "",
+	emit_replace("publish", "mim_release_old", median_us(rel, reps, 0.5), "us", "",
 	     "info", "mim_reclaim() freeing the replaced table once readers let go");
 
 	TEST_ASSERT(flat_rewrite(reps, flat) == 0, "flat rte_hash rewrite");
 	fl = median_us(flat, reps, 0.5);
-	emit("publish", "flat_rewrite", fl, "us", "", "info",
+	emit_replace("publish", "flat_rewrite", fl, "us", "", "info",
 	     "%u rte_hash_add_key_data overwrites in one flat (tenant;key) rte_hash of %u entries; not atomic per tenant",
 	     perf.replace_entries,
 	     perf.replace_entries * perf.replace_tenants);
-	emit("publish", "mim_publish_vs_flat_rewrite", med[0] / fl, "x", "",
+	emit_replace("publish", "mim_publish_vs_flat_rewrite", med[0] / fl, "x", "",
 	     "info", "mim_aot_publish / flat_rewrite");
-	emit("publish", "mim_build_publish_vs_flat_rewrite",
+	emit_replace("publish", "mim_build_publish_vs_flat_rewrite",
 	     (median_us(build, reps, 0.5) + med[0]) / fl, "x", "", "info",
 	     "(mim_build_inner + mim_aot_publish) / flat_rewrite: the whole control-plane cost of a tenant rewrite");
 
@@ -428,179 +414,13 @@ perf_publish(void)
 	}
 	TEST_ASSERT(kret == 0, "kernel update: %s", why);
 	kn = median_us(kern, reps, 0.5);
-	emit("publish", "kernel_hom_update", kn, "us", "", "info",
+	emit_replace("publish", "kernel_hom_update", kn, "us", "", "info",
 	     "bpf_map_update_elem on a HASH_OF_MAPS (synchronize_rcu inside); p90 %.0f us",
 	     median_us(kern, reps, 0.9));
 	for (k = 0; k < 2; k++)
-		emit("publish", k == 0 ? "kernel_vs_mim_aot_publish" :
+		emit_replace("publish", k == 0 ? "kernel_vs_mim_aot_publish" :
 		     "kernel_vs_mim_hot_publish", kn / med[k], "x", ">=1000x",
 		     kn / med[k] >= 1000 ? "met" : "MISSED",
 		     "kernel_hom_update / %s (medians)", names[k]);
-	return TEST_SUCCESS;
-}
-
-/* ---- reclamation ------------------------------------------------------- */
-
-
-struct reader {
-	struct rte_rcu_qsbr *v;
-	const struct mim_table *outer;
-	uint32_t slot;
-	uint32_t *keys;            /* the tenant's keys */
-	volatile bool stop;
-	uint64_t bursts;           /* read by the control thread */
-	uint64_t misses;
-	uint64_t cycles;
-};
-
-static int
-reader_main(void *p)
-{
-	struct reader *a = p;
-	const void *ok[PERF_BURST], *ik[PERF_BURST];
-	void *vals[PERF_BURST];
-	uint32_t i, pos = 0, n = perf.replace_entries;
-	uint64_t t0, b = 0;
-
-	for (i = 0; i < PERF_BURST; i++)
-		ok[i] = &a->slot;
-	rte_rcu_qsbr_thread_register(a->v, 0);
-	rte_rcu_qsbr_thread_online(a->v, 0);
-	t0 = rte_rdtsc();
-	while (!a->stop) {
-		for (i = 0; i < PERF_BURST; i++)
-			ik[i] = &a->keys[(pos + i * 4099) % n];
-		pos = (pos + 1) % n;
-		a->misses += PERF_BURST -
-			mim_lookup_nested_bulk(a->outer, ok, ik, PERF_BURST,
-					       vals, NULL);
-		rte_rcu_qsbr_quiescent(a->v, 0);
-		/* Release: the count is published after the report. */
-		__atomic_store_n(&a->bursts, ++b, __ATOMIC_RELEASE);
-	}
-	a->cycles = rte_rdtsc() - t0;
-	rte_rcu_qsbr_thread_offline(a->v, 0);
-	rte_rcu_qsbr_thread_unregister(a->v, 0);
-	return 0;
-}
-
-static uint64_t
-bursts(const struct reader *a)
-{
-	return __atomic_load_n(&a->bursts, __ATOMIC_ACQUIRE);
-}
-
-int
-perf_reclaim(void)
-{
-	static uint64_t pub[MAX_REPS], grace[MAX_REPS], total[MAX_REPS],
-		relc[MAX_REPS], bgrace[MAX_REPS], btotal[MAX_REPS],
-		freed[MAX_REPS];
-	uint32_t reps = RTE_MIN(perf.reps, (uint32_t)MAX_REPS), r, i;
-	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
-	struct reader a = { .slot = 0 };
-	struct mim_rcu_stats rs0, rs1;
-	double bt, burst_cyc;
-	int outer, id, ret = TEST_SUCCESS;
-
-	if (worker >= RTE_MAX_LCORE) {
-		printf("    needs a worker lcore (-l 0-1)\n");
-		perf_not_run("reclaim", "hash", perf.replace_entries, 1,
-			     "reclaim_free_bursts", "no worker lcore for the reader");
-		return TEST_SKIPPED;
-	}
-	a.v = autotest_qsbr(1);
-	TEST_ASSERT(a.v != NULL, "QSBR variable");
-	a.keys = malloc(perf.replace_entries * sizeof(uint32_t));
-	TEST_ASSERT(a.keys != NULL, "");
-	for (i = 0; i < perf.replace_entries; i++)
-		a.keys[i] = rkey(a.slot, i);
-	outer = build_outer(MIM_TYPE_ARRAY_OF_TABLES);
-	TEST_ASSERT(outer > 0, "outer: %s", mim_last_error());
-	a.outer = mim_table(outer);
-	rte_eal_remote_launch(reader_main, &a, worker);
-	while (bursts(&a) == 0)
-		rte_pause();
-
-	for (r = 0; r < reps && ret == TEST_SUCCESS; r++) {
-		uint64_t t0, t1, ts, te, b1, bs, be;
-		int n;
-
-		id = build_inner(a.slot, r + 1, NULL);
-		if (id < 0) {
-			ret = TEST_FAILED;
-			break;
-		}
-		mim_rcu_get_stats(&rs0);
-		t0 = rte_rdtsc_precise();
-		if (mim_update_elem(outer, &a.slot, &id, MIM_ANY) != 0) {
-			printf("    publish: %s\n", mim_last_error());
-			ret = TEST_FAILED;
-		}
-		t1 = rte_rdtsc_precise();
-		b1 = bursts(&a);
-		do {
-			ts = rte_rdtsc_precise();
-			bs = bursts(&a);
-			n = mim_reclaim();
-			te = rte_rdtsc_precise();
-		} while (n == 0 && ret == TEST_SUCCESS &&
-			 te - t0 < 30 * perf.tsc_hz);   /* a hang, not a speed */
-		be = bursts(&a);
-		mim_rcu_get_stats(&rs1);
-		mim_close(id);
-		if (n < 1 || rs1.pending != 0) {
-			printf("    the old table was not released within 30 s (%u pending): the reader hangs\n",
-			       rs1.pending);
-			ret = TEST_FAILED;
-			break;
-		}
-		/* From the return of the publish: the call itself is
-		 * mim_aot_publish_live.
-		 */
-		pub[r] = t1 - t0;
-		grace[r] = ts - t1;
-		total[r] = te - t1;
-		relc[r] = te - ts;
-		bgrace[r] = bs - b1;
-		btotal[r] = be - b1;
-		freed[r] = rs1.released_bytes - rs0.released_bytes;
-	}
-	a.stop = true;
-	rte_eal_wait_lcore(worker);
-	mim_close(outer);
-	free(a.keys);
-	TEST_ASSERT_EQUAL(ret, TEST_SUCCESS, "rep %u", r);
-	TEST_ASSERT_EQUAL(a.misses, 0, "the reader found every key");
-
-	burst_cyc = (double)a.cycles / (double)a.bursts;
-	emit("reclaim", "mim_aot_publish_live", median_us(pub, reps, 0.5), "us",
-	     "<=10 us", median_us(pub, reps, 0.5) <= 10 ? "met" : "MISSED",
-	     "publish with the reader running; p90 %.2f us",
-	     median_us(pub, reps, 0.9));
-	emit("reclaim", "reader_burst", burst_cyc, "cycles", "", "info",
-	     "one reader burst: mim_lookup_nested_bulk of 32 keys + rte_rcu_qsbr_quiescent (%.2f us)",
-	     perf_us((uint64_t)burst_cyc));
-	emit("reclaim", "reclaim_grace_us", median_us(grace, reps, 0.5), "us",
-	     "", "info",
-	     "return of the publish to the start of the mim_reclaim() that released the table; p90 %.1f us",
-	     median_us(grace, reps, 0.9));
-	emit("reclaim", "reclaim_grace_bursts", median_u(bgrace, reps),
-	     "bursts", "<=2 bursts",
-	     median_u(bgrace, reps) <= 2 ? "met" : "MISSED",
-	     "reader bursts completed from the return of the publish to the start of the successful mim_reclaim() poll (+1 at most: a burst in flight); max %.0f",
-	     max_u(bgrace, reps));
-	emit("reclaim", "reclaim_release_us", median_us(relc, reps, 0.5), "us",
-	     "", "info",
-	     "time inside the mim_reclaim() call that freed the table (%.0f bytes released)",
-	     median_u(freed, reps));
-	emit("reclaim", "reclaim_free_us", median_us(total, reps, 0.5), "us",
-	     "", "info", "return of the publish to the old table's memory free; p90 %.1f us",
-	     median_us(total, reps, 0.9));
-	bt = median_u(btotal, reps);
-	emit("reclaim", "reclaim_free_bursts", bt, "bursts", "<=2 bursts",
-	     bt <= 2 ? "met" : "MISSED",
-	     "reader bursts from the return of the publish until the old table's memory was free (max %.0f)",
-	     max_u(btotal, reps));
 	return TEST_SUCCESS;
 }
