@@ -241,11 +241,71 @@ target_met(uint64_t n, double ratio)
 	return n >= 1000000 ? ratio < 1.0 : ratio <= 1.10;
 }
 
+/* The row of configuration c at one point: its median, ratios, verdict. */
+static void
+emit_cfg(const struct world *w, const char *dist, uint32_t c,
+	 const bool *on, double (*cyc)[64], uint32_t rounds)
+{
+	const struct cfg *cf = &perf_cfgs[c];
+	struct perf_row row;
+	double tmp[64];
+	uint32_t r;
+
+	perf_row_init(&row, "lookup");
+	row.inner = cf->inner;
+	row.entries = w->n;
+	row.tenants = w->t;
+	row.dist = dist;
+	row.variant = cf->name;
+	row.unit = "cycles/key";
+	if (!selected(cf->name))
+		return;
+	if (!on[c]) {
+		row.verdict = "not-run";
+		snprintf(row.note, sizeof(row.note), "%s",
+			 why_not(w, cf->need));
+		perf_emit(&row);
+		return;
+	}
+	memcpy(tmp, cyc[c], rounds * sizeof(double));
+	row.value = perf_median(tmp, rounds);
+	if (cf->baseline >= 0 && on[cf->baseline]) {
+		for (r = 0; r < rounds; r++)
+			tmp[r] = cyc[c][r] / cyc[cf->baseline][r];
+		row.ratio = perf_median(tmp, rounds);
+		row.baseline = perf_cfgs[cf->baseline].name;
+		snprintf(row.note, sizeof(row.note),
+			 "ratio IQR %.2f-%.2f",
+			 perf_quantile(tmp, rounds, 0.25),
+			 perf_quantile(tmp, rounds, 0.75));
+	}
+	if (cf->peer >= 0 && on[cf->peer]) {
+		size_t len = strlen(row.note);
+
+		for (r = 0; r < rounds; r++)
+			tmp[r] = cyc[c][r] / cyc[cf->peer][r];
+		snprintf(row.note + len, sizeof(row.note) - len,
+			 "; %.2fx %s", perf_median(tmp, rounds),
+			 perf_cfgs[cf->peer].name);
+	}
+	if (cf->judged && !isnan(row.ratio) && w->t == 1) {
+		size_t len = strlen(row.note);
+
+		snprintf(row.note + len, sizeof(row.note) - len,
+			 "; diagnostic (one tenant), not judged");
+	} else if (cf->judged && !isnan(row.ratio)) {
+		row.target = target_of(w->n);
+		row.verdict = target_met(w->n, row.ratio) ?
+			"met" : "MISSED";
+	}
+	perf_emit(&row);
+}
+
 /* Measure every configuration built, in rounds; emit one row each. */
 static int
 measure(const struct world *w, const struct stream *s, const char *dist)
 {
-	double cyc[C_MAX][64], tmp[64];
+	double cyc[C_MAX][64];
 	bool on[C_MAX];
 	void **vals, *sink[PERF_BURST];
 	uint32_t rounds = RTE_MIN(perf.rounds, 64U), r, k, c;
@@ -284,59 +344,8 @@ measure(const struct world *w, const struct stream *s, const char *dist)
 			}
 			cyc[c][r] = (double)(t1 - t0) / s->n;
 		}
-	for (c = 0; c < C_MAX; c++) {
-		const struct cfg *cf = &perf_cfgs[c];
-		struct perf_row row;
-
-		perf_row_init(&row, "lookup");
-		row.inner = cf->inner;
-		row.entries = w->n;
-		row.tenants = w->t;
-		row.dist = dist;
-		row.variant = cf->name;
-		row.unit = "cycles/key";
-		if (!selected(cf->name))
-			continue;
-		if (!on[c]) {
-			row.verdict = "not-run";
-			snprintf(row.note, sizeof(row.note), "%s",
-				 why_not(w, cf->need));
-			perf_emit(&row);
-			continue;
-		}
-		memcpy(tmp, cyc[c], rounds * sizeof(double));
-		row.value = perf_median(tmp, rounds);
-		if (cf->baseline >= 0 && on[cf->baseline]) {
-			for (r = 0; r < rounds; r++)
-				tmp[r] = cyc[c][r] / cyc[cf->baseline][r];
-			row.ratio = perf_median(tmp, rounds);
-			row.baseline = perf_cfgs[cf->baseline].name;
-			snprintf(row.note, sizeof(row.note),
-				 "ratio IQR %.2f-%.2f",
-				 perf_quantile(tmp, rounds, 0.25),
-				 perf_quantile(tmp, rounds, 0.75));
-		}
-		if (cf->peer >= 0 && on[cf->peer]) {
-			size_t len = strlen(row.note);
-
-			for (r = 0; r < rounds; r++)
-				tmp[r] = cyc[c][r] / cyc[cf->peer][r];
-			snprintf(row.note + len, sizeof(row.note) - len,
-				 "; %.2fx %s", perf_median(tmp, rounds),
-				 perf_cfgs[cf->peer].name);
-		}
-		if (cf->judged && !isnan(row.ratio) && w->t == 1) {
-			size_t len = strlen(row.note);
-
-			snprintf(row.note + len, sizeof(row.note) - len,
-				 "; diagnostic (one tenant), not judged");
-		} else if (cf->judged && !isnan(row.ratio)) {
-			row.target = target_of(w->n);
-			row.verdict = target_met(w->n, row.ratio) ?
-				"met" : "MISSED";
-		}
-		perf_emit(&row);
-	}
+	for (c = 0; c < C_MAX; c++)
+		emit_cfg(w, dist, c, on, cyc, rounds);
 	return 0;
 }
 
