@@ -15,6 +15,7 @@
 #include "mim_private.h"
 
 static struct autotest_suite *suites;
+unsigned long autotest_nb_checks;
 
 void
 autotest_register(struct autotest_suite *s)
@@ -81,6 +82,7 @@ autotest_run(struct autotest_suite *s)
 {
 	const struct autotest_case *c;
 	unsigned int passed = 0, failed = 0, skipped = 0;
+	unsigned long checks0 = autotest_nb_checks;
 
 	printf("suite %s\n", s->name);
 	if (s->setup != NULL && s->setup() != TEST_SUCCESS) {
@@ -116,8 +118,8 @@ autotest_run(struct autotest_suite *s)
 	}
 	if (s->teardown != NULL)
 		s->teardown();
-	printf("suite %s: %u passed, %u failed, %u skipped\n", s->name, passed,
-	       failed, skipped);
+	printf("suite %s: %u passed, %u failed, %u skipped, %lu checks\n",
+	       s->name, passed, failed, skipped, autotest_nb_checks - checks0);
 	if (failed != 0)
 		return 1;
 	return passed == 0 && skipped != 0 ? TEST_SKIPPED : 0;
