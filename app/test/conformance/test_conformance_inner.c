@@ -26,7 +26,7 @@
 #include <mim.h>
 
 #include "autotest.h"
-#include "conf_util.h"
+#include "conformance.h"
 
 /* ---- arrays ------------------------------------------------------------------------ */
 

@@ -27,7 +27,7 @@
 #include <mim.h>
 
 #include "autotest.h"
-#include "conf_util.h"
+#include "conformance.h"
 
 #define AOT MIM_TYPE_ARRAY_OF_TABLES
 #define HOT MIM_TYPE_HASH_OF_TABLES

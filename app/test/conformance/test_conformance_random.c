@@ -34,7 +34,7 @@
 #include <mim.h>
 
 #include "autotest.h"
-#include "conf_util.h"
+#include "conformance.h"
 
 #define R_OPS_DEFAULT 2500
 #define R_POOL 14
