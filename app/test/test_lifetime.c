@@ -3,7 +3,7 @@
  */
 
 /*
- * Lifetime (the seed's bpf_map_fd_get_ptr / bpf_map_fd_put_ptr): handles
+ * Lifetime (the kernel's bpf_map_fd_get_ptr / bpf_map_fd_put_ptr): handles
  * and slot references, a table closed while held, one table in many slots,
  * outer tables destroyed, and IDs that stop resolving with the last
  * reference. No QSBR variable is attached here, so releases happen at once

@@ -3,9 +3,9 @@
  */
 
 /*
- * Deferred release (the seed's bpf_map_fd_put_ptr with need_defer): what is
- * unpublished is released only after every reader on every attached QSBR
- * variable has reported a quiescent state.
+ * Deferred release (the kernel's bpf_map_fd_put_ptr with need_defer): what
+ * is unpublished is released only after every reader on every attached
+ * QSBR variable has reported a quiescent state.
  *
  * Most cases are deterministic: a reader is a QSBR thread ID that the test
  * puts online and reports quiescent for, from the main thread; no timing is

@@ -3,7 +3,7 @@
  */
 
 /*
- * Templates (the seed's bpf_map_meta_alloc / bpf_map_meta_equal): what an
+ * Templates (the kernel's bpf_map_meta_alloc / bpf_map_meta_equal): what an
  * outer table copies, every compatibility rule, and the reason given when
  * an inner table is rejected.
  */
