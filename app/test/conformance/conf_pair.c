@@ -361,6 +361,27 @@ conf_create_dev(const struct conf_spec *s, int mexp, const char *reason,
 }
 
 void
+conf_create_rows(const struct conf_create_row *rows, size_t n,
+		 enum mim_type type, const struct conf_map *tmpl)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct conf_spec s = rows[i].spec;
+
+		if (type != 0)
+			s.type = type;
+		if (rows[i].tmpl)
+			s.inner = tmpl;
+		if (rows[i].reason == NULL)
+			conf_create_try(&s, rows[i].what);
+		else
+			conf_create_dev(&s, rows[i].mexp, rows[i].reason,
+					rows[i].what);
+	}
+}
+
+void
 conf_close_k(struct conf_map *m)
 {
 	if (m->kfd >= 0)

@@ -90,6 +90,28 @@ bool conf_create_try(const struct conf_spec *s, const char *what);
 bool conf_create_dev(const struct conf_spec *s, int mexp, const char *reason,
 		     const char *what);
 
+/* A template handle that names nothing on either side (a raw template). */
+#define CONF_BAD_TMPL .raw_inner = true, .kinner_fd = CONF_BAD_FD,	\
+	.minner_id = CONF_BAD_ID
+
+/* One creation check, a row of a table of them. */
+struct conf_create_row {
+	struct conf_spec spec;
+	bool tmpl;            /* the table's template is the one given */
+	const char *what;     /* what the row tries (the operation's name) */
+	const char *reason;   /* NULL: both sides must agree; else a deviation */
+	int mexp;             /* with reason: mapinmap's documented result */
+};
+
+/*
+ * Run n creation checks in order (conf_create_try, or conf_create_dev
+ * where the row names a deviation); nothing is kept. type, if not 0,
+ * replaces every row's type; tmpl is the template of the rows that ask
+ * for one. A disagreement is recorded and counted as a failure.
+ */
+void conf_create_rows(const struct conf_create_row *rows, size_t n,
+		      enum mim_type type, const struct conf_map *tmpl);
+
 /* Register / forget a pair for identity lookups (conf_create registers). */
 void conf_register(struct conf_map *m);
 void conf_unregister(struct conf_map *m);
