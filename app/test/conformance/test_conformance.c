@@ -630,110 +630,117 @@ walk_outers(struct conf_map *outers)
 	conf_walk(&outers[1]);
 }
 
+/* A candidate inner table for a template. */
+struct candidate {
+	const char *label;   /* NULL ends a list */
+	struct conf_spec spec;
+};
+
+/*
+ * One template, both outer types made from it, and candidates offered to
+ * them; then the slots are walked and everything but the candidates'
+ * registrations is closed.
+ */
+struct template_round {
+	const char *label;
+	struct conf_spec tmpl;
+	bool close_source;    /* close the template's source before the offers */
+	bool check_gone;      /* and check that it is gone by ID */
+	const struct candidate *candidates;
+};
+
+#define CANDIDATES(...) ((const struct candidate[]){ __VA_ARGS__, { .label = NULL } })
+#define ARRAY_C(l, v, max, f) { l, { .type = MIM_TYPE_ARRAY, .key_size = 4, \
+	.value_size = v, .max_entries = max, .flags = f } }
+#define HASH_C(l, k, v, max, f) { l, { .type = MIM_TYPE_HASH, .key_size = k, \
+	.value_size = v, .max_entries = max, .flags = f } }
+#define LPM_C(l, v, max) { l, { .type = MIM_TYPE_LPM, .key_size = 8,	\
+	.value_size = v, .max_entries = max, .flags = BPF_F_NO_PREALLOC } }
+
+static void
+template_rounds(const struct template_round *r, size_t n)
+{
+	static struct conf_map t, o[2], c[16];
+	const struct candidate *cd;
+	unsigned int nc = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!conf_create(&t, r[i].label, &r[i].tmpl) || !make_outers(o, &t))
+			return;
+		if (r[i].close_source)
+			conf_close(&t);
+		if (r[i].check_gone && conf_alive(&t, "template source closed"))
+			conf_fail("the template's source table is still reachable");
+		for (cd = r[i].candidates; cd->label != NULL; cd++) {
+			if (nc == RTE_DIM(c)) {
+				conf_fail("more than %zu candidates", RTE_DIM(c));
+				return;
+			}
+			offer(o, &c[nc++], cd->label, &cd->spec);
+		}
+		walk_outers(o);
+		conf_close(&o[0]);
+		conf_close(&o[1]);
+		conf_close(&t);
+	}
+}
+
 int
 conf_template_type_sizes(void)
 {
-	struct conf_map t, o[2], c[9];
+	const struct template_round rounds[] = {
+		{ "tmpl", { .type = MIM_TYPE_HASH, .key_size = 4,
+			    .value_size = 8, .max_entries = 8 },
+		  .candidates = CANDIDATES(
+			HASH_C("same", 4, 8, 8, 0),
+			ARRAY_C("array", 8, 8, 0),
+			LPM_C("lpm", 8, 8),
+			HASH_C("key8", 8, 8, 8, 0),
+			HASH_C("value16", 4, 16, 8, 0),
+			HASH_C("value4", 4, 4, 8, 0)) },
+		/* An LPM template: it outlives its source. */
+		{ "tmpl_lpm", { .type = MIM_TYPE_LPM, .key_size = 8,
+				.value_size = 8, .max_entries = 8,
+				.flags = BPF_F_NO_PREALLOC },
+		  .close_source = true,
+		  .candidates = CANDIDATES(
+			LPM_C("lpm_value16", 16, 8),
+			LPM_C("lpm_same", 8, 8),
+			HASH_C("hash", 8, 8, 8, BPF_F_NO_PREALLOC)) },
+	};
 
 	CONF_BEGIN("template_type_sizes");
-	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_HASH,
-					       .key_size = 4, .value_size = 8,
-					       .max_entries = 8)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	offer(o, &c[0], "same", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					  .value_size = 8, .max_entries = 8));
-	offer(o, &c[1], "array", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					   .value_size = 8, .max_entries = 8));
-	offer(o, &c[2], "lpm", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
-					 .value_size = 8, .max_entries = 8,
-					 .flags = BPF_F_NO_PREALLOC));
-	offer(o, &c[3], "key8", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 8,
-					  .value_size = 8, .max_entries = 8));
-	offer(o, &c[4], "value16", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					     .value_size = 16, .max_entries = 8));
-	offer(o, &c[5], "value4", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					    .value_size = 4, .max_entries = 8));
-	walk_outers(o);
-	conf_close(&o[0]);
-	conf_close(&o[1]);
-	conf_close(&t);
-
-	/* An LPM template. */
-	if (!conf_create(&t, "tmpl_lpm", CONF_SPEC(.type = MIM_TYPE_LPM,
-						   .key_size = 8,
-						   .value_size = 8,
-						   .max_entries = 8,
-						   .flags = BPF_F_NO_PREALLOC)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	conf_close(&t);   /* the template outlives its source */
-	offer(o, &c[6], "lpm_value16", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
-						 .value_size = 16, .max_entries = 8,
-						 .flags = BPF_F_NO_PREALLOC));
-	offer(o, &c[7], "lpm_same", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
-					      .value_size = 8, .max_entries = 8,
-					      .flags = BPF_F_NO_PREALLOC));
-	offer(o, &c[8], "hash", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 8,
-					  .value_size = 8, .max_entries = 8,
-					  .flags = BPF_F_NO_PREALLOC));
-	walk_outers(o);
+	template_rounds(rounds, RTE_DIM(rounds));
 	return conf_end();
 }
 
 int
 conf_template_flags(void)
 {
-	struct conf_map t, o[2], c[6];
+	const struct template_round rounds[] = {
+		{ "tmpl", { .type = MIM_TYPE_HASH, .key_size = 4,
+			    .value_size = 8, .max_entries = 8 },
+		  .candidates = CANDIDATES(
+			HASH_C("noprealloc", 4, 8, 8, BPF_F_NO_PREALLOC),
+			HASH_C("numa0", 4, 8, 8, BPF_F_NUMA_NODE)) },
+		{ "tmpl_np", { .type = MIM_TYPE_HASH, .key_size = 4,
+			       .value_size = 8, .max_entries = 8,
+			       .flags = BPF_F_NO_PREALLOC },
+		  .candidates = CANDIDATES(
+			HASH_C("prealloc", 4, 8, 8, 0),
+			HASH_C("noprealloc", 4, 8, 8, BPF_F_NO_PREALLOC)) },
+		/* The NUMA flag is part of map_flags; the node is not compared. */
+		{ "tmpl_numa", { .type = MIM_TYPE_ARRAY, .key_size = 4,
+				 .value_size = 8, .max_entries = 4,
+				 .flags = BPF_F_NUMA_NODE },
+		  .candidates = CANDIDATES(
+			ARRAY_C("plain", 8, 4, 0),
+			ARRAY_C("numa0", 8, 4, BPF_F_NUMA_NODE)) },
+	};
 
 	CONF_BEGIN("template_flags");
-	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_HASH,
-					       .key_size = 4, .value_size = 8,
-					       .max_entries = 8)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	offer(o, &c[0], "noprealloc", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-						.value_size = 8, .max_entries = 8,
-						.flags = BPF_F_NO_PREALLOC));
-	offer(o, &c[1], "numa0", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					   .value_size = 8, .max_entries = 8,
-					   .flags = BPF_F_NUMA_NODE));
-	walk_outers(o);
-	conf_close(&o[0]);
-	conf_close(&o[1]);
-	conf_close(&t);
-
-	if (!conf_create(&t, "tmpl_np", CONF_SPEC(.type = MIM_TYPE_HASH,
-						  .key_size = 4,
-						  .value_size = 8,
-						  .max_entries = 8,
-						  .flags = BPF_F_NO_PREALLOC)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	offer(o, &c[2], "prealloc", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					      .value_size = 8, .max_entries = 8));
-	offer(o, &c[3], "noprealloc", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-						.value_size = 8, .max_entries = 8,
-						.flags = BPF_F_NO_PREALLOC));
-	walk_outers(o);
-	conf_close(&o[0]);
-	conf_close(&o[1]);
-	conf_close(&t);
-
-	/* The NUMA flag is part of map_flags; the node is not compared. */
-	if (!conf_create(&t, "tmpl_numa", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-						    .key_size = 4,
-						    .value_size = 8,
-						    .max_entries = 4,
-						    .flags = BPF_F_NUMA_NODE)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	offer(o, &c[4], "plain", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					   .value_size = 8, .max_entries = 4));
-	offer(o, &c[5], "numa0", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					   .value_size = 8, .max_entries = 4,
-					   .flags = BPF_F_NUMA_NODE));
-	walk_outers(o);
+	template_rounds(rounds, RTE_DIM(rounds));
 	return conf_end();
 }
 
@@ -741,28 +748,20 @@ conf_template_flags(void)
 int
 conf_template_array_max_entries(void)
 {
-	struct conf_map t, o[2], c[6];
+	const struct template_round rounds[] = {
+		{ "tmpl", { .type = MIM_TYPE_ARRAY, .key_size = 4,
+			    .value_size = 8, .max_entries = 4 },
+		  .candidates = CANDIDATES(
+			ARRAY_C("max4", 8, 4, 0),
+			ARRAY_C("max8", 8, 8, 0),
+			ARRAY_C("max2", 8, 2, 0),
+			ARRAY_C("max3", 8, 3, 0),
+			ARRAY_C("max4_im", 8, 4, BPF_F_INNER_MAP),
+			ARRAY_C("value3", 3, 4, 0)) },
+	};
 
 	CONF_BEGIN("template_array_max_entries");
-	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-					       .key_size = 4, .value_size = 8,
-					       .max_entries = 4)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	offer(o, &c[0], "max4", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					  .value_size = 8, .max_entries = 4));
-	offer(o, &c[1], "max8", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					  .value_size = 8, .max_entries = 8));
-	offer(o, &c[2], "max2", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					  .value_size = 8, .max_entries = 2));
-	offer(o, &c[3], "max3", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					  .value_size = 8, .max_entries = 3));
-	offer(o, &c[4], "max4_im", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					     .value_size = 8, .max_entries = 4,
-					     .flags = BPF_F_INNER_MAP));
-	offer(o, &c[5], "value3", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					    .value_size = 3, .max_entries = 4));
-	walk_outers(o);
+	template_rounds(rounds, RTE_DIM(rounds));
 	return conf_end();
 }
 
@@ -770,32 +769,21 @@ conf_template_array_max_entries(void)
 int
 conf_template_array_inner_map(void)
 {
-	struct conf_map t, o[2], c[6];
+	const struct template_round rounds[] = {
+		{ "tmpl", { .type = MIM_TYPE_ARRAY, .key_size = 4,
+			    .value_size = 8, .max_entries = 4,
+			    .flags = BPF_F_INNER_MAP },
+		  .candidates = CANDIDATES(
+			ARRAY_C("im_max4", 8, 4, BPF_F_INNER_MAP),
+			ARRAY_C("im_max9", 8, 9, BPF_F_INNER_MAP),
+			ARRAY_C("im_max1", 8, 1, BPF_F_INNER_MAP),
+			ARRAY_C("max4", 8, 4, 0),
+			ARRAY_C("max9", 8, 9, 0),
+			ARRAY_C("im_value16", 16, 9, BPF_F_INNER_MAP)) },
+	};
 
 	CONF_BEGIN("template_array_inner_map");
-	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-					       .key_size = 4, .value_size = 8,
-					       .max_entries = 4,
-					       .flags = BPF_F_INNER_MAP)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	offer(o, &c[0], "im_max4", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					     .value_size = 8, .max_entries = 4,
-					     .flags = BPF_F_INNER_MAP));
-	offer(o, &c[1], "im_max9", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					     .value_size = 8, .max_entries = 9,
-					     .flags = BPF_F_INNER_MAP));
-	offer(o, &c[2], "im_max1", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					     .value_size = 8, .max_entries = 1,
-					     .flags = BPF_F_INNER_MAP));
-	offer(o, &c[3], "max4", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					  .value_size = 8, .max_entries = 4));
-	offer(o, &c[4], "max9", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					  .value_size = 8, .max_entries = 9));
-	offer(o, &c[5], "im_value16", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-						.value_size = 16, .max_entries = 9,
-						.flags = BPF_F_INNER_MAP));
-	walk_outers(o);
+	template_rounds(rounds, RTE_DIM(rounds));
 	return conf_end();
 }
 
@@ -803,38 +791,23 @@ conf_template_array_inner_map(void)
 int
 conf_template_capacity(void)
 {
-	struct conf_map t, o[2], c[4];
+	const struct template_round rounds[] = {
+		{ "tmpl", { .type = MIM_TYPE_HASH, .key_size = 4,
+			    .value_size = 8, .max_entries = 8 },
+		  .candidates = CANDIDATES(
+			HASH_C("max1", 4, 8, 1, 0),
+			HASH_C("max1000", 4, 8, 1000, 0)) },
+		{ "tmpl_lpm", { .type = MIM_TYPE_LPM, .key_size = 8,
+				.value_size = 8, .max_entries = 16,
+				.flags = BPF_F_NO_PREALLOC },
+		  .close_source = true,
+		  .candidates = CANDIDATES(
+			LPM_C("lpm_max1", 8, 1),
+			LPM_C("lpm_max1000", 8, 1000)) },
+	};
 
 	CONF_BEGIN("template_capacity");
-	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_HASH,
-					       .key_size = 4, .value_size = 8,
-					       .max_entries = 8)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	offer(o, &c[0], "max1", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					  .value_size = 8, .max_entries = 1));
-	offer(o, &c[1], "max1000", CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					     .value_size = 8, .max_entries = 1000));
-	walk_outers(o);
-	conf_close(&o[0]);
-	conf_close(&o[1]);
-	conf_close(&t);
-
-	if (!conf_create(&t, "tmpl_lpm", CONF_SPEC(.type = MIM_TYPE_LPM,
-						   .key_size = 8,
-						   .value_size = 8,
-						   .max_entries = 16,
-						   .flags = BPF_F_NO_PREALLOC)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	conf_close(&t);
-	offer(o, &c[2], "lpm_max1", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
-					      .value_size = 8, .max_entries = 1,
-					      .flags = BPF_F_NO_PREALLOC));
-	offer(o, &c[3], "lpm_max1000", CONF_SPEC(.type = MIM_TYPE_LPM, .key_size = 8,
-						 .value_size = 8, .max_entries = 1000,
-						 .flags = BPF_F_NO_PREALLOC));
-	walk_outers(o);
+	template_rounds(rounds, RTE_DIM(rounds));
 	return conf_end();
 }
 
@@ -842,24 +815,24 @@ conf_template_capacity(void)
 int
 conf_template_outlives_source(void)
 {
-	struct conf_map t, o[2], c[2];
+	const struct template_round rounds[] = {
+		{ "tmpl", { .type = MIM_TYPE_ARRAY, .key_size = 4,
+			    .value_size = 8, .max_entries = 4 },
+		  .close_source = true, .check_gone = true,
+		  .candidates = CANDIDATES(
+			ARRAY_C("max4", 8, 4, 0),
+			ARRAY_C("max5", 8, 5, 0)) },
+	};
 
 	CONF_BEGIN("template_outlives_source");
-	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-					       .key_size = 4, .value_size = 8,
-					       .max_entries = 4)) ||
-	    !make_outers(o, &t))
-		return conf_end();
-	conf_close(&t);
-	if (conf_alive(&t, "template source closed"))
-		conf_fail("the template's source table is still reachable");
-	offer(o, &c[0], "max4", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					  .value_size = 8, .max_entries = 4));
-	offer(o, &c[1], "max5", CONF_SPEC(.type = MIM_TYPE_ARRAY, .key_size = 4,
-					  .value_size = 8, .max_entries = 5));
-	walk_outers(o);
+	template_rounds(rounds, RTE_DIM(rounds));
 	return conf_end();
 }
+
+#undef CANDIDATES
+#undef ARRAY_C
+#undef HASH_C
+#undef LPM_C
 
 /* ---- nesting ---------------------------------------------------------------- */
 
