@@ -77,11 +77,48 @@ leak_check(const struct autotest_case *c, uint64_t heap0, unsigned int mz0)
 	return ret;
 }
 
+struct run_counts {
+	unsigned int passed, failed, skipped;
+};
+
+/* Run one case and its leak check; print and count the outcome. */
+static void
+run_case(const struct autotest_suite *s, const struct autotest_case *c,
+	 struct run_counts *n)
+{
+	uint64_t heap0 = mim_heap_allocated();
+	unsigned int mz0 = mim_memzone_count();
+	int ret;
+
+	fflush(stdout);
+	ret = c->fn();
+	if (!s->no_leak_check && ret != TEST_SKIPPED &&
+	    leak_check(c, heap0, mz0) != TEST_SUCCESS)
+		ret = TEST_FAILED;
+	autotest_qsbr_release_all();
+	switch (ret) {
+	case TEST_SUCCESS:
+		printf("  %-40s ok\n", c->name);
+		n->passed++;
+		break;
+	case TEST_SKIPPED:
+		printf("  %-40s skipped\n", c->name);
+		n->skipped++;
+		break;
+	default:
+		printf("  %-40s FAILED\n", c->name);
+		n->failed++;
+		autotest_close_all();
+		break;
+	}
+}
+
 int
 autotest_run(struct autotest_suite *s)
 {
+	const struct autotest_case *const *list;
 	const struct autotest_case *c;
-	unsigned int passed = 0, failed = 0, skipped = 0;
+	struct run_counts n = { 0, 0, 0 };
 	unsigned long checks0 = autotest_nb_checks;
 
 	printf("suite %s\n", s->name);
@@ -89,38 +126,17 @@ autotest_run(struct autotest_suite *s)
 		printf("  setup failed\n");
 		return 1;
 	}
-	for (c = s->cases; c->name != NULL; c++) {
-		uint64_t heap0 = mim_heap_allocated();
-		unsigned int mz0 = mim_memzone_count();
-		int ret;
-
-		fflush(stdout);
-		ret = c->fn();
-		if (!s->no_leak_check && ret != TEST_SKIPPED &&
-		    leak_check(c, heap0, mz0) != TEST_SUCCESS)
-			ret = TEST_FAILED;
-		autotest_qsbr_release_all();
-		switch (ret) {
-		case TEST_SUCCESS:
-			printf("  %-40s ok\n", c->name);
-			passed++;
-			break;
-		case TEST_SKIPPED:
-			printf("  %-40s skipped\n", c->name);
-			skipped++;
-			break;
-		default:
-			printf("  %-40s FAILED\n", c->name);
-			failed++;
-			autotest_close_all();
-			break;
-		}
-	}
+	for (c = s->cases; c->name != NULL; c++)
+		run_case(s, c, &n);
+	for (list = s->more_cases; list != NULL && *list != NULL; list++)
+		for (c = *list; c->name != NULL; c++)
+			run_case(s, c, &n);
 	if (s->teardown != NULL)
 		s->teardown();
 	printf("suite %s: %u passed, %u failed, %u skipped, %lu checks\n",
-	       s->name, passed, failed, skipped, autotest_nb_checks - checks0);
-	if (failed != 0)
+	       s->name, n.passed, n.failed, n.skipped,
+	       autotest_nb_checks - checks0);
+	if (n.failed != 0)
 		return 1;
-	return passed == 0 && skipped != 0 ? TEST_SKIPPED : 0;
+	return n.passed == 0 && n.skipped != 0 ? TEST_SKIPPED : 0;
 }

@@ -39,6 +39,11 @@ struct autotest_suite {
 	 */
 	int no_leak_check;
 	const struct autotest_case *cases;   /* ends with { NULL, NULL } */
+	/* Optional: more lists of cases, run after cases (a suite whose
+	 * cases live in several files); each list ends with { NULL, NULL },
+	 * the array of lists with NULL.
+	 */
+	const struct autotest_case *const *more_cases;
 	struct autotest_suite *next;
 };
 

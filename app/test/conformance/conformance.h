@@ -67,67 +67,17 @@ int conf_end(void);
 	conf_begin(name);						\
 } while (0)
 
-/* ---- the scenarios (test_conformance*.c) -------------------------------- */
+/* ---- the scenarios: one list of cases per file ------------------------- */
 
-/* test_conformance.c: creation, templates, nesting, info */
-int conf_create_outer_checks(void);
-int conf_create_outer_order(void);
-int conf_create_outer_bad_inner(void);
-int conf_create_nested(void);
-int conf_create_template_not_comparable(void);
-int conf_create_inner_id_ignored(void);
-int conf_create_names(void);
-int conf_create_flags(void);
-int conf_create_array_checks(void);
-int conf_create_hash_checks(void);
-int conf_create_lpm_checks(void);
-int conf_template_type_sizes(void);
-int conf_template_flags(void);
-int conf_template_array_max_entries(void);
-int conf_template_array_inner_map(void);
-int conf_template_capacity(void);
-int conf_template_outlives_source(void);
-int conf_nesting_update(void);
-int conf_info_fields(void);
-
+/* test_conformance_create.c: creation checks, their order, names, flags */
+extern const struct autotest_case conf_create_cases[];
+/* test_conformance_template.c: templates, nesting, info */
+extern const struct autotest_case conf_template_cases[];
 /* test_conformance_outer.c: element operations on outer tables, lifetime */
-int conf_update_flags_aom(void);
-int conf_update_flags_hom(void);
-int conf_update_order_aom(void);
-int conf_update_order_hom(void);
-int conf_update_replace_after_delete_hom(void);
-int conf_index_limits_aom(void);
-int conf_capacity_hom(void);
-int conf_lookup_ids(void);
-int conf_delete_aom(void);
-int conf_delete_hom(void);
-int conf_next_key_aom(void);
-int conf_next_key_hom(void);
-int conf_lifetime_inner_closed(void);
-int conf_lifetime_many_slots(void);
-int conf_lifetime_outer_destroyed(void);
-int conf_lifetime_last_reference(void);
-int conf_lifetime_replace(void);
-
+extern const struct autotest_case conf_outer_cases[];
 /* test_conformance_inner.c: the inner types' own element semantics */
-int conf_array_elems(void);
-int conf_array_order(void);
-int conf_hash_elems(void);
-int conf_hash_capacity(void);
-int conf_hash_replace_after_delete(void);
-int conf_hash_large_value(void);
-int conf_lpm_elems(void);
-int conf_lpm_prefixlen(void);
-int conf_lpm_default_route(void);
-int conf_lpm_replace_after_delete(void);
-int conf_lpm_host_bits(void);
-int conf_lpm_intermediate(void);
-int conf_lpm_capacity(void);
-
+extern const struct autotest_case conf_inner_cases[];
 /* test_conformance_random.c: randomized sequences, the kernel as oracle */
-int conf_random_array(void);
-int conf_random_array_inner_map(void);
-int conf_random_hash(void);
-int conf_random_lpm(void);
+extern const struct autotest_case conf_random_cases[];
 
-#endif /* MIM_CONF_UTIL_H */
+#endif /* MIM_CONFORMANCE_H */

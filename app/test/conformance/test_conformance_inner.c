@@ -30,7 +30,7 @@
 
 /* ---- arrays ------------------------------------------------------------------------ */
 
-int
+static int
 conf_array_elems(void)
 {
 	struct conf_map a, s;
@@ -74,7 +74,7 @@ conf_array_elems(void)
 }
 
 /* Flags, then index, then BPF_NOEXIST (array_map_update_elem()). */
-int
+static int
 conf_array_order(void)
 {
 	struct conf_map a;
@@ -95,7 +95,7 @@ conf_array_order(void)
 
 /* ---- hash tables ------------------------------------------------------------------- */
 
-int
+static int
 conf_hash_elems(void)
 {
 	static const uint32_t flags[] = { 0, BPF_F_NO_PREALLOC };
@@ -154,7 +154,7 @@ conf_hash_elems(void)
 }
 
 /* alloc_htab_elem(): E2BIG for a new key in a full table, after the flags. */
-int
+static int
 conf_hash_capacity(void)
 {
 	static const uint32_t flags[] = { 0, BPF_F_NO_PREALLOC };
@@ -198,7 +198,7 @@ conf_hash_capacity(void)
  * other scenario uses: values live in pools shared by size, and a value
  * released twice must not reach another scenario's tables.
  */
-int
+static int
 conf_hash_replace_after_delete(void)
 {
 	struct conf_map h;
@@ -225,7 +225,7 @@ conf_hash_replace_after_delete(void)
 }
 
 /* A large value: the kernel stores it; mapinmap must too. */
-int
+static int
 conf_hash_large_value(void)
 {
 	const uint32_t vs = 1U << 20;
@@ -272,7 +272,7 @@ lpm(struct conf_map *m, const char *label, uint32_t max)
 					       .flags = BPF_F_NO_PREALLOC));
 }
 
-int
+static int
 conf_lpm_elems(void)
 {
 	struct conf_map l;
@@ -317,7 +317,7 @@ conf_lpm_elems(void)
 }
 
 /* trie_*(): prefixlen above 32 is EINVAL (update, delete), a miss (lookup). */
-int
+static int
 conf_lpm_prefixlen(void)
 {
 	struct conf_map l;
@@ -358,7 +358,7 @@ conf_lpm_prefixlen(void)
 }
 
 /* The /0 prefix matches everything. */
-int
+static int
 conf_lpm_default_route(void)
 {
 	struct conf_map l;
@@ -393,7 +393,7 @@ conf_lpm_default_route(void)
 }
 
 /* Replacing the /0 route's value after another route was deleted. */
-int
+static int
 conf_lpm_replace_after_delete(void)
 {
 	struct conf_map l;
@@ -418,7 +418,7 @@ conf_lpm_replace_after_delete(void)
 }
 
 /* Bits beyond prefixlen do not make another prefix. */
-int
+static int
 conf_lpm_host_bits(void)
 {
 	struct conf_map l;
@@ -463,7 +463,7 @@ conf_lpm_host_bits(void)
  * trie_update_elem() inserts intermediate nodes that are not elements:
  * 10.0.0.0/16 and 10.128.0.0/16 share an intermediate 10.0.0.0/8.
  */
-int
+static int
 conf_lpm_intermediate(void)
 {
 	struct conf_map l, f;
@@ -503,7 +503,7 @@ conf_lpm_intermediate(void)
 }
 
 /* trie_check_add_elem(): ENOSPC when full, after BPF_EXIST's ENOENT. */
-int
+static int
 conf_lpm_capacity(void)
 {
 	struct conf_map l;
@@ -533,3 +533,20 @@ conf_lpm_capacity(void)
 	conf_walk(&l);
 	return conf_end();
 }
+
+const struct autotest_case conf_inner_cases[] = {
+	TEST_CASE(conf_array_elems),
+	TEST_CASE(conf_array_order),
+	TEST_CASE(conf_hash_elems),
+	TEST_CASE(conf_hash_capacity),
+	TEST_CASE(conf_hash_replace_after_delete),
+	TEST_CASE(conf_hash_large_value),
+	TEST_CASE(conf_lpm_elems),
+	TEST_CASE(conf_lpm_prefixlen),
+	TEST_CASE(conf_lpm_default_route),
+	TEST_CASE(conf_lpm_replace_after_delete),
+	TEST_CASE(conf_lpm_host_bits),
+	TEST_CASE(conf_lpm_intermediate),
+	TEST_CASE(conf_lpm_capacity),
+	TEST_CASES_END(),
+};

@@ -81,7 +81,7 @@ tag(struct conf_map *m, uint64_t v)
 
 /* ---- update flags --------------------------------------------------------------- */
 
-int
+static int
 conf_update_flags_aom(void)
 {
 	struct fixture f;
@@ -110,7 +110,7 @@ conf_update_flags_aom(void)
 	return conf_end();
 }
 
-int
+static int
 conf_update_flags_hom(void)
 {
 	struct fixture f;
@@ -143,7 +143,7 @@ conf_update_flags_hom(void)
 /* ---- order of the update checks -------------------------------------------------- */
 
 /* Array of maps: flags, index, then the inner fd (bpf_map_fd_get_ptr). */
-int
+static int
 conf_update_order_aom(void)
 {
 	struct fixture f;
@@ -177,7 +177,7 @@ conf_update_order_aom(void)
 }
 
 /* Hash of maps: the inner fd first, then flags, then existence and room. */
-int
+static int
 conf_update_order_hom(void)
 {
 	struct fixture f;
@@ -229,7 +229,7 @@ conf_update_order_hom(void)
  * handle throughout, so that a reference lost here shows as A dying
  * early (in mapinmap) rather than as a use after free.
  */
-int
+static int
 conf_update_replace_after_delete_hom(void)
 {
 	struct fixture f;
@@ -256,7 +256,7 @@ conf_update_replace_after_delete_hom(void)
 
 /* ---- index and capacity limits ------------------------------------------------------ */
 
-int
+static int
 conf_index_limits_aom(void)
 {
 	struct fixture f;
@@ -291,7 +291,7 @@ conf_index_limits_aom(void)
 	return conf_end();
 }
 
-int
+static int
 conf_capacity_hom(void)
 {
 	static const uint32_t flags[] = { 0, BPF_F_NO_PREALLOC };
@@ -361,7 +361,7 @@ check_ids(struct conf_map *o, const void *key, const struct conf_map *inner)
 		      o->label);
 }
 
-int
+static int
 conf_lookup_ids(void)
 {
 	struct fixture f;
@@ -396,7 +396,7 @@ conf_lookup_ids(void)
 
 /* ---- delete ----------------------------------------------------------------------- */
 
-int
+static int
 conf_delete_aom(void)
 {
 	struct fixture f;
@@ -420,7 +420,7 @@ conf_delete_aom(void)
 	return conf_end();
 }
 
-int
+static int
 conf_delete_hom(void)
 {
 	struct fixture f;
@@ -445,7 +445,7 @@ conf_delete_hom(void)
 
 /* ---- get_next_key --------------------------------------------------------------------- */
 
-int
+static int
 conf_next_key_aom(void)
 {
 	struct fixture f;
@@ -473,7 +473,7 @@ conf_next_key_aom(void)
 	return conf_end();
 }
 
-int
+static int
 conf_next_key_hom(void)
 {
 	struct fixture f;
@@ -510,7 +510,7 @@ conf_next_key_hom(void)
 /* ---- lifetime --------------------------------------------------------------------- */
 
 /* An inner table whose handle is closed lives on in its slots. */
-int
+static int
 conf_lifetime_inner_closed(void)
 {
 	struct fixture f;
@@ -542,7 +542,7 @@ conf_lifetime_inner_closed(void)
 }
 
 /* One inner table in many slots of both outer types. */
-int
+static int
 conf_lifetime_many_slots(void)
 {
 	struct fixture f;
@@ -579,7 +579,7 @@ conf_lifetime_many_slots(void)
 }
 
 /* Closing an outer table drops its slots; tables held elsewhere live on. */
-int
+static int
 conf_lifetime_outer_destroyed(void)
 {
 	struct fixture f;
@@ -618,7 +618,7 @@ conf_lifetime_outer_destroyed(void)
 }
 
 /* The ID goes with the last reference: handle, slot, or both. */
-int
+static int
 conf_lifetime_last_reference(void)
 {
 	struct fixture f;
@@ -665,7 +665,7 @@ conf_lifetime_last_reference(void)
 }
 
 /* Putting the table a slot already holds back into it. */
-int
+static int
 conf_lifetime_replace(void)
 {
 	struct fixture f;
@@ -692,3 +692,24 @@ conf_lifetime_replace(void)
 		conf_fail("A is still reachable");
 	return conf_end();
 }
+
+const struct autotest_case conf_outer_cases[] = {
+	TEST_CASE(conf_update_flags_aom),
+	TEST_CASE(conf_update_flags_hom),
+	TEST_CASE(conf_update_order_aom),
+	TEST_CASE(conf_update_order_hom),
+	TEST_CASE(conf_update_replace_after_delete_hom),
+	TEST_CASE(conf_index_limits_aom),
+	TEST_CASE(conf_capacity_hom),
+	TEST_CASE(conf_lookup_ids),
+	TEST_CASE(conf_delete_aom),
+	TEST_CASE(conf_delete_hom),
+	TEST_CASE(conf_next_key_aom),
+	TEST_CASE(conf_next_key_hom),
+	TEST_CASE(conf_lifetime_inner_closed),
+	TEST_CASE(conf_lifetime_many_slots),
+	TEST_CASE(conf_lifetime_outer_destroyed),
+	TEST_CASE(conf_lifetime_last_reference),
+	TEST_CASE(conf_lifetime_replace),
+	TEST_CASES_END(),
+};

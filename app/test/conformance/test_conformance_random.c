@@ -589,26 +589,34 @@ out:
 	return conf_end();
 }
 
-int
+static int
 conf_random_array(void)
 {
 	return run(0);
 }
 
-int
+static int
 conf_random_array_inner_map(void)
 {
 	return run(1);
 }
 
-int
+static int
 conf_random_hash(void)
 {
 	return run(2);
 }
 
-int
+static int
 conf_random_lpm(void)
 {
 	return run(3);
 }
+
+const struct autotest_case conf_random_cases[] = {
+	TEST_CASE(conf_random_array),
+	TEST_CASE(conf_random_array_inner_map),
+	TEST_CASE(conf_random_hash),
+	TEST_CASE(conf_random_lpm),
+	TEST_CASES_END(),
+};
