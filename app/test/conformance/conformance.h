@@ -73,8 +73,10 @@ int conf_end(void);
 extern const struct autotest_case conf_create_cases[];
 /* test_conformance_template.c: templates, nesting, info */
 extern const struct autotest_case conf_template_cases[];
-/* test_conformance_outer.c: element operations on outer tables, lifetime */
+/* test_conformance_outer.c: element operations on outer tables */
 extern const struct autotest_case conf_outer_cases[];
+/* test_conformance_lifetime.c: the lifetime of inner tables */
+extern const struct autotest_case conf_lifetime_cases[];
 /* test_conformance_inner.c: the inner types' own element semantics */
 extern const struct autotest_case conf_inner_cases[];
 /* test_conformance_random.c: randomized sequences, the kernel as oracle */

@@ -4,16 +4,15 @@
 
 /*
  * Conformance scenarios on outer tables: update flags and the order of
- * their checks, index and capacity limits, lookups returning IDs, delete,
- * get_next_key, and the lifetime of inner tables.
+ * their checks, index and capacity limits, lookups returning IDs, delete
+ * and get_next_key. Each is a script of steps (conf_script.h) on a fixture.
  *
  * Kernel functions: bpf_fd_array_map_update_elem(),
  * __fd_array_map_delete_elem(), bpf_fd_array_map_lookup_elem(),
  * array_map_get_next_key() (arraymap.c); bpf_fd_htab_map_update_elem(),
  * htab_map_update_elem() and check_flags(), htab_map_delete_elem(),
  * htab_map_get_next_key() (hashtab.c); bpf_map_fd_get_ptr(),
- * bpf_map_fd_put_ptr(), bpf_map_fd_sys_lookup_elem() (map_in_map.c);
- * bpf_map_put() and bpf_map_free_id() (syscall.c).
+ * bpf_map_fd_put_ptr(), bpf_map_fd_sys_lookup_elem() (map_in_map.c).
  */
 
 #include <errno.h>
@@ -27,117 +26,58 @@
 #include <mim.h>
 
 #include "autotest.h"
+#include "conf_script.h"
 #include "conformance.h"
 
 #define AOT MIM_TYPE_ARRAY_OF_TABLES
 #define HOT MIM_TYPE_HASH_OF_TABLES
 
-/* A template, two matching inner tables, one mismatching. */
-struct fixture {
-	struct conf_map t, a, b, bad;
-};
+/* The outer tables most scenarios use. */
+static const struct conf_fx_outer aom[] = { { "aom", AOT, 4, 4, 0 } };
+static const struct conf_fx_outer hom[] = { { "hom", HOT, 4, 4, 0 } };
 
-static bool
-fixture(struct fixture *f)
-{
-	return conf_create(&f->t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-						    .key_size = 4,
-						    .value_size = 8,
-						    .max_entries = 2)) &&
-		conf_create(&f->a, "A", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-						  .key_size = 4,
-						  .value_size = 8,
-						  .max_entries = 2)) &&
-		conf_create(&f->b, "B", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-						  .key_size = 4,
-						  .value_size = 8,
-						  .max_entries = 2)) &&
-		conf_create(&f->bad, "bad", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-						      .key_size = 4,
-						      .value_size = 8,
-						      .max_entries = 3));
-}
-
-static bool
-outer(struct conf_map *o, const char *label, enum mim_type type,
-      uint32_t key_size, uint32_t max, uint32_t flags,
-      const struct conf_map *tmpl)
-{
-	return conf_create(o, label, CONF_SPEC(.type = type,
-					       .key_size = key_size,
-					       .value_size = 4,
-					       .max_entries = max,
-					       .flags = flags, .inner = tmpl));
-}
-
-/* Tag an inner array so that its content identifies it. */
-static void
-tag(struct conf_map *m, uint64_t v)
-{
-	uint32_t k0 = 0;
-
-	conf_update(m, &k0, &v, BPF_ANY);
-}
+#define O FX_O1
+#define A FX_A
+#define B FX_B
+#define BAD FX_BAD
+#define NONE FX_NONE
 
 /* ---- update flags --------------------------------------------------------------- */
 
 static int
 conf_update_flags_aom(void)
 {
-	struct fixture f;
-	struct conf_map o;
-	uint32_t k0 = 0, k1 = 1;
+	static const struct conf_step steps[] = {
+		/* bpf_fd_array_map_update_elem(): BPF_ANY only. */
+		PUT(O, 0, A, BPF_NOEXIST), PUT(O, 0, A, BPF_EXIST),
+		PUT(O, 0, A, BPF_ANY), HOLDS(O, 0, A),
+		PUT(O, 0, B, BPF_NOEXIST), PUT(O, 0, B, BPF_EXIST),
+		HOLDS(O, 0, A),
+		PUT(O, 1, B, 3), PUT(O, 1, B, BPF_F_LOCK), PUT(O, 1, B, 8),
+		HOLDS(O, 1, NONE),
+		/* Replace. */
+		PUT(O, 0, B, BPF_ANY), HOLDS(O, 0, B), WALK(O),
+	};
 
-	CONF_BEGIN("update_flags_aom");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t))
-		return conf_end();
-	/* bpf_fd_array_map_update_elem(): BPF_ANY only. */
-	conf_update_inner(&o, &k0, &f.a, BPF_NOEXIST);
-	conf_update_inner(&o, &k0, &f.a, BPF_EXIST);
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_lookup_is(&o, &k0, &f.a);
-	conf_update_inner(&o, &k0, &f.b, BPF_NOEXIST);
-	conf_update_inner(&o, &k0, &f.b, BPF_EXIST);
-	conf_lookup_is(&o, &k0, &f.a);
-	conf_update_inner(&o, &k1, &f.b, 3);
-	conf_update_inner(&o, &k1, &f.b, BPF_F_LOCK);
-	conf_update_inner(&o, &k1, &f.b, 8);
-	conf_lookup_is(&o, &k1, NULL);
-	/* Replace. */
-	conf_update_inner(&o, &k0, &f.b, BPF_ANY);
-	conf_lookup_is(&o, &k0, &f.b);
-	conf_walk(&o);
-	return conf_end();
+	return conf_script("update_flags_aom", aom, 1, steps, RTE_DIM(steps));
 }
 
 static int
 conf_update_flags_hom(void)
 {
-	struct fixture f;
-	struct conf_map o;
-	uint32_t k1 = 1, k2 = 2, k3 = 3;
+	static const struct conf_step steps[] = {
+		PUT(O, 1, A, BPF_NOEXIST), PUT(O, 1, B, BPF_NOEXIST),
+		HOLDS(O, 1, A),
+		PUT(O, 2, A, BPF_EXIST), HOLDS(O, 2, NONE),
+		PUT(O, 1, B, BPF_EXIST), HOLDS(O, 1, B),
+		PUT(O, 1, A, BPF_ANY), PUT(O, 3, B, BPF_ANY),
+		HOLDS(O, 1, A), HOLDS(O, 3, B),
+		PUT(O, 2, A, 3), PUT(O, 2, A, BPF_F_LOCK),
+		PUT(O, 2, A, BPF_F_LOCK | BPF_NOEXIST), PUT(O, 2, A, 8),
+		HOLDS(O, 2, NONE), WALK(O),
+	};
 
-	CONF_BEGIN("update_flags_hom");
-	if (!fixture(&f) || !outer(&o, "hom", HOT, 4, 4, 0, &f.t))
-		return conf_end();
-	conf_update_inner(&o, &k1, &f.a, BPF_NOEXIST);
-	conf_update_inner(&o, &k1, &f.b, BPF_NOEXIST);
-	conf_lookup_is(&o, &k1, &f.a);
-	conf_update_inner(&o, &k2, &f.a, BPF_EXIST);
-	conf_lookup_is(&o, &k2, NULL);
-	conf_update_inner(&o, &k1, &f.b, BPF_EXIST);
-	conf_lookup_is(&o, &k1, &f.b);
-	conf_update_inner(&o, &k1, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k3, &f.b, BPF_ANY);
-	conf_lookup_is(&o, &k1, &f.a);
-	conf_lookup_is(&o, &k3, &f.b);
-	conf_update_inner(&o, &k2, &f.a, 3);
-	conf_update_inner(&o, &k2, &f.a, BPF_F_LOCK);
-	conf_update_inner(&o, &k2, &f.a, BPF_F_LOCK | BPF_NOEXIST);
-	conf_update_inner(&o, &k2, &f.a, 8);
-	conf_lookup_is(&o, &k2, NULL);
-	conf_walk(&o);
-	return conf_end();
+	return conf_script("update_flags_hom", hom, 1, steps, RTE_DIM(steps));
 }
 
 /* ---- order of the update checks -------------------------------------------------- */
@@ -146,79 +86,57 @@ conf_update_flags_hom(void)
 static int
 conf_update_order_aom(void)
 {
-	struct fixture f;
-	struct conf_map o, other;
-	uint32_t k0 = 0, k4 = 4;
+	static const struct conf_fx_outer outers[] = {
+		{ "aom", AOT, 4, 4, 0 }, { "other", HOT, 4, 4, 0 },
+	};
+	const enum conf_fx_table other = FX_O2;
+	const struct conf_step steps[] = {
+		PUT_BAD(O, 4, BPF_NOEXIST,
+			"(bad handle), index out of range, flags BPF_NOEXIST"),
+		PUT_BAD(O, 4, BPF_ANY, "(bad handle), index out of range"),
+		PUT(O, 4, BAD, BPF_ANY), PUT(O, 4, other, BPF_ANY),
+		PUT(O, 0, BAD, BPF_EXIST),
+		PUT_BAD(O, 0, BPF_ANY, "(bad handle)"),
+		PUT(O, 0, BAD, BPF_ANY), PUT(O, 0, other, BPF_ANY),
+		/* A failed update changes nothing. */
+		PUT(O, 0, A, BPF_ANY), PUT(O, 0, BAD, BPF_ANY),
+		PUT_BAD(O, 0, BPF_ANY, "(bad handle)"),
+		PUT(O, 0, B, BPF_NOEXIST), HOLDS(O, 0, A), WALK(O),
+	};
 
-	CONF_BEGIN("update_order_aom");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t) ||
-	    !outer(&other, "other", HOT, 4, 4, 0, &f.t))
-		return conf_end();
-	conf_update_raw(&o, &k4, CONF_BAD_FD, CONF_BAD_ID, BPF_NOEXIST,
-			"(bad handle), index out of range, flags BPF_NOEXIST");
-	conf_update_raw(&o, &k4, CONF_BAD_FD, CONF_BAD_ID, BPF_ANY,
-			"(bad handle), index out of range");
-	conf_update_inner(&o, &k4, &f.bad, BPF_ANY);
-	conf_update_inner(&o, &k4, &other, BPF_ANY);
-	conf_update_inner(&o, &k0, &f.bad, BPF_EXIST);
-	conf_update_raw(&o, &k0, CONF_BAD_FD, CONF_BAD_ID, BPF_ANY,
-			"(bad handle)");
-	conf_update_inner(&o, &k0, &f.bad, BPF_ANY);
-	conf_update_inner(&o, &k0, &other, BPF_ANY);
-	/* A failed update changes nothing. */
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k0, &f.bad, BPF_ANY);
-	conf_update_raw(&o, &k0, CONF_BAD_FD, CONF_BAD_ID, BPF_ANY,
-			"(bad handle)");
-	conf_update_inner(&o, &k0, &f.b, BPF_NOEXIST);
-	conf_lookup_is(&o, &k0, &f.a);
-	conf_walk(&o);
-	return conf_end();
+	return conf_script("update_order_aom", outers, RTE_DIM(outers), steps,
+			   RTE_DIM(steps));
 }
 
 /* Hash of maps: the inner fd first, then flags, then existence and room. */
 static int
 conf_update_order_hom(void)
 {
-	struct fixture f;
-	struct conf_map o;
-	uint32_t k1 = 1, k2 = 2, k9 = 9;
+	static const struct conf_fx_outer outers[] = {
+		{ "hom", HOT, 4, 2, 0 },
+	};
+	static const struct conf_step steps[] = {
+		PUT_BAD(O, 1, 3, "(bad handle), unknown flags"),
+		PUT(O, 1, BAD, 3),
+		/* map_update_elem() (syscall.c) rejects BPF_F_LOCK on a map
+		 * without a bpf_spin_lock before the map type sees the value.
+		 */
+		PUT_BAD(O, 1, BPF_F_LOCK, "(bad handle)"),
+		PUT_BAD(O, 1, BPF_F_LOCK | BPF_EXIST, "(bad handle)"),
+		PUT(O, 1, BAD, BPF_F_LOCK), PUT(O, 1, BAD, BPF_EXIST),
+		PUT(O, 1, A, BPF_ANY),
+		PUT_BAD(O, 1, BPF_NOEXIST, "(bad handle), key exists, BPF_NOEXIST"),
+		PUT(O, 1, BAD, BPF_NOEXIST), PUT(O, 2, B, BPF_ANY),
+		/* Full: existence is decided before room. */
+		PUT(O, 9, A, BPF_EXIST), PUT(O, 1, A, BPF_NOEXIST),
+		PUT(O, 9, A, BPF_NOEXIST), PUT(O, 9, A, BPF_ANY),
+		PUT_BAD(O, 9, BPF_ANY, "(bad handle), table full"),
+		PUT(O, 9, BAD, BPF_ANY), PUT(O, 9, A, 3), PUT(O, 1, B, BPF_ANY),
+		HOLDS(O, 1, B), HOLDS(O, 2, B), HOLDS(O, 9, NONE), WALK(O),
+	};
 
-	CONF_BEGIN("update_order_hom");
-	if (!fixture(&f) || !outer(&o, "hom", HOT, 4, 2, 0, &f.t))
-		return conf_end();
-	conf_update_raw(&o, &k1, CONF_BAD_FD, CONF_BAD_ID, 3,
-			"(bad handle), unknown flags");
-	conf_update_inner(&o, &k1, &f.bad, 3);
-	/* map_update_elem() (syscall.c) rejects BPF_F_LOCK on a map without
-	 * a bpf_spin_lock before the map type sees the value.
-	 */
-	conf_update_raw(&o, &k1, CONF_BAD_FD, CONF_BAD_ID, BPF_F_LOCK,
-			"(bad handle)");
-	conf_update_raw(&o, &k1, CONF_BAD_FD, CONF_BAD_ID,
-			BPF_F_LOCK | BPF_EXIST, "(bad handle)");
-	conf_update_inner(&o, &k1, &f.bad, BPF_F_LOCK);
-	conf_update_inner(&o, &k1, &f.bad, BPF_EXIST);
-	conf_update_inner(&o, &k1, &f.a, BPF_ANY);
-	conf_update_raw(&o, &k1, CONF_BAD_FD, CONF_BAD_ID, BPF_NOEXIST,
-			"(bad handle), key exists, BPF_NOEXIST");
-	conf_update_inner(&o, &k1, &f.bad, BPF_NOEXIST);
-	conf_update_inner(&o, &k2, &f.b, BPF_ANY);
-	/* Full: existence is decided before room. */
-	conf_update_inner(&o, &k9, &f.a, BPF_EXIST);
-	conf_update_inner(&o, &k1, &f.a, BPF_NOEXIST);
-	conf_update_inner(&o, &k9, &f.a, BPF_NOEXIST);
-	conf_update_inner(&o, &k9, &f.a, BPF_ANY);
-	conf_update_raw(&o, &k9, CONF_BAD_FD, CONF_BAD_ID, BPF_ANY,
-			"(bad handle), table full");
-	conf_update_inner(&o, &k9, &f.bad, BPF_ANY);
-	conf_update_inner(&o, &k9, &f.a, 3);
-	conf_update_inner(&o, &k1, &f.b, BPF_ANY);
-	conf_lookup_is(&o, &k1, &f.b);
-	conf_lookup_is(&o, &k2, &f.b);
-	conf_lookup_is(&o, &k9, NULL);
-	conf_walk(&o);
-	return conf_end();
+	return conf_script("update_order_hom", outers, RTE_DIM(outers), steps,
+			   RTE_DIM(steps));
 }
 
 /*
@@ -232,26 +150,18 @@ conf_update_order_hom(void)
 static int
 conf_update_replace_after_delete_hom(void)
 {
-	struct fixture f;
-	struct conf_map o;
-	uint32_t k0 = 0, k1 = 1;
+	static const struct conf_step steps[] = {
+		PUT(O, 1, A, BPF_ANY), PUT(O, 0, A, BPF_ANY), DEL(O, 1),
+		PUT(O, 0, B, BPF_ANY), HOLDS(O, 0, B), WALK(O),
+		DEL(O, 0), HOLDS(O, 0, NONE), WALK(O),
+		/* A is held by its handle only: closing the outer table
+		 * leaves it.
+		 */
+		CLOSE(O), ALIVE(A, "outer closed, A has its handle"),
+	};
 
-	CONF_BEGIN("update_replace_after_delete_hom");
-	if (!fixture(&f) || !outer(&o, "hom", HOT, 4, 4, 0, &f.t))
-		return conf_end();
-	conf_update_inner(&o, &k1, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_delete(&o, &k1);
-	conf_update_inner(&o, &k0, &f.b, BPF_ANY);
-	conf_lookup_is(&o, &k0, &f.b);
-	conf_walk(&o);
-	conf_delete(&o, &k0);
-	conf_lookup_is(&o, &k0, NULL);
-	conf_walk(&o);
-	/* A is held by its handle only: closing the outer table leaves it. */
-	conf_close(&o);
-	conf_alive(&f.a, "outer closed, A has its handle");
-	return conf_end();
+	return conf_script("update_replace_after_delete_hom", hom, 1, steps,
+			   RTE_DIM(steps));
 }
 
 /* ---- index and capacity limits ------------------------------------------------------ */
@@ -259,80 +169,70 @@ conf_update_replace_after_delete_hom(void)
 static int
 conf_index_limits_aom(void)
 {
-	struct fixture f;
-	struct conf_map o, o1, o3;
-	uint32_t k0 = 0, k1 = 1, k2 = 2, k3 = 3, k4 = 4, k5 = 5;
-	uint32_t kmax = UINT32_MAX;
+	static const struct conf_fx_outer outers[] = {
+		{ "aom5", AOT, 4, 5, 0 }, { "aom1", AOT, 4, 1, 0 },
+		{ "aom3", AOT, 4, 3, 0 },
+	};
+	const enum conf_fx_table o1 = FX_O2, o3 = FX_O3;
+	const struct conf_step steps[] = {
+		PUT(O, 4, A, BPF_ANY), PUT(O, 5, A, BPF_ANY),
+		PUT(O, UINT32_MAX, A, BPF_ANY), HOLDS(O, 4, A),
+		GET(O, 5), GET(O, UINT32_MAX), DEL(O, 5), DEL(O, UINT32_MAX),
+		PUT(o1, 0, B, BPF_ANY), PUT(o1, 1, B, BPF_ANY), GET(o1, 1),
+		/* Not a power of two: the bound is max_entries, not the mask. */
+		PUT(o3, 2, B, BPF_ANY), PUT(o3, 3, B, BPF_ANY), GET(o3, 3),
+		DEL(o3, 3), WALK(O), WALK(o1), WALK(o3),
+	};
 
-	CONF_BEGIN("index_limits_aom");
-	if (!fixture(&f) || !outer(&o, "aom5", AOT, 4, 5, 0, &f.t) ||
-	    !outer(&o1, "aom1", AOT, 4, 1, 0, &f.t) ||
-	    !outer(&o3, "aom3", AOT, 4, 3, 0, &f.t))
-		return conf_end();
-	conf_update_inner(&o, &k4, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k5, &f.a, BPF_ANY);
-	conf_update_inner(&o, &kmax, &f.a, BPF_ANY);
-	conf_lookup_is(&o, &k4, &f.a);
-	conf_lookup(&o, &k5);
-	conf_lookup(&o, &kmax);
-	conf_delete(&o, &k5);
-	conf_delete(&o, &kmax);
-	conf_update_inner(&o1, &k0, &f.b, BPF_ANY);
-	conf_update_inner(&o1, &k1, &f.b, BPF_ANY);
-	conf_lookup(&o1, &k1);
-	/* Not a power of two: the bound is max_entries, not the mask. */
-	conf_update_inner(&o3, &k2, &f.b, BPF_ANY);
-	conf_update_inner(&o3, &k3, &f.b, BPF_ANY);
-	conf_lookup(&o3, &k3);
-	conf_delete(&o3, &k3);
-	conf_walk(&o);
-	conf_walk(&o1);
-	conf_walk(&o3);
-	return conf_end();
+	return conf_script("index_limits_aom", outers, RTE_DIM(outers), steps,
+			   RTE_DIM(steps));
 }
+
+/* Three keys in a hash of maps of three, then a fourth. */
+static const struct conf_step capacity_steps[] = {
+	PUT(O, 10, B, BPF_NOEXIST), PUT(O, 11, A, BPF_NOEXIST),
+	PUT(O, 12, B, BPF_NOEXIST),
+	PUT(O, 13, A, BPF_ANY), PUT(O, 13, A, BPF_NOEXIST),
+	PUT(O, 10, A, BPF_ANY), PUT(O, 10, B, BPF_EXIST), HOLDS(O, 10, B),
+	DEL(O, 10), PUT(O, 13, A, BPF_NOEXIST), PUT(O, 14, A, BPF_ANY),
+	WALK(O),
+};
 
 static int
 conf_capacity_hom(void)
 {
-	static const uint32_t flags[] = { 0, BPF_F_NO_PREALLOC };
-	struct fixture f;
-	struct conf_map o;
-	uint32_t k, i;
+	static const struct conf_fx_outer outers[] = {
+		{ "hom3", HOT, 4, 3, 0 }, { "hom3_np", HOT, 4, 3, BPF_F_NO_PREALLOC },
+		{ "hom1", HOT, 8, 1, 0 },
+	};
+	static const struct conf_step hom1[] = {
+		PUT(O, 1, A, BPF_ANY), PUT(O, 2, A, BPF_ANY),
+		PUT(O, 1, B, BPF_ANY), HOLDS(O, 1, B), WALK(O),
+	};
+	struct conf_fixture f;
+	unsigned int i;
 
 	CONF_BEGIN("capacity_hom");
-	if (!fixture(&f))
+	/* One outer table at a time, each closed before the next. */
+	if (!conf_fixture(&f, NULL, 0))
 		return conf_end();
-	for (i = 0; i < RTE_DIM(flags); i++) {
-		if (!outer(&o, i == 0 ? "hom3" : "hom3_np", HOT, 4, 3, flags[i],
-			   &f.t))
+	for (i = 0; i < RTE_DIM(outers); i++) {
+		if (!conf_create(&f.pair[FX_O1], outers[i].label,
+				 CONF_SPEC(.type = HOT,
+					   .key_size = outers[i].key_size,
+					   .value_size = 4,
+					   .max_entries = outers[i].max_entries,
+					   .flags = outers[i].flags,
+					   .inner = &f.pair[FX_TMPL])))
 			break;
-		for (k = 10; k < 13; k++)
-			conf_update_inner(&o, &k, k & 1 ? &f.a : &f.b,
-					  BPF_NOEXIST);
-		k = 13;
-		conf_update_inner(&o, &k, &f.a, BPF_ANY);
-		conf_update_inner(&o, &k, &f.a, BPF_NOEXIST);
-		k = 10;
-		conf_update_inner(&o, &k, &f.a, BPF_ANY);
-		conf_update_inner(&o, &k, &f.b, BPF_EXIST);
-		conf_lookup_is(&o, &k, &f.b);
-		conf_delete(&o, &k);
-		k = 13;
-		conf_update_inner(&o, &k, &f.a, BPF_NOEXIST);
-		k = 14;
-		conf_update_inner(&o, &k, &f.a, BPF_ANY);
-		conf_walk(&o);
-		conf_close(&o);
-		conf_unregister(&o);
-	}
-	if (outer(&o, "hom1", HOT, 8, 1, 0, &f.t)) {
-		uint64_t a = 1, b = 2;
-
-		conf_update_inner(&o, &a, &f.a, BPF_ANY);
-		conf_update_inner(&o, &b, &f.a, BPF_ANY);
-		conf_update_inner(&o, &a, &f.b, BPF_ANY);
-		conf_lookup_is(&o, &a, &f.b);
-		conf_walk(&o);
+		f.nb_outers = 1;
+		if (i + 1 < RTE_DIM(outers)) {
+			conf_run_steps(&f, capacity_steps, RTE_DIM(capacity_steps));
+			conf_close(&f.pair[FX_O1]);
+			conf_unregister(&f.pair[FX_O1]);
+		} else {
+			conf_run_steps(&f, hom1, RTE_DIM(hom1));
+		}
 	}
 	return conf_end();
 }
@@ -341,14 +241,14 @@ conf_capacity_hom(void)
 
 /* Each side's own ID of the inner table (bpf_map_fd_sys_lookup_elem). */
 static void
-check_ids(struct conf_map *o, const void *key, const struct conf_map *inner)
+check_ids(struct conf_map *o, uint32_t key, const struct conf_map *inner)
 {
 	uint32_t kv = 0, mv = 0;
 	char kb[64], mb[64];
 	int k, m;
 
-	k = bpf_map_lookup_elem(o->kfd, key, &kv);
-	m = mim_lookup_elem(o->mid, key, &mv);
+	k = bpf_map_lookup_elem(o->kfd, &key, &kv);
+	m = mim_lookup_elem(o->mid, &key, &mv);
 	if (k != 0 || m != 0 || kv != inner->kid || mv != inner->mim_id) {
 		conf_fail("lookup %s: kernel %d id %u (%s's is %u), mapinmap %d id %u (%s's is %u)",
 			  o->label, k, kv, inner->label, inner->kid, m, mv,
@@ -364,33 +264,35 @@ check_ids(struct conf_map *o, const void *key, const struct conf_map *inner)
 static int
 conf_lookup_ids(void)
 {
-	struct fixture f;
-	struct conf_map o, h;
-	uint32_t k0 = 0, k1 = 1, k2 = 2, k7 = 7;
+	static const struct conf_fx_outer outers[] = {
+		{ "aom", AOT, 4, 4, 0 }, { "hom", HOT, 4, 4, 0 },
+	};
+	const enum conf_fx_table h = FX_O2;
+	const struct conf_step fill[] = {
+		GET(O, 0), GET(h, 7), PUT(O, 0, A, BPF_ANY),
+		PUT(O, 1, B, BPF_ANY), PUT(O, 2, A, BPF_ANY),
+		PUT(h, 7, B, BPF_ANY),
+	};
+	const struct conf_step look[] = {
+		HOLDS(O, 0, A), HOLDS(O, 1, B), HOLDS(O, 2, A), HOLDS(h, 7, B),
+		GET(h, 0),
+		/* Still the inner table's ID once its handle is closed. */
+		CLOSE(A),
+	};
+	const struct conf_step after[] = {
+		HOLDS(O, 2, A), WALK(O), WALK(h),
+	};
+	struct conf_fixture f;
 
 	CONF_BEGIN("lookup_ids");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t) ||
-	    !outer(&h, "hom", HOT, 4, 4, 0, &f.t))
+	if (!conf_fixture(&f, outers, RTE_DIM(outers)))
 		return conf_end();
-	conf_lookup(&o, &k0);
-	conf_lookup(&h, &k7);
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k1, &f.b, BPF_ANY);
-	conf_update_inner(&o, &k2, &f.a, BPF_ANY);
-	conf_update_inner(&h, &k7, &f.b, BPF_ANY);
-	check_ids(&o, &k0, &f.a);
-	check_ids(&h, &k7, &f.b);
-	conf_lookup_is(&o, &k0, &f.a);
-	conf_lookup_is(&o, &k1, &f.b);
-	conf_lookup_is(&o, &k2, &f.a);
-	conf_lookup_is(&h, &k7, &f.b);
-	conf_lookup(&h, &k0);
-	/* Still the inner table's ID once its handle is closed. */
-	conf_close(&f.a);
-	check_ids(&o, &k0, &f.a);
-	conf_lookup_is(&o, &k2, &f.a);
-	conf_walk(&o);
-	conf_walk(&h);
+	conf_run_steps(&f, fill, RTE_DIM(fill));
+	check_ids(&f.pair[O], 0, &f.pair[A]);
+	check_ids(&f.pair[h], 7, &f.pair[B]);
+	conf_run_steps(&f, look, RTE_DIM(look));
+	check_ids(&f.pair[O], 0, &f.pair[A]);
+	conf_run_steps(&f, after, RTE_DIM(after));
 	return conf_end();
 }
 
@@ -399,48 +301,29 @@ conf_lookup_ids(void)
 static int
 conf_delete_aom(void)
 {
-	struct fixture f;
-	struct conf_map o;
-	uint32_t k0 = 0, k3 = 3, k4 = 4;
+	static const struct conf_step steps[] = {
+		DEL(O, 0), DEL(O, 4), PUT(O, 0, A, BPF_ANY),
+		PUT(O, 3, B, BPF_ANY), DEL(O, 0), HOLDS(O, 0, NONE), DEL(O, 0),
+		HOLDS(O, 3, B), WALK(O), DEL(O, 3), WALK(O),
+	};
 
-	CONF_BEGIN("delete_aom");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t))
-		return conf_end();
-	conf_delete(&o, &k0);
-	conf_delete(&o, &k4);
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k3, &f.b, BPF_ANY);
-	conf_delete(&o, &k0);
-	conf_lookup_is(&o, &k0, NULL);
-	conf_delete(&o, &k0);
-	conf_lookup_is(&o, &k3, &f.b);
-	conf_walk(&o);
-	conf_delete(&o, &k3);
-	conf_walk(&o);
-	return conf_end();
+	return conf_script("delete_aom", aom, 1, steps, RTE_DIM(steps));
 }
 
 static int
 conf_delete_hom(void)
 {
-	struct fixture f;
-	struct conf_map o;
-	uint64_t k1 = 1, k2 = 2;
+	static const struct conf_fx_outer outers[] = {
+		{ "hom", HOT, 8, 4, 0 },
+	};
+	static const struct conf_step steps[] = {
+		DEL(O, 1), PUT(O, 1, A, BPF_ANY), PUT(O, 2, A, BPF_ANY),
+		DEL(O, 1), HOLDS(O, 1, NONE), HOLDS(O, 2, A), DEL(O, 1),
+		WALK(O), DEL(O, 2), WALK(O),
+	};
 
-	CONF_BEGIN("delete_hom");
-	if (!fixture(&f) || !outer(&o, "hom", HOT, 8, 4, 0, &f.t))
-		return conf_end();
-	conf_delete(&o, &k1);
-	conf_update_inner(&o, &k1, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k2, &f.a, BPF_ANY);
-	conf_delete(&o, &k1);
-	conf_lookup_is(&o, &k1, NULL);
-	conf_lookup_is(&o, &k2, &f.a);
-	conf_delete(&o, &k1);
-	conf_walk(&o);
-	conf_delete(&o, &k2);
-	conf_walk(&o);
-	return conf_end();
+	return conf_script("delete_hom", outers, RTE_DIM(outers), steps,
+			   RTE_DIM(steps));
 }
 
 /* ---- get_next_key --------------------------------------------------------------------- */
@@ -448,249 +331,41 @@ conf_delete_hom(void)
 static int
 conf_next_key_aom(void)
 {
-	struct fixture f;
-	struct conf_map o, o1;
-	uint32_t k0 = 0, k1 = 1, k2 = 2, k3 = 3, k4 = 4, kmax = UINT32_MAX;
+	static const struct conf_fx_outer outers[] = {
+		{ "aom", AOT, 4, 4, 0 }, { "aom1", AOT, 4, 1, 0 },
+	};
+	const enum conf_fx_table o1 = FX_O2;
+	const struct conf_step steps[] = {
+		/* array_map_get_next_key(): every index, occupied or not. */
+		FIRST(O), NEXT(O, 0), PUT(O, 1, A, BPF_ANY),
+		PUT(O, 3, B, BPF_ANY), NEXT(O, 1), NEXT(O, 2), NEXT(O, 3),
+		NEXT(O, 4), NEXT(O, UINT32_MAX), WALK(O),
+		FIRST(o1), NEXT(o1, 0), NEXT(o1, 1),
+	};
 
-	CONF_BEGIN("next_key_aom");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t) ||
-	    !outer(&o1, "aom1", AOT, 4, 1, 0, &f.t))
-		return conf_end();
-	/* array_map_get_next_key(): every index, occupied or not. */
-	conf_next_key(&o, NULL);
-	conf_next_key(&o, &k0);
-	conf_update_inner(&o, &k1, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k3, &f.b, BPF_ANY);
-	conf_next_key(&o, &k1);
-	conf_next_key(&o, &k2);
-	conf_next_key(&o, &k3);
-	conf_next_key(&o, &k4);
-	conf_next_key(&o, &kmax);
-	conf_walk(&o);
-	conf_next_key(&o1, NULL);
-	conf_next_key(&o1, &k0);
-	conf_next_key(&o1, &k1);
-	return conf_end();
+	return conf_script("next_key_aom", outers, RTE_DIM(outers), steps,
+			   RTE_DIM(steps));
 }
 
 static int
 conf_next_key_hom(void)
 {
-	struct fixture f;
-	struct conf_map o, o8;
-	uint32_t k1 = 1, k5 = 5, k6 = 6, k9 = 9;
-	uint64_t w = 0x1122334455667788ULL;
+	static const struct conf_fx_outer outers[] = {
+		{ "hom", HOT, 4, 8, 0 }, { "hom8", HOT, 8, 8, 0 },
+	};
+	const enum conf_fx_table o8 = FX_O2;
+	const uint64_t w = 0x1122334455667788ULL;
+	const struct conf_step steps[] = {
+		/* htab_map_get_next_key(): an absent key restarts the walk. */
+		FIRST(O), NEXT(O, 1), PUT(O, 5, A, BPF_ANY), FIRST(O),
+		NEXT(O, 5), NEXT(O, 1), PUT(O, 6, B, BPF_ANY),
+		PUT(O, 9, A, BPF_ANY), FIRST(O), NEXT(O, 1), NEXT(O, 5),
+		NEXT(O, 6), NEXT(O, 9), WALK(O),
+		PUT(o8, w, A, BPF_ANY), FIRST(o8), NEXT(o8, w), WALK(o8),
+	};
 
-	CONF_BEGIN("next_key_hom");
-	if (!fixture(&f) || !outer(&o, "hom", HOT, 4, 8, 0, &f.t) ||
-	    !outer(&o8, "hom8", HOT, 8, 8, 0, &f.t))
-		return conf_end();
-	/* htab_map_get_next_key(): an absent key restarts the walk. */
-	conf_next_key(&o, NULL);
-	conf_next_key(&o, &k1);
-	conf_update_inner(&o, &k5, &f.a, BPF_ANY);
-	conf_next_key(&o, NULL);
-	conf_next_key(&o, &k5);
-	conf_next_key(&o, &k1);
-	conf_update_inner(&o, &k6, &f.b, BPF_ANY);
-	conf_update_inner(&o, &k9, &f.a, BPF_ANY);
-	conf_next_key(&o, NULL);
-	conf_next_key(&o, &k1);
-	conf_next_key(&o, &k5);
-	conf_next_key(&o, &k6);
-	conf_next_key(&o, &k9);
-	conf_walk(&o);
-	conf_update_inner(&o8, &w, &f.a, BPF_ANY);
-	conf_next_key(&o8, NULL);
-	conf_next_key(&o8, &w);
-	conf_walk(&o8);
-	return conf_end();
-}
-
-/* ---- lifetime --------------------------------------------------------------------- */
-
-/* An inner table whose handle is closed lives on in its slots. */
-static int
-conf_lifetime_inner_closed(void)
-{
-	struct fixture f;
-	struct conf_map o, h;
-	uint32_t k0 = 0, k1 = 1, k7 = 7;
-	uint64_t v = 0xabcdef;
-
-	CONF_BEGIN("lifetime_inner_closed");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t) ||
-	    !outer(&h, "hom", HOT, 4, 4, 0, &f.t))
-		return conf_end();
-	tag(&f.a, 0xa);
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_update_inner(&h, &k7, &f.a, BPF_ANY);
-	conf_close(&f.a);
-	conf_alive(&f.a, "handle closed, in two slots");
-	conf_lookup_is(&o, &k0, &f.a);
-	/* Still a table: reachable by ID, readable, writable. */
-	conf_lookup(&f.a, &k0);
-	conf_update(&f.a, &k1, &v, BPF_ANY);
-	conf_lookup(&f.a, &k1);
-	conf_walk(&f.a);
-	conf_delete(&o, &k0);
-	conf_alive(&f.a, "handle closed, in one slot");
-	conf_delete(&h, &k7);
-	if (conf_alive(&f.a, "handle closed, in no slot"))
-		conf_fail("A is still reachable with no reference left");
-	return conf_end();
-}
-
-/* One inner table in many slots of both outer types. */
-static int
-conf_lifetime_many_slots(void)
-{
-	struct fixture f;
-	struct conf_map o, h;
-	uint32_t k;
-
-	CONF_BEGIN("lifetime_many_slots");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t) ||
-	    !outer(&h, "hom", HOT, 4, 4, 0, &f.t))
-		return conf_end();
-	for (k = 0; k < 4; k++)
-		conf_update_inner(&o, &k, &f.a, BPF_ANY);
-	for (k = 10; k < 12; k++)
-		conf_update_inner(&h, &k, &f.a, BPF_ANY);
-	conf_close(&f.a);
-	for (k = 0; k < 3; k++) {
-		conf_delete(&o, &k);
-		conf_alive(&f.a, "slots remain");
-	}
-	k = 3;
-	conf_update_inner(&o, &k, &f.b, BPF_ANY);
-	conf_alive(&f.a, "replaced in the last array slot, hash slots remain");
-	k = 10;
-	conf_update_inner(&h, &k, &f.b, BPF_EXIST);
-	conf_alive(&f.a, "one hash slot remains");
-	conf_walk(&o);
-	conf_walk(&h);
-	k = 11;
-	conf_delete(&h, &k);
-	if (conf_alive(&f.a, "last slot deleted"))
-		conf_fail("A is still reachable with no reference left");
-	conf_alive(&f.b, "B, with its handle");
-	return conf_end();
-}
-
-/* Closing an outer table drops its slots; tables held elsewhere live on. */
-static int
-conf_lifetime_outer_destroyed(void)
-{
-	struct fixture f;
-	struct conf_map o, h;
-	uint32_t k0 = 0, k1 = 1, k2 = 2, k5 = 5;
-
-	CONF_BEGIN("lifetime_outer_destroyed");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t) ||
-	    !outer(&h, "hom", HOT, 4, 4, 0, &f.t))
-		return conf_end();
-	tag(&f.a, 0xa);
-	tag(&f.b, 0xb);
-	tag(&f.bad, 0xbad);
-	/* A: handle kept. B: only in slots of o. C (= t): in o and h. */
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_update_inner(&o, &k1, &f.b, BPF_ANY);
-	conf_update_inner(&o, &k2, &f.t, BPF_ANY);
-	conf_update_inner(&h, &k5, &f.t, BPF_ANY);
-	conf_close(&f.b);
-	conf_close(&f.t);
-	conf_close(&o);
-	if (conf_alive(&o, "outer closed"))
-		conf_fail("the outer table is still reachable");
-	conf_alive(&f.a, "outer closed, A has a handle");
-	if (conf_alive(&f.b, "outer closed, B was only in it"))
-		conf_fail("B is still reachable after its only holder closed");
-	conf_alive(&f.t, "outer closed, tmpl is still in the hash of maps");
-	conf_lookup_is(&h, &k5, &f.t);
-	conf_lookup(&f.a, &k0);
-	conf_walk(&f.t);
-	conf_close(&h);
-	if (conf_alive(&f.t, "both outers closed"))
-		conf_fail("tmpl is still reachable after both holders closed");
-	conf_alive(&f.a, "A, with its handle");
-	return conf_end();
-}
-
-/* The ID goes with the last reference: handle, slot, or both. */
-static int
-conf_lifetime_last_reference(void)
-{
-	struct fixture f;
-	struct conf_map o;
-	uint32_t k0 = 0;
-	int k, m;
-
-	CONF_BEGIN("lifetime_last_reference");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t))
-		return conf_end();
-	/* Closing the last handle of a table in no slot. */
-	conf_close(&f.bad);
-	if (conf_alive(&f.bad, "last handle closed"))
-		conf_fail("bad is still reachable");
-	/* Replaced out of its only slot. */
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_close(&f.a);
-	conf_update_inner(&o, &k0, &f.b, BPF_ANY);
-	if (conf_alive(&f.a, "replaced out of its only slot"))
-		conf_fail("A is still reachable");
-	/* A handle taken again by ID keeps it alive past its slot. */
-	conf_close(&f.b);
-	conf_reopen(&f.b);
-	conf_delete(&o, &k0);
-	conf_alive(&f.b, "slot deleted, handle taken by ID");
-	conf_close(&f.b);
-	if (conf_alive(&f.b, "that handle closed"))
-		conf_fail("B is still reachable");
-	/* A dead table's ID is refused as a value too. */
-	conf_update_inner(&o, &k0, &f.b, BPF_ANY);
-	conf_lookup_is(&o, &k0, NULL);
-	/* IDs that never named anything. */
-	k = bpf_map_get_fd_by_id(0);
-	m = mim_get_by_id(0);
-	conf_same(k, m, "get_fd_by_id / mim_get_by_id of ID 0");
-	if (k >= 0)
-		close(k);
-	k = bpf_map_get_fd_by_id(UINT32_MAX);
-	m = mim_get_by_id(UINT32_MAX);
-	conf_same(k, m, "get_fd_by_id / mim_get_by_id of ID 2^32-1");
-	if (k >= 0)
-		close(k);
-	return conf_end();
-}
-
-/* Putting the table a slot already holds back into it. */
-static int
-conf_lifetime_replace(void)
-{
-	struct fixture f;
-	struct conf_map o, h;
-	uint32_t k0 = 0, k3 = 3;
-
-	CONF_BEGIN("lifetime_replace");
-	if (!fixture(&f) || !outer(&o, "aom", AOT, 4, 4, 0, &f.t) ||
-	    !outer(&h, "hom", HOT, 4, 4, 0, &f.t))
-		return conf_end();
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_update_inner(&h, &k3, &f.a, BPF_ANY);
-	conf_close(&f.a);
-	conf_update_inner(&o, &k0, &f.a, BPF_ANY);
-	conf_update_inner(&h, &k3, &f.a, BPF_EXIST);
-	conf_update_inner(&h, &k3, &f.a, BPF_ANY);
-	conf_alive(&f.a, "put again into the slots holding it");
-	conf_lookup_is(&o, &k0, &f.a);
-	conf_lookup_is(&h, &k3, &f.a);
-	conf_delete(&o, &k0);
-	conf_alive(&f.a, "one slot left");
-	conf_delete(&h, &k3);
-	if (conf_alive(&f.a, "no slot left"))
-		conf_fail("A is still reachable");
-	return conf_end();
+	return conf_script("next_key_hom", outers, RTE_DIM(outers), steps,
+			   RTE_DIM(steps));
 }
 
 const struct autotest_case conf_outer_cases[] = {
@@ -706,10 +381,5 @@ const struct autotest_case conf_outer_cases[] = {
 	TEST_CASE(conf_delete_hom),
 	TEST_CASE(conf_next_key_aom),
 	TEST_CASE(conf_next_key_hom),
-	TEST_CASE(conf_lifetime_inner_closed),
-	TEST_CASE(conf_lifetime_many_slots),
-	TEST_CASE(conf_lifetime_outer_destroyed),
-	TEST_CASE(conf_lifetime_last_reference),
-	TEST_CASE(conf_lifetime_replace),
 	TEST_CASES_END(),
 };
