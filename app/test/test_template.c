@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include <rte_log.h>
@@ -19,43 +20,77 @@
 #include "autotest.h"
 #include "autotest_util.h"
 
+/* A candidate inner table offered to slot 0 of an outer table. */
+struct offer_row {
+	enum mim_type type;
+	const char *name;
+	uint32_t key_size, value_size, max_entries, flags;
+	int err;              /* 0: accepted */
+	/* With err: the reason, a format given the candidate's ID (%d). */
+	const char *reason;
+	bool exact;           /* the reason is the whole of mim_last_error() */
+};
+
+static int
+offer_row(int outer, const struct offer_row *r)
+{
+	MIM_OPTS(mim_create_opts, o, .map_flags = r->flags);
+	char why[160];
+	int t;
+
+	t = mim_create(r->type, r->name, r->key_size, r->value_size,
+		       r->max_entries, r->flags != 0 ? &o : NULL);
+	if (r->err == 0) {
+		TEST_ASSERT_OK(autotest_put(outer, 0, t));
+	} else {
+		snprintf(why, sizeof(why), r->reason, t);
+		TEST_ASSERT_ERR(autotest_put(outer, 0, t), r->err, why);
+		if (r->exact)
+			TEST_ASSERT_EQUAL(strcmp(mim_last_error(), why), 0,
+					  "%s", mim_last_error());
+	}
+	TEST_ASSERT_OK(mim_close(t));
+	return TEST_SUCCESS;
+}
+
+/* Offer every row in order; prints the row that failed. */
+static int
+offer_rows(int outer, const struct offer_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (offer_row(outer, &rows[i]) != TEST_SUCCESS) {
+			printf("    at row %zu: table '%s'\n", i,
+			       rows[i].name != NULL ? rows[i].name : "");
+			return TEST_FAILED;
+		}
+	return TEST_SUCCESS;
+}
+
 /* The rules common to every type, on both outer types. */
 static int
 check_common_rules(enum mim_type outer_type)
 {
-	MIM_OPTS(mim_create_opts, np, .map_flags = MIM_F_NO_PREALLOC);
+	static const struct offer_row rows[] = {
+		/* The exact reason: table, field, both values. */
+		{ MIM_TYPE_HASH, "tenant7", 4, 16, 16, 0, EINVAL,
+		  "inner table 'tenant7' (id %d): value_size 16 != template value_size 8",
+		  true },
+		{ MIM_TYPE_ARRAY, NULL, 4, 8, 16, 0, EINVAL,
+		  "inner table (id %d): type array != template type hash", false },
+		{ MIM_TYPE_HASH, "k8", 8, 8, 16, 0, EINVAL,
+		  "key_size 8 != template key_size 4", false },
+		{ MIM_TYPE_HASH, "np", 4, 8, 16, MIM_F_NO_PREALLOC, EINVAL,
+		  "map_flags 0x1 != template map_flags 0x0", false },
+	};
 	int tmpl, outer, ok, t;
-	char why[160];
 
 	tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 8, 16, NULL);
 	outer = autotest_outer(outer_type, "outer", 4, tmpl);
 	TEST_ASSERT_OK(outer);
-
-	/* The exact reason: table, field, both values. */
-	t = mim_create(MIM_TYPE_HASH, "tenant7", 4, 16, 16, NULL);
-	snprintf(why, sizeof(why),
-		 "inner table 'tenant7' (id %d): value_size 16 != template value_size 8",
-		 t);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, why);
-	TEST_ASSERT_EQUAL(strcmp(mim_last_error(), why), 0, "%s",
-			  mim_last_error());
-	TEST_ASSERT_OK(mim_close(t));
-
-	t = mim_create(MIM_TYPE_ARRAY, NULL, 4, 8, 16, NULL);
-	snprintf(why, sizeof(why), "inner table (id %d): type array != template type hash",
-		 t);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, why);
-	TEST_ASSERT_OK(mim_close(t));
-
-	t = mim_create(MIM_TYPE_HASH, "k8", 8, 8, 16, NULL);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
-			"key_size 8 != template key_size 4");
-	TEST_ASSERT_OK(mim_close(t));
-
-	t = mim_create(MIM_TYPE_HASH, "np", 4, 8, 16, &np);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
-			"map_flags 0x1 != template map_flags 0x0");
-	TEST_ASSERT_OK(mim_close(t));
+	if (offer_rows(outer, rows, RTE_DIM(rows)) != TEST_SUCCESS)
+		return TEST_FAILED;
 
 	/* Hash capacity may differ, as in the kernel. */
 	ok = mim_create(MIM_TYPE_HASH, "big", 4, 8, 1000, NULL);
@@ -95,61 +130,71 @@ test_rules_hash_outer(void)
 	return check_common_rules(MIM_TYPE_HASH_OF_TABLES);
 }
 
+/*
+ * One template, an outer table made from it, and candidates offered. The
+ * template is a copy: its source may be closed before the offers
+ * (close_source) or after them.
+ */
+static int
+template_round(enum mim_type outer_type, enum mim_type type, uint32_t k,
+	       uint32_t v, uint32_t max, uint32_t flags, bool close_source,
+	       const struct offer_row *rows, size_t n)
+{
+	MIM_OPTS(mim_create_opts, o, .map_flags = flags);
+	int tmpl, outer, ret;
+
+	tmpl = mim_create(type, "tmpl", k, v, max, flags != 0 ? &o : NULL);
+	outer = autotest_outer(outer_type, "outer", 4, tmpl);
+	TEST_ASSERT_OK(outer);
+	if (close_source)
+		TEST_ASSERT_OK(mim_close(tmpl));
+	ret = offer_rows(outer, rows, n);
+	TEST_ASSERT_OK(mim_close(outer));
+	if (!close_source)
+		TEST_ASSERT_OK(mim_close(tmpl));
+	return ret;
+}
+
 static int
 test_array_max_entries(void)
 {
-	MIM_OPTS(mim_create_opts, im, .map_flags = MIM_F_INNER_MAP);
-	int tmpl, outer, t;
-
 	/* Without MIM_F_INNER_MAP, inner arrays match max_entries. */
-	tmpl = mim_create(MIM_TYPE_ARRAY, "tmpl", 4, 4, 8, NULL);
-	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
-	t = mim_create(MIM_TYPE_ARRAY, "a9", 4, 4, 9, NULL);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
-			"max_entries 9 != template max_entries 8 (the template has no MIM_F_INNER_MAP)");
-	TEST_ASSERT_OK(mim_close(t));
-	t = mim_create(MIM_TYPE_ARRAY, "a8", 4, 4, 8, NULL);
-	TEST_ASSERT_OK(autotest_put(outer, 0, t));
-	TEST_ASSERT_OK(mim_close(t));
-	TEST_ASSERT_OK(mim_close(outer));
-	TEST_ASSERT_OK(mim_close(tmpl));
-
+	static const struct offer_row plain[] = {
+		{ MIM_TYPE_ARRAY, "a9", 4, 4, 9, 0, EINVAL,
+		  "max_entries 9 != template max_entries 8 (the template has no MIM_F_INNER_MAP)",
+		  false },
+		{ MIM_TYPE_ARRAY, "a8", 4, 4, 8, 0, 0, NULL, false },
+	};
 	/* With it (on template and inner alike, as flags must be equal),
 	 * any max_entries.
 	 */
-	tmpl = mim_create(MIM_TYPE_ARRAY, "tmpl", 4, 4, 8, &im);
-	outer = autotest_outer(MIM_TYPE_HASH_OF_TABLES, "outer", 4, tmpl);
-	t = mim_create(MIM_TYPE_ARRAY, "a1000", 4, 4, 1000, &im);
-	TEST_ASSERT_OK(autotest_put(outer, 0, t));
-	TEST_ASSERT_OK(mim_close(t));
-	t = mim_create(MIM_TYPE_ARRAY, "plain", 4, 4, 8, NULL);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
-			"map_flags 0x0 != template map_flags 0x1000");
-	TEST_ASSERT_OK(mim_close(t));
-	TEST_ASSERT_OK(mim_close(outer));
-	TEST_ASSERT_OK(mim_close(tmpl));
-	return TEST_SUCCESS;
+	static const struct offer_row inner_map[] = {
+		{ MIM_TYPE_ARRAY, "a1000", 4, 4, 1000, MIM_F_INNER_MAP, 0, NULL,
+		  false },
+		{ MIM_TYPE_ARRAY, "plain", 4, 4, 8, 0, EINVAL,
+		  "map_flags 0x0 != template map_flags 0x1000", false },
+	};
+
+	if (template_round(MIM_TYPE_ARRAY_OF_TABLES, MIM_TYPE_ARRAY, 4, 4, 8, 0,
+			   false, plain, RTE_DIM(plain)) != TEST_SUCCESS)
+		return TEST_FAILED;
+	return template_round(MIM_TYPE_HASH_OF_TABLES, MIM_TYPE_ARRAY, 4, 4, 8,
+			      MIM_F_INNER_MAP, false, inner_map,
+			      RTE_DIM(inner_map));
 }
 
 static int
 test_lpm_template(void)
 {
-	int tmpl, outer, t;
+	static const struct offer_row rows[] = {
+		/* LPM capacity may differ (as in the kernel's LPM trie). */
+		{ MIM_TYPE_LPM, "big", 8, 4, 500, 0, 0, NULL, false },
+		{ MIM_TYPE_LPM, "v8", 8, 8, 16, 0, EINVAL,
+		  "value_size 8 != template value_size 4", false },
+	};
 
-	tmpl = mim_create(MIM_TYPE_LPM, "tmpl", 8, 4, 16, NULL);
-	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, tmpl);
-	TEST_ASSERT_OK(outer);
-	TEST_ASSERT_OK(mim_close(tmpl));
-	/* LPM capacity may differ (as in the kernel's LPM trie). */
-	t = mim_create(MIM_TYPE_LPM, "big", 8, 4, 500, NULL);
-	TEST_ASSERT_OK(autotest_put(outer, 0, t));
-	TEST_ASSERT_OK(mim_close(t));
-	t = mim_create(MIM_TYPE_LPM, "v8", 8, 8, 16, NULL);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
-			"value_size 8 != template value_size 4");
-	TEST_ASSERT_OK(mim_close(t));
-	TEST_ASSERT_OK(mim_close(outer));
-	return TEST_SUCCESS;
+	return template_round(MIM_TYPE_ARRAY_OF_TABLES, MIM_TYPE_LPM, 8, 4, 16,
+			      0, true, rows, RTE_DIM(rows));
 }
 
 /* The template is a copy: it outlives the table it came from. */
