@@ -147,6 +147,41 @@ pfx(uint32_t len, uint32_t a, uint32_t b, uint32_t c, uint32_t d)
 	return k;
 }
 
+/* A lookup and the value it must find. */
+struct lpm_expect {
+	uint32_t len, a, b, c, d;
+	uint32_t value;
+	const char *why;
+};
+
+static int
+lpm_expect(int id, const struct lpm_expect *e, size_t n)
+{
+	struct mim_lpm_key k;
+	uint32_t out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		k = pfx(e[i].len, e[i].a, e[i].b, e[i].c, e[i].d);
+		TEST_ASSERT_OK(mim_lookup_elem(id, &k, &out));
+		TEST_ASSERT_EQUAL(out, e[i].value, "%u.%u.%u.%u/%u: %s", e[i].a,
+				  e[i].b, e[i].c, e[i].d, e[i].len, e[i].why);
+	}
+	return TEST_SUCCESS;
+}
+
+/* What test_lpm_elems' routes give: 10/8 1, 10.1/16 2, /0 0x7fffffff,
+ * 10.1.2.3/32 4, 10.1.2.128/25 5.
+ */
+static const struct lpm_expect longest[] = {
+	{ 32, 10, 1, 2, 3, 4, "" },
+	{ 31, 10, 1, 2, 3, 2, "/16 is the longest of at most 31 bits" },
+	{ 32, 10, 1, 2, 200, 5, "" },
+	{ 32, 10, 200, 0, 1, 1, "" },
+	{ 32, 11, 0, 0, 1, 0x7fffffff, "the /0 route" },
+	{ 7, 10, 0, 0, 1, 0x7fffffff, "" },
+};
+
 static int
 test_lpm_elems(void)
 {
@@ -189,24 +224,8 @@ test_lpm_elems(void)
 			"full (max_entries 5)");
 
 	/* Longest match, bounded by the key's prefixlen (kernel semantics). */
-	k = pfx(32, 10, 1, 2, 3);
-	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &out));
-	TEST_ASSERT_EQUAL(out, 4, "");
-	k = pfx(31, 10, 1, 2, 3);
-	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &out));
-	TEST_ASSERT_EQUAL(out, 2, "/16 is the longest of at most 31 bits");
-	k = pfx(32, 10, 1, 2, 200);
-	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &out));
-	TEST_ASSERT_EQUAL(out, 5, "");
-	k = pfx(32, 10, 200, 0, 1);
-	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &out));
-	TEST_ASSERT_EQUAL(out, 1, "");
-	k = pfx(32, 11, 0, 0, 1);
-	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &out));
-	TEST_ASSERT_EQUAL(out, 0x7fffffff, "the /0 route");
-	k = pfx(7, 10, 0, 0, 1);
-	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &out));
-	TEST_ASSERT_EQUAL(out, 0x7fffffff, "");
+	if (lpm_expect(id, longest, RTE_DIM(longest)) != TEST_SUCCESS)
+		return TEST_FAILED;
 
 	/* Delete falls back to the next shorter prefix. */
 	k = pfx(16, 10, 1, 0, 0);

@@ -51,32 +51,15 @@ close_all(const struct mim_bpf_map *m, int n)
 			mim_close(m[i].id);
 }
 
+/* A plain array with its BTF value type. */
 static int
-test_import_object(void)
+check_array(const struct mim_bpf_map *m, int n)
 {
-	struct mim_bpf_map m[MAX_MAPS];
-	const struct mim_bpf_map *x;
+	const struct mim_bpf_map *x = by_name(m, n, "nexthops");
 	struct mim_table_info info;
 	const struct btf *btf;
-	uint32_t k, id, vid;
-	int n, i;
+	uint32_t vid;
 
-	if (obj_path() == NULL) {
-		printf("    MIM_BPF_OBJ is not set (clang not found at build time?)\n");
-		return TEST_SKIPPED;
-	}
-	TEST_ASSERT_EQUAL(mim_bpf_import(obj_path(), NULL, NULL, 0), 9,
-			  "counting only");
-	n = mim_bpf_import(obj_path(), NULL, m, MAX_MAPS);
-	TEST_ASSERT_EQUAL(n, 9, "%s", mim_last_error());
-	for (i = 0; i < n; i++)
-		printf("    %-10s %-16s %s%d %s\n", m[i].name,
-		       libbpf_bpf_map_type_str(m[i].bpf_type),
-		       m[i].id > 0 ? "id " : "skipped, errno ",
-		       m[i].id > 0 ? m[i].id : -m[i].id, m[i].reason);
-
-	/* A plain array with its BTF value type. */
-	x = by_name(m, n, "nexthops");
 	TEST_ASSERT(x != NULL && x->id > 0, "");
 	TEST_ASSERT_OK(mim_get_info(x->id, &info));
 	TEST_ASSERT_EQUAL(info.type, MIM_TYPE_ARRAY, "");
@@ -85,11 +68,20 @@ test_import_object(void)
 	TEST_ASSERT_OK(mim_get_btf(x->id, &btf, NULL, &vid));
 	TEST_ASSERT(btf != NULL && strcmp(btf__name_by_offset(btf,
 		    btf__type_by_id(btf, vid)->name_off), "nexthop") == 0, "");
+	return TEST_SUCCESS;
+}
 
-	/* The outer array: its template from __array(values, struct vrf),
-	 * its static slots 1 and 5.
-	 */
-	x = by_name(m, n, "vrfs");
+/*
+ * The outer array: its template from __array(values, struct vrf), its
+ * static slots 1 and 5; the outer hash, whose slot 3 holds flows_a.
+ */
+static int
+check_outers(const struct mim_bpf_map *m, int n)
+{
+	const struct mim_bpf_map *x = by_name(m, n, "vrfs");
+	struct mim_table_info info;
+	uint32_t k, id;
+
 	TEST_ASSERT(x != NULL && x->id > 0, "%s", x ? x->reason : "");
 	TEST_ASSERT_OK(mim_get_info(x->id, &info));
 	TEST_ASSERT_EQUAL(info.type, MIM_TYPE_ARRAY_OF_TABLES, "");
@@ -106,7 +98,6 @@ test_import_object(void)
 	k = 0;
 	TEST_ASSERT_ERR(mim_lookup_elem(x->id, &k, &id), ENOENT, "");
 
-	/* The outer hash, slot 3 holds flows_a. */
 	x = by_name(m, n, "vnis");
 	TEST_ASSERT(x != NULL && x->id > 0, "%s", x ? x->reason : "");
 	k = 3;
@@ -115,52 +106,96 @@ test_import_object(void)
 	TEST_ASSERT_OK(mim_get_info(by_name(m, n, "flows_a")->id, &info));
 	TEST_ASSERT_EQUAL(info.type, MIM_TYPE_HASH, "");
 	TEST_ASSERT_EQUAL(info.key_size, 8, "");
+	return TEST_SUCCESS;
+}
 
-	/* The imported tables work: a route in vrf_a, through vrfs. */
-	{
-		struct mim_lpm_key rk = { 8, rte_cpu_to_be_32(10U << 24) };
-		struct mim_lpm_key q = { 32, rte_cpu_to_be_32(10U << 24 | 7) };
-		uint32_t nh = 42, slot = 1;
-		const struct mim_table *vrf;
+/* The imported tables work: a route in vrf_a, through vrfs. */
+static int
+check_route(const struct mim_bpf_map *m, int n)
+{
+	struct mim_lpm_key rk = { 8, rte_cpu_to_be_32(10U << 24) };
+	struct mim_lpm_key q = { 32, rte_cpu_to_be_32(10U << 24 | 7) };
+	uint32_t nh = 42, slot = 1;
+	const struct mim_table *vrf;
 
-		TEST_ASSERT_OK(mim_update_elem(by_name(m, n, "vrf_a")->id, &rk,
-					       &nh, MIM_ANY));
-		vrf = mim_lookup(mim_table(by_name(m, n, "vrfs")->id), &slot);
-		TEST_ASSERT(vrf != NULL && *(uint32_t *)mim_lookup(vrf, &q) == 42,
-			    "");
+	TEST_ASSERT_OK(mim_update_elem(by_name(m, n, "vrf_a")->id, &rk, &nh,
+				       MIM_ANY));
+	vrf = mim_lookup(mim_table(by_name(m, n, "vrfs")->id), &slot);
+	TEST_ASSERT(vrf != NULL && *(uint32_t *)mim_lookup(vrf, &q) == 42, "");
+	return TEST_SUCCESS;
+}
+
+/* What has no equivalent is skipped, and says why. */
+static int
+check_skipped(const struct mim_bpf_map *m, int n)
+{
+	static const struct {
+		const char *name;
+		const char *why;
+	} skipped[] = {
+		{ "counters", "percpu_array has no table equivalent" },
+		{ "events", "ringbuf" },
+		{ "import.bss", "global data" },   /* libbpf: <object>.bss */
+	};
+	const struct mim_bpf_map *x;
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(skipped); i++) {
+		x = by_name(m, n, skipped[i].name);
+		TEST_ASSERT(x != NULL && x->id == -ENOTSUP &&
+			    strstr(x->reason, skipped[i].why), "%s: %s",
+			    skipped[i].name, x ? x->reason : "");
 	}
+	return TEST_SUCCESS;
+}
 
-	/* What has no equivalent is skipped, and says why. */
-	x = by_name(m, n, "counters");
-	TEST_ASSERT(x != NULL && x->id == -ENOTSUP &&
-		    strstr(x->reason, "percpu_array has no table equivalent"),
-		    "%s", x ? x->reason : "");
-	x = by_name(m, n, "events");
-	TEST_ASSERT(x != NULL && x->id == -ENOTSUP &&
-		    strstr(x->reason, "ringbuf"), "%s", x ? x->reason : "");
-	x = by_name(m, n, "import.bss");   /* libbpf names it <object>.bss */
-	TEST_ASSERT(x != NULL && x->id == -ENOTSUP &&
-		    strstr(x->reason, "global data"), "%s", x ? x->reason : "");
+/* Imported once more: the names collide unless prefixed. */
+static int
+check_reimport(int n)
+{
+	struct mim_bpf_map m2[MAX_MAPS];
+	MIM_OPTS(mim_bpf_import_opts, o, .name_prefix = "t2.");
+	const struct mim_bpf_map *x;
 
-	/* Imported once more: the names collide unless prefixed. */
-	{
-		struct mim_bpf_map m2[MAX_MAPS];
-		MIM_OPTS(mim_bpf_import_opts, o, .name_prefix = "t2.");
+	TEST_ASSERT_EQUAL(mim_bpf_import(obj_path(), NULL, m2, MAX_MAPS), 9, "");
+	x = by_name(m2, n, "nexthops");
+	TEST_ASSERT(x->id == -EEXIST && strstr(x->reason, "exists"), "");
+	x = by_name(m2, n, "vrfs");
+	TEST_ASSERT(x->id < 0, "");
+	close_all(m2, n);
+	TEST_ASSERT_EQUAL(mim_bpf_import(obj_path(), &o, m2, MAX_MAPS), 9, "");
+	x = by_name(m2, n, "vrfs");
+	TEST_ASSERT(x->id > 0, "%s", x->reason);
+	TEST_ASSERT_EQUAL(mim_find("t2.vrfs"), x->id, "");
+	close_all(m2, n);
+	return TEST_SUCCESS;
+}
 
-		TEST_ASSERT_EQUAL(mim_bpf_import(obj_path(), NULL, m2, MAX_MAPS),
-				  9, "");
-		x = by_name(m2, n, "nexthops");
-		TEST_ASSERT(x->id == -EEXIST && strstr(x->reason, "exists"), "");
-		x = by_name(m2, n, "vrfs");
-		TEST_ASSERT(x->id < 0, "");
-		close_all(m2, n);
-		TEST_ASSERT_EQUAL(mim_bpf_import(obj_path(), &o, m2, MAX_MAPS),
-				  9, "");
-		x = by_name(m2, n, "vrfs");
-		TEST_ASSERT(x->id > 0, "%s", x->reason);
-		TEST_ASSERT_EQUAL(mim_find("t2.vrfs"), x->id, "");
-		close_all(m2, n);
+static int
+test_import_object(void)
+{
+	struct mim_bpf_map m[MAX_MAPS];
+	int n, i;
+
+	if (obj_path() == NULL) {
+		printf("    MIM_BPF_OBJ is not set (clang not found at build time?)\n");
+		return TEST_SKIPPED;
 	}
+	TEST_ASSERT_EQUAL(mim_bpf_import(obj_path(), NULL, NULL, 0), 9,
+			  "counting only");
+	n = mim_bpf_import(obj_path(), NULL, m, MAX_MAPS);
+	TEST_ASSERT_EQUAL(n, 9, "%s", mim_last_error());
+	for (i = 0; i < n; i++)
+		printf("    %-10s %-16s %s%d %s\n", m[i].name,
+		       libbpf_bpf_map_type_str(m[i].bpf_type),
+		       m[i].id > 0 ? "id " : "skipped, errno ",
+		       m[i].id > 0 ? m[i].id : -m[i].id, m[i].reason);
+	if (check_array(m, n) != TEST_SUCCESS ||
+	    check_outers(m, n) != TEST_SUCCESS ||
+	    check_route(m, n) != TEST_SUCCESS ||
+	    check_skipped(m, n) != TEST_SUCCESS ||
+	    check_reimport(n) != TEST_SUCCESS)
+		return TEST_FAILED;
 	close_all(m, n);
 	return TEST_SUCCESS;
 }
