@@ -381,38 +381,99 @@ test_dp_nested_lpm(void)
 /* HASH and ARRAY inner tables under both outer types; each tenant's
  * value encodes the tenant, so a cross-tenant answer is caught.
  */
+/* Eight tenants (slots 0, 3, ..., 21), each an inner table of even keys. */
+static int
+nested_tenants(int outer, enum mim_type itype, uint32_t ksz)
+{
+	unsigned int i, j;
+	int in;
+
+	for (i = 0; i < 8; i++) {
+		uint32_t slot = i * 3;
+
+		in = mim_create(itype, NULL, ksz, 4, 64, NULL);
+		for (j = 0; j < 64; j += 2) {      /* even keys present */
+			uint64_t hk = (uint64_t)j << 32 | 0xabc;
+			uint32_t v = slot << 16 | j;
+
+			TEST_ASSERT_OK(mim_update_elem(in,
+				itype == MIM_TYPE_HASH ? (void *)&hk : (void *)&j,
+				&v, MIM_ANY));
+		}
+		TEST_ASSERT_OK(mim_update_elem(outer, &slot, &in, MIM_ANY));
+		TEST_ASSERT_OK(mim_close(in));
+	}
+	return TEST_SUCCESS;
+}
+
+/* One burst of probes p[] through t, every answer checked. */
+static int
+nested_round(const struct mim_table *t, enum mim_type itype,
+	     const struct probe *p, unsigned int np, unsigned int round)
+{
+	const void *ok[MIM_LOOKUP_BULK_MAX], *ik[MIM_LOOKUP_BULK_MAX];
+	void *val[MIM_LOOKUP_BULK_MAX];
+	unsigned int j, cnt = 1 + rnd() % MIM_LOOKUP_BULK_MAX, hits, exp = 0;
+	uint64_t miss, exp_miss = 0;
+	/* Bursts from one tenant as often as mixed ones. */
+	uint32_t same = round % 2 ? rnd() % np : UINT32_MAX;
+
+	for (j = 0; j < cnt; j++) {
+		const struct probe *x = &p[same != UINT32_MAX ? same : rnd() % np];
+
+		if (same != UINT32_MAX)
+			x = &p[(same + j) % np];
+		ok[j] = &x->tenant;
+		ik[j] = &x->k;
+	}
+	if (same != UINT32_MAX)
+		for (j = 0; j < cnt; j++)
+			ok[j] = &p[same].tenant;
+	hits = mim_lookup_nested_bulk(t, ok, ik, cnt, val, &miss);
+	for (j = 0; j < cnt; j++) {
+		uint32_t tn = *(const uint32_t *)ok[j];
+		uint32_t k = itype == MIM_TYPE_HASH ?
+			(uint32_t)(*(const uint64_t *)ik[j] >> 32) :
+			*(const uint32_t *)ik[j];
+		int known = tn % 3 == 0 && tn / 3 < 8;
+
+		if (!known)
+			exp_miss |= UINT64_C(1) << j;
+		/* Hash: even keys only. Array: every index below 64 exists,
+		 * odd ones hold zero.
+		 */
+		if (!known || k >= 64 || (k % 2 != 0 && itype == MIM_TYPE_HASH)) {
+			TEST_ASSERT(val[j] == NULL, "round %u key %u", round, j);
+			continue;
+		}
+		exp++;
+		TEST_ASSERT(val[j] != NULL &&
+			    *(uint32_t *)val[j] == (k % 2 ? 0 : tn << 16 | k),
+			    "round %u: tenant %u key %u got %x", round, tn, k,
+			    val[j] ? *(uint32_t *)val[j] : 0);
+	}
+	TEST_ASSERT_EQUAL(hits, exp, "round %u", round);
+	TEST_ASSERT_EQUAL(miss, exp_miss, "round %u", round);
+	return TEST_SUCCESS;
+}
+
 static int
 nested_generic(enum mim_type otype, enum mim_type itype)
 {
 	static struct probe p[2000];
-	const void *ok[MIM_LOOKUP_BULK_MAX], *ik[MIM_LOOKUP_BULK_MAX];
-	void *val[MIM_LOOKUP_BULK_MAX];
 	uint32_t ksz = itype == MIM_TYPE_HASH ? 8 : 4;
-	int tmpl, outer, in[8];
 	const struct mim_table *t;
-	unsigned int i, j, round;
+	unsigned int i, round;
+	int tmpl, outer;
 
 	tmpl = mim_create(itype, "tmpl", ksz, 4, 64, NULL);
 	outer = mim_create(otype, "outer", 4, 4, 32,
 			   &(struct mim_create_opts){ .sz = sizeof(struct mim_create_opts),
 						      .inner_id = (uint32_t)tmpl });
 	TEST_ASSERT_OK(outer);
-	for (i = 0; i < 8; i++) {
-		uint32_t slot = i * 3;   /* tenants 0, 3, ..., 21 */
-
-		in[i] = mim_create(itype, NULL, ksz, 4, 64, NULL);
-		for (j = 0; j < 64; j += 2) {      /* even keys present */
-			uint64_t hk = (uint64_t)j << 32 | 0xabc;
-			uint32_t v = slot << 16 | j;
-
-			TEST_ASSERT_OK(mim_update_elem(in[i],
-				itype == MIM_TYPE_HASH ? (void *)&hk : (void *)&j,
-				&v, MIM_ANY));
-		}
-		TEST_ASSERT_OK(mim_update_elem(outer, &slot, &in[i], MIM_ANY));
-		TEST_ASSERT_OK(mim_close(in[i]));
-	}
-	for (i = 0; i < 2000; i++) {
+	if (nested_tenants(outer, itype, ksz) != TEST_SUCCESS)
+		return TEST_FAILED;
+	for (i = 0; i < RTE_DIM(p); i++) {
 		uint32_t k = rnd() % 70;
 
 		p[i].tenant = rnd() % 25;
@@ -422,51 +483,9 @@ nested_generic(enum mim_type otype, enum mim_type itype)
 			p[i].k.idx = k;
 	}
 	t = mim_table(outer);
-	for (round = 0; round < 300; round++) {
-		unsigned int cnt = 1 + rnd() % MIM_LOOKUP_BULK_MAX, hits, exp = 0;
-		uint64_t miss, exp_miss = 0;
-
-		/* Bursts from one tenant as often as mixed ones. */
-		uint32_t same = round % 2 ? rnd() % 2000 : UINT32_MAX;
-
-		for (j = 0; j < cnt; j++) {
-			struct probe *x = &p[same != UINT32_MAX ? same : rnd() % 2000];
-
-			if (same != UINT32_MAX)
-				x = &p[(same + j) % 2000];
-			ok[j] = &x->tenant;
-			ik[j] = &x->k;
-		}
-		if (same != UINT32_MAX)
-			for (j = 0; j < cnt; j++)
-				ok[j] = &p[same].tenant;
-		hits = mim_lookup_nested_bulk(t, ok, ik, cnt, val, &miss);
-		for (j = 0; j < cnt; j++) {
-			uint32_t tn = *(const uint32_t *)ok[j];
-			uint32_t k = itype == MIM_TYPE_HASH ?
-				(uint32_t)(*(const uint64_t *)ik[j] >> 32) :
-				*(const uint32_t *)ik[j];
-			int known = tn % 3 == 0 && tn / 3 < 8;
-
-			if (!known)
-				exp_miss |= UINT64_C(1) << j;
-			/* Hash: even keys only. Array: every index below 64
-			 * exists, odd ones hold zero.
-			 */
-			if (!known || k >= 64 ||
-			    (k % 2 != 0 && itype == MIM_TYPE_HASH)) {
-				TEST_ASSERT(val[j] == NULL, "round %u key %u", round, j);
-				continue;
-			}
-			exp++;
-			TEST_ASSERT(val[j] != NULL &&
-				    *(uint32_t *)val[j] == (k % 2 ? 0 : tn << 16 | k),
-				    "round %u: tenant %u key %u got %x", round, tn,
-				    k, val[j] ? *(uint32_t *)val[j] : 0);
-		}
-		TEST_ASSERT_EQUAL(hits, exp, "round %u", round);
-		TEST_ASSERT_EQUAL(miss, exp_miss, "round %u", round);
-	}
+	for (round = 0; round < 300; round++)
+		if (nested_round(t, itype, p, RTE_DIM(p), round) != TEST_SUCCESS)
+			return TEST_FAILED;
 	TEST_ASSERT_OK(mim_close(outer));
 	TEST_ASSERT_OK(mim_close(tmpl));
 	return TEST_SUCCESS;
