@@ -5,6 +5,7 @@
 /* Scenarios on outer tables as scripts: the fixture and the steps. */
 
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_common.h>
 
@@ -65,13 +66,11 @@ table(struct conf_fixture *f, enum conf_fx_table t)
 	return NULL;
 }
 
-/* One step; key points to its key in the table's key_size. */
+/* One step on m; key points to its key in m's form, in is its value. */
 static void
-run_step(struct conf_fixture *f, const struct conf_step *s, struct conf_map *m,
-	 const void *key)
+run_step(const struct conf_step *s, struct conf_map *m,
+	 const struct conf_map *in, const void *key)
 {
-	const struct conf_map *in = s->in == FX_NONE ? NULL : table(f, s->in);
-
 	switch (s->op) {
 	case CONF_PUT:
 		if (in != NULL)
@@ -118,21 +117,57 @@ run_step(struct conf_fixture *f, const struct conf_step *s, struct conf_map *m,
 	}
 }
 
+/* A step's key in m's form: an LPM key, a u32, or a u64. */
+static const void *
+step_key(const struct conf_map *m, uint64_t key, uint8_t buf[CONF_KEY_MAX])
+{
+	struct conf_lpm_key k;
+	uint32_t u = (uint32_t)key;
+
+	memset(buf, 0, CONF_KEY_MAX);
+	if (m->type == MIM_TYPE_LPM) {
+		k = conf_lpm(u, (uint8_t)(key >> 32), (uint8_t)(key >> 40),
+			     (uint8_t)(key >> 48), (uint8_t)(key >> 56));
+		memcpy(buf, &k, sizeof(k));
+	} else if (m->key_size == 4) {
+		memcpy(buf, &u, 4);
+	} else {
+		memcpy(buf, &key, RTE_MIN(m->key_size, (uint32_t)sizeof(key)));
+	}
+	return buf;
+}
+
 void
 conf_run_steps(struct conf_fixture *f, const struct conf_step *steps,
 	       size_t n)
 {
+	uint8_t key[CONF_KEY_MAX];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		struct conf_map *m = table(f, steps[i].t);
-		uint32_t k32 = (uint32_t)steps[i].key;
+		const struct conf_map *in = steps[i].in == FX_NONE ? NULL :
+			table(f, steps[i].in);
 
-		if (m == NULL)
+		if (m != NULL)
+			run_step(&steps[i], m, in,
+				 step_key(m, steps[i].key, key));
+	}
+}
+
+void
+conf_table_steps(struct conf_map *m, const struct conf_step *steps,
+		 size_t n)
+{
+	uint8_t key[CONF_KEY_MAX];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (steps[i].in != FX_NONE) {
+			conf_fail("step %zu names a second table", i);
 			continue;
-		run_step(f, &steps[i], m,
-			 m->key_size == 4 ? (const void *)&k32 :
-			 (const void *)&steps[i].key);
+		}
+		run_step(&steps[i], m, NULL, step_key(m, steps[i].key, key));
 	}
 }
 

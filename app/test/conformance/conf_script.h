@@ -6,10 +6,10 @@
 #define MIM_CONF_SCRIPT_H
 
 /*
- * Scenarios on outer tables as scripts: a fixture of pairs (a template,
- * two inner tables that match it, one that does not, and up to three
- * outer tables made from the template), and a table of steps, each one
- * operation on both sides (conf_pair.h), run in order.
+ * Scenarios as scripts: a table of steps, each one operation on both sides
+ * of a pair (conf_pair.h), run in order, on one table or on a fixture of
+ * pairs (a template, two inner tables that match it, one that does not,
+ * and up to three outer tables made from the template).
  */
 
 #include <stdbool.h>
@@ -68,7 +68,10 @@ enum conf_step_op {
 struct conf_step {
 	enum conf_step_op op;
 	enum conf_fx_table t;
-	uint64_t key;       /* as the table's key_size (4 or 8 bytes) */
+	/* As the table's key: a u32 (key_size 4), a u64 (key_size 8), or
+	 * for an LPM table CONF_LPM_KEY().
+	 */
+	uint64_t key;
 	enum conf_fx_table in;
 	uint64_t flags;
 	uint64_t value;     /* CONF_SET */
@@ -76,10 +79,16 @@ struct conf_step {
 	const char *fail;   /* CONF_GONE: the failure if the table lives */
 };
 
+/* An LPM key a.b.c.d/len as a step's key. */
+#define CONF_LPM_KEY(len, a, b, c, d) ((uint64_t)(uint32_t)(len) |	\
+	(uint64_t)(a) << 32 | (uint64_t)(b) << 40 | (uint64_t)(c) << 48 |	\
+	(uint64_t)(d) << 56)
+
 /* Shorthands for steps. */
 #define PUT(t, k, in, fl) { CONF_PUT, t, k, in, fl, 0, NULL, NULL }
 #define PUT_BAD(t, k, fl, w) { CONF_PUT_BAD, t, k, FX_NONE, fl, 0, w, NULL }
 #define SET(t, k, v) { CONF_SET, t, k, FX_NONE, BPF_ANY, v, NULL, NULL }
+#define SETF(t, k, v, fl) { CONF_SET, t, k, FX_NONE, fl, v, NULL, NULL }
 #define GET(t, k) { CONF_GET, t, k, FX_NONE, 0, 0, NULL, NULL }
 #define HOLDS(t, k, in) { CONF_HOLDS, t, k, in, 0, 0, NULL, NULL }
 #define DEL(t, k) { CONF_DEL, t, k, FX_NONE, 0, 0, NULL, NULL }
@@ -94,6 +103,13 @@ struct conf_step {
 /* Run n steps on the fixture's pairs, in order. */
 void conf_run_steps(struct conf_fixture *f, const struct conf_step *steps,
 		    size_t n);
+
+/*
+ * Run n steps on one table m, which stands for every step's t; no step
+ * may name a second table (in).
+ */
+void conf_table_steps(struct conf_map *m, const struct conf_step *steps,
+		      size_t n);
 
 /*
  * A scenario that is a fixture and one script: begin, create, run, end.

@@ -4,7 +4,8 @@
 
 /*
  * Conformance scenarios of the inner types' own elements: inner tables are
- * plain tables too.
+ * plain tables too. Most are a script of steps on one table
+ * (conf_script.h).
  *
  * Kernel functions: array_map_update_elem(), array_map_delete_elem(),
  * array_map_lookup_elem(), array_map_get_next_key() (arraymap.c);
@@ -26,16 +27,30 @@
 #include <mim.h>
 
 #include "autotest.h"
+#include "conf_script.h"
 #include "conformance.h"
+
+/* The scenario's one table, in steps (conf_table_steps ignores t). */
+#define L FX_O1
+#define P CONF_LPM_KEY
 
 /* ---- arrays ------------------------------------------------------------------------ */
 
 static int
 conf_array_elems(void)
 {
+	static const struct conf_step steps[] = {
+		GET(L, 0), GET(L, 4), GET(L, UINT32_MAX),
+		SETF(L, 0, 0x1111, BPF_ANY), SETF(L, 0, 0x2222, BPF_EXIST),
+		SETF(L, 3, 0x1111, BPF_NOEXIST), SETF(L, 3, 0x1111, BPF_EXIST),
+		SETF(L, 4, 0x1111, BPF_ANY), SETF(L, 0, 0x1111, 3),
+		SETF(L, 0, 0x1111, BPF_F_LOCK), GET(L, 0), GET(L, 3),
+		/* array_map_delete_elem(): elements cannot be deleted. */
+		DEL(L, 0), DEL(L, 4),
+		FIRST(L), NEXT(L, 3), NEXT(L, 4), NEXT(L, UINT32_MAX), WALK(L),
+	};
 	struct conf_map a, s;
-	uint32_t k0 = 0, k3 = 3, k4 = 4, kmax = UINT32_MAX;
-	uint64_t v1 = 0x1111, v2 = 0x2222;
+	uint32_t k0 = 0;
 	uint8_t b3[3] = { 1, 2, 3 };
 
 	CONF_BEGIN("array_elems");
@@ -43,26 +58,7 @@ conf_array_elems(void)
 					      .key_size = 4, .value_size = 8,
 					      .max_entries = 4)))
 		return conf_end();
-	conf_lookup(&a, &k0);
-	conf_lookup(&a, &k4);
-	conf_lookup(&a, &kmax);
-	conf_update(&a, &k0, &v1, BPF_ANY);
-	conf_update(&a, &k0, &v2, BPF_EXIST);
-	conf_update(&a, &k3, &v1, BPF_NOEXIST);
-	conf_update(&a, &k3, &v1, BPF_EXIST);
-	conf_update(&a, &k4, &v1, BPF_ANY);
-	conf_update(&a, &k0, &v1, 3);
-	conf_update(&a, &k0, &v1, BPF_F_LOCK);
-	conf_lookup(&a, &k0);
-	conf_lookup(&a, &k3);
-	/* array_map_delete_elem(): elements cannot be deleted. */
-	conf_delete(&a, &k0);
-	conf_delete(&a, &k4);
-	conf_next_key(&a, NULL);
-	conf_next_key(&a, &k3);
-	conf_next_key(&a, &k4);
-	conf_next_key(&a, &kmax);
-	conf_walk(&a);
+	conf_table_steps(&a, steps, RTE_DIM(steps));
 	/* Values that are not a multiple of 8 bytes. */
 	if (conf_create(&s, "arr3", CONF_SPEC(.type = MIM_TYPE_ARRAY,
 					      .key_size = 4, .value_size = 3,
@@ -77,68 +73,66 @@ conf_array_elems(void)
 static int
 conf_array_order(void)
 {
+	static const struct conf_step steps[] = {
+		SETF(L, 4, 7, 3), SETF(L, 4, 7, BPF_NOEXIST),
+		SETF(L, 4, 7, BPF_EXIST), WALK(L),
+	};
 	struct conf_map a;
-	uint32_t k4 = 4;
-	uint64_t v = 7;
 
 	CONF_BEGIN("array_order");
-	if (!conf_create(&a, "arr", CONF_SPEC(.type = MIM_TYPE_ARRAY,
-					      .key_size = 4, .value_size = 8,
-					      .max_entries = 4)))
-		return conf_end();
-	conf_update(&a, &k4, &v, 3);
-	conf_update(&a, &k4, &v, BPF_NOEXIST);
-	conf_update(&a, &k4, &v, BPF_EXIST);
-	conf_walk(&a);
+	if (conf_create(&a, "arr", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					     .key_size = 4, .value_size = 8,
+					     .max_entries = 4)))
+		conf_table_steps(&a, steps, RTE_DIM(steps));
 	return conf_end();
 }
 
 /* ---- hash tables ------------------------------------------------------------------- */
 
-static int
-conf_hash_elems(void)
+/* One table per preallocation mode, each closed before the next. */
+static bool
+hash_per_prealloc(const char *const labels[2], uint32_t max,
+		  const struct conf_step *steps, size_t n)
 {
 	static const uint32_t flags[] = { 0, BPF_F_NO_PREALLOC };
 	struct conf_map h;
-	uint32_t k1 = 1, k2 = 2, k3 = 3, i;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(flags); i++) {
+		if (!conf_create(&h, labels[i],
+				 CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
+					   .value_size = 8, .max_entries = max,
+					   .flags = flags[i])))
+			return false;
+		conf_table_steps(&h, steps, n);
+		conf_close(&h);
+		conf_unregister(&h);
+	}
+	return true;
+}
+
+static int
+conf_hash_elems(void)
+{
+	static const char *const labels[] = { "hash", "hash_np" };
+	static const struct conf_step steps[] = {
+		GET(L, 1), FIRST(L), NEXT(L, 1),
+		SETF(L, 1, 0x1111, BPF_NOEXIST), SETF(L, 1, 0x2222, BPF_NOEXIST),
+		GET(L, 1), SETF(L, 2, 0x2222, BPF_EXIST), GET(L, 2),
+		SETF(L, 1, 0x2222, BPF_EXIST), GET(L, 1),
+		SETF(L, 2, 0x1111, BPF_ANY), SETF(L, 3, 0x1111, 3),
+		SETF(L, 3, 0x1111, BPF_F_LOCK), GET(L, 3),
+		FIRST(L), NEXT(L, 1), NEXT(L, 2), NEXT(L, 3), WALK(L),
+		DEL(L, 3), DEL(L, 1), DEL(L, 1), GET(L, 1), WALK(L),
+	};
+	struct conf_map h;
 	uint64_t v1 = 0x1111, v2 = 0x2222;
 	uint8_t k12a[12] = { 1, 2, 3 }, k12b[12] = { 1, 2, 3, 0, 0, 0, 0, 0,
 						     0, 0, 0, 1 };
 
 	CONF_BEGIN("hash_elems");
-	for (i = 0; i < RTE_DIM(flags); i++) {
-		if (!conf_create(&h, i == 0 ? "hash" : "hash_np",
-				 CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					   .value_size = 8, .max_entries = 8,
-					   .flags = flags[i])))
-			return conf_end();
-		conf_lookup(&h, &k1);
-		conf_next_key(&h, NULL);
-		conf_next_key(&h, &k1);
-		conf_update(&h, &k1, &v1, BPF_NOEXIST);
-		conf_update(&h, &k1, &v2, BPF_NOEXIST);
-		conf_lookup(&h, &k1);
-		conf_update(&h, &k2, &v2, BPF_EXIST);
-		conf_lookup(&h, &k2);
-		conf_update(&h, &k1, &v2, BPF_EXIST);
-		conf_lookup(&h, &k1);
-		conf_update(&h, &k2, &v1, BPF_ANY);
-		conf_update(&h, &k3, &v1, 3);
-		conf_update(&h, &k3, &v1, BPF_F_LOCK);
-		conf_lookup(&h, &k3);
-		conf_next_key(&h, NULL);
-		conf_next_key(&h, &k1);
-		conf_next_key(&h, &k2);
-		conf_next_key(&h, &k3);
-		conf_walk(&h);
-		conf_delete(&h, &k3);
-		conf_delete(&h, &k1);
-		conf_delete(&h, &k1);
-		conf_lookup(&h, &k1);
-		conf_walk(&h);
-		conf_close(&h);
-		conf_unregister(&h);
-	}
+	if (!hash_per_prealloc(labels, 8, steps, RTE_DIM(steps)))
+		return conf_end();
 	/* Keys are all their bytes. */
 	if (conf_create(&h, "hash12", CONF_SPEC(.type = MIM_TYPE_HASH,
 						.key_size = 12,
@@ -157,38 +151,18 @@ conf_hash_elems(void)
 static int
 conf_hash_capacity(void)
 {
-	static const uint32_t flags[] = { 0, BPF_F_NO_PREALLOC };
-	struct conf_map h;
-	uint32_t k, i;
-	uint64_t v = 5;
+	static const char *const labels[] = { "hash3", "hash3_np" };
+	static const struct conf_step steps[] = {
+		SETF(L, 0, 5, BPF_ANY), SETF(L, 1, 5, BPF_ANY),
+		SETF(L, 2, 5, BPF_ANY),
+		SETF(L, 3, 5, BPF_ANY), SETF(L, 3, 5, BPF_NOEXIST),
+		SETF(L, 3, 5, BPF_EXIST), SETF(L, 0, 5, BPF_NOEXIST),
+		SETF(L, 0, 6, BPF_ANY), SETF(L, 0, 6, BPF_EXIST), DEL(L, 0),
+		SETF(L, 3, 6, BPF_NOEXIST), SETF(L, 4, 6, BPF_ANY), WALK(L),
+	};
 
 	CONF_BEGIN("hash_capacity");
-	for (i = 0; i < RTE_DIM(flags); i++) {
-		if (!conf_create(&h, i == 0 ? "hash3" : "hash3_np",
-				 CONF_SPEC(.type = MIM_TYPE_HASH, .key_size = 4,
-					   .value_size = 8, .max_entries = 3,
-					   .flags = flags[i])))
-			return conf_end();
-		for (k = 0; k < 3; k++)
-			conf_update(&h, &k, &v, BPF_ANY);
-		k = 3;
-		conf_update(&h, &k, &v, BPF_ANY);
-		conf_update(&h, &k, &v, BPF_NOEXIST);
-		conf_update(&h, &k, &v, BPF_EXIST);
-		k = 0;
-		conf_update(&h, &k, &v, BPF_NOEXIST);
-		v = 6;
-		conf_update(&h, &k, &v, BPF_ANY);
-		conf_update(&h, &k, &v, BPF_EXIST);
-		conf_delete(&h, &k);
-		k = 3;
-		conf_update(&h, &k, &v, BPF_NOEXIST);
-		k = 4;
-		conf_update(&h, &k, &v, BPF_ANY);
-		conf_walk(&h);
-		conf_close(&h);
-		conf_unregister(&h);
-	}
+	hash_per_prealloc(labels, 3, steps, RTE_DIM(steps));
 	return conf_end();
 }
 
@@ -263,6 +237,7 @@ out:
 
 /* ---- LPM tries ------------------------------------------------------------------------ */
 
+/* An LPM trie of 8-byte values. */
 static bool
 lpm(struct conf_map *m, const char *label, uint32_t max)
 {
@@ -272,47 +247,36 @@ lpm(struct conf_map *m, const char *label, uint32_t max)
 					       .flags = BPF_F_NO_PREALLOC));
 }
 
+/* An LPM trie, and a script on it. */
+static void
+lpm_steps(struct conf_map *m, const char *label, uint32_t max,
+	  const struct conf_step *steps, size_t n)
+{
+	if (lpm(m, label, max))
+		conf_table_steps(m, steps, n);
+}
+
 static int
 conf_lpm_elems(void)
 {
+	const uint64_t p8 = P(8, 10, 0, 0, 0), p16 = P(16, 10, 1, 0, 0);
+	const uint64_t p24 = P(24, 10, 1, 2, 0), h32 = P(32, 10, 1, 2, 3);
+	const struct conf_step steps[] = {
+		GET(L, h32), FIRST(L),
+		SETF(L, p8, 0x1111, BPF_NOEXIST), SETF(L, p8, 0x2222, BPF_NOEXIST),
+		SETF(L, p16, 0x2222, BPF_EXIST), SETF(L, p8, 0x2222, BPF_EXIST),
+		SETF(L, p24, 0x3333, BPF_ANY), SETF(L, p24, 0x1111, 3),
+		SETF(L, p24, 0x1111, BPF_F_LOCK),
+		GET(L, h32), GET(L, P(32, 10, 1, 9, 9)), GET(L, P(32, 11, 0, 0, 1)),
+		GET(L, p16), GET(L, p8),
+		FIRST(L), NEXT(L, p16), NEXT(L, p8), NEXT(L, p24), WALK(L),
+		DEL(L, p16), DEL(L, p24), DEL(L, p24), GET(L, h32), DEL(L, p8),
+		GET(L, h32), WALK(L),
+	};
 	struct conf_map l;
-	struct conf_lpm_key p8 = conf_lpm(8, 10, 0, 0, 0);
-	struct conf_lpm_key p16 = conf_lpm(16, 10, 1, 0, 0);
-	struct conf_lpm_key p24 = conf_lpm(24, 10, 1, 2, 0);
-	struct conf_lpm_key h32 = conf_lpm(32, 10, 1, 2, 3);
-	struct conf_lpm_key o32 = conf_lpm(32, 11, 0, 0, 1);
-	struct conf_lpm_key h32b = conf_lpm(32, 10, 1, 9, 9);
-	uint64_t v1 = 0x1111, v2 = 0x2222, v3 = 0x3333;
 
 	CONF_BEGIN("lpm_elems");
-	if (!lpm(&l, "lpm", 16))
-		return conf_end();
-	conf_lookup(&l, &h32);
-	conf_next_key(&l, NULL);
-	conf_update(&l, &p8, &v1, BPF_NOEXIST);
-	conf_update(&l, &p8, &v2, BPF_NOEXIST);
-	conf_update(&l, &p16, &v2, BPF_EXIST);
-	conf_update(&l, &p8, &v2, BPF_EXIST);
-	conf_update(&l, &p24, &v3, BPF_ANY);
-	conf_update(&l, &p24, &v1, 3);
-	conf_update(&l, &p24, &v1, BPF_F_LOCK);
-	conf_lookup(&l, &h32);
-	conf_lookup(&l, &h32b);
-	conf_lookup(&l, &o32);
-	conf_lookup(&l, &p16);
-	conf_lookup(&l, &p8);
-	conf_next_key(&l, NULL);
-	conf_next_key(&l, &p16);
-	conf_next_key(&l, &p8);
-	conf_next_key(&l, &p24);
-	conf_walk(&l);
-	conf_delete(&l, &p16);
-	conf_delete(&l, &p24);
-	conf_delete(&l, &p24);
-	conf_lookup(&l, &h32);
-	conf_delete(&l, &p8);
-	conf_lookup(&l, &h32);
-	conf_walk(&l);
+	lpm_steps(&l, "lpm", 16, steps, RTE_DIM(steps));
 	return conf_end();
 }
 
@@ -320,40 +284,24 @@ conf_lpm_elems(void)
 static int
 conf_lpm_prefixlen(void)
 {
+	const uint64_t p33 = P(33, 10, 1, 2, 3), pmax = P(UINT32_MAX, 10, 1, 2, 3);
+	const uint64_t p32 = P(32, 10, 1, 2, 3);
+	const struct conf_step steps[] = {
+		SETF(L, p33, 8, BPF_ANY), SETF(L, pmax, 8, BPF_ANY),
+		SETF(L, p33, 8, 3), SETF(L, P(8, 10, 0, 0, 0), 8, BPF_ANY),
+		SETF(L, P(24, 10, 1, 2, 0), 24, BPF_ANY), SETF(L, p32, 32, BPF_ANY),
+		GET(L, p33), GET(L, pmax), DEL(L, p33), DEL(L, pmax),
+		/* The longest stored prefix of at most prefixlen bits. */
+		GET(L, P(7, 10, 1, 2, 3)), GET(L, P(16, 10, 1, 2, 3)),
+		GET(L, P(24, 10, 1, 2, 3)), GET(L, P(31, 10, 1, 2, 3)),
+		GET(L, p32),
+		/* An invalid key restarts the walk. */
+		NEXT(L, p33), WALK(L),
+	};
 	struct conf_map l;
-	struct conf_lpm_key p33 = conf_lpm(33, 10, 1, 2, 3);
-	struct conf_lpm_key pmax = conf_lpm(UINT32_MAX, 10, 1, 2, 3);
-	struct conf_lpm_key p8 = conf_lpm(8, 10, 0, 0, 0);
-	struct conf_lpm_key p24 = conf_lpm(24, 10, 1, 2, 0);
-	struct conf_lpm_key p32 = conf_lpm(32, 10, 1, 2, 3);
-	struct conf_lpm_key q16 = conf_lpm(16, 10, 1, 2, 3);
-	struct conf_lpm_key q24 = conf_lpm(24, 10, 1, 2, 3);
-	struct conf_lpm_key q31 = conf_lpm(31, 10, 1, 2, 3);
-	struct conf_lpm_key q7 = conf_lpm(7, 10, 1, 2, 3);
-	uint64_t v8 = 8, v24 = 24, v32 = 32;
 
 	CONF_BEGIN("lpm_prefixlen");
-	if (!lpm(&l, "lpm", 16))
-		return conf_end();
-	conf_update(&l, &p33, &v8, BPF_ANY);
-	conf_update(&l, &pmax, &v8, BPF_ANY);
-	conf_update(&l, &p33, &v8, 3);
-	conf_update(&l, &p8, &v8, BPF_ANY);
-	conf_update(&l, &p24, &v24, BPF_ANY);
-	conf_update(&l, &p32, &v32, BPF_ANY);
-	conf_lookup(&l, &p33);
-	conf_lookup(&l, &pmax);
-	conf_delete(&l, &p33);
-	conf_delete(&l, &pmax);
-	/* The longest stored prefix of at most prefixlen bits. */
-	conf_lookup(&l, &q7);
-	conf_lookup(&l, &q16);
-	conf_lookup(&l, &q24);
-	conf_lookup(&l, &q31);
-	conf_lookup(&l, &p32);
-	/* An invalid key restarts the walk. */
-	conf_next_key(&l, &p33);
-	conf_walk(&l);
+	lpm_steps(&l, "lpm", 16, steps, RTE_DIM(steps));
 	return conf_end();
 }
 
@@ -361,34 +309,19 @@ conf_lpm_prefixlen(void)
 static int
 conf_lpm_default_route(void)
 {
+	const uint64_t d = P(0, 0, 0, 0, 0), dh = P(0, 1, 2, 3, 4);
+	const uint64_t a = P(32, 10, 9, 9, 9), b = P(32, 11, 9, 9, 9);
+	const struct conf_step steps[] = {
+		SETF(L, d, 0x00, BPF_NOEXIST), GET(L, a), GET(L, P(0, 11, 9, 9, 9)),
+		SETF(L, dh, 0x08, BPF_NOEXIST), SETF(L, dh, 0x00, BPF_EXIST),
+		SETF(L, P(8, 10, 0, 0, 0), 0x08, BPF_ANY), GET(L, a), GET(L, b),
+		FIRST(L), NEXT(L, d), WALK(L), DEL(L, dh), GET(L, b), GET(L, a),
+		DEL(L, d), WALK(L),
+	};
 	struct conf_map l;
-	struct conf_lpm_key d = conf_lpm(0, 0, 0, 0, 0);
-	struct conf_lpm_key dh = conf_lpm(0, 1, 2, 3, 4);
-	struct conf_lpm_key p8 = conf_lpm(8, 10, 0, 0, 0);
-	struct conf_lpm_key a = conf_lpm(32, 10, 9, 9, 9);
-	struct conf_lpm_key b = conf_lpm(32, 11, 9, 9, 9);
-	struct conf_lpm_key b0 = conf_lpm(0, 11, 9, 9, 9);
-	uint64_t v0 = 0x00, v8 = 0x08;
 
 	CONF_BEGIN("lpm_default_route");
-	if (!lpm(&l, "lpm", 16))
-		return conf_end();
-	conf_update(&l, &d, &v0, BPF_NOEXIST);
-	conf_lookup(&l, &a);
-	conf_lookup(&l, &b0);
-	conf_update(&l, &dh, &v8, BPF_NOEXIST);
-	conf_update(&l, &dh, &v0, BPF_EXIST);
-	conf_update(&l, &p8, &v8, BPF_ANY);
-	conf_lookup(&l, &a);
-	conf_lookup(&l, &b);
-	conf_next_key(&l, NULL);
-	conf_next_key(&l, &d);
-	conf_walk(&l);
-	conf_delete(&l, &dh);
-	conf_lookup(&l, &b);
-	conf_lookup(&l, &a);
-	conf_delete(&l, &d);
-	conf_walk(&l);
+	lpm_steps(&l, "lpm", 16, steps, RTE_DIM(steps));
 	return conf_end();
 }
 
@@ -396,24 +329,17 @@ conf_lpm_default_route(void)
 static int
 conf_lpm_replace_after_delete(void)
 {
+	const uint64_t d = P(0, 0, 0, 0, 0), p8 = P(8, 10, 0, 0, 0);
+	const uint64_t a = P(32, 1, 2, 3, 4);
+	const struct conf_step steps[] = {
+		SETF(L, p8, 0x1111, BPF_ANY), SETF(L, d, 0x1111, BPF_ANY),
+		DEL(L, p8), SETF(L, d, 0x2222, BPF_ANY), GET(L, a), WALK(L),
+		DEL(L, d), GET(L, a), WALK(L),
+	};
 	struct conf_map l;
-	struct conf_lpm_key d = conf_lpm(0, 0, 0, 0, 0);
-	struct conf_lpm_key p8 = conf_lpm(8, 10, 0, 0, 0);
-	struct conf_lpm_key a = conf_lpm(32, 1, 2, 3, 4);
-	uint64_t v1 = 0x1111, v2 = 0x2222;
 
 	CONF_BEGIN("lpm_replace_after_delete");
-	if (!lpm(&l, "lpm", 4))
-		return conf_end();
-	conf_update(&l, &p8, &v1, BPF_ANY);
-	conf_update(&l, &d, &v1, BPF_ANY);
-	conf_delete(&l, &p8);
-	conf_update(&l, &d, &v2, BPF_ANY);
-	conf_lookup(&l, &a);
-	conf_walk(&l);
-	conf_delete(&l, &d);
-	conf_lookup(&l, &a);
-	conf_walk(&l);
+	lpm_steps(&l, "lpm", 4, steps, RTE_DIM(steps));
 	return conf_end();
 }
 
@@ -466,39 +392,24 @@ conf_lpm_host_bits(void)
 static int
 conf_lpm_intermediate(void)
 {
+	const uint64_t a = P(16, 10, 0, 0, 0), b = P(16, 10, 128, 0, 0);
+	const uint64_t im = P(8, 10, 0, 0, 0), x = P(32, 10, 64, 0, 1);
+	const struct conf_step steps[] = {
+		SETF(L, a, 1, BPF_ANY), SETF(L, b, 2, BPF_ANY), GET(L, im),
+		GET(L, x), DEL(L, im), SETF(L, im, 3, BPF_EXIST), NEXT(L, im),
+		WALK(L), SETF(L, im, 3, BPF_NOEXIST), GET(L, x), WALK(L),
+		DEL(L, im), GET(L, x), WALK(L), CLOSE(L),
+	};
+	/* A full trie has no room for the intermediate node's prefix. */
+	const struct conf_step full[] = {
+		SETF(L, a, 1, BPF_ANY), SETF(L, b, 2, BPF_ANY),
+		SETF(L, im, 3, BPF_ANY), SETF(L, im, 3, BPF_NOEXIST), WALK(L),
+	};
 	struct conf_map l, f;
-	struct conf_lpm_key a = conf_lpm(16, 10, 0, 0, 0);
-	struct conf_lpm_key b = conf_lpm(16, 10, 128, 0, 0);
-	struct conf_lpm_key im = conf_lpm(8, 10, 0, 0, 0);
-	struct conf_lpm_key x = conf_lpm(32, 10, 64, 0, 1);
-	uint64_t v1 = 1, v2 = 2, v3 = 3;
 
 	CONF_BEGIN("lpm_intermediate");
-	if (!lpm(&l, "lpm", 16))
-		return conf_end();
-	conf_update(&l, &a, &v1, BPF_ANY);
-	conf_update(&l, &b, &v2, BPF_ANY);
-	conf_lookup(&l, &im);
-	conf_lookup(&l, &x);
-	conf_delete(&l, &im);
-	conf_update(&l, &im, &v3, BPF_EXIST);
-	conf_next_key(&l, &im);
-	conf_walk(&l);
-	conf_update(&l, &im, &v3, BPF_NOEXIST);
-	conf_lookup(&l, &x);
-	conf_walk(&l);
-	conf_delete(&l, &im);
-	conf_lookup(&l, &x);
-	conf_walk(&l);
-	conf_close(&l);
-	/* A full trie has no room for the intermediate node's prefix. */
-	if (!lpm(&f, "lpm2", 2))
-		return conf_end();
-	conf_update(&f, &a, &v1, BPF_ANY);
-	conf_update(&f, &b, &v2, BPF_ANY);
-	conf_update(&f, &im, &v3, BPF_ANY);
-	conf_update(&f, &im, &v3, BPF_NOEXIST);
-	conf_walk(&f);
+	lpm_steps(&l, "lpm", 16, steps, RTE_DIM(steps));
+	lpm_steps(&f, "lpm2", 2, full, RTE_DIM(full));
 	return conf_end();
 }
 
@@ -506,31 +417,23 @@ conf_lpm_intermediate(void)
 static int
 conf_lpm_capacity(void)
 {
-	struct conf_map l;
-	struct conf_lpm_key p[5] = {
-		conf_lpm(8, 10, 0, 0, 0), conf_lpm(16, 10, 1, 0, 0),
-		conf_lpm(24, 10, 1, 2, 0), conf_lpm(32, 10, 1, 2, 3),
-		conf_lpm(0, 0, 0, 0, 0),
+	const uint64_t p[5] = {
+		P(8, 10, 0, 0, 0), P(16, 10, 1, 0, 0), P(24, 10, 1, 2, 0),
+		P(32, 10, 1, 2, 3), P(0, 0, 0, 0, 0),
 	};
-	uint64_t v = 9, w = 10;
-	unsigned int i;
+	const struct conf_step steps[] = {
+		SETF(L, p[0], 9, BPF_NOEXIST), SETF(L, p[1], 9, BPF_NOEXIST),
+		SETF(L, p[2], 9, BPF_NOEXIST),
+		SETF(L, p[3], 9, BPF_ANY), SETF(L, p[3], 9, BPF_NOEXIST),
+		SETF(L, p[3], 9, BPF_EXIST), SETF(L, p[4], 9, BPF_ANY),
+		SETF(L, p[0], 9, BPF_NOEXIST), SETF(L, p[0], 10, BPF_ANY),
+		SETF(L, p[1], 10, BPF_EXIST), DEL(L, p[2]),
+		SETF(L, p[3], 9, BPF_NOEXIST), SETF(L, p[4], 9, BPF_ANY), WALK(L),
+	};
+	struct conf_map l;
 
 	CONF_BEGIN("lpm_capacity");
-	if (!lpm(&l, "lpm3", 3))
-		return conf_end();
-	for (i = 0; i < 3; i++)
-		conf_update(&l, &p[i], &v, BPF_NOEXIST);
-	conf_update(&l, &p[3], &v, BPF_ANY);
-	conf_update(&l, &p[3], &v, BPF_NOEXIST);
-	conf_update(&l, &p[3], &v, BPF_EXIST);
-	conf_update(&l, &p[4], &v, BPF_ANY);
-	conf_update(&l, &p[0], &v, BPF_NOEXIST);
-	conf_update(&l, &p[0], &w, BPF_ANY);
-	conf_update(&l, &p[1], &w, BPF_EXIST);
-	conf_delete(&l, &p[2]);
-	conf_update(&l, &p[3], &v, BPF_NOEXIST);
-	conf_update(&l, &p[4], &v, BPF_ANY);
-	conf_walk(&l);
+	lpm_steps(&l, "lpm3", 3, steps, RTE_DIM(steps));
 	return conf_end();
 }
 
