@@ -3,8 +3,8 @@
  */
 
 /*
- * Conformance scenarios of templates (which inner tables an outer table
- * accepts), nesting and info.
+ * Conformance scenarios of templates (what can be one, which inner tables
+ * an outer table accepts), nesting and info.
  *
  * Kernel functions that decide each rule (6.x): array_map_meta_equal()
  * (arraymap.c); bpf_map_meta_alloc(), bpf_map_meta_equal(),
@@ -12,12 +12,17 @@
  * (syscall.c).
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <linux/bpf.h>
 
 #include <mim.h>
+#include "mim_private.h"
 
 #include "autotest.h"
 #include "conformance.h"
@@ -31,6 +36,79 @@ static int
 outer_max(enum mim_type t)
 {
 	return t == AOT ? 4 : 8;
+}
+
+/* ---- what can be a template --------------------------------------------------- */
+
+static int
+conf_create_nested(void)
+{
+	struct conf_map t, n[2];
+	unsigned int i, j;
+
+	CONF_BEGIN("create_nested");
+	if (!conf_create(&t, "tmpl", CONF_SPEC(.type = MIM_TYPE_ARRAY,
+					       .key_size = 4, .value_size = 8,
+					       .max_entries = 4)))
+		return conf_end();
+	for (i = 0; i < RTE_DIM(outer_types); i++)
+		if (!conf_create(&n[i], i == 0 ? "aom" : "hom",
+				 CONF_SPEC(.type = outer_types[i], .key_size = 4,
+					   .value_size = 4, .max_entries = 4,
+					   .inner = &t)))
+			return conf_end();
+	/* bpf_map_meta_alloc(): "Does not support >1 level map-in-map". */
+	for (i = 0; i < RTE_DIM(outer_types); i++)
+		for (j = 0; j < RTE_DIM(n); j++)
+			conf_create_try(CONF_SPEC(.type = outer_types[i],
+						  .key_size = 4, .value_size = 4,
+						  .max_entries = 4,
+						  .inner = &n[j]),
+					"the template is an outer table");
+	return conf_end();
+}
+
+/*
+ * bpf_map_meta_alloc(): a type without map_meta_equal cannot be a template.
+ * In the kernel that is BPF_MAP_TYPE_PROG_ARRAY (-ENOTSUPP, 524); no
+ * mapinmap type lacks meta_equal, so mapinmap's side is the same check
+ * through the internal interface, with a type that has none.
+ */
+static int
+conf_create_template_not_comparable(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o);
+	struct mim_table_ops ops = mim_array_ops;
+	struct mim_obj outer, inner;
+	unsigned int i;
+	int prog, k, m;
+
+	CONF_BEGIN("create_template_not_comparable");
+	prog = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, NULL, 4, 4, 4, NULL);
+	if (prog < 0) {
+		conf_fail("cannot create a BPF_MAP_TYPE_PROG_ARRAY: %d", prog);
+		return conf_end();
+	}
+	memset(&outer, 0, sizeof(outer));
+	memset(&inner, 0, sizeof(inner));
+	inner.id = 1;
+	ops.meta_equal = NULL;
+	for (i = 0; i < RTE_DIM(outer_types); i++) {
+		o.inner_map_fd = (uint32_t)prog;
+		k = bpf_map_create(conf_bpf_type(outer_types[i]), NULL, 4, 4, 4,
+				   &o);
+		mim_err_enter(__func__);
+		mim_lock();
+		m = mim_meta_init_ops(&outer, &inner, &ops);
+		mim_unlock();
+		if (k >= 0)
+			close(k);
+		conf_dev(k, m, -ENOTSUP, CONF_DEV_ENOTSUP,
+			 "create %s key=4 value=4 max=4 inner=(a type without meta_equal)",
+			 conf_type_str(outer_types[i]));
+	}
+	close(prog);
+	return conf_end();
 }
 
 /* ---- templates ---------------------------------------------------------------- */
@@ -352,6 +430,8 @@ conf_info_fields(void)
 }
 
 const struct autotest_case conf_template_cases[] = {
+	TEST_CASE(conf_create_nested),
+	TEST_CASE(conf_create_template_not_comparable),
 	TEST_CASE(conf_template_type_sizes),
 	TEST_CASE(conf_template_flags),
 	TEST_CASE(conf_template_array_max_entries),
