@@ -125,8 +125,22 @@ test_btf_template(void)
 	struct typed base = mk_btf(BASE), same = mk_btf(BASE);
 	struct typed ren = mk_btf(RENAMED), mov = mk_btf(MOVED);
 	struct typed sig = mk_btf(SIGNED), shrt = mk_btf(SHORTER_MAC);
+	const struct {
+		const char *name;
+		const struct typed *t;
+		const char *why;
+	} mismatch[] = {
+		{ "ren", &ren,
+		  "BTF value type differs from the template's: member 2 is 'tag', the template's is 'vlan'" },
+		{ "mov", &mov,
+		  ".port: int unsigned char (1 bytes) != template int unsigned short (2 bytes)" },
+		{ "sig", &sig,
+		  ".vlan: int short (2 bytes) != template int unsigned short (2 bytes)" },
+		{ "shrt", &shrt, ".mac: array (4 bytes) != template array (6 bytes)" },
+	};
 	const struct btf *b1, *b2;
 	int tmpl, outer, t;
+	size_t i;
 
 	tmpl = typed_lpm("tmpl", &base, 12);
 	outer = mim_create(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, 4, 8,
@@ -143,21 +157,13 @@ test_btf_template(void)
 	TEST_ASSERT(b1 == b2, "tables with equal BTF share one copy");
 	TEST_ASSERT_OK(mim_close(t));
 
-	t = typed_lpm("ren", &ren, 12);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
-			"BTF value type differs from the template's: member 2 is 'tag', the template's is 'vlan'");
-	TEST_ASSERT_OK(mim_close(t));
-	t = typed_lpm("mov", &mov, 12);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL, ".port: int unsigned char (1 bytes) != template int unsigned short (2 bytes)");
-	TEST_ASSERT_OK(mim_close(t));
-	t = typed_lpm("sig", &sig, 12);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
-			".vlan: int short (2 bytes) != template int unsigned short (2 bytes)");
-	TEST_ASSERT_OK(mim_close(t));
-	t = typed_lpm("shrt", &shrt, 12);
-	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
-			".mac: array (4 bytes) != template array (6 bytes)");
-	TEST_ASSERT_OK(mim_close(t));
+	/* Each mismatch, with its reason. */
+	for (i = 0; i < RTE_DIM(mismatch); i++) {
+		t = typed_lpm(mismatch[i].name, mismatch[i].t, 12);
+		TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
+				mismatch[i].why);
+		TEST_ASSERT_OK(mim_close(t));
+	}
 	/* The full reason names the table too. */
 	TEST_ASSERT(strstr(mim_last_error(), "inner table 'shrt'") != NULL, "");
 
