@@ -183,18 +183,28 @@ apply_slot(struct import *imp, const struct btf_type *sec, uint64_t off,
 		const struct btf_member *last;
 		struct mim_bpf_map *m;
 		uint32_t moff, slot, id;
-		int oi, ti;
+		const char *name;
+		int oi, ti, rid;
 
-		if (off < vi->offset || off + BPF_PTR_SIZE > vi->offset + vi->size)
+		if (off < vi->offset ||
+		    off + BPF_PTR_SIZE > (uint64_t)vi->offset + vi->size)
 			continue;
+		/* libbpf checked none of these ids: a missing type or
+		 * name makes the object unparsable, not a crash.
+		 */
 		var = btf__type_by_id(imp->btf, vi->type);
-		oi = find_map(imp, btf__name_by_offset(imp->btf, var->name_off));
-		def = btf__type_by_id(imp->btf,
-				      (uint32_t)btf__resolve_type(imp->btf, var->type));
-		if (oi < 0 || !btf_is_composite(def) || btf_vlen(def) == 0)
+		if (var == NULL || !btf_is_var(var))
+			return -EINVAL;
+		name = btf__name_by_offset(imp->btf, var->name_off);
+		oi = name != NULL ? find_map(imp, name) : -1;
+		rid = btf__resolve_type(imp->btf, var->type);
+		def = rid > 0 ? btf__type_by_id(imp->btf, (uint32_t)rid) : NULL;
+		if (oi < 0 || def == NULL || !btf_is_composite(def) ||
+		    btf_vlen(def) == 0)
 			return -EINVAL;
 		last = btf_members(def) + btf_vlen(def) - 1;
-		if (strcmp(btf__name_by_offset(imp->btf, last->name_off), "values") != 0)
+		name = btf__name_by_offset(imp->btf, last->name_off);
+		if (name == NULL || strcmp(name, "values") != 0)
 			return -EINVAL;
 		moff = btf_member_bit_offset(def, btf_vlen(def) - 1) / 8;
 		if (off - vi->offset < moff ||
@@ -305,10 +315,14 @@ mim_bpf_import(const char *path, const struct mim_bpf_import_opts *opts,
 	imp.prefix = MIM_OPTS_GET(opts, name_prefix, NULL);
 	imp.obj = bpf_object__open_file(path, NULL);
 	ret = libbpf_get_error(imp.obj);
-	if (ret != 0)
+	if (ret != 0) {
+		char msg[128];
+
+		/* libbpf's own codes (LIBBPF_ERRNO__*) are not errnos. */
+		libbpf_strerror(ret, msg, sizeof(msg));
 		return mim_err(ret == -ENOENT ? ENOENT : EINVAL,
-			       "libbpf cannot open '%s': %s", path,
-			       strerror(-ret));
+			       "libbpf cannot open '%s': %s", path, msg);
+	}
 	imp.btf = bpf_object__btf(imp.obj);
 	bpf_object__for_each_map(map, imp.obj)
 		imp.n++;
