@@ -8,8 +8,16 @@
  * sizes that do not match the table, and the reasons given for each.
  */
 
+#define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
@@ -20,11 +28,160 @@
 static int
 test_rcu_dq_size(void)
 {
+	MIM_OPTS(mim_rcu_opts, o, .dq_size = 1U << 31);
+	struct rte_rcu_qsbr *v;
+
+	/* rte_rcu_qsbr_dq_create() would make a ring of 0 entries. */
+	TEST_ASSERT_ERR(mim_rcu_configure(&o), EINVAL,
+			"dq_size 2147483648 above 1073741823");
+	o.dq_size = UINT32_MAX;
+	TEST_ASSERT_ERR(mim_rcu_configure(&o), EINVAL, "dq_size 4294967295 above");
+	/* A ring of 2^31 entries: above RTE_RING_SZ_MASK. */
+	o.dq_size = 1U << 30;
+	TEST_ASSERT_ERR(mim_rcu_configure(&o), EINVAL, "an rte_ring holds at most 2^30");
+	/* The largest ring DPDK can make: accepted, then 48 GiB are not there. */
+	o.dq_size = MIM_RCU_DQ_SIZE_MAX;
+	TEST_ASSERT_OK(mim_rcu_configure(&o));
+	v = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(4), RTE_CACHE_LINE_SIZE);
+	TEST_ASSERT(v != NULL && rte_rcu_qsbr_init(v, 4) == 0, "");
+	TEST_ASSERT_ERR(mim_rcu_qsbr_add(v), ENOMEM,
+			"a ring of 1073741824 entries of 48 bytes");
+	rte_free(v);
+	TEST_ASSERT_OK(mim_rcu_configure(NULL));
+	return TEST_SUCCESS;
+}
+
+/* An open hash table with one key. */
+static int
+one_key_hash(const char *name)
+{
+	uint32_t k = 1, val = 10;
+	int h = mim_create(MIM_TYPE_HASH, name, 4, 4, 8, NULL);
+
+	if (h > 0 && mim_update_elem(h, &k, &val, MIM_ANY) != 0)
+		return -1;
+	return h;
+}
+
+static int
+test_sync_self_online(void)
+{
+	MIM_OPTS(mim_rcu_opts, o, .mode = MIM_RCU_MODE_SYNC);
+	unsigned int self = rte_lcore_id();
+	struct mim_table_info info;
+	uint32_t k = 1, val = 11;
+	struct rte_rcu_qsbr *v;
+	int h;
+
+	TEST_ASSERT_OK(mim_rcu_configure(&o));
+	v = autotest_qsbr(RTE_MAX_LCORE);
+	TEST_ASSERT(v != NULL, "");
+	h = one_key_hash("h");
+	TEST_ASSERT_OK(h);
+	/* The caller reads too, registered with its lcore id. */
+	autotest_reader_online(v, self);
+	TEST_ASSERT_ERR(mim_update_elem(h, &k, &val, MIM_ANY), EDEADLK,
+			"is online on attached QSBR variable 0");
+	TEST_ASSERT_ERR(mim_close(h), EDEADLK, "it would wait for itself");
+	/* Nothing changed. */
+	TEST_ASSERT_OK(mim_lookup_elem(h, &k, &val));
+	TEST_ASSERT_EQUAL(val, 10, "");
+	TEST_ASSERT_OK(mim_get_info(h, &info));
+	TEST_ASSERT_EQUAL(info.handles, 1, "");
+	rte_rcu_qsbr_thread_offline(v, self);
+	TEST_ASSERT_OK(mim_close(h));
+	return TEST_SUCCESS;
+}
+
+/* The log, captured: has the warning naming thread 7 been written? */
+static char log_text[1024];
+static size_t log_len;
+static volatile int log_warned;
+
+static ssize_t
+log_write(void *c, const char *buf, size_t size)
+{
+	size_t n = RTE_MIN(size, sizeof(log_text) - 1 - log_len);
+
+	RTE_SET_USED(c);
+	memcpy(log_text + log_len, buf, n);
+	log_len += n;
+	log_text[log_len] = '\0';
+	if (strstr(log_text, "without a quiescent state: 7") != NULL)
+		__atomic_store_n(&log_warned, 1, __ATOMIC_RELEASE);
+	return (ssize_t)size;
+}
+
+struct lagging {
+	struct rte_rcu_qsbr *v;
+	volatile int online;
+};
+
+/* Reader thread id 7: online, silent until the wait has been logged. */
+static int
+lagging_reader(void *p)
+{
+	struct lagging *l = p;
+	uint64_t give_up = rte_get_timer_cycles() + 30 * rte_get_timer_hz();
+
+	autotest_reader_online(l->v, 7);
+	__atomic_store_n(&l->online, 1, __ATOMIC_RELEASE);
+	/* A failing library never logs: stop waiting after 30 s anyway,
+	 * so that the case fails on its assertion rather than hangs.
+	 */
+	while (!__atomic_load_n(&log_warned, __ATOMIC_ACQUIRE) &&
+	       rte_get_timer_cycles() < give_up)
+		rte_pause();
+	rte_rcu_qsbr_thread_offline(l->v, 7);
+	rte_rcu_qsbr_thread_unregister(l->v, 7);
+	return 0;
+}
+
+static int
+test_sync_lagging_logged(void)
+{
+	MIM_OPTS(mim_rcu_opts, o, .mode = MIM_RCU_MODE_SYNC);
+	cookie_io_functions_t io = { .write = log_write };
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
+	struct lagging l = { .online = 0 };
+	FILE *prev = rte_log_get_stream(), *f;
+	int h, ret;
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("    needs a worker lcore (-l 0-1)\n");
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_OK(mim_rcu_configure(&o));
+	l.v = autotest_qsbr(16);
+	TEST_ASSERT(l.v != NULL, "");
+	h = one_key_hash("h");
+	TEST_ASSERT_OK(h);
+	f = fopencookie(NULL, "w", io);
+	TEST_ASSERT(f != NULL, "");
+	setvbuf(f, NULL, _IONBF, 0);
+	log_len = 0;
+	log_warned = 0;
+	rte_openlog_stream(f);
+	rte_eal_remote_launch(lagging_reader, &l, worker);
+	while (!__atomic_load_n(&l.online, __ATOMIC_ACQUIRE))
+		rte_pause();
+	/* Waits for thread 7, which waits for the warning. */
+	ret = mim_close(h);
+	rte_eal_wait_lcore(worker);
+	rte_openlog_stream(prev);
+	fclose(f);
+	TEST_ASSERT_OK(ret);
+	TEST_ASSERT(log_warned, "the wait was not logged: %s", log_text);
+	TEST_ASSERT(strstr(log_text, "attached QSBR variable 0") != NULL &&
+		    strstr(log_text, "1 reader thread id(s) online") != NULL,
+		    "%s", log_text);
 	return TEST_SUCCESS;
 }
 
 static const struct autotest_case hostile_cases[] = {
 	TEST_CASE(test_rcu_dq_size),
+	TEST_CASE(test_sync_self_online),
+	TEST_CASE(test_sync_lagging_logged),
 	TEST_CASES_END(),
 };
 

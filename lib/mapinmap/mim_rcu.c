@@ -27,10 +27,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
 #include "mim_private.h"
+
+/* SYNC mode: seconds before the first warning about lagging readers, and
+ * between the next ones.
+ */
+#define MIM_RCU_SYNC_WARN_FIRST 1
+#define MIM_RCU_SYNC_WARN_EVERY 5
+
+/* A defer queue ring entry: rte_rcu_qsbr's token, then a retirement. */
+#define DQ_ENTRY_BYTES (sizeof(uint64_t) + sizeof(struct mim_retire))
 
 struct rcu_stage {
 	struct rte_rcu_qsbr *v;
@@ -65,6 +77,12 @@ static struct {
 	.reclaim_max = MIM_RCU_RECLAIM_MAX_DEFAULT,
 };
 
+static const char *
+releases_are(uint32_t n)
+{
+	return n == 1 ? "release is" : "releases are";
+}
+
 static void
 release(const struct mim_retire *r)
 {
@@ -75,6 +93,108 @@ release(const struct mim_retire *r)
 	mim_retire_release(r);
 }
 
+/* Is thread id online on v (registered, and its counter not offline)? */
+static bool
+thread_online(const struct rte_rcu_qsbr *v, unsigned int id)
+{
+	const uint64_t *bmap;
+	uint64_t cnt;
+
+	if (id >= v->max_threads)
+		return false;
+	/* Relaxed loads of another thread's state: a snapshot, which
+	 * is all a diagnostic needs (the calling thread's own state is
+	 * exact); they pair with nothing.
+	 */
+	bmap = __RTE_QSBR_THRID_ARRAY_ELM(v,
+		(id >> __RTE_QSBR_THRID_INDEX_SHIFT));
+	if ((__atomic_load_n(bmap, __ATOMIC_RELAXED) &
+	     (1ULL << (id & __RTE_QSBR_THRID_MASK))) == 0)
+		return false;
+	cnt = __atomic_load_n(&v->qsbr_cnt[id].cnt, __ATOMIC_RELAXED);
+	return cnt != __RTE_QSBR_CNT_THR_OFFLINE;
+}
+
+/*
+ * SYNC mode waits for every online reader: a caller that is one of them
+ * would wait for itself. The caller is recognised as DPDK's examples
+ * register readers, by its lcore id (rte_lcore_id(), also that of a
+ * registered non-EAL thread).
+ */
+static int
+self_online_check(void)
+{
+	unsigned int id = rte_lcore_id();
+	uint32_t i;
+
+	if (rcu.mode != MIM_RCU_MODE_SYNC || id == LCORE_ID_ANY)
+		return 0;
+	for (i = 0; i < rcu.nb_vars; i++)
+		if (thread_online(rcu.stage[i]->v, id))
+			return mim_err(EDEADLK, "SYNC mode: the calling thread (lcore %u) is online on attached QSBR variable %u as thread id %u: it would wait for itself; go offline first",
+				       id, i, id);
+	return 0;
+}
+
+/* Log the thread ids of v that hold back the grace period of token t. */
+static void
+log_lagging(const struct rte_rcu_qsbr *v, uint32_t idx, uint64_t t,
+	    double waited)
+{
+	char ids[160];
+	size_t len = 0;
+	uint32_t w, n = 0;
+	unsigned int b;
+
+	ids[0] = '\0';
+	for (w = 0; w < v->num_elems; w++) {
+		/* Relaxed: a snapshot for the log, pairs with nothing. */
+		uint64_t bmap = __atomic_load_n(__RTE_QSBR_THRID_ARRAY_ELM(v, w),
+						__ATOMIC_RELAXED);
+
+		for (b = 0; b < 64; b++) {
+			unsigned int id = w * 64 + b;
+			uint64_t c;
+
+			if ((bmap & (1ULL << b)) == 0)
+				continue;
+			c = __atomic_load_n(&v->qsbr_cnt[id].cnt,
+					    __ATOMIC_RELAXED);
+			if (c == __RTE_QSBR_CNT_THR_OFFLINE || c >= t)
+				continue;
+			if (n++ < 16 && len + 12 < sizeof(ids))
+				len += (size_t)snprintf(ids + len,
+					sizeof(ids) - len, "%s%u",
+					len ? " " : "", id);
+		}
+	}
+	MIM_LOG(WARNING, "SYNC mode: waiting %.0f s for a grace period on attached QSBR variable %u (%p): %u reader thread id(s) online without a quiescent state: %s%s",
+		waited, idx, (const void *)v, n, ids, n > 16 ? " ..." : "");
+}
+
+/*
+ * rte_rcu_qsbr_synchronize(), but never silent: after
+ * MIM_RCU_SYNC_WARN_FIRST seconds, and every MIM_RCU_SYNC_WARN_EVERY
+ * seconds after that, log the readers that hold it back.
+ */
+static void
+synchronize(struct rte_rcu_qsbr *v, uint32_t idx)
+{
+	uint64_t hz = rte_get_timer_hz(), start, next, now;
+	uint64_t t = rte_rcu_qsbr_start(v);
+
+	start = rte_get_timer_cycles();
+	next = start + MIM_RCU_SYNC_WARN_FIRST * hz;
+	while (rte_rcu_qsbr_check(v, t, false) == 0) {
+		rte_pause();
+		now = rte_get_timer_cycles();
+		if (now < next)
+			continue;
+		log_lagging(v, idx, t, (double)(now - start) / (double)hz);
+		next = now + MIM_RCU_SYNC_WARN_EVERY * hz;
+	}
+}
+
 /* Wait for a grace period on variables first..nb_vars-1, then release. */
 static void
 release_sync(const struct mim_retire *r, uint32_t first)
@@ -82,8 +202,7 @@ release_sync(const struct mim_retire *r, uint32_t first)
 	uint32_t i;
 
 	for (i = first; i < rcu.nb_vars; i++)
-		rte_rcu_qsbr_synchronize(rcu.stage[i]->v,
-					 RTE_QSBR_THRID_INVALID);
+		synchronize(rcu.stage[i]->v, i);
 	release(r);
 }
 
@@ -165,16 +284,19 @@ reclaim(uint32_t max)
 int
 mim_rcu_reserve(void)
 {
-	if (rcu.nb_vars == 0 || rcu.mode != MIM_RCU_MODE_DQ ||
-	    rcu.inflight < rcu.dq_size)
+	if (rcu.nb_vars == 0)
+		return 0;
+	if (rcu.mode == MIM_RCU_MODE_SYNC)
+		return self_online_check();
+	if (rcu.inflight < rcu.dq_size)
 		return 0;
 	reclaim(rcu.dq_size);
 	if (rcu.inflight < rcu.dq_size)
 		return 0;
 	rcu.nb_busy++;
 	return mim_err(EBUSY,
-		       "%u releases are waiting for readers and the defer queue (dq_size %u) is full: a reader has not reported a quiescent state",
-		       rcu.inflight, rcu.dq_size);
+		       "%u %s waiting for readers and the defer queue (dq_size %u) is full: a reader has not reported a quiescent state",
+		       rcu.inflight, releases_are(rcu.inflight), rcu.dq_size);
 }
 
 void
@@ -250,6 +372,9 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 		max = MIM_RCU_RECLAIM_MAX_DEFAULT;
 	if (mode != MIM_RCU_MODE_DQ && mode != MIM_RCU_MODE_SYNC)
 		return mim_err(EINVAL, "unknown mode %d", (int)mode);
+	if (dq_size > MIM_RCU_DQ_SIZE_MAX)
+		return mim_err(EINVAL, "dq_size %u above %u: rte_rcu_qsbr_dq_create() rounds dq_size + 1 up to a power of two, and an rte_ring holds at most 2^30 entries",
+			       dq_size, MIM_RCU_DQ_SIZE_MAX);
 	if (max > dq_size)
 		return mim_err(EINVAL, "reclaim_max %u above dq_size %u",
 			       max, dq_size);
@@ -301,8 +426,9 @@ mim_rcu_qsbr_add(struct rte_rcu_qsbr *v)
 	}
 	ret = stage_create(rcu.nb_vars, v);
 	if (ret != 0) {
-		ret = mim_err(-ret, "cannot create a defer queue of %u entries: %s",
-			      rcu.dq_size, rte_strerror(rte_errno));
+		ret = mim_err(-ret, "cannot create a defer queue of %u entries (a ring of %u entries of %zu bytes): %s",
+			      rcu.dq_size, rte_align32pow2(rcu.dq_size + 1),
+			      DQ_ENTRY_BYTES, rte_strerror(rte_errno));
 		goto out;
 	}
 	rcu.nb_vars++;
@@ -350,8 +476,8 @@ mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
 	}
 	reclaim(rcu.dq_size);
 	if (rcu.inflight != 0) {
-		ret = mim_err(EBUSY, "%u releases are waiting for readers",
-			      rcu.inflight);
+		ret = mim_err(EBUSY, "%u %s waiting for readers",
+			      rcu.inflight, releases_are(rcu.inflight));
 		goto out;
 	}
 	if (found == 0 && mim_registry_foreach(uses_first_var, NULL) != 0) {

@@ -36,6 +36,14 @@
  * - #MIM_RCU_MODE_SYNC: each changing call that retires something waits for
  *   a grace period on every variable (rte_rcu_qsbr_synchronize()) and then
  *   releases it before returning, as the kernel's synchronize_rcu().
+ *   A thread that is online on an attached variable must not make such a
+ *   call: it would wait for itself. The library recognises the caller when
+ *   it registered with its own lcore id (rte_lcore_id(), as DPDK's examples
+ *   do) and refuses the call with -EDEADLK before changing anything; an
+ *   application whose readers use other thread ids must not give the
+ *   control-plane thread's lcore id to another reader. When a grace period
+ *   lasts more than 1 s the wait logs, at WARNING and then every 5 s, the
+ *   thread ids of the readers holding it back: it never hangs silently.
  *
  * With no variable attached the library assumes no concurrent readers and
  * releases at once, at the end of the call that retires.
@@ -70,6 +78,16 @@ enum mim_rcu_mode {
 /** Default most releases per automatic reclamation. */
 #define MIM_RCU_RECLAIM_MAX_DEFAULT 64
 
+/**
+ * Largest dq_size: rte_rcu_qsbr_dq_create() makes a ring of
+ * rte_align32pow2(dq_size + 1) entries, and an rte_ring holds at most 2^30
+ * (RTE_RING_SZ_MASK is 2^31 - 1). Each entry takes 48 bytes (an 8-byte
+ * token and a retirement), so the largest queue is a 48 GiB memzone per
+ * attached variable: memory usually sets the practical limit lower, and
+ * mim_rcu_qsbr_add() fails with -ENOMEM when it is not there.
+ */
+#define MIM_RCU_DQ_SIZE_MAX ((1U << 30) - 1)
+
 /** Options of mim_rcu_configure(); declare with MIM_OPTS(). */
 struct mim_rcu_opts {
 	/** Size of this structure, set by MIM_OPTS(). */
@@ -93,8 +111,9 @@ struct mim_rcu_opts {
  * @param opts
  *   Options; NULL restores the defaults.
  * @return
- *   0, or -EINVAL (opts malformed, unknown mode, reclaim_max above
- *   dq_size), or -EBUSY (a QSBR variable is already attached).
+ *   0, or -EINVAL (opts malformed, unknown mode, dq_size above
+ *   #MIM_RCU_DQ_SIZE_MAX, reclaim_max above dq_size), or -EBUSY (a QSBR
+ *   variable is already attached).
  * @par Concurrency
  * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
  *   serialised with every other control-plane call by the library mutex, on
