@@ -178,10 +178,78 @@ test_sync_lagging_logged(void)
 	return TEST_SUCCESS;
 }
 
+static int
+test_opts_inapplicable(void)
+{
+	MIM_OPTS(mim_create_opts, o, .lpm_tbl8_groups = 5);
+	int id;
+
+	TEST_ASSERT_ERR(mim_create(MIM_TYPE_ARRAY, "a", 4, 4, 4, &o), EINVAL,
+			"lpm_tbl8_groups 5 given to a table of type array: only LPM tables take it");
+	TEST_ASSERT_ERR(mim_create(MIM_TYPE_HASH, "h", 4, 4, 4, &o), EINVAL,
+			"only LPM tables take it");
+	id = mim_create(MIM_TYPE_LPM, "l", 8, 4, 4, &o);
+	TEST_ASSERT_OK(id);
+	TEST_ASSERT_OK(mim_close(id));
+	return TEST_SUCCESS;
+}
+
+static int
+test_error_texts(void)
+{
+	struct mim_create_opts zero = { .sz = 0 };
+	struct mim_rcu_opts rzero = { .sz = 0 };
+	MIM_OPTS(mim_create_opts, o, .inner_id = 0);
+	struct rte_rcu_qsbr *v;
+	int tmpl, outer;
+
+	TEST_ASSERT_ERR(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "o", 4, 4, 4, &o),
+			EBADF, "an outer table needs a template");
+	o.inner_id = -ENOMEM;   /* a failed mim_create() passed on */
+	TEST_ASSERT_ERR(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "o", 4, 4, 4, &o),
+			EBADF, "inner_id -12 is not a table ID");
+	TEST_ASSERT_ERR(mim_create(MIM_TYPE_ARRAY, "a", 4, 4, 4, &zero), EINVAL,
+			"sz is 0; declare it with MIM_OPTS(mim_create_opts, name, ...)");
+	TEST_ASSERT_ERR(mim_rcu_configure(&rzero), EINVAL,
+			"MIM_OPTS(mim_rcu_opts");
+	/* One release waiting: singular. */
+	v = autotest_qsbr(4);
+	TEST_ASSERT(v != NULL, "");
+	autotest_reader_online(v, 1);
+	tmpl = mim_create(MIM_TYPE_HASH, "t", 4, 4, 4, NULL);
+	TEST_ASSERT_OK(tmpl);
+	TEST_ASSERT_OK(mim_close(tmpl));
+	TEST_ASSERT_ERR(mim_rcu_qsbr_remove(v), EBUSY,
+			"1 release is waiting for readers");
+	rte_rcu_qsbr_quiescent(v, 1);
+	/* An outer table of LPM tables until DPDK memory runs out: the
+	 * reason names the allocation that failed, and why.
+	 */
+	MIM_OPTS(mim_create_opts, lo, .lpm_tbl8_groups = 16);
+	int ids[256], n, ret = 0;
+
+	for (n = 0; n < 256; n++) {
+		ret = mim_create(MIM_TYPE_LPM, NULL, 8, 4, 16, &lo);
+		if (ret < 0)
+			break;
+		ids[n] = ret;
+	}
+	outer = ret;
+	while (n > 0)
+		TEST_ASSERT_OK(mim_close(ids[--n]));
+	TEST_ASSERT_EQUAL(outer, -ENOMEM, "%s", mim_last_error());
+	TEST_ASSERT(strstr(mim_last_error(), "cannot allocate an LPM table of 16 routes (16 tbl8 groups): ") != NULL &&
+		    strstr(mim_last_error(), " failed: ") != NULL, "%s",
+		    mim_last_error());
+	return TEST_SUCCESS;
+}
+
 static const struct autotest_case hostile_cases[] = {
 	TEST_CASE(test_rcu_dq_size),
 	TEST_CASE(test_sync_self_online),
 	TEST_CASE(test_sync_lagging_logged),
+	TEST_CASE(test_opts_inapplicable),
+	TEST_CASE(test_error_texts),
 	TEST_CASES_END(),
 };
 

@@ -79,9 +79,12 @@ attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
 	  uint32_t value_size, uint32_t max_entries,
 	  const struct mim_create_opts *opts)
 {
-	if (!mim_opts_valid(opts, offsetofend(struct mim_create_opts,
-					      btf_value_type_id)))
-		return mim_err(EINVAL, "malformed mim_create_opts (sz too small, or unknown non-zero fields)");
+	int ret = mim_opts_check(opts, offsetofend(struct mim_create_opts,
+						   btf_value_type_id),
+				 "mim_create_opts");
+
+	if (ret != 0)
+		return ret;
 	memset(attr, 0, sizeof(*attr));
 	attr->type = type;
 	attr->key_size = key_size;
@@ -229,13 +232,17 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	ret = ops->alloc_check(&attr);
 	if (ret != 0)
 		return ret;
-	if (!ops->is_outer && attr.inner_id != 0)
-		return mim_err(EINVAL, "inner_id %u given to a %s table: only outer tables take a template",
-			       attr.inner_id, ops->name);
+	ret = mim_attr_applies(ops, &attr);
+	if (ret != 0)
+		return ret;
 	ret = btf_check(ops, &attr);
 	if (ret != 0)
 		return ret;
 	ret = name_check(name);
+	if (ret != 0)
+		return ret;
+
+	ret = mim_eal_check();
 	if (ret != 0)
 		return ret;
 
@@ -244,7 +251,7 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	if (ops->is_outer) {
 		/* bpf_map_meta_alloc(), before anything is allocated. */
 		memset(&tmpl_holder, 0, sizeof(tmpl_holder));
-		ret = mim_meta_init(&tmpl_holder, attr.inner_id);
+		ret = mim_outer_template(&tmpl_holder, attr.inner_id);
 		if (ret == 0) {
 			ret = create_locked(ops, &attr, &tmpl_holder, name);
 			mim_meta_release(&tmpl_holder.tmpl);

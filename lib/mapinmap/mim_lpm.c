@@ -175,27 +175,35 @@ lpm_alloc(struct mim_obj *t, const struct mim_attr *attr)
 			RTE_MIN(attr->max_entries, LPM_TBL8_DEFAULT),
 	};
 	char name[RTE_LPM_NAMESIZE];
-	uint32_t i;
+	const char *what;
+	uint32_t i, mz;
+	int err;
 
 	t->dp.elem_size = RTE_ALIGN_CEIL(attr->value_size, 8);
 	l->nb_slots = attr->max_entries + RTE_MAX(attr->max_entries / 4, 16U);
 
 	snprintf(name, sizeof(name), "miml%" PRIu64, t->serial);
+	what = "rte_lpm_create() (64 MiB of tbl24 and the tbl8 groups)";
+	rte_errno = ENOMEM;
 	if (!mim_fault())
 		t->dp.u.lpm = rte_lpm_create(name, t->socket_id, &cfg);
 	if (t->dp.u.lpm == NULL)
 		goto nomem;
 	/* Control plane only: no lock-free readers, no concurrency flag. */
+	what = "the rule index (rte_hash_create())";
 	l->rules = cp_hash_create("mimr", t->serial,
 				       cp_entries(attr->max_entries),
 				       sizeof(struct lpm_rule), t->socket_id, 0);
 	if (l->rules == NULL)
 		goto nomem;
+	what = "the value index (rte_hash_create())";
 	l->vals = cp_hash_create("mimq", t->serial,
 				      cp_entries(attr->max_entries),
 				      attr->value_size, t->socket_id, 0);
 	if (l->vals == NULL)
 		goto nomem;
+	what = "the value slots";
+	rte_errno = ENOMEM;
 	t->dp.lpm_values = mim_zmalloc((size_t)l->nb_slots * t->dp.elem_size,
 				       t->socket_id);
 	l->slot_refs = mim_calloc(l->nb_slots, sizeof(uint32_t));
@@ -209,9 +217,18 @@ lpm_alloc(struct mim_obj *t, const struct mim_attr *attr)
 	l->nb_free = l->nb_slots;
 	return 0;
 nomem:
+	/* rte_errno as the failing DPDK call left it: ENOSPC when the
+	 * memzones (RTE_MAX_MEMZONE) are all in use, ENOMEM for memory.
+	 */
+	err = rte_errno;
+	mz = mim_memzone_count();
 	lpm_free(t);
-	return mim_err(ENOMEM, "cannot allocate an LPM table of %u routes (rte_lpm needs 64 MiB for tbl24 plus %u tbl8 groups)",
-		       attr->max_entries, cfg.number_tbl8s);
+	if (err == ENOSPC)
+		return mim_err(ENOMEM, "cannot allocate an LPM table of %u routes: %s failed: all %u memzones are in use (RTE_MAX_MEMZONE)",
+			       attr->max_entries, what, mz);
+	return mim_err(ENOMEM, "cannot allocate an LPM table of %u routes (%u tbl8 groups): %s failed: %s",
+		       attr->max_entries, cfg.number_tbl8s, what,
+		       err != 0 ? rte_strerror(err) : "out of memory");
 }
 
 static void

@@ -399,6 +399,15 @@ uint64_t mim_serial(void);
  * this library knows all zero.
  */
 bool mim_opts_valid(const void *opts, size_t known_sz);
+/* mim_opts_valid(), or -EINVAL with a reason naming struct type (mim_check.c). */
+int mim_opts_check(const void *opts, size_t known_sz, const char *type);
+/* 0 once rte_eal_init() has run, else -ENOMEM with that reason. */
+int mim_eal_check(void);
+/* Options that do not apply to the type: -EINVAL with a reason. */
+int mim_attr_applies(const struct mim_table_ops *ops,
+		     const struct mim_attr *attr);
+/* mim_meta_init() for an outer table, with reasons for 0 and errnos. */
+int mim_outer_template(struct mim_obj *holder, uint32_t inner_id);
 
 /* Read field of opts, or def if absent or from an older, shorter struct. */
 #define MIM_OPTS_GET(opts, field, def)					\

@@ -357,9 +357,10 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 	int ret = 0;
 
 	mim_err_enter(__func__);
-	if (!mim_opts_valid(opts, offsetofend(struct mim_rcu_opts,
-					      reclaim_max)))
-		return mim_err(EINVAL, "malformed mim_rcu_opts (sz, or unknown non-zero fields)");
+	ret = mim_opts_check(opts, offsetofend(struct mim_rcu_opts, reclaim_max),
+			     "mim_rcu_opts");
+	if (ret != 0)
+		return ret;
 	mode = MIM_OPTS_GET(opts, mode, MIM_RCU_MODE_DQ);
 	dq_size = MIM_OPTS_GET(opts, dq_size, 0);
 	thd = MIM_OPTS_GET(opts, reclaim_thd, 0);
@@ -412,6 +413,9 @@ mim_rcu_qsbr_add(struct rte_rcu_qsbr *v)
 	mim_err_enter(__func__);
 	if (v == NULL)
 		return mim_err(EINVAL, "QSBR variable is NULL");
+	ret = mim_eal_check();
+	if (ret != 0)
+		return ret;
 	mim_lock();
 	for (i = 0; i < rcu.nb_vars; i++)
 		if (rcu.stage[i]->v == v) {
