@@ -244,12 +244,60 @@ test_error_texts(void)
 	return TEST_SUCCESS;
 }
 
+static int
+test_elem_sizes(void)
+{
+	uint8_t key16[16] = { 1 }, big[16] = { 0 };
+	uint32_t k4 = 0, val = 7, got = 0;
+	uint16_t v2 = 0;
+	int h, a;
+
+	h = mim_create(MIM_TYPE_HASH, "flows", 16, 4, 8, NULL);
+	a = mim_create(MIM_TYPE_ARRAY, "arr", 4, 4, 4, NULL);
+	TEST_ASSERT_OK(h);
+	TEST_ASSERT_OK(a);
+	/* A 4-byte key for a table of 16-byte keys, a 2-byte value. */
+	TEST_ASSERT_ERR(mim_update_elem_sz(h, &k4, sizeof(k4), &val,
+					   sizeof(val), MIM_ANY), EINVAL,
+			"key_sz 4 != table 'flows'");
+	TEST_ASSERT_ERR(mim_update_elem_sz(h, key16, sizeof(key16), &v2,
+					   sizeof(v2), MIM_ANY), EINVAL,
+			"value_sz 2 != table 'flows'");
+	TEST_ASSERT_OK(mim_update_elem_sz(h, key16, sizeof(key16), &val,
+					  sizeof(val), MIM_ANY));
+	TEST_ASSERT_ERR(mim_lookup_elem_sz(h, key16, sizeof(key16), &v2,
+					   sizeof(v2)), EINVAL,
+			"value_sz 2 != table 'flows'");
+	TEST_ASSERT_OK(mim_lookup_elem_sz(h, key16, sizeof(key16), &got,
+					  sizeof(got)));
+	TEST_ASSERT_EQUAL(got, 7, "");
+	TEST_ASSERT_ERR(mim_get_next_key_sz(h, NULL, &k4, sizeof(k4)), EINVAL,
+			"key_sz 4 != table 'flows'");
+	TEST_ASSERT_OK(mim_get_next_key_sz(h, NULL, big, sizeof(big)));
+	TEST_ASSERT_EQUAL(memcmp(big, key16, 16), 0, "");
+	TEST_ASSERT_ERR(mim_delete_elem_sz(h, &k4, sizeof(k4)), EINVAL,
+			"key_sz 4 != table 'flows'");
+	TEST_ASSERT_OK(mim_delete_elem_sz(h, key16, sizeof(key16)));
+	TEST_ASSERT_ERR(mim_lookup_elem_sz(h, key16, sizeof(key16), &got,
+					   sizeof(got)), ENOENT, "");
+	/* A bad ID first, as the plain calls. */
+	TEST_ASSERT_ERR(mim_delete_elem_sz(9999, key16, 3), EBADF,
+			"no table with id 9999");
+	TEST_ASSERT_OK(mim_update_elem_sz(a, &k4, 4, &val, 4, MIM_ANY));
+	TEST_ASSERT_ERR(mim_update_elem_sz(a, &k4, 8, &val, 4, MIM_ANY),
+			EINVAL, "key_sz 8 != table 'arr'");
+	TEST_ASSERT_OK(mim_close(a));
+	TEST_ASSERT_OK(mim_close(h));
+	return TEST_SUCCESS;
+}
+
 static const struct autotest_case hostile_cases[] = {
 	TEST_CASE(test_rcu_dq_size),
 	TEST_CASE(test_sync_self_online),
 	TEST_CASE(test_sync_lagging_logged),
 	TEST_CASE(test_opts_inapplicable),
 	TEST_CASE(test_error_texts),
+	TEST_CASE(test_elem_sizes),
 	TEST_CASES_END(),
 };
 

@@ -689,6 +689,48 @@ struct mim_stats {
  */
 int mim_get_stats(struct mim_stats *stats);
 
+/**
+ * @name Element calls with buffer sizes
+ *
+ * As libbpf's bpf_map__update_elem(map, key, key_sz, value, value_sz,
+ * flags) and its siblings: the same calls as mim_update_elem(),
+ * mim_lookup_elem(), mim_delete_elem() and mim_get_next_key(), which first
+ * check that the caller's buffers have the table's sizes, so that a 4-byte
+ * key given to a table of 16-byte keys, or a 2-byte value buffer, is
+ * refused instead of read or written past its end. Prefer them wherever
+ * the sizes are known where the buffers are declared.
+ *
+ * Each returns what its plain call returns, and before it:
+ * - -EBADF: id names no table.
+ * - -EINVAL: key_sz is not the table's key_size, or value_sz not its
+ *   value_size (4 on outer tables); mim_last_error() names both
+ *   ("key_sz 4 != table 'flows' (id 3) key_size 16").
+ *
+ * Concurrency: as the plain call (the check takes the library mutex, then
+ * the plain call takes it again; a table's sizes never change, and a table
+ * closed in between gives -EBADF).
+ * @{
+ */
+
+/** mim_update_elem() with @p key_sz and @p value_sz checked. */
+int mim_update_elem_sz(int id, const void *key, size_t key_sz,
+		       const void *value, size_t value_sz, uint64_t flags);
+
+/** mim_lookup_elem() with @p key_sz and @p value_sz checked. */
+int mim_lookup_elem_sz(int id, const void *key, size_t key_sz, void *value,
+		       size_t value_sz);
+
+/** mim_delete_elem() with @p key_sz checked. */
+int mim_delete_elem_sz(int id, const void *key, size_t key_sz);
+
+/**
+ * mim_get_next_key() with @p key_sz checked: the size of @p next_key, and
+ * of @p key when it is not NULL.
+ */
+int mim_get_next_key_sz(int id, const void *key, void *next_key,
+			size_t key_sz);
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

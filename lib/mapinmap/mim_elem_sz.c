@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * Element calls that take the sizes of the caller's buffers, as libbpf's
+ * bpf_map__update_elem(map, key, key_sz, value, value_sz, flags): a
+ * buffer whose size is not the table's is refused before the plain call
+ * reads or writes it. A table's key and value sizes never change, so the
+ * check (under the library mutex) and the plain call (which takes it
+ * again) see the same sizes; a table closed in between gives -EBADF.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "mim_private.h"
+
+/* 0 if the table exists and the sizes fit (value_sz NULL: no value). */
+static int
+sizes_check(int id, size_t key_sz, const size_t *value_sz)
+{
+	struct mim_obj *t;
+	char d[64];
+	int ret = 0;
+
+	mim_lock();
+	t = mim_registry_lookup(id);
+	if (t == NULL)
+		ret = mim_err(EBADF, "no table with id %d", id);
+	else if (key_sz != t->dp.key_size)
+		ret = mim_err(EINVAL, "key_sz %zu != table %s key_size %u",
+			      key_sz, mim_obj_desc(t, d, sizeof(d)),
+			      t->dp.key_size);
+	else if (value_sz != NULL && *value_sz != t->dp.value_size)
+		ret = mim_err(EINVAL, "value_sz %zu != table %s value_size %u",
+			      *value_sz, mim_obj_desc(t, d, sizeof(d)),
+			      t->dp.value_size);
+	mim_unlock();
+	return ret;
+}
+
+int
+mim_update_elem_sz(int id, const void *key, size_t key_sz,
+		   const void *value, size_t value_sz, uint64_t flags)
+{
+	int ret;
+
+	mim_err_enter(__func__);
+	ret = sizes_check(id, key_sz, &value_sz);
+	return ret != 0 ? ret : mim_update_elem(id, key, value, flags);
+}
+
+int
+mim_lookup_elem_sz(int id, const void *key, size_t key_sz, void *value,
+		   size_t value_sz)
+{
+	int ret;
+
+	mim_err_enter(__func__);
+	ret = sizes_check(id, key_sz, &value_sz);
+	return ret != 0 ? ret : mim_lookup_elem(id, key, value);
+}
+
+int
+mim_delete_elem_sz(int id, const void *key, size_t key_sz)
+{
+	int ret;
+
+	mim_err_enter(__func__);
+	ret = sizes_check(id, key_sz, NULL);
+	return ret != 0 ? ret : mim_delete_elem(id, key);
+}
+
+int
+mim_get_next_key_sz(int id, const void *key, void *next_key, size_t key_sz)
+{
+	int ret;
+
+	mim_err_enter(__func__);
+	ret = sizes_check(id, key_sz, NULL);
+	return ret != 0 ? ret : mim_get_next_key(id, key, next_key);
+}
