@@ -70,6 +70,23 @@ extern "C" {
 
 struct btf;
 
+/**
+ * A table ID, as returned by mim_create() and taken by every call that
+ * names a table.
+ *
+ * It is an int, like the map fd it stands for: the calls that return an ID
+ * return a negative errno on failure in the same type, so `mim_id_t id =
+ * mim_create(...)` then `if (id < 0)` needs no cast. IDs are at most
+ * #MIM_ID_MAX, so where an ID is stored as 4 bytes (an outer table's
+ * values, mim_table_info::id, mim_get_next_id()) an int and a uint32_t
+ * variable hold the same bytes: either may be passed as an outer table's
+ * value. mim_get_by_id() and mim_create_opts::inner_id, uint32_t before
+ * this type, take it now: code that passes a uint32_t still compiles, with
+ * the same values. mim_table_info's IDs and mim_get_next_id() keep
+ * uint32_t, as the kernel's bpf_map_info and bpf_map_get_next_id() do.
+ */
+typedef int mim_id_t;
+
 /** Table types. */
 enum mim_type {
 	/** Array indexed by a u32 key, fixed max_entries, values updated in place. */
@@ -162,7 +179,7 @@ struct mim_create_opts {
 	 */
 	int socket_id;
 	/** Outer tables only: ID of the table to copy the template from. */
-	uint32_t inner_id;
+	mim_id_t inner_id;
 	/**
 	 * LPM tables only: number of rte_lpm tbl8 groups (1 KiB each; one is
 	 * used per /24 that holds a route longer than /24). 0: the smaller of
@@ -480,7 +497,7 @@ int mim_get_next_key(int id, const void *key, void *next_key);
  * - **Ordering:** the new handle keeps the table alive until mim_close().
  * - **Memory reuse:** none.
  */
-int mim_get_by_id(uint32_t id);
+int mim_get_by_id(mim_id_t id);
 
 /**
  * Drop one handle reference, like close(2) on a map fd.

@@ -382,7 +382,7 @@ out:
 }
 
 int
-mim_get_by_id(uint32_t id)
+mim_get_by_id(mim_id_t id)
 {
 	struct mim_obj *t;
 	int ret;
@@ -391,11 +391,11 @@ mim_get_by_id(uint32_t id)
 	mim_lock();
 	t = mim_registry_lookup(id);
 	if (t == NULL) {
-		ret = mim_err(ENOENT, "no table with id %u", id);
+		ret = mim_err(ENOENT, "no table with id %d", id);
 	} else {
 		t->handles++;
 		t->refcnt++;
-		ret = (int)id;
+		ret = id;
 	}
 	mim_unlock();
 	return ret;
