@@ -28,6 +28,14 @@
  * are filled with the tables made for the maps they name. Maps of other
  * types, libbpf's global-data maps (.data, .bss, .rodata) and maps whose
  * table cannot be created are skipped, each with the reason.
+ *
+ * **Trusted objects only.** The object must be trusted, as loading it into
+ * the kernel would require: libbpf 1.1 (bpf_object__open_file()) itself
+ * crashes on some mutated `.BTF` sections before mapinmap sees them. What
+ * mapinmap parses itself is checked: every BTF type a table takes is
+ * validated by mim_create() (ids, typedef chains, nesting, member bounds)
+ * and refused with a reason, the template comparison is bounded, and the
+ * `.maps` relocations are read with every id and name checked.
  */
 
 #include <stddef.h>
@@ -72,7 +80,8 @@ struct mim_bpf_map {
  * outer table holds it), then the outer maps' initial slots.
  *
  * @param path
- *   A BPF object file (clang -target bpf -g ...), with BTF-defined maps.
+ *   A BPF object file (clang -target bpf -g ...), with BTF-defined maps;
+ *   a trusted one (see the file overview).
  * @param opts
  *   Options, or NULL.
  * @param maps
