@@ -303,6 +303,8 @@ struct mim_table_info {
  *   - -EEXIST: a live table already has this name.
  *   - -ENOSPC: all table IDs are in use.
  *   - -ENOMEM: DPDK memory or memzones exhausted.
+ *   - -ENOMEM also before rte_eal_init() (the reason says so), and
+ *     -EINVAL also for lpm_tbl8_groups given to a type other than LPM.
  * @par Concurrency
  * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
  *   serialised with every other control-plane call by the library mutex, on
@@ -365,6 +367,9 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     table's spare value slots all wait for them; nothing changed. Retry
  *     after readers progress.
  *   - -ENOMEM: out of DPDK memory for a new hash value object.
+ *   - -EDEADLK: #MIM_RCU_MODE_SYNC, the call would retire something, and
+ *     the calling thread is online on an attached variable (see
+ *     mim_rcu.h); nothing changed.
  * @par Concurrency
  * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
  *   serialised with every other control-plane call by the library mutex, on
@@ -435,6 +440,7 @@ int mim_lookup_elem(int id, const void *key, void *value);
  *   - -E2BIG: ARRAY_OF_TABLES index >= max_entries.
  *   - -ENOENT: no such element, or the outer slot is empty.
  *   - -EBUSY: the defer queue is full; nothing changed.
+ *   - -EDEADLK: as mim_update_elem(); nothing changed.
  * @par Concurrency
  * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
  *   serialised with every other control-plane call by the library mutex, on
@@ -513,6 +519,7 @@ int mim_get_by_id(mim_id_t id);
  *   0, or -EBADF (no such table, or it has no handle reference left), or
  *   -EBUSY (the table would be released but the defer queue is full; it
  *   stays open).
+ *   -EDEADLK: as mim_update_elem() (the table stays open).
  * @par Concurrency
  * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
  *   serialised with every other control-plane call by the library mutex, on
