@@ -93,6 +93,38 @@ test_sync_self_online(void)
 	return TEST_SUCCESS;
 }
 
+/* Deleting a route that rte_lpm backs with a tbl8 group of its own. */
+static int
+test_sync_self_online_lpm(void)
+{
+	MIM_OPTS(mim_rcu_opts, o, .mode = MIM_RCU_MODE_SYNC);
+	struct mim_lpm_key host = { 32, RTE_BE32(0x0a000001) };
+	struct mim_lpm_key net = { 16, RTE_BE32(0x0a010000) };
+	unsigned int self = rte_lcore_id();
+	struct rte_rcu_qsbr *v;
+	uint32_t val = 5;
+	int l;
+
+	TEST_ASSERT_OK(mim_rcu_configure(&o));
+	v = autotest_qsbr(RTE_MAX_LCORE);
+	TEST_ASSERT(v != NULL, "");
+	l = mim_create(MIM_TYPE_LPM, "l", 8, 4, 8, NULL);
+	TEST_ASSERT_OK(l);
+	/* Two routes share the value: deleting one retires nothing of
+	 * mapinmap's, but rte_lpm frees the /32's tbl8 group after a
+	 * grace period it waits for itself.
+	 */
+	TEST_ASSERT_OK(mim_update_elem(l, &host, &val, MIM_ANY));
+	TEST_ASSERT_OK(mim_update_elem(l, &net, &val, MIM_ANY));
+	autotest_reader_online(v, self);
+	TEST_ASSERT_ERR(mim_delete_elem(l, &host), EDEADLK,
+			"it would wait for itself");
+	rte_rcu_qsbr_thread_offline(v, self);
+	TEST_ASSERT_OK(mim_delete_elem(l, &host));
+	TEST_ASSERT_OK(mim_close(l));
+	return TEST_SUCCESS;
+}
+
 /* The log, captured: has the warning naming thread 7 been written? */
 static char log_text[1024];
 static size_t log_len;
@@ -294,6 +326,7 @@ test_elem_sizes(void)
 static const struct autotest_case hostile_cases[] = {
 	TEST_CASE(test_rcu_dq_size),
 	TEST_CASE(test_sync_self_online),
+	TEST_CASE(test_sync_self_online_lpm),
 	TEST_CASE(test_sync_lagging_logged),
 	TEST_CASE(test_opts_inapplicable),
 	TEST_CASE(test_error_texts),

@@ -459,11 +459,10 @@ lpm_delete_elem(struct mim_obj *t, const void *key)
 	if (rte_hash_lookup_data(l->rules, &rule, &data) < 0)
 		return mim_err(ENOENT, "no such prefix");
 	old = (uint32_t)(uintptr_t)data;
-	if (l->slot_refs[old] == 1) {
-		ret = mim_rcu_reserve();
-		if (ret != 0)
-			return ret;
-	}
+	/* rte_lpm_delete() may wait for readers itself (SYNC mode). */
+	ret = l->slot_refs[old] == 1 ? mim_rcu_reserve() : mim_rcu_sync_check();
+	if (ret != 0)
+		return ret;
 	if (rule.depth == 0) {
 		lpm_set_default(t, 0);
 	} else {

@@ -291,8 +291,12 @@ struct mim_retire {
 
 #define MIM_RETIRE_NO_POS UINT32_MAX
 
-/* Make room for one retirement: 0, or -EBUSY (queue full, reason set). */
+/* Make room for one retirement: 0, or -EBUSY (queue full, reason set),
+ * or -EDEADLK as mim_rcu_sync_check().
+ */
 int mim_rcu_reserve(void);
+/* SYNC mode: -EDEADLK (reason set) if the caller would wait for itself. */
+int mim_rcu_sync_check(void);
 /* Retire, after a successful mim_rcu_reserve() in the same locked call. */
 void mim_rcu_retire(const struct mim_retire *r);
 /* Reclaim a little when the backlog is above the threshold. */

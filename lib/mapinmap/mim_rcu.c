@@ -121,8 +121,8 @@ thread_online(const struct rte_rcu_qsbr *v, unsigned int id)
  * register readers, by its lcore id (rte_lcore_id(), also that of a
  * registered non-EAL thread).
  */
-static int
-self_online_check(void)
+int
+mim_rcu_sync_check(void)
 {
 	unsigned int id = rte_lcore_id();
 	uint32_t i;
@@ -287,7 +287,7 @@ mim_rcu_reserve(void)
 	if (rcu.nb_vars == 0)
 		return 0;
 	if (rcu.mode == MIM_RCU_MODE_SYNC)
-		return self_online_check();
+		return mim_rcu_sync_check();
 	if (rcu.inflight < rcu.dq_size)
 		return 0;
 	reclaim(rcu.dq_size);
