@@ -130,8 +130,8 @@ op_create(struct fz_in *in, struct fz_state *s)
 		uint8_t b = fz_u8(in);
 
 		ob.o.btf = s->btf[b % FZ_MAX_BTFS];
-		ob.o.btf_key_type_id = fz_u8(in) % 16;
-		ob.o.btf_value_type_id = fz_u8(in) % 16;
+		ob.o.btf_key_type_id = fz_u8(in);
+		ob.o.btf_value_type_id = fz_u8(in);
 	}
 	id = mim_create(type, name, ks, vs, me, shape & 8 ? NULL : &ob.o);
 	FZ_TRACE("create(type %u, \"%s\", ks %u, vs %u, max %u, %s sz %zu flags %#x inner %u btf %p key %u value %u) = %d %s\n",
