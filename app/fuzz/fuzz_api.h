@@ -62,5 +62,7 @@ void fz_all_offline(struct fz_state *s);
 struct btf *fz_btf_build(struct fz_in *in);
 /* btf__new() on up to 1 KiB of raw input bytes; NULL if libbpf refuses. */
 struct btf *fz_btf_raw(struct fz_in *in);
+/* A copy of @p src with one byte changed; NULL if libbpf refuses it. */
+struct btf *fz_btf_mutant(struct fz_in *in, const struct btf *src);
 
 #endif /* FUZZ_API_H */

@@ -9,11 +9,15 @@
  * check that the type ids a member, typedef or array names exist, so the
  * second way reaches what the library must validate itself: members of
  * type void, dangling ids, typedef loops, sizes that disagree with members,
- * deep nesting.
+ * deep nesting. A third way copies a BTF with one byte changed, so that
+ * an inner table's types differ from its template's in one place.
  */
 
 #include <linux/btf.h>
 #include <bpf/btf.h>
+
+#include <stdlib.h>
+#include <string.h>
 
 #include "fuzz_api.h"
 
@@ -151,4 +155,29 @@ fz_btf_raw(struct fz_in *in)
 	in->p += len;
 	in->left -= len;
 	return btf;   /* NULL if libbpf refused the bytes */
+}
+
+struct btf *
+fz_btf_mutant(struct fz_in *in, const struct btf *src)
+{
+	uint16_t off = fz_u16(in);
+	uint8_t x = fz_u8(in);
+	const uint8_t *raw;
+	struct btf *btf;
+	uint8_t *copy;
+	uint32_t len;
+
+	if (src == NULL)
+		return NULL;
+	raw = btf__raw_data(src, &len);
+	if (raw == NULL || len == 0)
+		return NULL;
+	copy = malloc(len);
+	if (copy == NULL)
+		abort();
+	memcpy(copy, raw, len);
+	copy[off % len] ^= x;
+	btf = btf__new(copy, len);
+	free(copy);
+	return btf;
 }

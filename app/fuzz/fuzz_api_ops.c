@@ -91,6 +91,25 @@ pick_name(struct fz_in *in, char buf[64])
 	}
 }
 
+/* The key and value sizes the BTF types have, where the type allows. */
+static void
+sizes_from_btf(const struct mim_create_opts *o, uint32_t type, uint32_t *ks,
+	       uint32_t *vs)
+{
+	int64_t sz;
+
+	if (o->btf == NULL)
+		return;
+	sz = btf__resolve_size(o->btf, o->btf_key_type_id);
+	if (sz > 0 && sz <= MIM_KEY_SIZE_MAX &&
+	    (type == MIM_TYPE_HASH || type == MIM_TYPE_HASH_OF_TABLES))
+		*ks = (uint32_t)sz;
+	sz = btf__resolve_size(o->btf, o->btf_value_type_id);
+	if (sz > 0 && sz <= FZ_VALUE_MAX && type != MIM_TYPE_ARRAY_OF_TABLES &&
+	    type != MIM_TYPE_HASH_OF_TABLES)
+		*vs = (uint32_t)sz;
+}
+
 static void
 op_create(struct fz_in *in, struct fz_state *s)
 {
@@ -132,6 +151,8 @@ op_create(struct fz_in *in, struct fz_state *s)
 		ob.o.btf = s->btf[b % FZ_MAX_BTFS];
 		ob.o.btf_key_type_id = fz_u8(in);
 		ob.o.btf_value_type_id = fz_u8(in);
+		if (b & 0x80)   /* sizes from the types, so that they match */
+			sizes_from_btf(&ob.o, type, &ks, &vs);
 	}
 	id = mim_create(type, name, ks, vs, me, shape & 8 ? NULL : &ob.o);
 	FZ_TRACE("create(type %u, \"%s\", ks %u, vs %u, max %u, %s sz %zu flags %#x inner %u btf %p key %u value %u) = %d %s\n",
@@ -323,12 +344,24 @@ op_get_by_id(struct fz_in *in, struct fz_state *s)
 static void
 op_btf(struct fz_in *in, struct fz_state *s)
 {
+	static const char *const how[] = { "built", "raw", "mutant", "built" };
 	uint8_t b = fz_u8(in);
 	struct btf **slot = &s->btf[b % FZ_MAX_BTFS];
+	struct btf *old = *slot;
 
-	btf__free(*slot);
-	*slot = b & 0x80 ? fz_btf_raw(in) : fz_btf_build(in);
-	FZ_TRACE("btf %d: %s, %d types\n", b % FZ_MAX_BTFS, b & 0x80 ? "raw" : "built",
+	switch (b >> 6) {
+	case 1:
+		*slot = fz_btf_raw(in);
+		break;
+	case 2:   /* from the slot named in bits 2-3 (maybe this one) */
+		*slot = fz_btf_mutant(in, s->btf[(b >> 2) % FZ_MAX_BTFS]);
+		break;
+	default:
+		*slot = fz_btf_build(in);
+		break;
+	}
+	btf__free(old);
+	FZ_TRACE("btf %d: %s, %d types\n", b % FZ_MAX_BTFS, how[b >> 6],
 		 *slot != NULL ? (int)btf__type_cnt(*slot) : -1);
 }
 

@@ -88,6 +88,10 @@ def raw_btf():
     return hdr + types + strs
 
 
+def btf_raw_op(slot, data):
+    return bytes([OP['btf'], 0x40 | slot]) + u16(len(data)) + data
+
+
 SEEDS = {
     # ARRAY and HASH: every element call, handles, names, info.
     'array_hash.bin':
@@ -156,7 +160,8 @@ SEEDS = {
         elem('delete', 0, key_index(1)) +
         simple('close', 0) + simple('qsbr_remove', 0) +
         simple('qsbr_remove', 1) + simple('rcu_configure', 0),
-    # Tables with BTF key and value types, compared by an outer table.
+    # Tables with BTF key and value types, compared by an outer table: the
+    # same types, then a copy whose member "b" is renamed "c".
     'btf.bin':
         # int "a" (4 bytes); struct "k" { a a; a b; } (8 bytes)
         bytes([OP['btf'], 0, 2, 0, 1, 2, 0, 1, 3, 0, 1, 2,
@@ -166,7 +171,11 @@ SEEDS = {
         create(T_AOT, vs=4, max_entries=4, inner=0) +
         elem('update', 2, key_index(0), ('id', 1)) +
         simple('info', 1, 0, 0, 0) +
-        bytes([OP['btf'], 0x81]) + u16(len(raw_btf())) + raw_btf() +
+        # slot 2: slot 0's 83 bytes, byte 81 ('b') xor 1
+        bytes([OP['btf'], 0x82]) + u16(81) + bytes([1]) +
+        create(T_ARRAY, vs=4, btf=(0x82, 1, 2)) +
+        elem('update', 2, key_index(1), ('id', 3)) +
+        btf_raw_op(1, raw_btf()) +
         create(T_HASH, ks=4, vs=4, btf=(1, 1, 1)),
 }
 
