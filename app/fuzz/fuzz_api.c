@@ -6,20 +6,21 @@
  * libFuzzer target for the control-plane API (mim.h, mim_rcu.h).
  *
  * An input is a small bytecode: each operation is one opcode byte followed
- * by its operands (fuzz_api_ops.c decodes them), at most FZ_MAX_OPS of
- * them. Operations create tables of every type with fuzzed sizes, flags
- * and options (sz, templates, BTF), update, look up, delete and iterate
- * with fuzzed keys, values and flags, take and drop handles, find, describe,
- * configure reclamation, attach and detach QSBR variables (whose one reader,
- * this thread, goes online, quiescent and offline), reclaim, and compare the
- * data-path lookups with the control plane's copies.
+ * by its operands (fuzz_api_ops.c and fuzz_api_rcu.c decode them), at
+ * most FZ_MAX_OPS of them. Operations create tables of every type with
+ * fuzzed sizes, flags and options (sz, templates, BTF), update, look up,
+ * delete and iterate with fuzzed keys, values and flags, take and drop
+ * handles, find, describe, configure reclamation, attach and detach QSBR
+ * variables (whose one reader, this thread, goes online, quiescent and
+ * offline), reclaim, and compare the data-path lookups with the control
+ * plane's copies.
  *
  * Table IDs are mostly taken from the handles the input holds, sometimes
  * raw. Memory stays small: at most FZ_MAX_HANDLES handles, max_entries at
  * most 4096 (plus a few values the library must refuse), and at most
  * FZ_MAX_LPM LPM tables per input (each embeds 64 MiB of rte_lpm tbl24).
  *
- * Every input ends by closing every handle, taking the reader offline,
+ * Every input ends by taking the reader offline, closing every handle,
  * reclaiming, detaching and freeing the QSBR variables and restoring the
  * default reclamation options; then the library must be back to its
  * baseline (no table, nothing pending, DPDK heap and memzones unchanged):
@@ -53,11 +54,34 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 	return 0;
 }
 
+/* Release what readers held back: they are all offline now. */
+static void
+reclaim_all(void)
+{
+	int i;
+
+	/* A retirement passes each attached variable's queue in turn. */
+	for (i = 0; i <= FZ_MAX_VARS && mim_reclaim() > 0; i++)
+		;
+}
+
 void
 fz_hold(struct fz_state *s, int id)
 {
-	if (s->nh == FZ_MAX_HANDLES) {
-		mim_close(id);
+	int ret;
+
+	if (s->nh == FZ_MAX_HANDLES) {   /* no room: close it at once */
+		ret = mim_close(id);
+		if (ret == -EBUSY) {     /* the defer queue is full */
+			fz_all_offline(s);
+			reclaim_all();
+			ret = mim_close(id);
+		}
+		if (ret != 0) {
+			fprintf(stderr, "fuzz_api: closing new handle %d: %d (%s)\n",
+				id, ret, mim_last_error());
+			abort();
+		}
 		return;
 	}
 	s->h[s->nh++] = id;
@@ -123,17 +147,6 @@ fz_pick_id(struct fz_in *in, const struct fz_state *s)
 	default:
 		return (int)fz_u32(in);
 	}
-}
-
-/* Release what readers held back: they are all offline now. */
-static void
-reclaim_all(void)
-{
-	int i;
-
-	/* A retirement passes each attached variable's queue in turn. */
-	for (i = 0; i <= FZ_MAX_VARS && mim_reclaim() > 0; i++)
-		;
 }
 
 static void
