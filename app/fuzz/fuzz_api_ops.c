@@ -26,13 +26,14 @@
 enum {
 	OP_CREATE, OP_UPDATE, OP_LOOKUP, OP_DELETE, OP_NEXT_KEY, OP_CLOSE,
 	OP_GET_BY_ID, OP_FIND, OP_INFO, OP_RCU_CONFIGURE, OP_QSBR_ADD,
-	OP_QSBR_REMOVE, OP_READER, OP_RECLAIM, OP_BTF, OP_DATAPATH, OP_NB
+	OP_QSBR_REMOVE, OP_READER, OP_RECLAIM, OP_BTF, OP_DATAPATH, OP_NEST,
+	OP_NB
 };
 
 static const char *const op_names[OP_NB] = {
 	"create", "update", "lookup", "delete", "next_key", "close",
 	"get_by_id", "find", "info", "rcu_configure", "qsbr_add",
-	"qsbr_remove", "reader", "reclaim", "btf", "datapath",
+	"qsbr_remove", "reader", "reclaim", "btf", "datapath", "nest",
 };
 
 /* Element buffers above this are not worth their malloc. */
@@ -162,6 +163,61 @@ op_create(struct fz_in *in, struct fz_state *s)
 		 ob.o.btf_value_type_id, id, id < 0 ? mim_last_error() : "");
 	if (id > 0)
 		fz_hold(s, id);
+}
+
+/* Create a table and hold it; its ID, or a negative errno. */
+static int
+create_held(struct fz_state *s, uint32_t type, uint32_t ks, uint32_t vs,
+	    const struct mim_create_opts *o)
+{
+	int id = mim_create(type, NULL, ks, vs, 4, o);
+
+	FZ_TRACE("nest: create(type %u, ks %u, vs %u, btf %p key %u value %u) = %d %s\n",
+		 type, ks, vs, (const void *)o->btf, o->btf_key_type_id,
+		 o->btf_value_type_id, id, id < 0 ? mim_last_error() : "");
+	if (id > 0)
+		fz_hold(s, id);
+	return id;
+}
+
+/*
+ * The BTF comparison in one operation: a template and an inner table of
+ * one type, with the BTF of two slots and sizes taken from the template's
+ * types, an outer table of that template, and the inner table put in it.
+ */
+static void
+op_nest(struct fz_in *in, struct fz_state *s)
+{
+	uint8_t b = fz_u8(in);
+	uint32_t type = b & 1 ? MIM_TYPE_HASH : MIM_TYPE_ARRAY;
+	uint32_t ks = 4, vs = 8, key = 0, tmpl_id, inner_id;
+	int tmpl, inner, outer, ret;
+	MIM_OPTS(mim_create_opts, ot, .btf = s->btf[(b >> 1) % FZ_MAX_BTFS],
+		 .btf_key_type_id = fz_u8(in), .btf_value_type_id = fz_u8(in));
+	MIM_OPTS(mim_create_opts, oi, .btf = s->btf[(b >> 3) % FZ_MAX_BTFS],
+		 .btf_key_type_id = ot.btf_key_type_id,
+		 .btf_value_type_id = ot.btf_value_type_id);
+
+	if (b & 0x20) {   /* other type ids for the inner table */
+		oi.btf_key_type_id = fz_u8(in);
+		oi.btf_value_type_id = fz_u8(in);
+	}
+	sizes_from_btf(&ot, type, &ks, &vs);
+	tmpl = create_held(s, type, ks, vs, &ot);
+	inner = create_held(s, type, ks, vs, &oi);
+	if (tmpl < 0 || inner < 0)
+		return;
+	tmpl_id = (uint32_t)tmpl;
+	inner_id = (uint32_t)inner;
+	MIM_OPTS(mim_create_opts, oo, .inner_id = tmpl_id);
+	outer = mim_create(b & 0x40 ? MIM_TYPE_HASH_OF_TABLES :
+			   MIM_TYPE_ARRAY_OF_TABLES, NULL, 4, 4, 4, &oo);
+	if (outer <= 0)
+		return;
+	fz_hold(s, outer);
+	ret = mim_update_elem(outer, &key, &inner_id, MIM_ANY);
+	FZ_TRACE("nest: update(outer %d, inner %d) = %d %s\n", outer, inner,
+		 ret, ret < 0 ? mim_last_error() : "");
 }
 
 /* An element call's table, key and value, sized as the table says. */
@@ -492,6 +548,9 @@ fz_op(struct fz_in *in, struct fz_state *s)
 		break;
 	case OP_BTF:
 		op_btf(in, s);
+		break;
+	case OP_NEST:
+		op_nest(in, s);
 		break;
 	default:
 		fz_op_datapath(in, s);

@@ -15,7 +15,7 @@ import struct
 OP = {n: i for i, n in enumerate([
     'create', 'update', 'lookup', 'delete', 'next_key', 'close',
     'get_by_id', 'find', 'info', 'rcu_configure', 'qsbr_add',
-    'qsbr_remove', 'reader', 'reclaim', 'btf', 'datapath'])}
+    'qsbr_remove', 'reader', 'reclaim', 'btf', 'datapath', 'nest'])}
 
 # Indexes into the tables of fuzz_api_ops.c.
 T_ARRAY, T_HASH, T_LPM, T_AOT, T_HOT = 0, 1, 2, 3, 4
@@ -177,6 +177,15 @@ SEEDS = {
         elem('update', 2, key_index(1), ('id', 3)) +
         btf_raw_op(1, raw_btf()) +
         create(T_HASH, ks=4, vs=4, btf=(1, 1, 1)),
+    # The same in one operation each: template and inner table from BTF
+    # slots 0 and 1 (a copy of 0 with member "b" renamed), an outer table,
+    # the update; then a hash of hash tables with the same BTF for both.
+    'nest.bin':
+        bytes([OP['btf'], 0, 2, 0, 1, 2, 0, 1, 3, 0, 1, 2,
+               1, 1, 0, 2, 1, 0]) +
+        bytes([OP['btf'], 0x81]) + u16(81) + bytes([1]) +
+        bytes([OP['nest'], 0x08, 1, 2]) +
+        bytes([OP['nest'], 0x41, 2, 2]),
 }
 
 
