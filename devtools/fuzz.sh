@@ -99,7 +99,9 @@ regression() {   # regression TARGET
 	echo "== $1: regression, $(ls "$dir" | wc -l) inputs"
 	if ! nice -n 10 "$bin" "${fuzz_opts[@]}" "$dir"/* >"$work/$1.regression.log" 2>&1; then
 		tail -40 "$work/$1.regression.log"
-		echo "FAIL: $1 crashed on a corpus input (log: $work/$1.regression.log)"
+		echo "FAIL: $1 on a corpus input, reproducer:" \
+			"$(grep -oE '^Running: .*' "$work/$1.regression.log" |
+				tail -1 | sed 's/^Running: //')"
 		return 1
 	fi
 }
