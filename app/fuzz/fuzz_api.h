@@ -35,6 +35,23 @@ struct fz_state {
 	bool online[FZ_MAX_VARS];
 };
 
+/* An element call's table, key and value, sized as the table says. */
+struct fz_elem {
+	int id;
+	bool known;                  /* info describes the table */
+	struct mim_table_info info;
+	uint32_t ks, vs;
+	uint8_t *key, *val;          /* malloc'd: ASan sees overreads */
+};
+
+/*
+ * mim_update_elem_sz() (which 0), mim_lookup_elem_sz() (1),
+ * mim_delete_elem_sz() (2) or mim_get_next_key_sz() (3) on e, with
+ * buffers of the sizes given to the call (the table's, or one byte off).
+ */
+int fz_elem_sized(struct fz_in *in, const struct fz_elem *e, int which,
+		  uint64_t flags);
+
 /* Decode and run one operation. */
 void fz_op(struct fz_in *in, struct fz_state *s);
 

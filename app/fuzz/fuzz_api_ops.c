@@ -220,15 +220,6 @@ op_nest(struct fz_in *in, struct fz_state *s)
 		 ret, ret < 0 ? mim_last_error() : "");
 }
 
-/* An element call's table, key and value, sized as the table says. */
-struct fz_elem {
-	int id;
-	bool known;                  /* info describes the table */
-	struct mim_table_info info;
-	uint32_t ks, vs;
-	uint8_t *key, *val;          /* malloc'd: ASan sees overreads */
-};
-
 static void
 fill_key(struct fz_in *in, uint8_t *key, uint32_t ks)
 {
@@ -300,16 +291,21 @@ op_elem(struct fz_in *in, struct fz_state *s, int op)
 	uint8_t nulls = fz_u8(in);
 	struct fz_elem e;
 	void *key, *val, *next;
-	uint64_t flags;
+	uint64_t flags = 0;
 	int ret;
 
 	if (!elem_prepare(in, s, &e))
 		goto out;
 	key = nulls == 0xff ? NULL : e.key;
 	val = nulls == 0xfe ? NULL : e.val;
+	if (op == OP_UPDATE)
+		flags = fz_u8(in) == 0xff ? fz_u64(in) : FZ_PICK(in, update_flags);
+	if (nulls & 0x10) {   /* the calls that take buffer sizes */
+		ret = fz_elem_sized(in, &e, op - OP_UPDATE, flags);
+		goto trace;
+	}
 	switch (op) {
 	case OP_UPDATE:
-		flags = fz_u8(in) == 0xff ? fz_u64(in) : FZ_PICK(in, update_flags);
 		ret = mim_update_elem(e.id, key, val, flags);
 		break;
 	case OP_LOOKUP:
@@ -327,8 +323,10 @@ op_elem(struct fz_in *in, struct fz_state *s, int op)
 		free(next);
 		break;
 	}
-	FZ_TRACE("%s(%d, key %s%02x.., ks %u vs %u) = %d %s\n", op_names[op],
-		 e.id, key == NULL ? "NULL " : "", e.ks ? e.key[0] : 0, e.ks,
+trace:
+	FZ_TRACE("%s%s(%d, key %s%02x.., ks %u vs %u) = %d %s\n", op_names[op],
+		 nulls & 0x10 ? "_sz" : "", e.id, key == NULL ? "NULL " : "",
+		 e.ks ? e.key[0] : 0, e.ks,
 		 e.vs, ret, ret < 0 ? mim_last_error() : "");
 out:
 	elem_free(&e);

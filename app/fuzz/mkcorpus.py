@@ -56,16 +56,20 @@ def key_lpm(plen, addr):
     return bytes([1, plen]) + bytes(addr)
 
 
-def elem(op, handle, key, value=None, flags=0):
+def elem(op, handle, key, value=None, flags=0, sized=None):
     """value: a byte to fill the value with, or ('id', handle) for an
-    outer table's value."""
-    b = bytes([OP[op], 0, handle]) + key
+    outer table's value. sized: the call with buffer sizes, with this
+    mode byte (bits 0-1 for the key, 2-3 for the value: 0 the table's
+    size, 1 one byte less, 2 one more)."""
+    b = bytes([OP[op], 0 if sized is None else 0x10, handle]) + key
     if isinstance(value, tuple):
         b += bytes([value[1]])
     else:
         b += bytes([0, value or 0])
     if op == 'update':
         b += bytes([0, flags])
+    if sized is not None:
+        b += bytes([sized])
     return b
 
 
@@ -124,6 +128,17 @@ SEEDS = {
         elem('lookup', 2, key_index(1), ('id', 0)) +
         elem('delete', 2, key_index(1), ('id', 0)) +
         elem('delete', 1, key_lpm(24, [10, 1, 2, 0])),
+    # The calls with buffer sizes: right, a key one byte short, a value
+    # buffer one byte long.
+    'sized.bin':
+        create(T_HASH, ks=8, vs=16, max_entries=16) +
+        elem('update', 0, key_index(1), 0x31, sized=0) +
+        elem('update', 0, key_index(2), 0x32, sized=1) +
+        elem('lookup', 0, key_index(1), sized=0) +
+        elem('lookup', 0, key_index(1), sized=8) +
+        elem('next_key', 0, key_index(1), sized=0) +
+        elem('delete', 0, key_index(1), sized=2) +
+        elem('delete', 0, key_index(1), sized=0),
     # A hash of hash tables: template, inner tables, replacement.
     'hot.bin':
         create(T_HASH, ks=8, vs=8, max_entries=16) +
