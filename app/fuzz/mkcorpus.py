@@ -96,6 +96,52 @@ def btf_raw_op(slot, data):
     return bytes([OP['btf'], 0x40 | slot]) + u16(len(data)) + data
 
 
+def raw_btf_nested(depth):
+    """int, then depth unions of 4 bytes, each with two members of the one
+    before (type depth + 1 is the outermost): compared naively, 2^depth
+    member pairs."""
+    strs = b'\0int\0a\0b\0u\0'
+    a_off, b_off, u_off = 5, 7, 9
+    types = struct.pack('<III', 1, 1 << 24, 4) + struct.pack('<I', 32)
+    for i in range(depth):
+        prev = 1 + i                   # the int, then the union before
+        types += struct.pack('<III', u_off, (5 << 24) | 2, 4)
+        types += struct.pack('<III', a_off, prev, 0)
+        types += struct.pack('<III', b_off, prev, 0)
+    hdr = struct.pack('<HBBIIIII', 0xeb9f, 1, 0, 24, 0, len(types),
+                      len(types), len(strs))
+    return hdr + types + strs
+
+
+# Inputs that crashed or hung the library before it checked BTF type ids,
+# bounded the BTF comparison and bounded dq_size: regression seeds.
+REGRESSION = {
+    # A template's BTF key is struct k { void x; }: the comparison of an
+    # inner table with it met a NULL type.
+    'regress_btf_void.bin':
+        bytes([OP['btf'], 0, 1, 1, 3, 0, 0, 1, 5, 0, 0]) +
+        create(T_ARRAY, vs=8, btf=(0, 1, 0)) +
+        create(T_ARRAY, vs=8, btf=(0, 1, 0)) +
+        create(T_AOT, vs=4, max_entries=4, inner=0) +
+        elem('update', 2, key_index(0), ('id', 1)),
+    # 25 nested unions of two members each: 2^25 member comparisons.
+    'regress_btf_deep.bin':
+        btf_raw_op(0, raw_btf_nested(25)) +
+        create(T_ARRAY, vs=4, btf=(0, 0, 26)) +
+        create(T_ARRAY, vs=4, btf=(0, 0, 26)) +
+        create(T_AOT, vs=4, max_entries=4, inner=0) +
+        elem('update', 2, key_index(0), ('id', 1)),
+    # dq_size 2^31: DPDK's defer queue ring size overflowed, and
+    # retirements were written past it.
+    'regress_dq_size.bin':
+        simple('rcu_configure', 1, 0, 0, 11, 0, 0) +
+        simple('qsbr_add', 0, 0) +
+        create(T_HASH, ks=8, vs=8, max_entries=16) +
+        elem('update', 0, key_index(1), 1) +
+        elem('update', 0, key_index(1), 2) +
+        simple('close', 0) + simple('reclaim'),
+}
+
 SEEDS = {
     # ARRAY and HASH: every element call, handles, names, info.
     'array_hash.bin':
@@ -208,7 +254,7 @@ def main():
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                        'corpus', 'fuzz_api')
     os.makedirs(out, exist_ok=True)
-    for fname, data in SEEDS.items():
+    for fname, data in {**SEEDS, **REGRESSION}.items():
         with open(os.path.join(out, fname), 'wb') as f:
             f.write(data)
 
