@@ -19,7 +19,7 @@ set -euo pipefail
 baseline=abde5e9   # lib: one name per layer; get always takes a reference
 
 # The prefixes, as CONTRIBUTING.md describes them.
-prefixes=(lib lib/lpm lib/hash lib/rcu lib/btf app app/test app/bench
+prefixes=(lib lib/lpm lib/hash lib/rcu lib/btf app app/test app/bench app/fuzz
 	test-mim l3fwd-mim examples doc devtools ci build)
 max_subject=60
 max_body=72

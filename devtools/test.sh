@@ -62,6 +62,11 @@ ninja -C build-clang
 MIM_STRESS_SECONDS=1 meson test -C build-clang --print-errorlogs \
 	--suite unit --suite doc
 
+echo "== fuzz targets (libFuzzer), a short bounded run of each"
+# The control-plane API and mim_bpf_import(): the committed corpus first
+# (regression inputs must pass), then a short mutation run of each.
+FUZZ_SECONDS=${FUZZ_SECONDS:-15} bash devtools/fuzz.sh
+
 echo "== documentation (warnings are errors), install, out-of-tree build"
 # One build for both: the documentation is part of what meson install
 # puts in the prefix (the guide, the API reference, the man pages).
