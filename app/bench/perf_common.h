@@ -19,7 +19,11 @@
  *   MIM_PERF_REPLACE_ENTRIES  entries of the replaced inner table
  *   MIM_PERF_LPM_MAX_TENANTS, MIM_PERF_LPM_MAX_ROUTES  LPM runs' limits
  *   MIM_PERF_ONLY      lookup configurations whose name contains one of
- *                      these comma-separated words (else all)
+ *                      these comma-separated words (else all; "kernel":
+ *                      the kernel's map-in-map)
+ *   MIM_PERF_KERNEL_REPEAT  BPF_PROG_TEST_RUN repeats of the kernel's loop
+ *   MIM_PERF_BPF_OBJ   the kernel loop's BPF object (else lookup.bpf.o
+ *                      beside mim-bench)
  *   MIM_PERF_SEED      random seed (fixed by default: runs are comparable)
  *   MIM_PERF_COMMIT    the source's commit, recorded in the CSV's metadata
  *
@@ -263,6 +267,23 @@ struct cfg {
 };
 
 extern const struct cfg perf_cfgs[C_MAX];
+
+/* MIM_PERF_ONLY selects @name (perf_lookup.c). */
+bool perf_selected(const char *name);
+
+/*
+ * The kernel's ARRAY_OF_MAPS and HASH_OF_MAPS -> HASH beside mapinmap's
+ * (perf_kernel.c). perf_kernel_build() builds them for @w's entries and a
+ * stream of @keys pairs, or emits "not-run" rows saying why not (bpf()
+ * refused, no BPF object); NULL only out of memory. perf_kernel_measure()
+ * emits one point's rows for stream @s (a no-op where nothing was built):
+ * -1 if a lookup went wrong.
+ */
+struct perf_kernel;
+struct perf_kernel *perf_kernel_build(const struct world *w, uint32_t keys);
+int perf_kernel_measure(const struct perf_kernel *k, const struct world *w,
+			const struct stream *s, const char *dist);
+void perf_kernel_free(struct perf_kernel *k);
 
 /*
  * What-if prototype (perf_proto.c), not part of mapinmap: an inline-key

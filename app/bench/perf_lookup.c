@@ -145,8 +145,8 @@ stream_fill(struct stream *s, const struct world *w, bool zipf,
 }
 
 /* MIM_PERF_ONLY=a,b: run only configurations whose name contains a or b. */
-static bool
-selected(const char *name)
+bool
+perf_selected(const char *name)
 {
 	const char *only = getenv("MIM_PERF_ONLY"), *p;
 	char tok[64];
@@ -258,7 +258,7 @@ emit_cfg(const struct world *w, const char *dist, uint32_t c,
 	row.dist = dist;
 	row.variant = cf->name;
 	row.unit = "cycles/key";
-	if (!selected(cf->name))
+	if (!perf_selected(cf->name))
 		return;
 	if (!on[c]) {
 		row.verdict = "not-run";
@@ -315,7 +315,8 @@ measure(const struct world *w, const struct stream *s, const char *dist)
 		return -1;
 	/* First pass of each: the check, and a warm-up. */
 	for (c = 0; c < C_MAX; c++) {
-		on[c] = have(w, perf_cfgs[c].need) && selected(perf_cfgs[c].name);
+		on[c] = have(w, perf_cfgs[c].need) &&
+			perf_selected(perf_cfgs[c].name);
 		if (!on[c])
 			continue;
 		memset(vals, 0, s->n * sizeof(void *));
@@ -355,6 +356,7 @@ point(uint64_t n, uint32_t t)
 {
 	static const char *const dists[] = { "uniform", "zipf" };
 	struct world w = { .n = n, .t = t };
+	struct perf_kernel *k = NULL;
 	struct stream s = { 0 };
 	uint64_t t0 = rte_rdtsc();
 	uint32_t d;
@@ -364,21 +366,24 @@ point(uint64_t n, uint32_t t)
 		printf("    out of memory for %u lookups\n", perf.lookups);
 		return TEST_FAILED;
 	}
-	if (perf_world_build(&w, selected("whatif")) != 0) {
+	if (perf_world_build(&w, perf_selected("whatif")) != 0) {
 		ret = TEST_FAILED;
 		goto out;
 	}
 	printf("    %" PRIu64 " entries, %u tenants: built in %.1f s, DPDK heap %.0f MiB\n",
 	       w.n, w.t, perf_us(rte_rdtsc() - t0) / 1e6,
 	       mim_heap_allocated() / 1048576.0);
+	k = perf_kernel_build(&w, s.n);
 	for (d = 0; d < RTE_DIM(dists); d++) {
 		stream_fill(&s, &w, d == 1, perf.seed + d);
-		if (measure(&w, &s, dists[d]) != 0) {
+		if (measure(&w, &s, dists[d]) != 0 ||
+		    perf_kernel_measure(k, &w, &s, dists[d]) != 0) {
 			ret = TEST_FAILED;
 			break;
 		}
 	}
 out:
+	perf_kernel_free(k);
 	stream_free(&s);
 	perf_world_free(&w);
 	return ret;

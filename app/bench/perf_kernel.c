@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * The kernel's two-level lookup as a row of the lookup benchmark: the
+ * same (entries, tenants) and the same key stream through the kernel's
+ * ARRAY_OF_MAPS -> HASH and HASH_OF_MAPS -> HASH, next to mapinmap's
+ * nested bulk lookups, in the same run.
+ *
+ * Method. One BPF HASH map per tenant (key 4 bytes, value 8, max_entries
+ * the tenant's entries) holds the same keys and values as mapinmap's
+ * inner tables; the same maps go into an ARRAY_OF_MAPS and a
+ * HASH_OF_MAPS of the tenants, all created with libbpf's
+ * bpf_map_create(). The stream's (tenant, key) pairs are copied into an
+ * ARRAY map, in order. The XDP programs of bpf/lookup.bpf.c run with
+ * BPF_PROG_TEST_RUN, .repeat = R: each run is one bpf_loop() over the
+ * whole stream, two map lookups per pair (lookup_aom, lookup_hom), or the
+ * same loop loading the pair instead (lookup_empty). The kernel reports
+ * the mean time of a run; ns per lookup = (run(lookups) - run(empty)) /
+ * keys. In each round the empty loop, both kernel loops and mapinmap's
+ * ARRAY_OF_TABLES and HASH_OF_TABLES nested bulk passes over the same
+ * stream run once each, starting from a different one; values are medians
+ * over rounds and the ratio is the median of the per-round ratios, so
+ * machine noise mostly cancels. The kernel loop adds up the values found
+ * and counts the hits: both must be what the stream expects.
+ *
+ * Where bpf() is refused (no CAP_BPF / CAP_SYS_ADMIN) or the BPF object
+ * was not built (no clang), the rows are "not-run" with the reason.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+
+#include "autotest.h"
+#include "perf_common.h"
+
+/* Mirrors struct pair and struct run of bpf/lookup.bpf.c. */
+struct kpair {
+	uint32_t tenant;
+	uint32_t key;
+};
+
+struct krun {
+	uint32_t n;
+	uint32_t pad;
+	uint64_t hits;
+	uint64_t sum;
+};
+
+enum kprog { K_EMPTY, K_AOM, K_HOM, K_PROGS };
+
+static const char *const kprog_name[K_PROGS] = {
+	"lookup_empty", "lookup_aom", "lookup_hom",
+};
+
+struct perf_kernel {
+	bool on;
+	char why[240];
+	struct bpf_object *obj;
+	int aom, hom, keys, runs;
+	int prog[K_PROGS];
+};
+
+static void
+kernel_why(struct perf_kernel *k, const char *what, int err)
+{
+	if (err == EPERM || err == EACCES)
+		snprintf(k->why, sizeof(k->why),
+			 "bpf() refused (%s: %s): needs CAP_BPF or CAP_SYS_ADMIN",
+			 what, strerror(err));
+	else
+		snprintf(k->why, sizeof(k->why), "%s: %s", what,
+			 strerror(err));
+}
+
+/* MIM_PERF_BPF_OBJ, else lookup.bpf.o beside the executable. */
+static int
+object_path(char *path, size_t len)
+{
+	const char *env = getenv("MIM_PERF_BPF_OBJ");
+	char exe[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (env != NULL && *env != '\0')
+		return snprintf(path, len, "%s", env) < (int)len ? 0 : -1;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	return snprintf(path, len, "%s/lookup.bpf.o", exe) < (int)len ?
+		0 : -1;
+}
+
+/* Fill tenant t's HASH map with the world's keys and values. */
+static int
+fill_inner(int fd, const struct world *w, uint32_t t, uint32_t *kbuf,
+	   uint64_t *vbuf)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = BPF_NOEXIST);
+	uint32_t i, count = w->per;
+
+	for (i = 0; i < w->per; i++) {
+		kbuf[i] = hkey(t, i);
+		vbuf[i] = hval(t, i);
+	}
+	if (bpf_map_update_batch(fd, kbuf, vbuf, &count, &o) == 0 &&
+	    count == w->per)
+		return 0;
+	/* Without batch operations: one element at a time. */
+	for (i = 0; i < w->per; i++)
+		if (bpf_map_update_elem(fd, &kbuf[i], &vbuf[i], BPF_ANY) != 0)
+			return -errno;
+	return 0;
+}
+
+/*
+ * The outer maps' slots: in one batch each where the kernel has batch
+ * updates for them (each outer update waits for an RCU grace period).
+ */
+static int
+fill_outer(int outer, const uint32_t *tenants, const uint32_t *fds,
+	   uint32_t nt)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	uint32_t i, count = nt;
+
+	if (bpf_map_update_batch(outer, tenants, fds, &count, &o) == 0 &&
+	    count == nt)
+		return 0;
+	for (i = 0; i < nt; i++)
+		if (bpf_map_update_elem(outer, &tenants[i], &fds[i],
+					BPF_ANY) != 0)
+			return -errno;
+	return 0;
+}
+
+/* The inner maps, into both outer maps; their fds closed after. */
+static int
+build_maps(struct perf_kernel *k, const struct world *w)
+{
+	uint32_t *kbuf = malloc(w->per * sizeof(*kbuf));
+	uint64_t *vbuf = malloc(w->per * sizeof(*vbuf));
+	uint32_t *tn = malloc(w->t * sizeof(*tn));
+	uint32_t *fds = malloc(w->t * sizeof(*fds));
+	uint32_t t, made = 0;
+	int ret = -ENOMEM;
+
+	if (kbuf == NULL || vbuf == NULL || tn == NULL || fds == NULL) {
+		kernel_why(k, "buffers", ENOMEM);
+		goto out;
+	}
+	for (t = 0; t < w->t; t++, made++) {
+		int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "mim_k_in", 4, 8,
+					w->per, NULL);
+
+		if (fd < 0) {
+			ret = -errno;
+			kernel_why(k, "bpf_map_create(HASH)", errno);
+			goto out;
+		}
+		tn[t] = t;
+		fds[t] = (uint32_t)fd;
+		ret = fill_inner(fd, w, t, kbuf, vbuf);
+		if (ret != 0) {
+			kernel_why(k, "filling a HASH map", -ret);
+			made++;
+			goto out;
+		}
+	}
+	ret = fill_outer(k->aom, tn, fds, w->t);
+	if (ret == 0)
+		ret = fill_outer(k->hom, tn, fds, w->t);
+	if (ret != 0)
+		kernel_why(k, "filling the outer maps", -ret);
+out:
+	for (t = 0; t < made; t++)
+		close((int)fds[t]);
+	free(kbuf);
+	free(vbuf);
+	free(tn);
+	free(fds);
+	return ret;
+}
+
+/* Create the maps, load the programs onto them. */
+static int
+kernel_load(struct perf_kernel *k, const struct world *w, uint32_t keys)
+{
+	char path[PATH_MAX] = "";
+	struct bpf_map *m;
+	uint32_t i;
+	int tmpl, err;
+
+	tmpl = bpf_map_create(BPF_MAP_TYPE_HASH, "mim_k_tmpl", 4, 8, w->per,
+			      NULL);
+	if (tmpl < 0) {
+		kernel_why(k, "bpf_map_create(HASH)", errno);
+		return -1;
+	}
+	LIBBPF_OPTS(bpf_map_create_opts, mo, .inner_map_fd = (uint32_t)tmpl);
+	k->aom = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "mim_k_aom", 4, 4,
+				w->t, &mo);
+	err = errno;
+	k->hom = bpf_map_create(BPF_MAP_TYPE_HASH_OF_MAPS, "mim_k_hom", 4, 4,
+				w->t, &mo);
+	err = k->aom < 0 ? err : errno;
+	close(tmpl);
+	if (k->aom < 0 || k->hom < 0) {
+		kernel_why(k, "bpf_map_create(ARRAY/HASH_OF_MAPS)", err);
+		return -1;
+	}
+	if (build_maps(k, w) != 0)
+		return -1;
+
+	if (object_path(path, sizeof(path)) != 0 || access(path, R_OK) != 0) {
+		snprintf(k->why, sizeof(k->why),
+			 "no BPF object %.160s (built where clang is found; MIM_PERF_BPF_OBJ)",
+			 path);
+		return -1;
+	}
+	k->obj = bpf_object__open_file(path, NULL);
+	if (k->obj == NULL) {
+		kernel_why(k, path, errno);
+		return -1;
+	}
+	m = bpf_object__find_map_by_name(k->obj, "keys");
+	err = m == NULL ? ENOENT : -bpf_map__set_max_entries(m, keys);
+	if (err == 0) {
+		m = bpf_object__find_map_by_name(k->obj, "aom");
+		err = m == NULL ? ENOENT : -bpf_map__reuse_fd(m, k->aom);
+	}
+	if (err == 0) {
+		m = bpf_object__find_map_by_name(k->obj, "hom");
+		err = m == NULL ? ENOENT : -bpf_map__reuse_fd(m, k->hom);
+	}
+	if (err == 0)
+		err = -bpf_object__load(k->obj);
+	if (err != 0) {
+		kernel_why(k, "loading lookup.bpf.o", err);
+		return -1;
+	}
+	k->keys = bpf_object__find_map_fd_by_name(k->obj, "keys");
+	k->runs = bpf_object__find_map_fd_by_name(k->obj, "runs");
+	for (i = 0; i < K_PROGS; i++) {
+		struct bpf_program *p =
+			bpf_object__find_program_by_name(k->obj, kprog_name[i]);
+
+		k->prog[i] = p != NULL ? bpf_program__fd(p) : -1;
+		if (k->prog[i] < 0 || k->keys < 0 || k->runs < 0) {
+			snprintf(k->why, sizeof(k->why),
+				 "lookup.bpf.o: no %s", kprog_name[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+perf_kernel_free(struct perf_kernel *k)
+{
+	if (k == NULL)
+		return;
+	bpf_object__close(k->obj);
+	if (k->aom >= 0)
+		close(k->aom);
+	if (k->hom >= 0)
+		close(k->hom);
+	free(k);
+}
+
+struct perf_kernel *
+perf_kernel_build(const struct world *w, uint32_t keys)
+{
+	struct perf_kernel *k = calloc(1, sizeof(*k));
+
+	if (k == NULL)
+		return NULL;
+	k->aom = k->hom = -1;
+	if (!perf_selected("kernel"))
+		return k;
+	if (!w->have_mh) {
+		snprintf(k->why, sizeof(k->why),
+			 "mapinmap's tables were not built: %s", w->why_mh);
+	} else if (kernel_load(k, w, keys) == 0) {
+		k->on = true;
+		return k;
+	}
+	printf("    kernel's map-in-map not measured: %s\n", k->why);
+	perf_not_run("kernel", "hash", w->n, w->t, "kernel_aom_hash", k->why);
+	perf_not_run("kernel", "hash", w->n, w->t, "kernel_hom_hash", k->why);
+	return k;
+}
+
+/* The stream's pairs into the keys map; the sums a run must find. */
+static int
+load_keys(const struct perf_kernel *k, const struct stream *s,
+	  uint64_t *sum, uint64_t *sum_empty)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	struct kpair *p = malloc(s->n * sizeof(*p));
+	uint32_t *idx = malloc(s->n * sizeof(*idx));
+	uint32_t j, count = s->n;
+	int ret = 0;
+
+	if (p == NULL || idx == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	*sum = *sum_empty = 0;
+	for (j = 0; j < s->n; j++) {
+		idx[j] = j;
+		p[j].tenant = s->tenant[j];
+		p[j].key = s->key[j];
+		*sum_empty += (uint64_t)p[j].tenant + p[j].key;
+		/* hval(): the tenant, then the key */
+		*sum += ((uint64_t)p[j].tenant << 32) | p[j].key;
+	}
+	if (bpf_map_update_batch(k->keys, idx, p, &count, &o) == 0 &&
+	    count == s->n)
+		goto out;
+	for (j = 0; j < s->n && ret == 0; j++)
+		if (bpf_map_update_elem(k->keys, &idx[j], &p[j], BPF_ANY) != 0)
+			ret = -errno;
+out:
+	free(p);
+	free(idx);
+	return ret;
+}
+
+/* One BPF_PROG_TEST_RUN of @repeat runs: the mean ns of a run, or < 0. */
+static double
+kernel_run(const struct perf_kernel *k, enum kprog pr, uint32_t repeat,
+	   uint64_t want_hits, uint64_t want_sum)
+{
+	uint8_t pkt[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
+		    .data_size_in = sizeof(pkt), .repeat = (int)repeat);
+	struct krun r = { 0 };
+	uint32_t zero = 0;
+
+	if (bpf_prog_test_run_opts(k->prog[pr], &o) != 0) {
+		printf("    FAIL %s: BPF_PROG_TEST_RUN: %s\n", kprog_name[pr],
+		       strerror(errno));
+		return -1;
+	}
+	if (o.retval != XDP_PASS ||
+	    bpf_map_lookup_elem(k->runs, &zero, &r) != 0 ||
+	    r.hits != want_hits || r.sum != want_sum) {
+		printf("    FAIL %s: returned %u, %" PRIu64 " hits of %" PRIu64 ", sum %#" PRIx64 ", expected %#" PRIx64 "\n",
+		       kprog_name[pr], o.retval, r.hits, want_hits, r.sum,
+		       want_sum);
+		return -1;
+	}
+	return (double)o.duration;
+}
+
+/* One kernel outer type against mapinmap's outer table of the same kind. */
+struct kpair_cfg {
+	enum kprog prog;
+	int mim;                   /* perf_cfgs[] index */
+	const char *kvariant, *ratio_variant;
+};
+
+static const struct kpair_cfg kcfgs[] = {
+	{ K_AOM, C_AOT_H_BULK, "kernel_aom_hash", "mim_aot_vs_kernel_aom" },
+	{ K_HOM, C_HOT_H_BULK, "kernel_hom_hash", "mim_hot_vs_kernel_hom" },
+};
+
+#define K_MEAS (K_PROGS + RTE_DIM(kcfgs))
+#define K_MAX_ROUNDS 64
+
+static bool
+kernel_target_is_8x(const struct world *w)
+{
+	return w->n == 1000000 && w->t == 1000;
+}
+
+static void
+krow(struct perf_row *r, const struct world *w, const char *dist,
+     const char *variant, double value, const char *unit)
+{
+	perf_row_init(r, "kernel");
+	r->inner = "hash";
+	r->entries = w->n;
+	r->tenants = w->t;
+	r->dist = dist;
+	r->variant = variant;
+	r->value = value;
+	r->unit = unit;
+}
+
+/* The rows of one pair: mapinmap, the kernel (ns and cycles), the ratio. */
+static void
+emit_pair(const struct world *w, const char *dist, const struct kpair_cfg *c,
+	  const double *mim, const double *kns, const double *empty,
+	  uint32_t rounds, uint32_t repeat, uint32_t n)
+{
+	double tmp[K_MAX_ROUNDS], cyc_ns = (double)perf.tsc_hz / 1e9;
+	double med_ns, q1, q3;
+	struct perf_row r;
+	uint32_t i;
+
+	memcpy(tmp, mim, rounds * sizeof(double));
+	krow(&r, w, dist, perf_cfgs[c->mim].name, perf_median(tmp, rounds),
+	     "cycles/key");
+	snprintf(r.note, sizeof(r.note), "paired with %s, same stream",
+		 c->kvariant);
+	perf_emit(&r);
+
+	memcpy(tmp, kns, rounds * sizeof(double));
+	med_ns = perf_median(tmp, rounds);
+	q1 = perf_quantile(tmp, rounds, 0.25);
+	q3 = perf_quantile(tmp, rounds, 0.75);
+	memcpy(tmp, empty, rounds * sizeof(double));
+	krow(&r, w, dist, c->kvariant, med_ns, "ns/lookup");
+	snprintf(r.note, sizeof(r.note),
+		 "XDP BPF_PROG_TEST_RUN; bpf_loop of %u lookups x %u repeats; empty loop %.2f ns/lookup subtracted; IQR %.1f-%.1f",
+		 n, repeat, perf_median(tmp, rounds), q1, q3);
+	perf_emit(&r);
+
+	for (i = 0; i < rounds; i++)
+		tmp[i] = kns[i] * cyc_ns;
+	krow(&r, w, dist, c->kvariant, perf_median(tmp, rounds),
+	     "cycles/lookup");
+	snprintf(r.note, sizeof(r.note), "ns/lookup x TSC %.3f GHz", cyc_ns);
+	perf_emit(&r);
+
+	for (i = 0; i < rounds; i++)
+		tmp[i] = kns[i] * cyc_ns / mim[i];
+	krow(&r, w, dist, c->ratio_variant, perf_median(tmp, rounds), "x");
+	r.baseline = c->kvariant;
+	r.target = kernel_target_is_8x(w) ? ">=8x" : ">1x";
+	r.verdict = (kernel_target_is_8x(w) ? r.value >= 8 : r.value > 1) ?
+		"met" : "MISSED";
+	snprintf(r.note, sizeof(r.note),
+		 "%s per lookup / %s per key (how many times faster); per-round ratio IQR %.2f-%.2f",
+		 c->kvariant, perf_cfgs[c->mim].name,
+		 perf_quantile(tmp, rounds, 0.25),
+		 perf_quantile(tmp, rounds, 0.75));
+	perf_emit(&r);
+}
+
+static uint32_t
+kernel_repeat(uint32_t n)
+{
+	const char *env = getenv("MIM_PERF_KERNEL_REPEAT");
+	uint32_t want = perf.full ? 1U << 20 : 1U << 16;
+
+	if (env != NULL && *env != '\0')
+		return RTE_MAX((uint32_t)strtoul(env, NULL, 0), 1U);
+	return RTE_MAX(want / n, 1U);
+}
+
+/* One measurement m of a round: kernel ns per run, mapinmap cycles/key. */
+static int
+measure_one(const struct perf_kernel *k, const struct world *w,
+	    const struct stream *s, uint32_t m, uint32_t repeat,
+	    const uint64_t *sums, double *out)
+{
+	void *sink[PERF_BURST];
+	uint64_t t0, t1, hits;
+	uint32_t i;
+	int c;
+
+	if (m < K_PROGS) {
+		*out = kernel_run(k, (enum kprog)m, repeat, s->n, sums[m]);
+		return *out < 0 ? -1 : 0;
+	}
+	/* As many passes as the kernel's runs, so both start as warm. */
+	c = kcfgs[m - K_PROGS].mim;
+	t0 = rte_rdtsc_precise();
+	for (i = 0, hits = 0; i < repeat; i++)
+		hits += perf_cfgs[c].run(w, s, sink, 0);
+	t1 = rte_rdtsc_precise();
+	if (hits != (uint64_t)s->n * repeat) {
+		printf("    FAIL %s: %" PRIu64 " hits of %" PRIu64 "\n",
+		       perf_cfgs[c].name, hits, (uint64_t)s->n * repeat);
+		return -1;
+	}
+	*out = (double)(t1 - t0) / ((double)s->n * repeat);
+	return 0;
+}
+
+int
+perf_kernel_measure(const struct perf_kernel *k, const struct world *w,
+		    const struct stream *s, const char *dist)
+{
+	static double v[K_MEAS][K_MAX_ROUNDS];
+	double kns[RTE_DIM(kcfgs)][K_MAX_ROUNDS];
+	uint32_t rounds = RTE_MIN(perf.rounds, (uint32_t)K_MAX_ROUNDS);
+	uint32_t repeat = kernel_repeat(s->n), r, j, m;
+	struct krun run = { .n = s->n };
+	uint64_t sums[K_PROGS];
+	uint32_t zero = 0;
+	int ret;
+
+	if (k == NULL || !k->on)
+		return 0;
+	ret = load_keys(k, s, &sums[K_AOM], &sums[K_EMPTY]);
+	if (ret == 0 && bpf_map_update_elem(k->runs, &zero, &run, BPF_ANY) != 0)
+		ret = -errno;
+	if (ret != 0) {
+		printf("    FAIL kernel: filling the keys map: %s\n",
+		       strerror(-ret));
+		return -1;
+	}
+	sums[K_HOM] = sums[K_AOM];
+	/* First: a checked warm-up of each program. */
+	for (m = 0; m < K_PROGS; m++)
+		if (kernel_run(k, (enum kprog)m, 1, s->n, sums[m]) < 0)
+			return -1;
+	for (r = 0; r < rounds; r++)
+		for (j = 0; j < K_MEAS; j++) {
+			m = (j + r) % K_MEAS;
+			if (measure_one(k, w, s, m, repeat, sums, &v[m][r]) != 0)
+				return -1;
+		}
+	for (r = 0; r < rounds; r++) {
+		for (j = 0; j < RTE_DIM(kcfgs); j++)
+			kns[j][r] = (v[kcfgs[j].prog][r] - v[K_EMPTY][r]) /
+				s->n;
+		v[K_EMPTY][r] /= s->n;
+	}
+	for (j = 0; j < RTE_DIM(kcfgs); j++)
+		emit_pair(w, dist, &kcfgs[j], v[K_PROGS + j], kns[j],
+			  v[K_EMPTY], rounds, repeat, s->n);
+	return 0;
+}
