@@ -207,6 +207,12 @@ kernel_load(struct perf_kernel *k, const struct world *w, uint32_t keys)
 	uint32_t i;
 	int tmpl, err;
 
+	if (object_path(path, sizeof(path)) != 0 || access(path, R_OK) != 0) {
+		snprintf(k->why, sizeof(k->why),
+			 "no BPF object %.160s (built where clang is found; MIM_PERF_BPF_OBJ)",
+			 path);
+		return -1;
+	}
 	tmpl = bpf_map_create(BPF_MAP_TYPE_HASH, "mim_k_tmpl", 4, 8, w->per,
 			      NULL);
 	if (tmpl < 0) {
@@ -228,12 +234,6 @@ kernel_load(struct perf_kernel *k, const struct world *w, uint32_t keys)
 	if (build_maps(k, w) != 0)
 		return -1;
 
-	if (object_path(path, sizeof(path)) != 0 || access(path, R_OK) != 0) {
-		snprintf(k->why, sizeof(k->why),
-			 "no BPF object %.160s (built where clang is found; MIM_PERF_BPF_OBJ)",
-			 path);
-		return -1;
-	}
 	k->obj = bpf_object__open_file(path, NULL);
 	if (k->obj == NULL) {
 		kernel_why(k, path, errno);
