@@ -391,6 +391,22 @@ static const struct kpair_cfg kcfgs[] = {
 /* mapinmap's passes are timed in chunks of this many keys. */
 #define K_CHUNK (32 * PERF_BURST)
 
+/* /proc/sys/net/core/bpf_jit_enable: 0 interpreter, 1 JIT, 2 JIT debug. */
+static const char *
+jit_enabled(void)
+{
+	static char v[8];
+	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
+
+	snprintf(v, sizeof(v), "unknown");
+	if (f != NULL) {
+		if (fgets(v, sizeof(v), f) != NULL)
+			v[strcspn(v, "\n")] = '\0';
+		fclose(f);
+	}
+	return v;
+}
+
 static bool
 kernel_target_is_8x(const struct world *w)
 {
@@ -446,7 +462,8 @@ emit_pair(const struct world *w, const char *dist, const struct kpair_cfg *c,
 		tmp[i] = kns[i] * cyc_ns;
 	krow(&r, w, dist, c->kvariant, perf_median(tmp, rounds),
 	     "cycles/lookup");
-	snprintf(r.note, sizeof(r.note), "ns/lookup x TSC %.3f GHz", cyc_ns);
+	snprintf(r.note, sizeof(r.note), "ns/lookup x TSC %.3f GHz; bpf_jit_enable %s",
+		 cyc_ns, jit_enabled());
 	perf_emit(&r);
 
 	for (i = 0; i < rounds; i++)
