@@ -284,6 +284,8 @@ struct perf_kernel *perf_kernel_build(const struct world *w, uint32_t keys);
 int perf_kernel_measure(const struct perf_kernel *k, const struct world *w,
 			const struct stream *s, const char *dist);
 void perf_kernel_free(struct perf_kernel *k);
+/* The "not-run" rows of the kernel's configurations at one point. */
+void perf_kernel_not_run(uint64_t entries, uint32_t tenants, const char *why);
 
 /*
  * What-if prototype (perf_proto.c), not part of mapinmap: an inline-key

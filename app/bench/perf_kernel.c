@@ -69,6 +69,18 @@ static const char *const kprog_name[K_PROGS] = {
 	"lookup_empty", "lookup_aom", "lookup_hom",
 };
 
+/* One kernel outer type against mapinmap's outer table of the same kind. */
+struct kpair_cfg {
+	enum kprog prog;
+	int mim;                   /* perf_cfgs[] index */
+	const char *kvariant, *ratio_variant;
+};
+
+static const struct kpair_cfg kcfgs[] = {
+	{ K_AOM, C_AOT_H_BULK, "kernel_aom_hash", "mim_aot_vs_kernel_aom" },
+	{ K_HOM, C_HOT_H_BULK, "kernel_hom_hash", "mim_hot_vs_kernel_hom" },
+};
+
 struct perf_kernel {
 	bool on;
 	char why[240];
@@ -306,9 +318,20 @@ perf_kernel_build(const struct world *w, uint32_t keys)
 		return k;
 	}
 	printf("    kernel's map-in-map not measured: %s\n", k->why);
-	perf_not_run("kernel", "hash", w->n, w->t, "kernel_aom_hash", k->why);
-	perf_not_run("kernel", "hash", w->n, w->t, "kernel_hom_hash", k->why);
+	perf_kernel_not_run(w->n, w->t, k->why);
 	return k;
+}
+
+void
+perf_kernel_not_run(uint64_t entries, uint32_t tenants, const char *why)
+{
+	uint32_t i;
+
+	if (!perf_selected("kernel"))
+		return;
+	for (i = 0; i < RTE_DIM(kcfgs); i++)
+		perf_not_run("kernel", "hash", entries, tenants,
+			     kcfgs[i].kvariant, why);
 }
 
 /* The stream's pairs into the keys map; the sums a run must find. */
@@ -373,18 +396,6 @@ kernel_run(const struct perf_kernel *k, enum kprog pr, uint32_t repeat,
 	}
 	return (double)o.duration;
 }
-
-/* One kernel outer type against mapinmap's outer table of the same kind. */
-struct kpair_cfg {
-	enum kprog prog;
-	int mim;                   /* perf_cfgs[] index */
-	const char *kvariant, *ratio_variant;
-};
-
-static const struct kpair_cfg kcfgs[] = {
-	{ K_AOM, C_AOT_H_BULK, "kernel_aom_hash", "mim_aot_vs_kernel_aom" },
-	{ K_HOM, C_HOT_H_BULK, "kernel_hom_hash", "mim_hot_vs_kernel_hom" },
-};
 
 #define K_MEAS (K_PROGS + RTE_DIM(kcfgs))
 #define K_MAX_ROUNDS 64

@@ -407,6 +407,7 @@ perf_lookup(void)
 				for (c = 0; c < C_MAX; c++)
 					perf_not_run("lookup", perf_cfgs[c].inner,
 						     n, t, perf_cfgs[c].name, why);
+				perf_kernel_not_run(n, t, why);
 				continue;
 			}
 			if (point(n, t) != TEST_SUCCESS)
