@@ -28,18 +28,22 @@
 #include "parse.h"
 #include "printer.h"
 
-/* Buffers for one key and one value of a table. */
+/* Buffers for one key and one value of a table, and their sizes. */
 struct elem_bufs {
 	void *key;
 	void *value;
+	size_t key_sz;
+	size_t value_sz;
 };
 
 /* Allocate key and value buffers of table ti. Returns 0 or -1. */
 static int
 elem_bufs_alloc(const struct mim_table_info *ti, struct elem_bufs *b)
 {
-	b->key = calloc(1, ti->key_size);
-	b->value = calloc(1, ti->value_size);
+	b->key_sz = ti->key_size;
+	b->value_sz = ti->value_size;
+	b->key = calloc(1, b->key_sz);
+	b->value = calloc(1, b->value_sz);
 	if (b->key == NULL || b->value == NULL) {
 		free(b->key);
 		free(b->value);
@@ -75,16 +79,20 @@ elem_args(const struct cli_word *table, const struct cli_word *key,
 	return 0;
 }
 
-/* The table held in an outer slot: 0 with its info, or -1 (empty slot). */
+/*
+ * The table held in an outer slot (key: a buffer of key_sz bytes): 0 with
+ * its info, or -1 (empty slot).
+ */
 static int
 outer_slot(const struct mim_table_info *outer, const void *key,
-	   struct mim_table_info *inner)
+	   size_t key_sz, struct mim_table_info *inner)
 {
-	uint32_t id;
+	mim_id_t id;
 
-	if (mim_lookup_elem((int)outer->id, key, &id) != 0)
+	if (mim_lookup_elem_sz((int)outer->id, key, key_sz, &id,
+			       sizeof(id)) != 0)
 		return -1;
-	return mim_get_info((int)id, inner) == 0 ? 0 : -1;
+	return mim_get_info(id, inner) == 0 ? 0 : -1;
 }
 
 /* An inner table as JSON {id, name, type}, or null. */
@@ -150,7 +158,7 @@ outer_update_print(const struct mim_table_info *ti, const void *key,
 	elem_printer_close(p);
 }
 
-/* update: mim_update_elem() with flags any (default), noexist, exist. */
+/* update: mim_update_elem_sz() with flags any (default), noexist, exist. */
 static int
 cmd_update(void *res)
 {
@@ -173,13 +181,15 @@ cmd_update(void *res)
 		return -1;
 	}
 	if (table_is_outer(ti.type))
-		had_old = outer_slot(&ti, b.key, &old) == 0;
-	ret = mim_update_elem((int)ti.id, b.key, b.value, flags);
+		had_old = outer_slot(&ti, b.key, b.key_sz, &old) == 0;
+	ret = mim_update_elem_sz((int)ti.id, b.key, b.key_sz, b.value,
+				 b.value_sz, flags);
 	if (ret < 0) {
 		elem_bufs_free(&b);
 		return cli_lib_err(ret, "update %s", table_desc(&ti, d, sizeof(d)));
 	}
-	if (table_is_outer(ti.type) && outer_slot(&ti, b.key, &now) == 0)
+	if (table_is_outer(ti.type) &&
+	    outer_slot(&ti, b.key, b.key_sz, &now) == 0)
 		outer_update_print(&ti, b.key, &now, had_old, &old);
 	elem_bufs_free(&b);
 	return 0;
@@ -233,7 +243,7 @@ struct key_res {
 	struct cli_word key;
 };
 
-/* lookup: mim_lookup_elem(); outer tables show the inner table. */
+/* lookup: mim_lookup_elem_sz(); outer tables show the inner table. */
 static int
 cmd_lookup(void *res)
 {
@@ -247,16 +257,17 @@ cmd_lookup(void *res)
 
 	if (elem_args(&r->table, &r->key, &ti, &b) != 0)
 		return -1;
-	ret = mim_lookup_elem((int)ti.id, b.key, b.value);
+	ret = mim_lookup_elem_sz((int)ti.id, b.key, b.key_sz, b.value,
+				 b.value_sz);
 	if (ret < 0) {
 		elem_bufs_free(&b);
 		return cli_lib_err(ret, "lookup %s", table_desc(&ti, d, sizeof(d)));
 	}
 	if (table_is_outer(ti.type)) {
-		uint32_t id;
+		mim_id_t id;
 
 		memcpy(&id, b.value, sizeof(id));
-		has_inner = mim_get_info((int)id, &inner) == 0;
+		has_inner = mim_get_info(id, &inner) == 0;
 	}
 	p = elem_printer_open(&ti);
 	if (cli.json) {
@@ -290,7 +301,7 @@ cmd_lookup(void *res)
 	return 0;
 }
 
-/* delete: mim_delete_elem(); outer tables say which table left the slot. */
+/* delete: mim_delete_elem_sz(); outer tables say which table left the slot. */
 static int
 cmd_delete(void *res)
 {
@@ -304,8 +315,8 @@ cmd_delete(void *res)
 	if (elem_args(&r->table, &r->key, &ti, &b) != 0)
 		return -1;
 	if (table_is_outer(ti.type))
-		had_old = outer_slot(&ti, b.key, &old) == 0;
-	ret = mim_delete_elem((int)ti.id, b.key);
+		had_old = outer_slot(&ti, b.key, b.key_sz, &old) == 0;
+	ret = mim_delete_elem_sz((int)ti.id, b.key, b.key_sz);
 	if (ret < 0) {
 		elem_bufs_free(&b);
 		return cli_lib_err(ret, "delete %s", table_desc(&ti, d, sizeof(d)));
@@ -398,7 +409,7 @@ cmd_iterate(void *res)
 		jw_arr_begin();
 	}
 	/* Bounded by max_entries: iteration is not a snapshot. */
-	ret = mim_get_next_key((int)ti.id, NULL, next);
+	ret = mim_get_next_key_sz((int)ti.id, NULL, next, ti.key_size);
 	while (ret == 0 && n < ti.max_entries) {
 		if (cli.json) {
 			elem_key_json(p, next);
@@ -409,7 +420,7 @@ cmd_iterate(void *res)
 		}
 		n++;
 		memcpy(key, next, ti.key_size);
-		ret = mim_get_next_key((int)ti.id, key, next);
+		ret = mim_get_next_key_sz((int)ti.id, key, next, ti.key_size);
 	}
 	if (cli.json) {
 		jw_arr_end();

@@ -223,8 +223,8 @@ dump_elem(struct elem_printer *p, const void *key, const void *value,
 }
 
 /*
- * Every element of a table, walked with mim_get_next_key() and read with
- * mim_lookup_elem(); empty outer slots are counted, not listed. In JSON a
+ * Every element of a table, walked with mim_get_next_key_sz() and read with
+ * mim_lookup_elem_sz(); empty outer slots are counted, not listed. In JSON a
  * table is an object {id, name, type, ..., "elements": [...]}; in text, at
  * depth 0, a header line comes first and a "Found" line last.
  * Returns 0, or -1 (reported; the output stops there).
@@ -268,10 +268,11 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 		       ti->key_size, ti->value_size, ti->max_entries,
 		       ti->nb_entries);
 	}
-	ret = mim_get_next_key((int)ti->id, NULL, next);
+	ret = mim_get_next_key_sz((int)ti->id, NULL, next, ti->key_size);
 	/* Bounded by max_entries: iteration is not a snapshot. */
 	while (ret == 0 && steps++ < ti->max_entries) {
-		if (mim_lookup_elem((int)ti->id, next, value) != 0) {
+		if (mim_lookup_elem_sz((int)ti->id, next, ti->key_size, value,
+				       ti->value_size) != 0) {
 			empty++;  /* an empty outer slot */
 		} else {
 			n++;
@@ -283,7 +284,8 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 				break;
 		}
 		memcpy(key, next, ti->key_size);
-		ret = mim_get_next_key((int)ti->id, key, next);
+		ret = mim_get_next_key_sz((int)ti->id, key, next,
+					  ti->key_size);
 	}
 	elem_printer_close(p);
 	free(key);

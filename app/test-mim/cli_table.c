@@ -248,7 +248,7 @@ cmd_create(void *res)
 	char name[MIM_NAMESIZE];
 	const char *n = name;
 	size_t i;
-	int id;
+	mim_id_t id;
 
 	for (i = 0; i < RTE_DIM(type_names); i++)
 		if (strcmp(r->type, type_names[i].name) == 0)

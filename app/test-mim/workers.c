@@ -136,20 +136,20 @@ workers_fini(void)
 
 /*
  * Walk up to want keys of table id into out (key_size bytes each) with
- * mim_get_next_key(). Returns how many.
+ * mim_get_next_key_sz(). Returns how many.
  */
 static uint32_t
-walk_keys(int id, uint32_t key_size, uint8_t *out, uint32_t want)
+walk_keys(mim_id_t id, uint32_t key_size, uint8_t *out, uint32_t want)
 {
 	uint32_t n = 0;
 	int ret;
 
 	if (want == 0)
 		return 0;
-	ret = mim_get_next_key(id, NULL, out);
+	ret = mim_get_next_key_sz(id, NULL, out, key_size);
 	while (ret == 0 && ++n < want)
-		ret = mim_get_next_key(id, out + (size_t)(n - 1) * key_size,
-				       out + (size_t)n * key_size);
+		ret = mim_get_next_key_sz(id, out + (size_t)(n - 1) * key_size,
+					  out + (size_t)n * key_size, key_size);
 	return n;
 }
 
@@ -198,7 +198,7 @@ sample_keys(const struct mim_table_info *ti, uint8_t *out, uint32_t want)
 
 /* An outer slot and the table it holds, while sampling. */
 struct outer_slot {
-	uint32_t inner_id;
+	mim_id_t inner_id;
 	struct mim_table_info inner;
 };
 
@@ -224,9 +224,11 @@ sample_pairs(const struct mim_table_info *ti)
 	for (i = 0, nslots = 0; i < nkeys; i++) {
 		struct outer_slot *s = &slots[nslots];
 
-		if (mim_lookup_elem((int)ti->id, okeys + (size_t)i * ti->key_size,
-				    &s->inner_id) != 0 ||
-		    mim_get_info((int)s->inner_id, &s->inner) != 0)
+		if (mim_lookup_elem_sz((int)ti->id,
+				       okeys + (size_t)i * ti->key_size,
+				       ti->key_size, &s->inner_id,
+				       sizeof(s->inner_id)) != 0 ||
+		    mim_get_info(s->inner_id, &s->inner) != 0)
 			continue;
 		memmove(okeys + (size_t)nslots * ti->key_size,
 			okeys + (size_t)i * ti->key_size, ti->key_size);
