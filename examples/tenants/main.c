@@ -48,11 +48,12 @@ prefix(const char *dotted, uint32_t len)
 }
 
 /* A tenant's route table: prefix -> next hop. */
-static int
+static mim_id_t
 vrf(const char *name, const char *const routes[][2], unsigned int n)
 {
-	int id = mim_create(MIM_TYPE_LPM, name, sizeof(struct mim_lpm_key),
-			    sizeof(uint32_t), 1024, NULL);
+	mim_id_t id = mim_create(MIM_TYPE_LPM, name,
+				 sizeof(struct mim_lpm_key), sizeof(uint32_t),
+				 1024, NULL);
 	unsigned int i;
 
 	CHECK(id);
@@ -64,9 +65,22 @@ vrf(const char *name, const char *const routes[][2], unsigned int n)
 
 		sscanf(routes[i][0], "%31[0-9.]/%u", dotted, &len);
 		k = prefix(dotted, len);
-		CHECK(mim_update_elem(id, &k, &nh, MIM_ANY));
+		CHECK(mim_update_elem_sz(id, &k, sizeof(k), &nh, sizeof(nh),
+					 MIM_ANY));
 	}
 	return id;
+}
+
+/*
+ * Put a tenant's table into its slot of the outer table. The sizes of both
+ * buffers are checked against the table's (4-byte keys and values): an ID
+ * variable is an outer table's value as it is.
+ */
+static int
+set_slot(mim_id_t vrfs, uint32_t tenant, mim_id_t id)
+{
+	return mim_update_elem_sz(vrfs, &tenant, sizeof(tenant), &id,
+				  sizeof(id), MIM_ANY);
 }
 
 struct reader {
@@ -108,7 +122,7 @@ reader_main(void *arg)
 }
 
 static void
-show_routes(int vrfs, const char *when)
+show_routes(mim_id_t vrfs, const char *when)
 {
 	static const uint32_t tenants[] = { 10, 20, 30 };
 	static const char *const dsts[] = { "10.1.2.3", "192.168.7.1", "8.8.8.8" };
@@ -162,8 +176,7 @@ main(int argc, char **argv)
 	};
 	struct reader rd = { .stop = false };
 	unsigned int worker;
-	uint32_t slot, id;
-	int tmpl, vrfs, t10, t20, t30, t10v2;
+	mim_id_t tmpl, vrfs, t10, t20, t30, t10v2;
 
 	if (rte_eal_init(argc, argv) < 0)
 		return 1;
@@ -183,17 +196,15 @@ main(int argc, char **argv)
 	 * every tenant's table must have: LPM, u32 next hops.
 	 */
 	tmpl = vrf("vrf-template", NULL, 0);
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
+	MIM_OPTS(mim_create_opts, o, .inner_id = tmpl);
 	vrfs = mim_create(MIM_TYPE_ARRAY_OF_TABLES, "vrfs", 4, 4, 4096, &o);
 	CHECK(vrfs);
 	CHECK(mim_close(tmpl));
 
 	t10 = vrf("vrf10", r10, RTE_DIM(r10));
 	t20 = vrf("vrf20", r20, RTE_DIM(r20));
-	slot = 10, id = (uint32_t)t10;
-	CHECK(mim_update_elem(vrfs, &slot, &id, MIM_ANY));
-	slot = 20, id = (uint32_t)t20;
-	CHECK(mim_update_elem(vrfs, &slot, &id, MIM_ANY));
+	CHECK(set_slot(vrfs, 10, t10));
+	CHECK(set_slot(vrfs, 20, t20));
 	/* The slots hold the tables now; the handles can go. */
 	CHECK(mim_close(t10));
 	CHECK(mim_close(t20));
@@ -201,8 +212,7 @@ main(int argc, char **argv)
 
 	/* A table of the wrong shape is refused, and we are told why. */
 	t30 = mim_create(MIM_TYPE_LPM, "vrf30", 8, 8, 1024, NULL);
-	slot = 30, id = (uint32_t)t30;
-	if (mim_update_elem(vrfs, &slot, &id, MIM_ANY) < 0)
+	if (set_slot(vrfs, 30, t30) < 0)
 		printf("tenant 30 refused: %s\n", mim_last_error());
 	CHECK(mim_close(t30));
 
@@ -213,8 +223,7 @@ main(int argc, char **argv)
 
 	/* Replace tenant 10's whole table in one step, under traffic. */
 	t10v2 = vrf("vrf10-v2", r10v2, RTE_DIM(r10v2));
-	slot = 10, id = (uint32_t)t10v2;
-	CHECK(mim_update_elem(vrfs, &slot, &id, MIM_ANY));
+	CHECK(set_slot(vrfs, 10, t10v2));
 	CHECK(mim_close(t10v2));
 	printf("tenant 10 replaced: 'vrf10' resolves: %s\n",
 	       mim_find("vrf10") > 0 ? "yes" : "no (its last reference went)");
