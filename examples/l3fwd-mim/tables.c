@@ -5,7 +5,7 @@
 /*
  * Tenant tables on mapinmap. An inner table is never changed in place: a
  * new routing for a tenant is a new LPM table, filled while no reader can
- * see it, then published with one mim_update_elem() on the tenant's outer
+ * see it, then published with one mim_update_elem_sz() on the tenant's outer
  * slot. A lookup therefore uses the old table or the new one, never a mix.
  * The application keeps no handle on inner tables: the outer slots hold
  * them, and the one replaced is released by the library after a grace
@@ -39,9 +39,9 @@ struct tables {
 	char *path;
 	unsigned int cfg_flags;          /* config_load()'s, for reloads */
 	const struct config *cfg;        /* next hops of the data path */
-	int outer_id;
+	mim_id_t outer_id;
 	const struct mim_table *outer;
-	int baseline_id;                 /* tables_baseline()'s, or 0 */
+	mim_id_t baseline_id;            /* tables_baseline()'s, or 0 */
 	uint32_t generation;             /* of the last inner table built */
 	struct tenant_state tenant[CFG_MAX_TENANTS];
 };
@@ -70,14 +70,15 @@ table_tbl8(const struct cfg_table *ct)
 }
 
 /* A new inner table holding the routes of ct; its ID (one handle held). */
-static int
+static mim_id_t
 table_build(struct tables *t, const struct config *cfg,
 	    const struct cfg_table *ct, char *err, size_t errlen)
 {
 	MIM_OPTS(mim_create_opts, o, .lpm_tbl8_groups = table_tbl8(ct));
 	char name[MIM_NAMESIZE];
+	mim_id_t id;
 	uint32_t i;
-	int id, ret;
+	int ret;
 
 	/* The library's name, unique per build; messages use the file's. */
 	snprintf(name, sizeof(name), "%s.%u", ct->name, ++t->generation);
@@ -97,7 +98,8 @@ table_build(struct tables *t, const struct config *cfg,
 		};
 		struct in_addr a = { .s_addr = key.addr };
 
-		ret = mim_update_elem(id, &key, &r->nexthop, MIM_NOEXIST);
+		ret = mim_update_elem_sz(id, &key, sizeof(key), &r->nexthop,
+					 sizeof(r->nexthop), MIM_NOEXIST);
 		if (ret < 0) {
 			fail(ret, err, errlen, "%s:%u: route %s/%u of table %s: %s",
 			     cfg->path, r->line, inet_ntoa(a), r->depth,
@@ -111,14 +113,15 @@ table_build(struct tables *t, const struct config *cfg,
 
 /* Put inner table id into tenant's slot: one release store. */
 static int
-slot_install(struct tables *t, uint32_t tenant, int id,
+slot_install(struct tables *t, uint32_t tenant, mim_id_t id,
 	     const struct cfg_table *ct, char *err, size_t errlen)
 {
 	struct tenant_state *ts = &t->tenant[tenant];
-	uint32_t value = (uint32_t)id;
 	int ret;
 
-	ret = mim_update_elem(t->outer_id, &tenant, &value, MIM_ANY);
+	/* An ID is an outer table's 4-byte value as it is. */
+	ret = mim_update_elem_sz(t->outer_id, &tenant, sizeof(tenant), &id,
+				 sizeof(id), MIM_ANY);
 	if (ret < 0)
 		return fail(ret, err, errlen, "tenant %u: %s", tenant,
 			    mim_last_error());
@@ -134,8 +137,9 @@ table_apply(struct tables *t, const struct config *cfg, uint32_t table_idx,
 	    uint32_t *nb_slots, char *err, size_t errlen)
 {
 	const struct cfg_table *ct = &cfg->tables[table_idx];
+	mim_id_t id;
 	uint32_t u;
-	int id, ret = 0;
+	int ret = 0;
 
 	*nb_slots = 0;
 	id = table_build(t, cfg, ct, err, errlen);
@@ -173,7 +177,7 @@ table_used(const struct config *cfg, uint32_t table_idx)
 static int
 outer_create(struct tables *t, char *err, size_t errlen)
 {
-	int tmpl;
+	mim_id_t tmpl;
 
 	/* The template: what every tenant's table must look like. Only its
 	 * shape is kept by the outer table, so it is closed at once.
@@ -183,7 +187,7 @@ outer_create(struct tables *t, char *err, size_t errlen)
 	if (tmpl < 0)
 		return fail(tmpl, err, errlen, "cannot create template: %s",
 			    mim_last_error());
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
+	MIM_OPTS(mim_create_opts, o, .inner_id = tmpl);
 	t->outer_id = mim_create(MIM_TYPE_ARRAY_OF_TABLES, OUTER_NAME,
 				 sizeof(uint32_t), sizeof(uint32_t),
 				 CFG_MAX_TENANTS, &o);
@@ -242,7 +246,7 @@ tables_baseline(struct tables *t, const char *name, uint32_t *tenant,
 	const struct config *cfg = t->cfg;
 	const struct mim_table *tbl = NULL;
 	uint32_t i, u;
-	int id;
+	mim_id_t id;
 
 	for (i = 0; i < cfg->nb_tables; i++)
 		if (strcmp(cfg->tables[i].name, name) == 0)
@@ -284,7 +288,8 @@ tenant_info(struct tables *t, uint32_t tenant, struct tenant_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->tenant = tenant;
-	info->present = mim_lookup_elem(t->outer_id, &tenant, &id) == 0;
+	info->present = mim_lookup_elem_sz(t->outer_id, &tenant, sizeof(tenant),
+					   &id, sizeof(id)) == 0;
 	if (!info->present)
 		return;
 	info->table_id = id;
@@ -299,7 +304,7 @@ slot_clear(struct tables *t, uint32_t tenant, char *err, size_t errlen)
 {
 	int ret;
 
-	ret = mim_delete_elem(t->outer_id, &tenant);
+	ret = mim_delete_elem_sz(t->outer_id, &tenant, sizeof(tenant));
 	if (ret == -ENOENT)
 		return fail(ret, err, errlen,
 			    "%s: tenant %u is neither in the file nor running",

@@ -80,7 +80,7 @@ const struct mim_table *tables_baseline(struct tables *t, const char *name,
  * Re-read the configuration file and apply it to one tenant.
  *
  * If the file gives the tenant a table, that table is built anew from the
- * file's routes and installed, with one mim_update_elem() per slot, in the
+ * file's routes and installed, with one mim_update_elem_sz() per slot, in the
  * slot of the tenant and of every tenant the file binds to the same table.
  * If the file no longer lists the tenant, its slot is emptied. The inner
  * tables replaced are released by the library once every lcore has passed
