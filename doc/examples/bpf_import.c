@@ -40,7 +40,8 @@ main(int argc, char **argv)
 {
 	const char *path = getenv("MIM_DOC_BPF_OBJ");
 	struct mim_table_info info;
-	int n, i, vrfs, blue;
+	mim_id_t vrfs, blue;
+	int n, i;
 
 	if (rte_eal_init(argc, argv) < 0)
 		return 1;
@@ -84,12 +85,14 @@ main(int argc, char **argv)
 	 */
 	struct mim_lpm_key route = { 8, RTE_BE32(0x0a000000) };   /* 10/8 */
 	struct mim_lpm_key dst = { 32, RTE_BE32(0x0a010203) };    /* 10.1.2.3 */
-	uint32_t nh = 7, vrf = 10, got;
+	uint32_t nh = 7, vrf = 10;
 	const struct mim_table *inner;
+	mim_id_t got;
 
-	CHECK(mim_update_elem(blue, &route, &nh, MIM_ANY));
-	CHECK(mim_lookup_elem(vrfs, &vrf, &got));
-	ASSERT(got == (uint32_t)blue);
+	CHECK(mim_update_elem_sz(blue, &route, sizeof(route), &nh, sizeof(nh),
+				 MIM_ANY));
+	CHECK(mim_lookup_elem_sz(vrfs, &vrf, sizeof(vrf), &got, sizeof(got)));
+	ASSERT(got == blue);
 	inner = mim_lookup(mim_table(vrfs), &vrf);
 	ASSERT(inner == mim_table(blue));
 	ASSERT(*(uint32_t *)mim_lookup(inner, &dst) == 7);

@@ -65,7 +65,8 @@ expect_ret(long ret, long want, const char *what, const char *file,
 	printf("%-6s %s\n", want == -EINVAL ? "EINVAL" :
 	       want == -ENOTSUP ? "ENOTSUP" : want == -EBADF ? "EBADF" :
 	       want == -EBUSY ? "EBUSY" : want == -E2BIG ? "E2BIG" :
-	       want == -ENOENT ? "ENOENT" : want == -EEXIST ? "EEXIST" : "error",
+	       want == -ENOENT ? "ENOENT" : want == -EEXIST ? "EEXIST" :
+	       want == -EDEADLK ? "EDEADLK" : "error",
 	       reason);
 }
 

@@ -48,7 +48,7 @@ main(int argc, char **argv)
 	const void *tk[BURST], *kk[BURST];
 	void *val[BURST];
 	uint64_t unknown[1];
-	int tmpl, outer, inner[TENANTS];
+	mim_id_t tmpl, outer, inner[TENANTS];
 	unsigned int i, hits;
 
 	if (rte_eal_init(argc, argv) < 0)
@@ -56,21 +56,20 @@ main(int argc, char **argv)
 
 	/* Tenants 0..3 each have a hash table: key k holds t * 1000 + k. */
 	tmpl = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 64, NULL));
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
+	MIM_OPTS(mim_create_opts, o, .inner_id = tmpl);
 	outer = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, "tenants", 4, 4, 64,
 				 &o));
 	CHECK(mim_close(tmpl));
 	for (t = 0; t < TENANTS; t++) {
-		uint32_t id;
-
 		inner[t] = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 64, NULL));
 		for (k = 0; k < 16; k++) {
 			uint32_t v = t * 1000 + k;
 
-			CHECK(mim_update_elem(inner[t], &k, &v, MIM_ANY));
+			CHECK(mim_update_elem_sz(inner[t], &k, sizeof(k), &v,
+						 sizeof(v), MIM_ANY));
 		}
-		id = (uint32_t)inner[t];
-		CHECK(mim_update_elem(outer, &t, &id, MIM_ANY));
+		CHECK(mim_update_elem_sz(outer, &t, sizeof(t), &inner[t],
+					 sizeof(inner[t]), MIM_ANY));
 		CHECK(mim_close(inner[t]));
 	}
 

@@ -19,7 +19,7 @@
 #include "check.h"
 
 static struct mim_table_info
-info(int id)
+info(mim_id_t id)
 {
 	struct mim_table_info i;
 
@@ -34,19 +34,22 @@ main(int argc, char **argv)
 		return 1;
 
 	/* [lifetime] */
-	int shared = CHECK(mim_create(MIM_TYPE_HASH, "acl-common", 4, 4, 64,
-				      NULL));
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)shared);
-	int east = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "east", 4, 4, 8,
-				    &o));
-	int west = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, "west", 4, 4, 8,
-				    &o));
-	uint32_t k1 = 1, k2 = 2, v = (uint32_t)shared;
+	mim_id_t shared = CHECK(mim_create(MIM_TYPE_HASH, "acl-common", 4, 4,
+					   64, NULL));
+	MIM_OPTS(mim_create_opts, o, .inner_id = shared);
+	mim_id_t east = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "east", 4,
+					 4, 8, &o));
+	mim_id_t west = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, "west", 4,
+					 4, 8, &o));
+	uint32_t k1 = 1, k2 = 2;
 
 	/* One table in three slots of two outer tables. */
-	CHECK(mim_update_elem(east, &k1, &v, MIM_ANY));
-	CHECK(mim_update_elem(east, &k2, &v, MIM_ANY));
-	CHECK(mim_update_elem(west, &k1, &v, MIM_ANY));
+	CHECK(mim_update_elem_sz(east, &k1, sizeof(k1), &shared,
+				 sizeof(shared), MIM_ANY));
+	CHECK(mim_update_elem_sz(east, &k2, sizeof(k2), &shared,
+				 sizeof(shared), MIM_ANY));
+	CHECK(mim_update_elem_sz(west, &k1, sizeof(k1), &shared,
+				 sizeof(shared), MIM_ANY));
 	ASSERT(info(shared).refcnt == 4 && info(shared).handles == 1);
 
 	/* Closed while held: it lives on, usable through its ID... */
@@ -58,7 +61,7 @@ main(int argc, char **argv)
 	       "table 'acl-common' (id %d) has no handle left (it is held by outer slots only)",
 	       shared);
 	/* mim_get_by_id() takes a new one (bpf_map_get_fd_by_id()). */
-	CHECK(mim_get_by_id((uint32_t)shared));
+	CHECK(mim_get_by_id(shared));
 	CHECK(mim_close(shared));
 
 	/* Destroying an outer table drops its slots' references. */
@@ -67,9 +70,9 @@ main(int argc, char **argv)
 	/* The last reference goes: the ID and name stop resolving now, the
 	 * memory is released after a grace period.
 	 */
-	CHECK(mim_delete_elem(west, &k1));
+	CHECK(mim_delete_elem_sz(west, &k1, sizeof(k1)));
 	EXPECT(mim_find("acl-common"), -ENOENT, "no table named 'acl-common'");
-	EXPECT(mim_get_by_id((uint32_t)shared), -ENOENT,
+	EXPECT(mim_get_by_id(shared), -ENOENT,
 	       "no table with id %d", shared);
 	/* [lifetime end] */
 	CHECK(mim_close(west));

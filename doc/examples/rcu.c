@@ -50,14 +50,15 @@ rstats(void)
 }
 
 /* A tenant table for slot 0 of outer; returns its ID. */
-static uint32_t
-put_new(int outer)
+static mim_id_t
+put_new(mim_id_t outer)
 {
-	uint32_t slot = 0, id;
+	mim_id_t id = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 64, NULL));
+	uint32_t slot = 0;
 
-	id = (uint32_t)CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 64, NULL));
-	CHECK(mim_update_elem(outer, &slot, &id, MIM_ANY));
-	CHECK(mim_close((int)id));
+	CHECK(mim_update_elem_sz(outer, &slot, sizeof(slot), &id, sizeof(id),
+				 MIM_ANY));
+	CHECK(mim_close(id));
 	return id;
 }
 
@@ -95,7 +96,7 @@ reader_main(void *arg)
 
 /* A reader lcore runs while tables are replaced under it. */
 static void
-live_reader(struct rte_rcu_qsbr *v, int outer)
+live_reader(struct rte_rcu_qsbr *v, mim_id_t outer)
 {
 	struct reader r = { .v = v, .outer = mim_table(outer) };
 	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
@@ -114,7 +115,7 @@ live_reader(struct rte_rcu_qsbr *v, int outer)
 }
 
 static void
-held_back(struct rte_rcu_qsbr *v, int outer)
+held_back(struct rte_rcu_qsbr *v, mim_id_t outer)
 {
 	/* [held back] */
 	/* A reader that is online and has not reported yet... */
@@ -133,9 +134,19 @@ held_back(struct rte_rcu_qsbr *v, int outer)
 }
 
 static void
-bounded(struct rte_rcu_qsbr *v, int outer)
+bounded(struct rte_rcu_qsbr *v, mim_id_t outer)
 {
 	int i;
+
+	/* [dq max] */
+	/* rte_rcu_qsbr_dq_create() makes a ring of dq_size + 1 entries
+	 * rounded up to a power of two, and an rte_ring has at most 2^30.
+	 */
+	MIM_OPTS(mim_rcu_opts, big, .dq_size = MIM_RCU_DQ_SIZE_MAX + 1);
+	EXPECT(mim_rcu_configure(&big), -EINVAL,
+	       "dq_size %u above %u: rte_rcu_qsbr_dq_create() rounds dq_size + 1 up to a power of two, and an rte_ring holds at most 2^30 entries",
+	       MIM_RCU_DQ_SIZE_MAX + 1, MIM_RCU_DQ_SIZE_MAX);
+	/* [dq max end] */
 
 	/* [bounded] */
 	/* Sizes are chosen before the first variable is attached. */
@@ -146,22 +157,23 @@ bounded(struct rte_rcu_qsbr *v, int outer)
 
 	for (i = 0; i < 4; i++)         /* the stuck reader holds all 4 */
 		put_new(outer);
-	uint32_t id = (uint32_t)CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4,
-						 64, NULL));
+	mim_id_t id = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 64, NULL));
 	uint32_t slot = 0;
 
-	EXPECT(mim_update_elem(outer, &slot, &id, MIM_ANY), -EBUSY,
+	EXPECT(mim_update_elem_sz(outer, &slot, sizeof(slot), &id, sizeof(id),
+				  MIM_ANY), -EBUSY,
 	       "4 releases are waiting for readers and the defer queue (dq_size 4) is full: a reader has not reported a quiescent state");
 	ASSERT(rstats().nb_busy == 1);  /* and nothing changed */
 
 	rte_rcu_qsbr_quiescent(v, STUCK);
-	CHECK(mim_update_elem(outer, &slot, &id, MIM_ANY));  /* reclaims */
+	CHECK(mim_update_elem_sz(outer, &slot, sizeof(slot), &id, sizeof(id),
+				 MIM_ANY));  /* reclaims */
 	/* [bounded end] */
-	CHECK(mim_close((int)id));
+	CHECK(mim_close(id));
 }
 
 static void
-two_vars(struct rte_rcu_qsbr *v, struct rte_rcu_qsbr *svc, int outer)
+two_vars(struct rte_rcu_qsbr *v, struct rte_rcu_qsbr *svc, mim_id_t outer)
 {
 	rte_rcu_qsbr_quiescent(v, STUCK);
 	mim_reclaim();
@@ -185,7 +197,7 @@ two_vars(struct rte_rcu_qsbr *v, struct rte_rcu_qsbr *svc, int outer)
 }
 
 static void
-sync_mode(struct rte_rcu_qsbr *v, int outer)
+sync_mode(struct rte_rcu_qsbr *v, mim_id_t outer)
 {
 	/* [sync] */
 	/* Each call that retires something waits for a grace period. */
@@ -195,13 +207,36 @@ sync_mode(struct rte_rcu_qsbr *v, int outer)
 	put_new(outer);                  /* returns once readers let go */
 	ASSERT(rstats().pending == 0);
 	/* [sync end] */
+
+	/* [sync self] */
+	/* A caller online on an attached variable would wait for itself:
+	 * registered with its own lcore id, it is recognised and refused
+	 * before anything changes.
+	 */
+	unsigned int self = rte_lcore_id();
+	mim_id_t id = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 64, NULL));
+	uint32_t slot = 0;
+
+	rte_rcu_qsbr_thread_register(v, self);
+	rte_rcu_qsbr_thread_online(v, self);
+	EXPECT(mim_update_elem_sz(outer, &slot, sizeof(slot), &id, sizeof(id),
+				  MIM_ANY), -EDEADLK,
+	       "SYNC mode: the calling thread (lcore %u) is online on attached QSBR variable 0 as thread id %u: it would wait for itself; go offline first",
+	       self, self);
+	rte_rcu_qsbr_thread_offline(v, self);
+	/* Offline: the call waits for the grace period, then returns. */
+	CHECK(mim_update_elem_sz(outer, &slot, sizeof(slot), &id, sizeof(id),
+				 MIM_ANY));
+	/* [sync self end] */
+	rte_rcu_qsbr_thread_unregister(v, self);
+	CHECK(mim_close(id));
 }
 
 int
 main(int argc, char **argv)
 {
 	struct rte_rcu_qsbr *v, *svc;
-	int tmpl, outer;
+	mim_id_t tmpl, outer;
 
 	if (rte_eal_init(argc, argv) < 0)
 		return 1;
@@ -212,7 +247,7 @@ main(int argc, char **argv)
 	CHECK(mim_rcu_qsbr_add(v));   /* before the readers start */
 	/* [attach end] */
 	tmpl = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 64, NULL));
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
+	MIM_OPTS(mim_create_opts, o, .inner_id = tmpl);
 	outer = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "tenants", 4, 4, 8,
 				 &o));
 	CHECK(mim_close(tmpl));

@@ -39,7 +39,7 @@ memzones(void)
 }
 
 static struct mim_table_info
-info(int id)
+info(mim_id_t id)
 {
 	struct mim_table_info i;
 
@@ -54,7 +54,7 @@ main(int argc, char **argv)
 	struct mim_stats st;
 	unsigned int mz0, mz1;
 	uint32_t k = 1, val = 1;
-	int arr, aot, hash, hash_np, hot, lpm, lpm2, tmpl;
+	mim_id_t arr, aot, hash, hash_np, hot, lpm, lpm2, tmpl;
 
 	if (rte_eal_init(argc, argv) < 0)
 		return 1;
@@ -80,11 +80,13 @@ main(int argc, char **argv)
 	 */
 	MIM_OPTS(mim_create_opts, np, .map_flags = MIM_F_NO_PREALLOC);
 	hash_np = CHECK(mim_create(MIM_TYPE_HASH, NULL, 4, 4, 1024, &np));
-	CHECK(mim_update_elem(hash, &k, &val, MIM_ANY));
+	CHECK(mim_update_elem_sz(hash, &k, sizeof(k), &val, sizeof(val),
+				 MIM_ANY));
 	CHECK(mim_get_stats(&st));
 	ASSERT(st.value_pools == 0);
 	mz0 = memzones();
-	CHECK(mim_update_elem(hash_np, &k, &val, MIM_ANY));
+	CHECK(mim_update_elem_sz(hash_np, &k, sizeof(k), &val, sizeof(val),
+				 MIM_ANY));
 	mz1 = memzones();
 	CHECK(mim_get_stats(&st));
 	ASSERT(st.value_pools == 1);
@@ -106,7 +108,7 @@ main(int argc, char **argv)
 	lpm2 = CHECK(mim_create(MIM_TYPE_LPM, NULL, 8, 4, 1024, NULL));
 	ASSERT(info(lpm2).memzones == 3);
 	/* Outer tables: rte_malloc only, as arrays and hash tables. */
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)lpm);
+	MIM_OPTS(mim_create_opts, o, .inner_id = lpm);
 	aot = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, NULL, 4, 4, 4096, &o));
 	hot = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, NULL, 4, 4, 4096, &o));
 	ASSERT(info(aot).memzones == 0 && info(hot).memzones == 0);

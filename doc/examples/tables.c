@@ -34,20 +34,22 @@ array(void)
 {
 	/* [array] */
 	/* 256 elements of 16 bytes, indexed by a u32. */
-	int arr = CHECK(mim_create(MIM_TYPE_ARRAY, "counters", 4, 16, 256,
-				   NULL));
+	mim_id_t arr = CHECK(mim_create(MIM_TYPE_ARRAY, "counters", 4, 16,
+					256, NULL));
 	const struct mim_table *t = mim_table(arr);
 	uint8_t val[16] = { 42 };
 	uint32_t idx = 7;
 
 	/* Every index exists from the start, zeroed; updates are in place. */
-	CHECK(mim_update_elem(arr, &idx, val, MIM_ANY));
+	CHECK(mim_update_elem_sz(arr, &idx, sizeof(idx), val, sizeof(val),
+				 MIM_ANY));
 	ASSERT(((uint8_t *)mim_lookup(t, &idx))[0] == 42);
 	idx = 256;
-	EXPECT(mim_update_elem(arr, &idx, val, MIM_ANY), -E2BIG,
+	EXPECT(mim_update_elem_sz(arr, &idx, sizeof(idx), val, sizeof(val),
+				  MIM_ANY), -E2BIG,
 	       "index 256 >= max_entries 256");
 	ASSERT(mim_lookup(t, &idx) == NULL);
-	EXPECT(mim_delete_elem(arr, &idx), -EINVAL,
+	EXPECT(mim_delete_elem_sz(arr, &idx, sizeof(idx)), -EINVAL,
 	       "array elements cannot be deleted (update them instead)");
 	/* [array end] */
 	CHECK(mim_close(arr));
@@ -57,8 +59,9 @@ static void
 hash(void)
 {
 	/* [hash] */
-	int flows = CHECK(mim_create(MIM_TYPE_HASH, "flows",
-				     sizeof(struct flow_key), 8, 1000, NULL));
+	mim_id_t flows = CHECK(mim_create(MIM_TYPE_HASH, "flows",
+					  sizeof(struct flow_key), 8, 1000,
+					  NULL));
 	const struct mim_table *t = mim_table(flows);
 	struct flow_key k;
 	uint64_t v = 1;
@@ -70,7 +73,8 @@ hash(void)
 	k.sport = RTE_BE16(1234);
 	k.dport = RTE_BE16(80);
 	k.proto = 6;
-	CHECK(mim_update_elem(flows, &k, &v, MIM_NOEXIST));
+	CHECK(mim_update_elem_sz(flows, &k, sizeof(k), &v, sizeof(v),
+				 MIM_NOEXIST));
 	p = mim_lookup(t, &k);
 	ASSERT(p != NULL && *p == 1);
 
@@ -80,10 +84,27 @@ hash(void)
 	 * attached).
 	 */
 	v = 2;
-	CHECK(mim_update_elem(flows, &k, &v, MIM_EXIST));
+	CHECK(mim_update_elem_sz(flows, &k, sizeof(k), &v, sizeof(v),
+				 MIM_EXIST));
 	p = mim_lookup(t, &k);
 	ASSERT(*p == 2);
 	/* [hash end] */
+	/* [sized] */
+	/* The _sz calls check each buffer's size against the table's before
+	 * the plain call runs: a buffer of the wrong size is refused, never
+	 * read or written past its end.
+	 */
+	uint32_t vni = 5001;     /* a 4-byte key for a table of 16-byte keys */
+	uint32_t small;          /* a 4-byte buffer for 8-byte values */
+
+	EXPECT(mim_lookup_elem_sz(flows, &vni, sizeof(vni), &v, sizeof(v)),
+	       -EINVAL, "key_sz 4 != table 'flows' (id %d) key_size 16", flows);
+	EXPECT(mim_lookup_elem_sz(flows, &k, sizeof(k), &small, sizeof(small)),
+	       -EINVAL, "value_sz 4 != table 'flows' (id %d) value_size 8",
+	       flows);
+	CHECK(mim_lookup_elem_sz(flows, &k, sizeof(k), &v, sizeof(v)));
+	ASSERT(v == 2);
+	/* [sized end] */
 	CHECK(mim_close(flows));
 }
 
@@ -91,8 +112,9 @@ static void
 lpm(void)
 {
 	/* [lpm] */
-	int rt = CHECK(mim_create(MIM_TYPE_LPM, "routes",
-				  sizeof(struct mim_lpm_key), 4, 1024, NULL));
+	mim_id_t rt = CHECK(mim_create(MIM_TYPE_LPM, "routes",
+				       sizeof(struct mim_lpm_key), 4, 1024,
+				       NULL));
 	const struct mim_table *t = mim_table(rt);
 	/* Addresses in network byte order, as BPF_MAP_TYPE_LPM_TRIE. */
 	struct mim_lpm_key k8 = { 8, RTE_BE32(0x0a000000) };   /* 10/8 */
@@ -103,13 +125,17 @@ lpm(void)
 	uint32_t nh;
 
 	nh = 1;
-	CHECK(mim_update_elem(rt, &k8, &nh, MIM_ANY));
+	CHECK(mim_update_elem_sz(rt, &k8, sizeof(k8), &nh, sizeof(nh),
+				 MIM_ANY));
 	nh = 2;
-	CHECK(mim_update_elem(rt, &k16, &nh, MIM_ANY));
+	CHECK(mim_update_elem_sz(rt, &k16, sizeof(k16), &nh, sizeof(nh),
+				 MIM_ANY));
 	nh = 9;
-	CHECK(mim_update_elem(rt, &k0, &nh, MIM_ANY));
+	CHECK(mim_update_elem_sz(rt, &k0, sizeof(k0), &nh, sizeof(nh),
+				 MIM_ANY));
 	nh = 1;
-	CHECK(mim_update_elem(rt, &k24, &nh, MIM_ANY));
+	CHECK(mim_update_elem_sz(rt, &k24, sizeof(k24), &nh, sizeof(nh),
+				 MIM_ANY));
 
 	/* The data path ignores prefixlen: the longest prefix matches. */
 	q.prefixlen = 8;
@@ -118,7 +144,7 @@ lpm(void)
 	/* The control plane bounds the match by prefixlen (the kernel's
 	 * trie): at most 8 bits of 10.1.2.3 match 10/8.
 	 */
-	CHECK(mim_lookup_elem(rt, &q, &nh));
+	CHECK(mim_lookup_elem_sz(rt, &q, sizeof(q), &nh, sizeof(nh)));
 	ASSERT(nh == 1);
 	/* /0 is kept beside rte_lpm, which has none. */
 	q.addr = RTE_BE32(0xc0a80001);                        /* 192.168.0.1 */
@@ -134,23 +160,27 @@ outer(void)
 {
 	/* [outer] */
 	/* The template: every tenant's table is an LPM table of u32. */
-	int tmpl = CHECK(mim_create(MIM_TYPE_LPM, NULL, 8, 4, 16, NULL));
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
+	mim_id_t tmpl = CHECK(mim_create(MIM_TYPE_LPM, NULL, 8, 4, 16, NULL));
+	MIM_OPTS(mim_create_opts, o, .inner_id = tmpl);
 	/* Tenants by VRF number (array) and by VNI (hash, any key size). */
-	int vrfs = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "vrfs",
-				    4, 4, 4096, &o));
-	int vnis = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, "vnis",
-				    4, 4, 65536, &o));
-	int blue = CHECK(mim_create(MIM_TYPE_LPM, "blue", 8, 4, 1024, NULL));
-	uint32_t vrf = 10, vni = 5001, id = (uint32_t)blue, got;
+	mim_id_t vrfs = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "vrfs",
+					 4, 4, 4096, &o));
+	mim_id_t vnis = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, "vnis",
+					 4, 4, 65536, &o));
+	mim_id_t blue = CHECK(mim_create(MIM_TYPE_LPM, "blue", 8, 4, 1024,
+					 NULL));
+	uint32_t vrf = 10, vni = 5001;
+	mim_id_t got;
 
 	CHECK(mim_close(tmpl));    /* the outer tables keep a copy */
 	/* The value written to an outer table is the inner table's ID... */
-	CHECK(mim_update_elem(vrfs, &vrf, &id, MIM_ANY));
-	CHECK(mim_update_elem(vnis, &vni, &id, MIM_NOEXIST));
+	CHECK(mim_update_elem_sz(vrfs, &vrf, sizeof(vrf), &blue, sizeof(blue),
+				 MIM_ANY));
+	CHECK(mim_update_elem_sz(vnis, &vni, sizeof(vni), &blue, sizeof(blue),
+				 MIM_NOEXIST));
 	/* ...and the control plane reads an ID back, */
-	CHECK(mim_lookup_elem(vnis, &vni, &got));
-	ASSERT(got == (uint32_t)blue);
+	CHECK(mim_lookup_elem_sz(vnis, &vni, sizeof(vni), &got, sizeof(got)));
+	ASSERT(got == blue);
 	/* while the data path finds the inner table itself. */
 	ASSERT(mim_lookup(mim_table(vrfs), &vrf) == mim_table(blue));
 	/* [outer end] */

@@ -16,13 +16,14 @@
 
 #include "check.h"
 
-/* Put table id into slot 0 of outer; return what mim_update_elem says. */
+/* Put table id into slot 0 of outer; return what mim_update_elem_sz says. */
 static int
-put(int outer, int id)
+put(mim_id_t outer, mim_id_t id)
 {
-	uint32_t slot = 0, v = (uint32_t)id;
+	uint32_t slot = 0;
 
-	return mim_update_elem(outer, &slot, &v, MIM_ANY);
+	return mim_update_elem_sz(outer, &slot, sizeof(slot), &id, sizeof(id),
+				  MIM_ANY);
 }
 
 static void
@@ -30,17 +31,19 @@ hash_template(void)
 {
 	/* [hash rules] */
 	/* Template: hash, 4-byte keys, 8-byte values, no flags. */
-	int tmpl = CHECK(mim_create(MIM_TYPE_HASH, "tmpl", 4, 8, 100, NULL));
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
-	int outer = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, 4,
-				     16, &o));
+	mim_id_t tmpl = CHECK(mim_create(MIM_TYPE_HASH, "tmpl", 4, 8, 100,
+					 NULL));
+	MIM_OPTS(mim_create_opts, o, .inner_id = tmpl);
+	mim_id_t outer = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "outer",
+					  4, 4, 16, &o));
 	MIM_OPTS(mim_create_opts, noprealloc, .map_flags = MIM_F_NO_PREALLOC);
-	int ok = CHECK(mim_create(MIM_TYPE_HASH, "big", 4, 8, 100000, NULL));
-	int ty = CHECK(mim_create(MIM_TYPE_ARRAY, "arr", 4, 8, 100, NULL));
-	int ks = CHECK(mim_create(MIM_TYPE_HASH, "k16", 16, 8, 100, NULL));
-	int vs = CHECK(mim_create(MIM_TYPE_HASH, "v16", 4, 16, 100, NULL));
-	int fl = CHECK(mim_create(MIM_TYPE_HASH, "np", 4, 8, 100,
-				  &noprealloc));
+	mim_id_t ok = CHECK(mim_create(MIM_TYPE_HASH, "big", 4, 8, 100000,
+				       NULL));
+	mim_id_t ty = CHECK(mim_create(MIM_TYPE_ARRAY, "arr", 4, 8, 100, NULL));
+	mim_id_t ks = CHECK(mim_create(MIM_TYPE_HASH, "k16", 16, 8, 100, NULL));
+	mim_id_t vs = CHECK(mim_create(MIM_TYPE_HASH, "v16", 4, 16, 100, NULL));
+	mim_id_t fl = CHECK(mim_create(MIM_TYPE_HASH, "np", 4, 8, 100,
+				       &noprealloc));
 
 	/* Capacity may differ for hash (and LPM) tables. */
 	CHECK(put(outer, ok));
@@ -61,7 +64,7 @@ hash_template(void)
 	       "inner table 'outer' (id %d) is an outer table: only one level of nesting is supported",
 	       outer);
 	/* ...nor a template. */
-	o.inner_id = (uint32_t)outer;
+	o.inner_id = outer;
 	EXPECT(mim_create(MIM_TYPE_HASH_OF_TABLES, "outer2", 4, 4, 16, &o),
 	       -EINVAL,
 	       "template table 'outer' (id %d) is itself an outer table (array_of_tables): only one level of nesting is supported",
@@ -92,11 +95,12 @@ array_template(void)
 {
 	/* [array rules] */
 	/* Arrays: max_entries must match the template's... */
-	int t64 = CHECK(mim_create(MIM_TYPE_ARRAY, "a64", 4, 8, 64, NULL));
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)t64);
-	int outer = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "strict", 4, 4,
-				     16, &o));
-	int a128 = CHECK(mim_create(MIM_TYPE_ARRAY, "a128", 4, 8, 128, NULL));
+	mim_id_t t64 = CHECK(mim_create(MIM_TYPE_ARRAY, "a64", 4, 8, 64, NULL));
+	MIM_OPTS(mim_create_opts, o, .inner_id = t64);
+	mim_id_t outer = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "strict",
+					  4, 4, 16, &o));
+	mim_id_t a128 = CHECK(mim_create(MIM_TYPE_ARRAY, "a128", 4, 8, 128,
+					 NULL));
 
 	EXPECT(put(outer, a128), -EINVAL,
 	       "inner table 'a128' (id %d): max_entries 128 != template max_entries 64 (the template has no MIM_F_INNER_MAP)",
@@ -106,11 +110,12 @@ array_template(void)
 	 * compared too, so the inner arrays carry it as well.
 	 */
 	MIM_OPTS(mim_create_opts, im, .map_flags = MIM_F_INNER_MAP);
-	int i64 = CHECK(mim_create(MIM_TYPE_ARRAY, "i64", 4, 8, 64, &im));
-	int i128 = CHECK(mim_create(MIM_TYPE_ARRAY, "i128", 4, 8, 128, &im));
-	MIM_OPTS(mim_create_opts, o2, .inner_id = (uint32_t)i64);
-	int loose = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "loose", 4, 4,
-				     16, &o2));
+	mim_id_t i64 = CHECK(mim_create(MIM_TYPE_ARRAY, "i64", 4, 8, 64, &im));
+	mim_id_t i128 = CHECK(mim_create(MIM_TYPE_ARRAY, "i128", 4, 8, 128,
+					 &im));
+	MIM_OPTS(mim_create_opts, o2, .inner_id = i64);
+	mim_id_t loose = CHECK(mim_create(MIM_TYPE_ARRAY_OF_TABLES, "loose",
+					  4, 4, 16, &o2));
 
 	CHECK(put(loose, i128));
 	EXPECT(put(loose, a128), -EINVAL,
@@ -130,17 +135,18 @@ lpm_template(void)
 {
 	/* [lpm rules] */
 	/* LPM: capacity may differ, the value size may not. */
-	int tmpl = CHECK(mim_create(MIM_TYPE_LPM, "lt", 8, 4, 16, NULL));
-	MIM_OPTS(mim_create_opts, o, .inner_id = (uint32_t)tmpl);
-	int outer = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, "tenants", 4, 4,
-				     16, &o));
-	int big = CHECK(mim_create(MIM_TYPE_LPM, "l1k", 8, 4, 1024, NULL));
-	int wide = CHECK(mim_create(MIM_TYPE_LPM, "l8", 8, 8, 16, NULL));
-	uint32_t tenant = 7, v = (uint32_t)big;
+	mim_id_t tmpl = CHECK(mim_create(MIM_TYPE_LPM, "lt", 8, 4, 16, NULL));
+	MIM_OPTS(mim_create_opts, o, .inner_id = tmpl);
+	mim_id_t outer = CHECK(mim_create(MIM_TYPE_HASH_OF_TABLES, "tenants",
+					  4, 4, 16, &o));
+	mim_id_t big = CHECK(mim_create(MIM_TYPE_LPM, "l1k", 8, 4, 1024, NULL));
+	mim_id_t wide = CHECK(mim_create(MIM_TYPE_LPM, "l8", 8, 8, 16, NULL));
+	uint32_t tenant = 7;
 
-	CHECK(mim_update_elem(outer, &tenant, &v, MIM_ANY));
-	v = (uint32_t)wide;
-	EXPECT(mim_update_elem(outer, &tenant, &v, MIM_ANY), -EINVAL,
+	CHECK(mim_update_elem_sz(outer, &tenant, sizeof(tenant), &big,
+				 sizeof(big), MIM_ANY));
+	EXPECT(mim_update_elem_sz(outer, &tenant, sizeof(tenant), &wide,
+				  sizeof(wide), MIM_ANY), -EINVAL,
 	       "inner table 'l8' (id %d): value_size 8 != template value_size 4",
 	       wide);
 	/* [lpm rules end] */
