@@ -56,6 +56,23 @@ array(void)
 }
 
 static void
+options(void)
+{
+	/* [options] */
+	/* Options that do not apply to the type are refused, as the kernel
+	 * refuses flags that do not apply to a map type...
+	 */
+	MIM_OPTS(mim_create_opts, t8, .lpm_tbl8_groups = 64);
+	EXPECT(mim_create(MIM_TYPE_HASH, "t8", 4, 4, 64, &t8), -EINVAL,
+	       "lpm_tbl8_groups 64 given to a table of type hash: only LPM tables take it");
+	/* ...and a structure not declared with MIM_OPTS() is named as such. */
+	struct mim_create_opts raw = { .lpm_tbl8_groups = 64 };
+	EXPECT(mim_create(MIM_TYPE_LPM, "raw", 8, 4, 64, &raw), -EINVAL,
+	       "malformed struct mim_create_opts: sz is 0; declare it with MIM_OPTS(mim_create_opts, name, ...), which sets sz");
+	/* [options end] */
+}
+
+static void
 hash(void)
 {
 	/* [hash] */
@@ -195,6 +212,7 @@ main(int argc, char **argv)
 	if (rte_eal_init(argc, argv) < 0)
 		return 1;
 	array();
+	options();
 	hash();
 	lpm();
 	outer();
