@@ -234,6 +234,7 @@ test_type_not_comparable(void)
 	memset(&outer, 0, sizeof(outer));
 	memset(&inner, 0, sizeof(inner));
 	inner.id = 5;
+	inner.meta.type = MIM_TYPE_HASH;
 	strcpy(inner.name, "odd");
 	ops.meta_equal = NULL;
 	mim_lock();

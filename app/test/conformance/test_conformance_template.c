@@ -92,6 +92,7 @@ conf_create_template_not_comparable(void)
 	memset(&outer, 0, sizeof(outer));
 	memset(&inner, 0, sizeof(inner));
 	inner.id = 1;
+	inner.meta.type = MIM_TYPE_ARRAY;
 	ops.meta_equal = NULL;
 	for (i = 0; i < RTE_DIM(outer_types); i++) {
 		o.inner_map_fd = (uint32_t)prog;
