@@ -368,7 +368,7 @@ mim_bpf_import(const char *path, const struct mim_bpf_import_opts *opts,
 		 */
 		for (i = 0; i < imp.n; i++)
 			if (maps[i].id > 0 &&
-			    table_type(maps[i].bpf_type) >= MIM_TYPE_ARRAY_OF_TABLES) {
+			    mim_ops(table_type(maps[i].bpf_type))->is_outer) {
 				mim_close(maps[i].id);
 				skip(&maps[i], -ret, "its initial slots cannot be read from the object");
 			}

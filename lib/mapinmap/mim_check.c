@@ -54,11 +54,11 @@ mim_attr_applies(const struct mim_table_ops *ops, const struct mim_attr *attr)
 	 */
 	if (!ops->is_outer && attr->inner_id != 0)
 		return mim_err(EINVAL, "inner_id %u given to a %s table: only outer tables take a template",
-			       attr->inner_id, ops->name);
+			       attr->inner_id, mim_type_name(attr->type));
 	/* As the kernel refuses flags that do not apply to a map type. */
 	if (attr->type != MIM_TYPE_LPM && attr->lpm_tbl8_groups != 0)
 		return mim_err(EINVAL, "lpm_tbl8_groups %u given to a table of type %s: only LPM tables take it",
-			       attr->lpm_tbl8_groups, ops->name);
+			       attr->lpm_tbl8_groups, mim_type_name(attr->type));
 	return 0;
 }
 

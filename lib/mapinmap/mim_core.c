@@ -20,12 +20,20 @@
 #include "mim_private.h"
 
 static const struct mim_table_ops *const ops_of_type[MIM_TYPE_MAX] = {
-	[MIM_TYPE_ARRAY] = &mim_array_ops,
-	[MIM_TYPE_HASH] = &mim_hash_ops,
-	[MIM_TYPE_LPM] = &mim_lpm_ops,
-	[MIM_TYPE_ARRAY_OF_TABLES] = &mim_array_of_tables_ops,
-	[MIM_TYPE_HASH_OF_TABLES] = &mim_hash_of_tables_ops,
+#define MIM_TYPE(id, name, ops) [id] = &ops,
+#include "mim_types.h"
+#undef MIM_TYPE
 };
+
+/* The list, counted: MIM_TYPE_MAX is one more (types start at 1). */
+enum {
+#define MIM_TYPE(id, name, ops) MIM_LISTED_ ## name,
+#include "mim_types.h"
+#undef MIM_TYPE
+	MIM_NB_LISTED
+};
+_Static_assert(MIM_NB_LISTED == MIM_TYPE_MAX - 1,
+	       "MIM_TYPE_MAX and mim_types.h disagree");
 
 const struct mim_table_ops *
 mim_ops(uint32_t type)
@@ -36,9 +44,13 @@ mim_ops(uint32_t type)
 const char *
 mim_type_name(enum mim_type type)
 {
-	const struct mim_table_ops *ops = mim_ops(type);
-
-	return ops != NULL ? ops->name : NULL;
+	/* No default: -Wswitch makes this list and enum mim_type agree. */
+	switch (type) {
+#define MIM_TYPE(id, name, ops) case id: return #name;
+#include "mim_types.h"
+#undef MIM_TYPE
+	}
+	return NULL;
 }
 
 static int
@@ -155,7 +167,8 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 		return mim_err(EEXIST, "a table named '%s' exists", name);
 	t = mim_zmalloc(ops->tbl_size, attr->socket_id);
 	if (t == NULL)
-		return mim_err(ENOMEM, "cannot allocate a %s table", ops->name);
+		return mim_err(ENOMEM, "cannot allocate a %s table",
+			       mim_type_name(attr->type));
 	if (attr->btf != NULL) {
 		ret = mim_btf_share(attr->btf, &t->meta.btf);
 		if (ret != 0) {

@@ -463,7 +463,10 @@ mim_lookup(const struct mim_table *t, const void *key)
 {
 	__MIM_DP_CHECK(t != NULL && key != NULL);
 
-	switch (t->type) {
+	/* Every enum mim_type value has a case and there is no default:
+	 * -Wswitch (in -Wall) flags a type added to the enum and not here.
+	 */
+	switch ((enum mim_type)t->type) {
 	case MIM_TYPE_ARRAY:
 		return __mim_array_lookup(t, key);
 	case MIM_TYPE_ARRAY_OF_TABLES:
@@ -474,9 +477,8 @@ mim_lookup(const struct mim_table *t, const void *key)
 		return __mim_hot_value(t, __mim_hash_lookup(t, key));
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup(t, key);
-	default:
-		return NULL;
 	}
+	return NULL;
 }
 
 /** @internal Bulk lookup in an array of tables: prefetch slots, then load. */
@@ -553,7 +555,8 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 	__MIM_DP_CHECK(t != NULL && keys != NULL && values != NULL &&
 		       n >= 1 && n <= MIM_LOOKUP_BULK_MAX);
 
-	switch (t->type) {
+	/* One case per enum mim_type value, no default (as mim_lookup()). */
+	switch ((enum mim_type)t->type) {
 	case MIM_TYPE_ARRAY:
 		for (i = 0; i < n; i++) {
 			values[i] = __mim_array_lookup(t, keys[i]);
@@ -571,11 +574,10 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 		return __mim_hash_lookup_multi(&t, 0, keys, n, values, 1);
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup_multi(&t, 0, keys, n, values);
-	default:
-		for (i = 0; i < n; i++)
-			values[i] = NULL;
-		return 0;
 	}
+	for (i = 0; i < n; i++)
+		values[i] = NULL;
+	return 0;
 }
 
 /**
@@ -639,7 +641,8 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	if (outer_miss != NULL)
 		*outer_miss = miss;
 
-	switch (outer->inner_type) {
+	/* One case per enum mim_type value, no default (as mim_lookup()). */
+	switch ((enum mim_type)outer->inner_type) {
 	case MIM_TYPE_ARRAY:
 		for (i = 0; i < n; i++) {
 			values[i] = inner[i] != NULL ?
@@ -655,11 +658,13 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	case MIM_TYPE_HASH:
 		return __mim_hash_lookup_multi(inner, 1, inner_keys, n, values,
 					       0);
-	default:
-		for (i = 0; i < n; i++)
-			values[i] = NULL;
-		return 0;
+	case MIM_TYPE_ARRAY_OF_TABLES:
+	case MIM_TYPE_HASH_OF_TABLES:
+		break;   /* never inner: one level of nesting */
 	}
+	for (i = 0; i < n; i++)
+		values[i] = NULL;
+	return 0;
 }
 
 #ifdef __cplusplus

@@ -395,7 +395,6 @@ hash_delete_elem(struct mim_obj *t, const void *key)
 }
 
 const struct mim_table_ops mim_hash_ops = {
-	.name = "hash",
 	.tbl_size = sizeof(struct mim_hash_obj),
 	.is_outer = false,
 	.alloc_check = hash_check,
@@ -561,7 +560,6 @@ hot_drop_slots(struct mim_obj *t, struct mim_obj **dead)
 }
 
 const struct mim_table_ops mim_hash_of_tables_ops = {
-	.name = "hash_of_tables",
 	.tbl_size = sizeof(struct mim_hash_obj),
 	.is_outer = true,
 	.alloc_check = hot_alloc_check,

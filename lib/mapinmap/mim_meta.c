@@ -41,12 +41,12 @@ mim_meta_init_ops(struct mim_obj *outer, const struct mim_obj *inner,
 		return mim_err(EINVAL,
 			       "template table %s is itself an outer table (%s): only one level of nesting is supported",
 			       mim_obj_desc(inner, d, sizeof(d)),
-			       inner_ops->name);
+			       mim_type_name(inner->meta.type));
 	if (inner_ops->meta_equal == NULL)
 		return mim_err(ENOTSUP,
 			       "template table %s: type %s cannot be compared, so it cannot be an inner table",
 			       mim_obj_desc(inner, d, sizeof(d)),
-			       inner_ops->name);
+			       mim_type_name(inner->meta.type));
 	/* The copy is by value: it stays valid after the template table
 	 * is closed, as the kernel's meta copy does.
 	 */
@@ -105,7 +105,7 @@ meta_equal_common(const struct mim_meta *tmpl, const struct mim_meta *m,
 {
 	if (tmpl->type != m->type) {
 		snprintf(why, len, "type %s != template type %s",
-			 mim_ops(m->type)->name, mim_ops(tmpl->type)->name);
+			 mim_type_name(m->type), mim_type_name(tmpl->type));
 		return -EINVAL;
 	}
 	META_DIFF(key_size);

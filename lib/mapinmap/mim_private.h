@@ -127,7 +127,6 @@ struct mim_attr {
 };
 
 struct mim_table_ops {
-	const char *name;
 	/* Size of the type's table struct, which embeds struct mim_obj first. */
 	size_t tbl_size;
 	/* Values are inner tables. */
@@ -178,13 +177,11 @@ struct mim_table_ops {
 	uint64_t (*mem_bytes)(const struct mim_obj *t);
 };
 
-extern const struct mim_table_ops mim_array_ops;
-extern const struct mim_table_ops mim_array_of_tables_ops;
-extern const struct mim_table_ops mim_hash_ops;
-extern const struct mim_table_ops mim_hash_of_tables_ops;
-extern const struct mim_table_ops mim_lpm_ops;
+#define MIM_TYPE(id, name, ops) extern const struct mim_table_ops ops;
+#include "mim_types.h"
+#undef MIM_TYPE
 
-/* The ops of a type, or NULL (mim_core.c). */
+/* The ops of a type, or NULL: the type is not valid (mim_core.c). */
 const struct mim_table_ops *mim_ops(uint32_t type);
 
 /* Name of a table for messages: "'name' (id N)" or "(id N)". */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * The table types, one line each: the enum mim_type value, the type's name
+ * (mim_type_name()) and its ops table. As the kernel's bpf_types.h, this
+ * file has no include guard: define MIM_TYPE(id, name, ops) to what a line
+ * should become, include it, then undefine MIM_TYPE.
+ *
+ * mim_type_name() turns the list into a switch on enum mim_type with no
+ * default, so a value missing here, listed twice or not in the enum stops
+ * the build. The data-path switches of mim_datapath.h are on the same enum,
+ * also without a default.
+ */
+
+MIM_TYPE(MIM_TYPE_ARRAY, array, mim_array_ops)
+MIM_TYPE(MIM_TYPE_HASH, hash, mim_hash_ops)
+MIM_TYPE(MIM_TYPE_LPM, lpm, mim_lpm_ops)
+MIM_TYPE(MIM_TYPE_ARRAY_OF_TABLES, array_of_tables, mim_array_of_tables_ops)
+MIM_TYPE(MIM_TYPE_HASH_OF_TABLES, hash_of_tables, mim_hash_of_tables_ops)
