@@ -159,6 +159,10 @@ static int
 array_meta_equal(const struct mim_meta *tmpl, const struct mim_meta *m,
 		 char *why, size_t len)
 {
+	int ret = mim_meta_equal(tmpl, m, why, len);
+
+	if (ret != 0)
+		return ret;
 	if (tmpl->map_flags & MIM_F_INNER_MAP)
 		return 0;
 	if (tmpl->max_entries != m->max_entries) {
@@ -181,6 +185,11 @@ const struct mim_table_ops mim_array_ops = {
 	.delete_elem = array_delete_elem,
 	.get_next_key = array_get_next_key,
 	.meta_equal = array_meta_equal,
+	.release = NULL,	/* writes in place: retires nothing */
+	.drop_slots = NULL,	/* values are not tables */
+	.rcu_attach = NULL,	/* nothing of it takes a QSBR variable */
+	.rcu_uses = NULL,	/* nor holds one */
+	.mem_bytes = NULL,	/* all allocated at creation: mem_bytes */
 };
 
 /* ---- MIM_TYPE_ARRAY_OF_TABLES -------------------------------------------- */
@@ -323,5 +332,10 @@ const struct mim_table_ops mim_array_of_tables_ops = {
 	.update_elem = aot_update_elem,
 	.delete_elem = aot_delete_elem,
 	.get_next_key = array_get_next_key,
+	.meta_equal = NULL,	/* outer tables nest one level only */
+	.release = NULL,	/* inner tables are retired as dead chains */
 	.drop_slots = aot_drop_slots,
+	.rcu_attach = NULL,	/* nothing of it takes a QSBR variable */
+	.rcu_uses = NULL,	/* nor holds one */
+	.mem_bytes = NULL,	/* all allocated at creation: mem_bytes */
 };

@@ -405,8 +405,11 @@ const struct mim_table_ops mim_hash_ops = {
 	.delete_elem = hash_delete_elem,
 	.get_next_key = hash_get_next_key,
 	/* Capacity may differ between inner tables (as in the kernel). */
-	.meta_equal = mim_meta_equal_base,
+	.meta_equal = mim_meta_equal,
 	.release = hash_release,
+	.drop_slots = NULL,	/* values are not tables */
+	.rcu_attach = NULL,	/* nothing of it takes a QSBR variable */
+	.rcu_uses = NULL,	/* nor holds one */
 	.mem_bytes = hash_mem_bytes,
 };
 
@@ -569,7 +572,10 @@ const struct mim_table_ops mim_hash_of_tables_ops = {
 	.update_elem = hot_update_elem,
 	.delete_elem = hot_delete_elem,
 	.get_next_key = hash_get_next_key,
+	.meta_equal = NULL,	/* outer tables nest one level only */
 	.release = hash_release,
 	.drop_slots = hot_drop_slots,
+	.rcu_attach = NULL,	/* nothing of it takes a QSBR variable */
+	.rcu_uses = NULL,	/* nor holds one */
 	.mem_bytes = hash_mem_bytes,
 };

@@ -538,8 +538,10 @@ const struct mim_table_ops mim_lpm_ops = {
 	.delete_elem = lpm_delete_elem,
 	.get_next_key = lpm_get_next_key,
 	/* Capacity may differ between inner tables (as in the kernel). */
-	.meta_equal = mim_meta_equal_base,
+	.meta_equal = mim_meta_equal,
 	.release = lpm_release,
+	.drop_slots = NULL,	/* values are not tables */
 	.rcu_attach = lpm_rcu_attach,
 	.rcu_uses = lpm_rcu_uses,
+	.mem_bytes = NULL,	/* mem_bytes (lpm_rcu_attach() adds to it) */
 };

@@ -98,10 +98,14 @@ meta_btf_differs(const struct mim_meta *tmpl, const struct mim_meta *m,
 				  len) != 0;
 }
 
-/* Type, key size, value size, flags, BTF types: what every type compares. */
-static int
-meta_equal_common(const struct mim_meta *tmpl, const struct mim_meta *m,
-		  char *why, size_t len)
+/*
+ * bpf_map_meta_equal(): type, key size, value size, flags and BTF types,
+ * what every type compares. The meta_equal hook of a type that compares
+ * nothing more is this function; the others call it first.
+ */
+int
+mim_meta_equal(const struct mim_meta *tmpl, const struct mim_meta *m,
+	       char *why, size_t len)
 {
 	if (tmpl->type != m->type) {
 		snprintf(why, len, "type %s != template type %s",
@@ -123,27 +127,15 @@ meta_equal_common(const struct mim_meta *tmpl, const struct mim_meta *m,
 	return 0;
 }
 
-int
-mim_meta_equal_base(const struct mim_meta *tmpl, const struct mim_meta *m,
-		    char *why, size_t len)
-{
-	RTE_SET_USED(tmpl);
-	RTE_SET_USED(m);
-	RTE_SET_USED(why);
-	RTE_SET_USED(len);
-	return 0;
-}
-
-int
-mim_meta_equal(const struct mim_meta *tmpl, const struct mim_obj *inner)
+/* The template's hook decides (as the kernel's map_meta_equal). */
+static int
+inner_matches(const struct mim_meta *tmpl, const struct mim_obj *inner)
 {
 	char why[320], d[64];
 	int ret;
 
-	ret = meta_equal_common(tmpl, &inner->meta, why, sizeof(why));
-	if (ret == 0)
-		ret = mim_ops(tmpl->type)->meta_equal(tmpl, &inner->meta, why,
-						      sizeof(why));
+	ret = mim_ops(tmpl->type)->meta_equal(tmpl, &inner->meta, why,
+					      sizeof(why));
 	if (ret != 0)
 		return mim_err(-ret, "inner table %s: %s",
 			       mim_obj_desc(inner, d, sizeof(d)), why);
@@ -165,7 +157,7 @@ mim_inner_resolve(struct mim_obj *outer, const void *value, struct mim_obj **inn
 		return mim_err(EINVAL,
 			       "inner table %s is an outer table: only one level of nesting is supported",
 			       mim_obj_desc(t, d, sizeof(d)));
-	if (mim_meta_equal(&outer->tmpl, t) != 0)
+	if (inner_matches(&outer->tmpl, t) != 0)
 		return -EINVAL;
 	*inner = t;
 	return 0;

@@ -149,8 +149,13 @@ struct mim_table_ops {
 	int (*get_next_key)(struct mim_obj *t, const void *key,
 			    void *next_key);
 
-	/* Template check beyond type, sizes and flags (bpf_map_ops'
-	 * map_meta_equal); NULL: the type cannot serve as a template.
+	/* The members from here on may be NULL; every ops table spells
+	 * its NULL members, each with the reason.
+	 */
+
+	/* The whole template check of the type (bpf_map_ops'
+	 * map_meta_equal): mim_meta_equal() first, then what the type adds.
+	 * NULL: the type cannot serve as a template (nor be an inner table).
 	 * Returns 0, or -EINVAL with the difference written to why.
 	 */
 	int (*meta_equal)(const struct mim_meta *tmpl,
@@ -234,11 +239,12 @@ int mim_meta_init(struct mim_obj *outer, uint32_t inner_id);
 /* The same check with the ops given explicitly (for tests). */
 int mim_meta_init_ops(struct mim_obj *outer, const struct mim_obj *inner,
 		      const struct mim_table_ops *inner_ops);
-/* A meta_equal hook for types that compare nothing beyond the base. */
-int mim_meta_equal_base(const struct mim_meta *tmpl, const struct mim_meta *m,
-			char *why, size_t len);
-/* bpf_map_meta_equal: 0, or -EINVAL naming the first difference. */
-int mim_meta_equal(const struct mim_meta *tmpl, const struct mim_obj *inner);
+/*
+ * bpf_map_meta_equal: type, sizes, flags, BTF types. 0, or -EINVAL with the
+ * first difference written to why. Every meta_equal hook calls it first.
+ */
+int mim_meta_equal(const struct mim_meta *tmpl, const struct mim_meta *m,
+		   char *why, size_t len);
 /*
  * bpf_map_fd_get_ptr, check half: resolve the u32 table ID held in value
  * and check it against outer's template. Takes no reference: the caller
