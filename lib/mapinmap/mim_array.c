@@ -175,7 +175,7 @@ array_meta_equal(const struct mim_meta *tmpl, const struct mim_meta *m,
 }
 
 const struct mim_table_ops mim_array_ops = {
-	.tbl_size = sizeof(struct mim_obj),
+	.obj_size = sizeof(struct mim_obj),
 	.is_outer = false,
 	.alloc_check = array_alloc_check,
 	.alloc = array_alloc,
@@ -323,7 +323,7 @@ aot_drop_slots(struct mim_obj *t, struct mim_obj **dead)
 }
 
 const struct mim_table_ops mim_array_of_tables_ops = {
-	.tbl_size = sizeof(struct mim_obj),
+	.obj_size = sizeof(struct mim_obj),
 	.is_outer = true,
 	.alloc_check = aot_alloc_check,
 	.alloc = aot_alloc,

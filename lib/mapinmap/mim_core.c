@@ -165,7 +165,7 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 
 	if (name != NULL && name[0] != '\0' && mim_registry_find(name) != NULL)
 		return mim_err(EEXIST, "a table named '%s' exists", name);
-	t = mim_zmalloc(ops->tbl_size, attr->socket_id);
+	t = mim_zmalloc(ops->obj_size, attr->socket_id);
 	if (t == NULL)
 		return mim_err(ENOMEM, "cannot allocate a %s table",
 			       mim_type_name(attr->type));
@@ -278,7 +278,7 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 
 /* The live table with this ID, or NULL with EBADF as the reason. */
 static struct mim_obj *
-tbl_get(int id)
+obj_by_id(int id)
 {
 	struct mim_obj *t = mim_registry_lookup(id);
 
@@ -297,7 +297,7 @@ mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 	mim_err_enter(__func__);
 	mim_lock();
 	mim_rcu_maybe_reclaim();
-	t = tbl_get(id);
+	t = obj_by_id(id);
 	if (t == NULL)
 		goto out;
 	if (key == NULL || value == NULL) {
@@ -329,7 +329,7 @@ mim_lookup_elem(int id, const void *key, void *value)
 
 	mim_err_enter(__func__);
 	mim_lock();
-	t = tbl_get(id);
+	t = obj_by_id(id);
 	if (t == NULL)
 		goto out;
 	if (key == NULL || value == NULL) {
@@ -354,7 +354,7 @@ mim_delete_elem(int id, const void *key)
 	mim_err_enter(__func__);
 	mim_lock();
 	mim_rcu_maybe_reclaim();
-	t = tbl_get(id);
+	t = obj_by_id(id);
 	if (t == NULL)
 		goto out;
 	if (key == NULL) {
@@ -378,7 +378,7 @@ mim_get_next_key(int id, const void *key, void *next_key)
 
 	mim_err_enter(__func__);
 	mim_lock();
-	t = tbl_get(id);
+	t = obj_by_id(id);
 	if (t == NULL)
 		goto out;
 	if (next_key == NULL) {
@@ -425,7 +425,7 @@ mim_close(int id)
 	mim_err_enter(__func__);
 	mim_lock();
 	mim_rcu_maybe_reclaim();
-	t = tbl_get(id);
+	t = obj_by_id(id);
 	if (t == NULL)
 		goto out;
 	if (t->handles == 0) {
@@ -489,7 +489,7 @@ mim_get_info(int id, struct mim_table_info *info)
 
 	mim_err_enter(__func__);
 	mim_lock();
-	t = tbl_get(id);
+	t = obj_by_id(id);
 	if (t == NULL)
 		goto out;
 	if (info == NULL) {
@@ -536,7 +536,7 @@ mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 	if (btf == NULL)
 		return mim_err(EINVAL, "btf is NULL");
 	mim_lock();
-	t = tbl_get(id);
+	t = obj_by_id(id);
 	if (t != NULL) {
 		*btf = mim_btf_of(t->meta.btf);
 		if (key_type_id != NULL)

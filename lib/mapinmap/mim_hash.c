@@ -395,7 +395,7 @@ hash_delete_elem(struct mim_obj *t, const void *key)
 }
 
 const struct mim_table_ops mim_hash_ops = {
-	.tbl_size = sizeof(struct mim_hash_obj),
+	.obj_size = sizeof(struct mim_hash_obj),
 	.is_outer = false,
 	.alloc_check = hash_check,
 	.alloc = hash_alloc,
@@ -563,7 +563,7 @@ hot_drop_slots(struct mim_obj *t, struct mim_obj **dead)
 }
 
 const struct mim_table_ops mim_hash_of_tables_ops = {
-	.tbl_size = sizeof(struct mim_hash_obj),
+	.obj_size = sizeof(struct mim_hash_obj),
 	.is_outer = true,
 	.alloc_check = hot_alloc_check,
 	.alloc = hot_alloc,

@@ -528,7 +528,7 @@ lpm_get_next_key(struct mim_obj *t, const void *key, void *next_key)
 }
 
 const struct mim_table_ops mim_lpm_ops = {
-	.tbl_size = sizeof(struct mim_lpm_obj),
+	.obj_size = sizeof(struct mim_lpm_obj),
 	.is_outer = false,
 	.alloc_check = lpm_alloc_check,
 	.alloc = lpm_alloc,

@@ -127,8 +127,8 @@ struct mim_attr {
 };
 
 struct mim_table_ops {
-	/* Size of the type's table struct, which embeds struct mim_obj first. */
-	size_t tbl_size;
+	/* Size of the type's object, which embeds struct mim_obj first. */
+	size_t obj_size;
 	/* Values are inner tables. */
 	bool is_outer;
 
