@@ -202,6 +202,8 @@ struct mim_create_opts {
 	uint32_t btf_value_type_id;
 	size_t :0;
 };
+/** Last field of struct mim_create_opts (the library's size check). */
+#define mim_create_opts__last_field btf_value_type_id
 
 /**
  * Declare and initialise an options structure, as libbpf's LIBBPF_OPTS:

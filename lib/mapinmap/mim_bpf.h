@@ -56,6 +56,8 @@ struct mim_bpf_import_opts {
 	const char *name_prefix;
 	size_t :0;
 };
+/** Last field of struct mim_bpf_import_opts (the library's size check). */
+#define mim_bpf_import_opts__last_field name_prefix
 
 /** What became of one map of the object. */
 struct mim_bpf_map {

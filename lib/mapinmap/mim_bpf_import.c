@@ -309,9 +309,7 @@ mim_bpf_import(const char *path, const struct mim_bpf_import_opts *opts,
 	mim_err_enter(__func__);
 	if (path == NULL)
 		return mim_err(EINVAL, "path is NULL");
-	ret = mim_opts_check(opts, offsetofend(struct mim_bpf_import_opts,
-					       name_prefix),
-			     "mim_bpf_import_opts");
+	ret = MIM_OPTS_CHECK(opts, mim_bpf_import_opts);
 	if (ret != 0)
 		return ret;
 	imp.prefix = MIM_OPTS_GET(opts, name_prefix, NULL);

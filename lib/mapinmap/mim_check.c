@@ -29,12 +29,30 @@ mim_eal_check(void)
 	return 0;
 }
 
+/* sz at least sizeof(size_t), and bytes beyond what we know all zero. */
+static bool
+opts_valid(const void *opts, size_t known_sz)
+{
+	const size_t *szp = opts;
+	const uint8_t *p = opts;
+	size_t i;
+
+	if (opts == NULL)
+		return true;
+	if (*szp < sizeof(size_t))
+		return false;
+	for (i = known_sz; i < *szp; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
 int
 mim_opts_check(const void *opts, size_t known_sz, const char *type)
 {
 	const size_t *szp = opts;
 
-	if (mim_opts_valid(opts, known_sz))
+	if (opts_valid(opts, known_sz))
 		return 0;
 	if (*szp == 0)
 		return mim_err(EINVAL, "malformed struct %s: sz is 0; declare it with MIM_OPTS(%s, name, ...), which sets sz",

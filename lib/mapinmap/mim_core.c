@@ -91,9 +91,7 @@ attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
 	  uint32_t value_size, uint32_t max_entries,
 	  const struct mim_create_opts *opts)
 {
-	int ret = mim_opts_check(opts, offsetofend(struct mim_create_opts,
-						   btf_value_type_id),
-				 "mim_create_opts");
+	int ret = MIM_OPTS_CHECK(opts, mim_create_opts);
 
 	if (ret != 0)
 		return ret;

@@ -153,20 +153,3 @@ mim_serial(void)
 
 	return ++serial;
 }
-
-bool
-mim_opts_valid(const void *opts, size_t known_sz)
-{
-	const size_t *szp = opts;
-	const uint8_t *p = opts;
-	size_t i;
-
-	if (opts == NULL)
-		return true;
-	if (*szp < sizeof(size_t))
-		return false;
-	for (i = known_sz; i < *szp; i++)
-		if (p[i] != 0)
-			return false;
-	return true;
-}

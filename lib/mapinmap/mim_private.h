@@ -15,6 +15,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -399,14 +400,9 @@ uint32_t mim_memzone_count(void);
 /* A process-unique serial number for DPDK object names. */
 uint64_t mim_serial(void);
 
-/* ---- options ------------------------------------------------------------ */
+/* ---- checks shared by the entry points (mim_check.c) ------------------ */
 
-/*
- * libbpf's OPTS_VALID: sz at least sizeof(size_t), and bytes beyond what
- * this library knows all zero.
- */
-bool mim_opts_valid(const void *opts, size_t known_sz);
-/* mim_opts_valid(), or -EINVAL with a reason naming struct type (mim_check.c). */
+/* libbpf's OPTS_VALID, or -EINVAL with a reason naming struct type. */
 int mim_opts_check(const void *opts, size_t known_sz, const char *type);
 /* 0 once rte_eal_init() has run, else -ENOMEM with that reason. */
 int mim_eal_check(void);
@@ -416,14 +412,26 @@ int mim_attr_applies(const struct mim_table_ops *ops,
 /* mim_meta_init() for an outer table, with reasons for 0 and errnos. */
 int mim_outer_template(struct mim_obj *holder, uint32_t inner_id);
 
-/* Read field of opts, or def if absent or from an older, shorter struct. */
-#define MIM_OPTS_GET(opts, field, def)					\
-	((opts) != NULL && (opts)->sz >= offsetofend(__typeof__(*(opts)), field) \
-	 ? (opts)->field : (def))
+/* ---- options structs (sz first, as libbpf's) --------------------------- */
 
 #ifndef offsetofend
 #define offsetofend(TYPE, FIELD) \
 	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
 #endif
+
+/*
+ * libbpf's OPTS_VALID: 0 if opts is NULL, or if its sz is at least
+ * sizeof(size_t) and every byte beyond the last field this library knows
+ * (the public header's <type>__last_field) is zero; else -EINVAL with a
+ * reason naming the struct. type is the struct's tag.
+ */
+#define MIM_OPTS_CHECK(opts, type)					\
+	mim_opts_check((opts), offsetofend(struct type, type ## __last_field), \
+		       #type)
+
+/* Read field of opts, or def if absent or from an older, shorter struct. */
+#define MIM_OPTS_GET(opts, field, def)					\
+	((opts) != NULL && (opts)->sz >= offsetofend(__typeof__(*(opts)), field) \
+	 ? (opts)->field : (def))
 
 #endif /* MIM_PRIVATE_H */

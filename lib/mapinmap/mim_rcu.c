@@ -357,8 +357,7 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 	int ret = 0;
 
 	mim_err_enter(__func__);
-	ret = mim_opts_check(opts, offsetofend(struct mim_rcu_opts, reclaim_max),
-			     "mim_rcu_opts");
+	ret = MIM_OPTS_CHECK(opts, mim_rcu_opts);
 	if (ret != 0)
 		return ret;
 	mode = MIM_OPTS_GET(opts, mode, MIM_RCU_MODE_DQ);

@@ -102,6 +102,8 @@ struct mim_rcu_opts {
 	uint32_t reclaim_max;
 	size_t :0;
 };
+/** Last field of struct mim_rcu_opts (the library's size check). */
+#define mim_rcu_opts__last_field reclaim_max
 
 /**
  * Choose the reclamation mode and defer queue sizes.
