@@ -19,6 +19,9 @@
 
 #include "mim_private.h"
 
+/* Counters of mim_get_stats() that the calls of this file bump. */
+static uint64_t nb_created, nb_replaced;
+
 static const struct mim_table_ops *const ops_of_type[MIM_TYPE_MAX] = {
 #define MIM_TYPE(id, name, ops) [id] = &ops,
 #include "mim_types.h"
@@ -218,7 +221,7 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	}
 	t->refcnt = 1;
 	t->handles = 1;
-	mim_nb_created++;
+	nb_created++;
 	return (int)t->id;
 destroy:
 	mim_obj_destroy(t);
@@ -312,7 +315,7 @@ mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 	ret = mim_ops(t->dp.type)->update_elem(t, key, value, flags);
 	if (ret == 0)
 		t->nb_updates++;
-	mim_nb_replaced += t->nb_replacements - replaced;
+	nb_replaced += t->nb_replacements - replaced;
 out:
 	mim_unlock();
 	return ret;
@@ -582,12 +585,11 @@ mim_get_stats(struct mim_stats *st)
 	memset(st, 0, sizeof(*st));
 	mim_lock();
 	st->nb_tables = mim_registry_count();
-	st->nb_dying = mim_nb_dying;
+	mim_obj_counters(&st->nb_dying, &st->nb_destroyed);
 	mim_registry_foreach(sum_tables, st);
 	mim_valpool_stats(&st->value_pools, &st->value_pool_bytes);
-	st->nb_created = mim_nb_created;
-	st->nb_destroyed = mim_nb_destroyed;
-	st->nb_replacements = mim_nb_replaced;
+	st->nb_created = nb_created;
+	st->nb_replacements = nb_replaced;
 	mim_unlock();
 	return 0;
 }

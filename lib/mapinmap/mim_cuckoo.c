@@ -251,7 +251,7 @@ cuckoo_make_room(struct mim_obj *t, struct mim_cuckoo *h, uint32_t i1,
 
 int32_t
 mim_cuckoo_insert(struct mim_obj *t, struct mim_cuckoo *h, const void *key,
-		void *v)
+		  void *v)
 {
 	uint32_t i1, i2;
 	uint64_t tag;
@@ -292,7 +292,8 @@ mim_cuckoo_release(struct mim_cuckoo *h, uint32_t pos)
 }
 
 int32_t
-mim_cuckoo_next(const struct mim_obj *t, const struct mim_cuckoo *h, int32_t pos)
+mim_cuckoo_next(const struct mim_obj *t, const struct mim_cuckoo *h,
+		int32_t pos)
 {
 	uint32_t p;
 

@@ -18,8 +18,8 @@
 
 #include "mim_private.h"
 
-uint32_t mim_nb_dying;
-uint64_t mim_nb_created, mim_nb_destroyed, mim_nb_replaced;
+static uint32_t nb_dying;       /* dead, on a chain not destroyed yet */
+static uint64_t nb_destroyed;
 
 uint64_t
 mim_obj_mem_bytes(const struct mim_obj *t)
@@ -60,7 +60,7 @@ mim_obj_put(struct mim_obj *t, struct mim_obj **dead)
 	if (--t->refcnt != 0)
 		return;
 	mim_registry_del(t);
-	mim_nb_dying++;
+	nb_dying++;
 	t->dead_next = *dead;
 	*dead = t;
 	if (ops->drop_slots != NULL)
@@ -83,8 +83,8 @@ mim_obj_destroy_chain(struct mim_obj *dead)
 		struct mim_obj *next = dead->dead_next;
 
 		mim_obj_destroy(dead);
-		mim_nb_dying--;
-		mim_nb_destroyed++;
+		nb_dying--;
+		nb_destroyed++;
 		dead = next;
 	}
 }
@@ -96,4 +96,11 @@ mim_retire_release(const struct mim_retire *r)
 		mim_ops(r->owner->dp.type)->release(r->owner, r);
 	if (r->dead != NULL)
 		mim_obj_destroy_chain(r->dead);
+}
+
+void
+mim_obj_counters(uint32_t *dying, uint64_t *destroyed)
+{
+	*dying = nb_dying;
+	*destroyed = nb_destroyed;
 }

@@ -18,16 +18,6 @@
 
 #include "mim_private.h"
 
-const char *
-mim_obj_desc(const struct mim_obj *t, char *buf, size_t len)
-{
-	if (t->name[0] != '\0')
-		snprintf(buf, len, "'%s' (id %u)", t->name, t->id);
-	else
-		snprintf(buf, len, "(id %u)", t->id);
-	return buf;
-}
-
 int
 mim_meta_init_ops(struct mim_obj *outer, const struct mim_obj *inner,
 		  const struct mim_table_ops *inner_ops)
@@ -143,7 +133,8 @@ inner_matches(const struct mim_meta *tmpl, const struct mim_obj *inner)
 }
 
 int
-mim_inner_resolve(struct mim_obj *outer, const void *value, struct mim_obj **inner)
+mim_inner_resolve(struct mim_obj *outer, const void *value,
+		  struct mim_obj **inner)
 {
 	struct mim_obj *t;
 	uint32_t id;

@@ -37,7 +37,7 @@ extern int mim_logtype;
  */
 #define MIM_BPF_F_LOCK 4
 
-/* ---- errors (mim_error.c) ---------------------------------------------- */
+/* ---- errors (mim_error.c) --------------------------------------------- */
 
 /*
  * Record why the current call fails (mim_last_error()), log it at INFO with
@@ -48,7 +48,7 @@ int mim_err(int err, const char *fmt, ...) __rte_format_printf(2, 3);
 /* Name the public function running in this thread, for mim_err()'s log. */
 void mim_err_enter(const char *op);
 
-/* ---- the template: the seed's struct bpf_map meta copy (mim_meta.c) ---- */
+/* ---- the template: the seed's struct bpf_map meta copy (mim_meta.c) --- */
 
 struct mim_btf;
 
@@ -71,7 +71,7 @@ struct mim_meta {
 	uint32_t btf_value_type_id;
 };
 
-/* ---- the table object ---------------------------------------------------- */
+/* ---- the table object ------------------------------------------------- */
 
 struct mim_obj {
 	/* Data-path view; first, so a struct mim_table * converts back. */
@@ -108,7 +108,7 @@ mim_obj_of(const struct mim_table *t)
 	return container_of(t, struct mim_obj, dp);
 }
 
-/* ---- per-type operations (one const table per type, as bpf_map_ops) ---- */
+/* ---- per-type operations (one const table per type, as bpf_map_ops) --- */
 
 struct mim_retire;
 
@@ -183,17 +183,17 @@ struct mim_table_ops {
 	uint64_t (*mem_bytes)(const struct mim_obj *t);
 };
 
+/* Defined in each type's file (mim_array.c, mim_hash.c, mim_lpm.c). */
 #define MIM_TYPE(id, name, ops) extern const struct mim_table_ops ops;
 #include "mim_types.h"
 #undef MIM_TYPE
 
-/* The ops of a type, or NULL: the type is not valid (mim_core.c). */
+/* ---- the control-plane API (mim_core.c) ------------------------------- */
+
+/* The ops of a type, or NULL: the type is not valid. */
 const struct mim_table_ops *mim_ops(uint32_t type);
 
-/* Name of a table for messages: "'name' (id N)" or "(id N)". */
-const char *mim_obj_desc(const struct mim_obj *t, char *buf, size_t len);
-
-/* ---- registry: IDs, names, the library mutex (mim_registry.c) ---------- */
+/* ---- registry: IDs, names, the library mutex (mim_registry.c) --------- */
 
 void mim_lock(void);
 void mim_unlock(void);
@@ -211,8 +211,10 @@ uint32_t mim_registry_count(void);
 uint32_t mim_registry_set_id_max(uint32_t max);
 /* Call fn on every live table, in ID order; stops at a non-zero return. */
 int mim_registry_foreach(int (*fn)(struct mim_obj *t, void *arg), void *arg);
+/* Name of a table for messages: "'name' (id N)" or "(id N)". */
+const char *mim_obj_desc(const struct mim_obj *t, char *buf, size_t len);
 
-/* ---- lifetime (mim_lifetime.c) ----------------------------------------- */
+/* ---- lifetime (mim_lifetime.c) ---------------------------------------- */
 
 void mim_obj_get(struct mim_obj *t);
 /* Whether dropping one reference would release t. */
@@ -226,12 +228,14 @@ void mim_obj_put(struct mim_obj *t, struct mim_obj **dead);
 /* Heap bytes of a table now; of a chain of dead tables. */
 uint64_t mim_obj_mem_bytes(const struct mim_obj *t);
 uint64_t mim_obj_chain_bytes(const struct mim_obj *dead);
-/* Counters of mim_get_stats(). */
-extern uint64_t mim_nb_created, mim_nb_destroyed, mim_nb_replaced;
 /* Free a chain of dead tables (after a grace period). */
 void mim_obj_destroy_chain(struct mim_obj *dead);
 /* Free a table that was never published (creation failed). */
 void mim_obj_destroy(struct mim_obj *t);
+/* Release one retirement now (after its grace period). */
+void mim_retire_release(const struct mim_retire *r);
+/* For mim_get_stats(): tables dead but not destroyed yet; destroyed. */
+void mim_obj_counters(uint32_t *nb_dying, uint64_t *nb_destroyed);
 
 /* ---- map in map: template and inner references (mim_meta.c) ----------- */
 
@@ -252,7 +256,7 @@ int mim_meta_equal(const struct mim_meta *tmpl, const struct mim_meta *m,
  * takes it with mim_obj_get() once nothing can fail any more.
  */
 int mim_inner_resolve(struct mim_obj *outer, const void *value,
-		  struct mim_obj **inner);
+		      struct mim_obj **inner);
 /* bpf_map_fd_sys_lookup_elem: the inner table's ID, written as a u32. */
 void mim_inner_sys_lookup(const struct mim_obj *inner, void *value);
 /* Fill the public description of a template. */
@@ -261,7 +265,7 @@ void mim_meta_info(const struct mim_meta *m, struct mim_meta_info *info);
 /* Drop the references a meta holds (its BTF copy). */
 void mim_meta_release(struct mim_meta *m);
 
-/* ---- BTF types (mim_btf.c) ------------------------------------------------- */
+/* ---- BTF types (mim_btf.c) -------------------------------------------- */
 
 /* A shared copy of src, reference taken: 0, or -ENOMEM with a reason. */
 int mim_btf_share(const struct btf *src, struct mim_btf **out);
@@ -278,7 +282,7 @@ int mim_btf_type_equal(const struct mim_btf *inner, uint32_t iid,
 		       const struct mim_btf *tmpl, uint32_t tid,
 		       const char *what, char *why, size_t len);
 
-/* ---- deferred release (mim_rcu.c) -------------------------------------- */
+/* ---- deferred release (mim_rcu.c) ------------------------------------- */
 
 /*
  * One retirement: everything a single control-plane call unpublishes. At
@@ -311,12 +315,8 @@ uint32_t mim_rcu_reclaim_all(void);
 uint32_t mim_rcu_pending(void);
 /* First attached variable, or NULL; and whether the mode is SYNC. */
 struct rte_rcu_qsbr *mim_rcu_first_var(bool *sync);
-/* Release one retirement now (mim_lifetime.c). */
-void mim_retire_release(const struct mim_retire *r);
-/* Statistics: tables chained on dead lists not yet destroyed. */
-extern uint32_t mim_nb_dying;
 
-/* ---- value slots of hash tables (mim_valpool.c) ------------------------ */
+/* ---- value slots of hash tables (mim_valpool.c) ----------------------- */
 
 /* Register / unregister a user of values of this size on this socket. */
 int mim_valpool_ref(uint32_t size, int socket_id);
@@ -328,7 +328,12 @@ void mim_valpool_put(void *obj);
 uint32_t mim_valpool_obj_bytes(uint32_t size);
 void mim_valpool_stats(uint32_t *nb_pools, uint64_t *bytes);
 
-/* ---- the library's hash table, writer side (mim_cuckoo.c) ---------------- */
+/* ---- hash table types (mim_hash.c) ------------------------------------ */
+
+/* Tests: keys a HASH or HASH_OF_TABLES table moved between buckets. */
+uint64_t mim_hash_nb_moves(const struct mim_obj *t);
+
+/* ---- the library's hash table, writer side (mim_cuckoo.c) ------------- */
 
 /* Writer-only state of a hash table (the buckets are in t->dp). */
 struct mim_cuckoo {
@@ -338,11 +343,9 @@ struct mim_cuckoo {
 	uint64_t nb_moves;     /* keys moved to their other bucket */
 };
 
-/* Tests: keys a HASH or HASH_OF_TABLES table moved between buckets. */
-uint64_t mim_hash_nb_moves(const struct mim_obj *t);
-
 /* Buckets for max_entries keys at most half full: 0, or -ENOMEM. */
-int mim_cuckoo_init(struct mim_obj *t, struct mim_cuckoo *h, uint32_t max_entries);
+int mim_cuckoo_init(struct mim_obj *t, struct mim_cuckoo *h,
+		    uint32_t max_entries);
 void mim_cuckoo_fini(struct mim_obj *t, struct mim_cuckoo *h);
 /* Slot position of key, or -1. */
 int32_t mim_cuckoo_find(const struct mim_obj *t, const void *key);
@@ -352,7 +355,7 @@ void *mim_cuckoo_value(const struct mim_obj *t, uint32_t pos);
  * -ENOSPC when neither bucket can be freed by moving keys.
  */
 int32_t mim_cuckoo_insert(struct mim_obj *t, struct mim_cuckoo *h,
-			const void *key, void *v);
+			  const void *key, void *v);
 /* Publish a new value for the key at pos. */
 void mim_cuckoo_set(struct mim_obj *t, uint32_t pos, void *v);
 /* Unpublish the key at pos; its slot stays reserved until released. */
@@ -360,11 +363,11 @@ void mim_cuckoo_remove(struct mim_obj *t, struct mim_cuckoo *h, uint32_t pos);
 void mim_cuckoo_release(struct mim_cuckoo *h, uint32_t pos);
 /* The first occupied slot after pos (-1: from the start), or -1. */
 int32_t mim_cuckoo_next(const struct mim_obj *t, const struct mim_cuckoo *h,
-		      int32_t pos);
+			int32_t pos);
 /* The key of an occupied slot, key_size bytes. */
 void mim_cuckoo_key(const struct mim_obj *t, uint32_t pos, void *key);
 
-/* ---- rte_hash iteration with a cursor (mim_rte_hash_iter.c) -------------- */
+/* ---- rte_hash iteration with a cursor (mim_rte_hash_iter.c) ----------- */
 
 struct mim_rte_hash_iter {
 	uint32_t pos;   /* rte_hash_iterate() position of the last key given */
@@ -377,10 +380,10 @@ struct mim_rte_hash_iter {
  * the previous call.
  */
 int mim_rte_hash_next_key(const struct rte_hash *h, uint32_t key_size,
-		      struct mim_rte_hash_iter *c, const void *key,
-		      void *next_key);
+			  struct mim_rte_hash_iter *c, const void *key,
+			  void *next_key);
 
-/* ---- memory, with fault injection in test builds (mim_mem.c) ----------- */
+/* ---- memory, with fault injection in test builds (mim_mem.c) ---------- */
 
 void *mim_zmalloc(size_t size, int socket_id);
 /* rte_free(), poisoning the whole block first in poison builds. */
@@ -412,7 +415,7 @@ int mim_attr_applies(const struct mim_table_ops *ops,
 /* mim_meta_init() for an outer table, with reasons for 0 and errnos. */
 int mim_outer_template(struct mim_obj *holder, uint32_t inner_id);
 
-/* ---- options structs (sz first, as libbpf's) --------------------------- */
+/* ---- options structs (sz first, as libbpf's) -------------------------- */
 
 #ifndef offsetofend
 #define offsetofend(TYPE, FIELD) \

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -247,4 +248,14 @@ mim_registry_foreach(int (*fn)(struct mim_obj *t, void *arg), void *arg)
 			return ret;
 	}
 	return 0;
+}
+
+const char *
+mim_obj_desc(const struct mim_obj *t, char *buf, size_t len)
+{
+	if (t->name[0] != '\0')
+		snprintf(buf, len, "'%s' (id %u)", t->name, t->id);
+	else
+		snprintf(buf, len, "(id %u)", t->id);
+	return buf;
 }

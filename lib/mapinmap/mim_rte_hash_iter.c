@@ -49,7 +49,8 @@ find_pos(const struct rte_hash *h, uint32_t key_size,
 
 int
 mim_rte_hash_next_key(const struct rte_hash *h, uint32_t key_size,
-		  struct mim_rte_hash_iter *c, const void *key, void *next_key)
+		      struct mim_rte_hash_iter *c, const void *key,
+		      void *next_key)
 {
 	const void *k;
 	void *d;
