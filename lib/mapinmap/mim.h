@@ -14,9 +14,8 @@
  * holds *inner* tables as its values, typically one per tenant. Inner tables
  * live in DPDK memory: plain arrays, rte_lpm, and hash tables of the
  * library's own (rte_hash cannot overlap the cache misses of lookups that
- * span many tables, and takes a memzone per table: see the programmer's
- * guide). An outer table keeps
- * a *template* copied from a table named at creation, and every inner table
+ * span many tables, and takes a memzone per table). An outer table keeps a
+ * *template* copied from a table named at creation, and every inner table
  * put into it is compared with that template first.
  *
  * **Handles.** Tables are named by a table ID (an int > 0), which plays the

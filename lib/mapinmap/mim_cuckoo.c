@@ -6,11 +6,11 @@
  * The library's own hash table, the writer's side (readers are inline, in
  * mim_datapath.h). HASH and HASH_OF_TABLES tables are built on it.
  *
- * Why not rte_hash: measured in doc/perf/, rte_hash overlaps the cache
- * misses of a bulk lookup only within one table, so a burst whose keys
- * belong to many tenants' tables costs one full lookup per key (2.4-5x a
- * flat rte_hash), and each rte_hash takes a memzone, which stops a process
- * at 2,560 tenants. This table is plain rte_malloc memory, and its lookup
+ * Why not rte_hash: rte_hash overlaps the cache misses of a bulk lookup
+ * only within one table, so a burst whose keys belong to many tenants'
+ * tables costs one full lookup per key (2.4-5x a flat rte_hash, as
+ * measured), and each rte_hash takes a memzone, which stops a process at
+ * 2,560 tenants. This table is plain rte_malloc memory, and its lookup
  * is staged so that a bulk lookup overlaps the misses of all its keys,
  * whatever their tables.
  *

@@ -5,7 +5,7 @@
 /*
  * Map in map: the template an outer table keeps, the check every inner
  * table passes, and the conversion between inner tables and the u32 IDs the
- * control plane exchanges. This is the seed's kernel/bpf/map_in_map.c:
+ * control plane exchanges. This is the kernel's kernel/bpf/map_in_map.c:
  * bpf_map_meta_alloc / _free / _equal, bpf_map_fd_get_ptr /
  * bpf_map_fd_sys_lookup_elem. (bpf_map_fd_put_ptr is mim_obj_put() plus
  * the retirement its caller makes.)

@@ -48,7 +48,7 @@ int mim_err(int err, const char *fmt, ...) __rte_format_printf(2, 3);
 /* Name the public function running in this thread, for mim_err()'s log. */
 void mim_err_enter(const char *op);
 
-/* ---- the template: the seed's struct bpf_map meta copy (mim_meta.c) --- */
+/* ---- the template: a copy of a table's shape (mim_meta.c) ------------- */
 
 struct mim_btf;
 
