@@ -6,7 +6,10 @@ mim-contracts
     The concurrency contract table, built from the "@par Concurrency"
     paragraph of every public function in the installed headers (the list
     is read from lib/mapinmap/meson.build), so the guide and the Doxygen
-    reference say the same thing. A public function without one is a
+    reference say the same thing. A paragraph opened by @cp_contract or
+    @dp_contract (Doxygen aliases) starts from the "Control-plane
+    contract" or "Data-path contract" of a header's overview and lists
+    only what differs. A public function without a complete contract is a
     warning, hence a build failure under sphinx-build -W.
 
 mim-include-optional
@@ -28,6 +31,9 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 LABELS = ('Threads', 'RCU', 'Ordering', 'Memory reuse')
+# Doxygen aliases that open a Concurrency paragraph from a default contract.
+BASES = {'@cp_contract': '@par Control-plane contract',
+         '@dp_contract': '@par Data-path contract'}
 
 
 def public_headers(topdir):
@@ -62,12 +68,11 @@ def header_functions(path):
     return out
 
 
-def parse_contract(comment):
-    """The items of the @par Concurrency paragraph, or None."""
+def parse_items(comment, title):
+    """The "- **Label:** text" items after the line title, or None."""
     lines = [re.sub(r'^\s*\* ?', '', l) for l in comment.split('\n')]
     try:
-        start = next(i for i, l in enumerate(lines)
-                     if l.strip() == '@par Concurrency')
+        start = next(i for i, l in enumerate(lines) if l.strip() == title)
     except StopIteration:
         return None
     items, cur = {}, None
@@ -82,6 +87,31 @@ def parse_contract(comment):
         elif cur is not None:
             items[cur] += ' ' + s
     return items
+
+
+def header_bases(headers):
+    """The default contracts the headers' overviews define, by alias."""
+    bases = {}
+    for h in headers:
+        with open(h) as f:
+            text = f.read()
+        for alias, title in BASES.items():
+            items = parse_items(text, title)
+            if items is not None:
+                bases[alias] = items
+    return bases
+
+
+def parse_contract(comment, bases):
+    """The items of the function's contract, or None."""
+    items = parse_items(comment, '@par Concurrency')
+    if items is not None:
+        return items
+    for alias in BASES:
+        items = parse_items(comment, alias)
+        if items is not None:
+            return dict(bases.get(alias, {}), **items)
+    return None
 
 
 def doxy_to_rst(text):
@@ -103,11 +133,12 @@ class ContractsDirective(Directive):
         if 'header' in self.options:
             headers = [h for h in headers
                        if os.path.basename(h) == self.options['header']]
+        bases = header_bases(public_headers(topdir))
         rows = []
         for h in headers:
             env.note_dependency(h)
             for name, comment in header_functions(h):
-                items = parse_contract(comment)
+                items = parse_contract(comment, bases)
                 if items is None or any(k not in items for k in LABELS):
                     logger.warning('%s: %s() has no complete "@par '
                                    'Concurrency" paragraph (%s)',
