@@ -35,26 +35,42 @@
  * kernel (6.x) for the same operation; intended differences are listed in
  * the programmer's guide.
  *
- * **Concurrency.** Unless a function says otherwise:
- * - Control-plane functions (this header and mim_rcu.h) are multi-thread
- *   safe: they are serialised by one library-wide mutex and may be called
- *   from any thread, EAL lcore or not, including DPDK's telemetry thread.
- *   They may block on that mutex. In #MIM_RCU_MODE_SYNC they also wait for
- *   a grace period, so they must not be called from a thread that is online
- *   on an attached QSBR variable. In the default #MIM_RCU_MODE_DQ they never
- *   wait for readers.
+ * **Concurrency.** Every function states its contract in a *Concurrency*
+ * paragraph: which threads may call it, what RCU state it needs, what
+ * ordering it provides, and when memory may be reused.
+ * - Control-plane functions (this header, mim_rcu.h, mim_bpf.h) are
+ *   multi-thread safe: one library-wide mutex serialises them. Their
+ *   paragraph (\@cp_contract) lists only what differs from the
+ *   control-plane contract below.
  * - Data-path functions (mim_datapath.h) take no lock, do not block and
- *   never wait for the writer (a hash lookup that misses while the writer
- *   completes moves of keys between buckets looks again). They
- *   may be called from any thread that is registered and online on every
- *   QSBR variable attached with mim_rcu_qsbr_add() (or, when none is
- *   attached, while no control-plane call runs concurrently). A pointer they
- *   return stays valid until that thread next reports a quiescent state or
- *   goes offline.
- * - A control-plane call that publishes (an outer slot, a hash value) does so
- *   with one release store; data-path lookups load it with acquire (or
+ *   never wait for the writer; their contract is in that header.
+ * - A control-plane call that publishes (an outer slot, a hash value) does
+ *   so with one release store; data-path lookups load it with acquire (or
  *   dependency) ordering, so a reader that sees a new inner table or value
  *   sees it fully initialised.
+ *
+ * @par Control-plane contract
+ * What a control-plane function guarantees unless its Concurrency
+ * paragraph says otherwise:
+ * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
+ *   serialised with every other control-plane call by the library mutex, on
+ *   which it may block.
+ * - **RCU:** none required; never waits for readers.
+ * - **Ordering:** a snapshot taken under the mutex: it reflects every
+ *   control-plane call that returned before it.
+ * - **Memory reuse:** what the caller passes belongs to it again on return,
+ *   and what the call writes out is a copy; no reference is taken unless
+ *   the function says so.
+ *
+ * *Retiring calls*, those that may unpublish something (mim_update_elem(),
+ * mim_delete_elem(), mim_close(), and mim_bpf_import() through them), first
+ * reclaim when more than reclaim_thd releases are pending, never waiting
+ * for readers. In #MIM_RCU_MODE_SYNC they wait for a grace period on every
+ * attached variable when they retire something, so the caller must not
+ * then be online on an attached variable (such a call is refused with
+ * -EDEADLK when the library recognises it). What they retire is released
+ * only after every reader registered on every attached variable has passed
+ * a quiescent state.
  */
 
 #include <stddef.h>
@@ -306,17 +322,14 @@ struct mim_table_info {
  *   - -ENOMEM: DPDK memory or memzones exhausted.
  *   - -ENOMEM also before rte_eal_init() (the reason says so), and
  *     -EINVAL also for lpm_tbl8_groups given to a type other than LPM.
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
+ * @cp_contract
  * - **RCU:** none required; never waits for readers (an LPM table created
  *   while a variable is attached hands the first one to rte_lpm).
  * - **Ordering:** the table's ID and name resolve for every thread once it
  *   returns; a reader may use it after it has been published in an outer slot
  *   or passed to it by the application.
- * - **Memory reuse:** @p name, @p opts and opts->btf belong to the caller
- *   again on return (the BTF is copied).
+ * - **Memory reuse:** opts->btf too belongs to the caller again on return:
+ *   the table keeps a copy.
  */
 int mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	       uint32_t value_size, uint32_t max_entries,
@@ -328,10 +341,8 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  * On an outer table the value is the u32 ID of an inner table; the inner
  * table is checked against the template and gains one reference, and the
  * table it replaces (if any) loses one. On a HASH table an existing key gets
- * a new value object, published with one store; the old one is released
- * after a grace period. ARRAY values are copied in place: a reader racing with the
- * update may see a mix of old and new bytes (as with kernel arrays). LPM
- * keys are prefixes; the bits beyond prefixlen are ignored.
+ * a new value object. ARRAY values are copied in place, as with kernel
+ * arrays. LPM keys are prefixes; the bits beyond prefixlen are ignored.
  *
  * @param id
  *   Table ID.
@@ -371,24 +382,17 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *   - -EDEADLK: #MIM_RCU_MODE_SYNC, the call would retire something, and
  *     the calling thread is online on an attached variable (see
  *     mim_rcu.h); nothing changed.
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required. Reclaims first when more than reclaim_thd
- *   releases are pending, never waiting for readers. In #MIM_RCU_MODE_SYNC it
- *   waits for a grace period on every attached variable when it retires
- *   something, so the caller must not be online on an attached variable then.
+ * @cp_contract
+ * - **RCU:** none required; a retiring call (see the file overview): in
+ *   #MIM_RCU_MODE_SYNC it may wait for a grace period.
  * - **Ordering:** an outer slot or a hash value is published with one release
  *   store (paired with the acquire load of the lookups): a reader that sees
  *   it sees it initialised. An LPM route's value slot is written before
  *   rte_lpm's entries point to it. ARRAY values are copied in place: a racing
  *   reader of the same index may see a mix of old and new bytes.
- * - **Memory reuse:** @p key and @p value belong to the caller on return.
- *   What the update replaces (an inner table whose last reference was the
- *   slot's, a hash value, an LPM value slot no route uses) is released
- *   only after every reader registered on every attached variable has
- *   passed a quiescent state.
+ * - **Memory reuse:** what the update replaces (an inner table whose last
+ *   reference was the slot's, a hash value, an LPM value slot no route
+ *   uses) is retired.
  */
 int mim_update_elem(int id, const void *key, const void *value,
 		    uint64_t flags);
@@ -410,13 +414,7 @@ int mim_update_elem(int id, const void *key, const void *value,
  * @return
  *   0, or -EBADF (no such table), -EINVAL (key or value NULL), -ENOENT (no
  *   such element, empty outer slot, array index out of range).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
- * - **Ordering:** a snapshot taken under the mutex: it reflects every
- *   control-plane call that returned before it.
+ * @cp_contract
  * - **Memory reuse:** @p value is a copy: it stays valid whatever happens to
  *   the table.
  */
@@ -424,10 +422,6 @@ int mim_lookup_elem(int id, const void *key, void *value);
 
 /**
  * Delete an element.
- *
- * What the element held is released after a grace period (the inner
- * table's reference on outer tables is dropped at once; see the file
- * overview for when the table itself goes).
  *
  * @param id
  *   Table ID.
@@ -442,21 +436,15 @@ int mim_lookup_elem(int id, const void *key, void *value);
  *   - -ENOENT: no such element, or the outer slot is empty.
  *   - -EBUSY: the defer queue is full; nothing changed.
  *   - -EDEADLK: as mim_update_elem(); nothing changed.
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required. Reclaims first when more than reclaim_thd
- *   releases are pending, never waiting for readers. In #MIM_RCU_MODE_SYNC it
- *   waits for a grace period on every attached variable when it retires
- *   something, so the caller must not be online on an attached variable then.
+ * @cp_contract
+ * - **RCU:** none required; a retiring call (see the file overview): in
+ *   #MIM_RCU_MODE_SYNC it may wait for a grace period.
  * - **Ordering:** the slot or key is unpublished before return; a reader that
  *   looked it up before may keep using what it found until its next quiescent
  *   state.
- * - **Memory reuse:** @p key belongs to the caller on return. The element's
- *   value, hash key slot and the inner table's reference are released only
- *   after every reader on every attached variable has passed a quiescent
- *   state.
+ * - **Memory reuse:** the element's value and hash key slot are retired; an
+ *   outer slot's reference on its inner table is dropped at once (see the
+ *   file overview for when the table itself goes).
  */
 int mim_delete_elem(int id, const void *key);
 
@@ -478,14 +466,9 @@ int mim_delete_elem(int id, const void *key);
  * @return
  *   0, or -EBADF (no such table), -EINVAL (next_key NULL), -ENOENT (no key
  *   after @p key, or the table is empty).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
+ * @cp_contract
  * - **Ordering:** each call sees the table as the calls before it left it; a
  *   walk over several calls is not a snapshot.
- * - **Memory reuse:** @p next_key is a copy.
  */
 int mim_get_next_key(int id, const void *key, void *next_key);
 
@@ -496,13 +479,8 @@ int mim_get_next_key(int id, const void *key, void *next_key);
  *   Table ID.
  * @return
  *   @p id, or -ENOENT if no live table has this ID.
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
+ * @cp_contract
  * - **Ordering:** the new handle keeps the table alive until mim_close().
- * - **Memory reuse:** none.
  */
 int mim_get_by_id(mim_id_t id);
 
@@ -510,9 +488,8 @@ int mim_get_by_id(mim_id_t id);
  * Drop one handle reference, like close(2) on a map fd.
  *
  * A table still held by an outer slot (or another handle) stays alive and
- * usable through its ID. When the last reference goes, the ID and name stop
- * resolving at once and the memory is released after a grace period. Closing
- * an outer table drops the references its slots hold.
+ * usable through its ID. Closing an outer table drops the references its
+ * slots hold.
  *
  * @param id
  *   Table ID.
@@ -521,22 +498,16 @@ int mim_get_by_id(mim_id_t id);
  *   -EBUSY (the table would be released but the defer queue is full; it
  *   stays open).
  *   -EDEADLK: as mim_update_elem() (the table stays open).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required. Reclaims first when more than reclaim_thd
- *   releases are pending, never waiting for readers. In #MIM_RCU_MODE_SYNC it
- *   waits for a grace period on every attached variable when it retires
- *   something, so the caller must not be online on an attached variable then.
+ * @cp_contract
+ * - **RCU:** none required; a retiring call (see the file overview): in
+ *   #MIM_RCU_MODE_SYNC it may wait for a grace period.
  * - **Ordering:** when the last reference goes, the ID and name stop
  *   resolving before return; readers may still hold the table until their
  *   next quiescent state.
  * - **Memory reuse:** the table's memory (and, for an outer table, that of
- *   inner tables that lose their last reference with it) is released only
- *   after every reader on every attached variable has passed a quiescent
- *   state. The ID is not given to another table until the ID space wraps
- *   (#MIM_ID_MAX creations later).
+ *   inner tables that lose their last reference with it) is retired. The ID
+ *   is not given to another table until the ID space wraps (#MIM_ID_MAX
+ *   creations later).
  */
 int mim_close(int id);
 
@@ -547,13 +518,7 @@ int mim_close(int id);
  *   Table name.
  * @return
  *   The table ID, or -EINVAL (name NULL or empty), or -ENOENT.
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
- * - **Ordering:** a snapshot taken under the mutex: it reflects every
- *   control-plane call that returned before it.
+ * @cp_contract
  * - **Memory reuse:** takes no reference: the ID may stop resolving as soon
  *   as another thread drops the table's last reference.
  */
@@ -568,13 +533,7 @@ int mim_find(const char *name);
  *   Output.
  * @return
  *   0, or -EINVAL (next_id NULL), or -ENOENT (no live ID above start_id).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
- * - **Ordering:** a snapshot taken under the mutex: it reflects every
- *   control-plane call that returned before it.
+ * @cp_contract
  * - **Memory reuse:** takes no reference (as mim_find()).
  */
 int mim_get_next_id(uint32_t start_id, uint32_t *next_id);
@@ -588,14 +547,7 @@ int mim_get_next_id(uint32_t start_id, uint32_t *next_id);
  *   Output.
  * @return
  *   0, or -EBADF (no such table), or -EINVAL (info NULL).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
- * - **Ordering:** a snapshot taken under the mutex: it reflects every
- *   control-plane call that returned before it.
- * - **Memory reuse:** @p info is a copy.
+ * @cp_contract
  */
 int mim_get_info(int id, struct mim_table_info *info);
 
@@ -623,15 +575,9 @@ const char *mim_last_error(void);
  * @param id
  *   Table ID.
  * @return
- *   The table, valid for as long as the caller holds a reference on it (a
- *   handle, or for an inner table the slot it was found in, under the
- *   reader rules of mim_datapath.h); NULL with rte_errno set to ENOENT if no
- *   live table has this ID.
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
+ *   The table (see Memory reuse below for how long it is valid); NULL with
+ *   rte_errno set to ENOENT if no live table has this ID.
+ * @cp_contract
  * - **Ordering:** the table is fully initialised when its ID resolves.
  * - **Memory reuse:** takes no reference: the pointer is valid while the
  *   caller (or an outer slot it found the table in, under the reader rules of
@@ -645,22 +591,15 @@ struct mim_table *mim_table(int id);
  * @param id
  *   Table ID.
  * @param btf
- *   Output: the table's BTF (libbpf), or NULL if it has none; owned by the
- *   library, valid while the caller holds a reference on the table. Use
- *   it read-only (e.g. with btf_dump__dump_type_data()).
+ *   Output: the table's BTF (libbpf), or NULL if it has none (see Memory
+ *   reuse below); read it with e.g. btf_dump__dump_type_data().
  * @param key_type_id
  *   Output (may be NULL): BTF key type, 0 if none.
  * @param value_type_id
  *   Output (may be NULL): BTF value type, 0 if none.
  * @return
  *   0, or -EBADF (no such table), -EINVAL (btf NULL).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
- * - **Ordering:** a snapshot taken under the mutex: it reflects every
- *   control-plane call that returned before it.
+ * @cp_contract
  * - **Memory reuse:** @p *btf is the library's copy, valid while the caller
  *   holds a reference on the table; use it read-only.
  */
@@ -703,14 +642,7 @@ struct mim_stats {
  *   Output.
  * @return
  *   0, or -EINVAL (stats NULL).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
- * - **Ordering:** a snapshot taken under the mutex: it reflects every
- *   control-plane call that returned before it.
- * - **Memory reuse:** @p stats is a copy.
+ * @cp_contract
  */
 int mim_get_stats(struct mim_stats *stats);
 

@@ -98,18 +98,15 @@ struct mim_bpf_map {
  *   - -E2BIG: the object has more maps than max_maps (nothing created).
  *   - -ENOMEM: out of memory.
  *   Per-map failures are reported in maps[], not here.
- * @par Concurrency
+ * @cp_contract
  * - **Threads:** any thread, EAL lcore or not; each table is made by its
- *   own mim_create() and mim_update_elem() calls, serialised by the library
- *   mutex, so other threads may see the tables appear one by one.
- * - **RCU:** none required. It closes the template tables it made, which
- *   in #MIM_RCU_MODE_SYNC waits for a grace period: the caller must not be
- *   online on an attached variable then.
+ *   own mim_create() and mim_update_elem() calls, each serialised by the
+ *   library mutex, so other threads may see the tables appear one by one.
+ * - **RCU:** a retiring call: it closes the template tables it made.
  * - **Ordering:** an outer table's initial slots are published as
  *   mim_update_elem() publishes them.
- * - **Memory reuse:** @p path and @p opts belong to the caller on return;
- *   the caller holds a handle on every table listed in @p maps and closes
- *   it with mim_close().
+ * - **Memory reuse:** the caller holds a handle on every table listed in
+ *   @p maps and closes it with mim_close().
  */
 int mim_bpf_import(const char *path, const struct mim_bpf_import_opts *opts,
 		   struct mim_bpf_map *maps, uint32_t max_maps);

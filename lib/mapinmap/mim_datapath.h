@@ -9,26 +9,29 @@
  * @file
  * mapinmap data path: lock-free lookups, inline.
  *
- * **Who may call.** A thread that is registered and online on every QSBR
- * variable attached with mim_rcu_qsbr_add() (when none is attached: any
- * thread, while no control-plane call runs concurrently). These functions
- * take no lock, never log, allocate nothing and never wait for the writer
- * (a hash lookup that misses while the writer moves keys between buckets
- * looks again; it does not wait for a move in progress).
- *
- * **Lifetime of what they return.** A value pointer, or an inner table
- * pointer found in an outer table, stays valid until the calling thread next
- * reports a quiescent state (rte_rcu_qsbr_quiescent()) or goes offline. The
- * table passed in must be held: by a handle reference of the application
- * (the pointer came from mim_table()), or, for an inner table, by the outer
- * slot it was just found in, under the rule above.
- *
- * **What they see.** Each lookup sees a table as some control-plane call
- * left it: an outer slot or a hash value is published with a release store
- * and read here with an acquire (or dependency-ordered) load, so a new inner
- * table or value is seen fully initialised. ARRAY values are written in
- * place, so a lookup racing with an update of the same index may read a mix
- * of old and new bytes.
+ * @par Data-path contract
+ * What every function here guarantees; its Concurrency paragraph
+ * (\@dp_contract) lists only what differs:
+ * - **Threads:** a thread registered and online on every QSBR variable
+ *   attached with mim_rcu_qsbr_add() (with none attached: any thread,
+ *   while no control-plane call runs concurrently). These functions take
+ *   no lock, never log, allocate nothing and never wait for the writer: a
+ *   hash lookup that misses while the writer moves keys between buckets
+ *   looks again; it does not wait for a move in progress.
+ * - **RCU:** online. The table passed in is held: by a handle reference
+ *   of the application (the pointer came from mim_table()), or, for an
+ *   inner table, by the outer slot it was found in since the thread's last
+ *   quiescent state.
+ * - **Ordering:** each lookup sees a table as some control-plane call left
+ *   it: an outer slot or a hash value is published with a release store and
+ *   read here with an acquire (or dependency-ordered) load, so a new inner
+ *   table or value is seen fully initialised. ARRAY values are written in
+ *   place, so a lookup racing with an update of the same index may read a
+ *   mix of old and new bytes.
+ * - **Memory reuse:** a value pointer, or an inner table pointer found in
+ *   an outer table, stays valid until the calling thread next reports a
+ *   quiescent state (rte_rcu_qsbr_quiescent()) or goes offline
+ *   (rte_rcu_qsbr_thread_offline()).
  *
  * **Argument checks** (NULL pointers, n above #MIM_LOOKUP_BULK_MAX) compile
  * away unless MIM_DATAPATH_DEBUG is defined, as DPDK's fast paths do.
@@ -442,21 +445,7 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
  * @return
  *   Pointer to the value; on an outer table, the inner struct mim_table.
  *   NULL on a miss (absent key, empty slot, index out of range).
- * @par Concurrency
- * - **Threads:** a thread registered and online on every attached QSBR
- *   variable (with none attached: any thread, while no control-plane call
- *   runs). Takes no lock and never waits for the writer (lock-free: a
- *   hash lookup that misses while the writer completes moves of keys
- *   between buckets looks again); never logs, allocates nothing.
- * - **RCU:** online; the table held by a handle of the application, or found
- *   in an outer slot since the thread's last quiescent state.
- * - **Ordering:** outer slots and hash values are loaded with acquire (or
- *   dependency) ordering, paired with the release store that published them.
- *   ARRAY values are read in place: a racing update of the same index may
- *   show a mix of old and new bytes.
- * - **Memory reuse:** the pointer returned (a value, or an inner table) is
- *   valid until the thread's next rte_rcu_qsbr_quiescent() or
- *   rte_rcu_qsbr_thread_offline().
+ * @dp_contract
  */
 static inline void *
 mim_lookup(const struct mim_table *t, const void *key)
@@ -539,12 +528,9 @@ __mim_lpm_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
  *   Output: values[i] as mim_lookup(t, keys[i]) would return it.
  * @return
  *   Number of hits.
- * @par Concurrency
- * - **Threads:** as mim_lookup().
- * - **RCU:** as mim_lookup().
- * - **Ordering:** as mim_lookup(), for each key.
- * - **Memory reuse:** each pointer in @p values as mim_lookup(); @p keys and
- *   @p values belong to the caller on return.
+ * @dp_contract
+ * - **Memory reuse:** each pointer in @p values as one mim_lookup()'s;
+ *   @p keys and @p values belong to the caller on return.
  */
 static inline unsigned int
 mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
@@ -604,12 +590,11 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
  *   inner table (an unknown tenant, say).
  * @return
  *   Number of keys found at both levels.
- * @par Concurrency
- * - **Threads:** as mim_lookup().
- * - **RCU:** as mim_lookup(); @p outer held by a handle of the application.
+ * @dp_contract
+ * - **RCU:** online; @p outer held by a handle of the application.
  * - **Ordering:** as mim_lookup(), at both levels.
- * - **Memory reuse:** each pointer in @p values as mim_lookup(); the inner
- *   tables found are used within the call only.
+ * - **Memory reuse:** each pointer in @p values as one mim_lookup()'s; the
+ *   inner tables found are used within the call only.
  */
 static inline unsigned int
 mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],

@@ -9,6 +9,9 @@
  * @file
  * mapinmap: deferred release with rte_rcu_qsbr.
  *
+ * These are control-plane functions: the contract of mim.h holds for them,
+ * and each Concurrency paragraph lists only what differs.
+ *
  * Whatever a control-plane call unpublishes — an inner table replaced in or
  * deleted from an outer slot, an outer table closed, a hash value
  * overwritten, a deleted hash key slot, an LPM value no route uses any more,
@@ -116,15 +119,11 @@ struct mim_rcu_opts {
  *   0, or -EINVAL (opts malformed, unknown mode, dq_size above
  *   #MIM_RCU_DQ_SIZE_MAX, reclaim_max above dq_size), or -EBUSY (a QSBR
  *   variable is already attached).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
+ * @cp_contract
  * - **RCU:** call before the first mim_rcu_qsbr_add() (-EBUSY while a
  *   variable is attached); never waits for readers.
  * - **Ordering:** applies to every retirement made after the first variable
  *   is attached.
- * - **Memory reuse:** @p opts belongs to the caller on return.
  */
 int mim_rcu_configure(const struct mim_rcu_opts *opts);
 
@@ -145,10 +144,7 @@ int mim_rcu_configure(const struct mim_rcu_opts *opts);
  *   (#MIM_RCU_MAX_VARS attached), -ENOMEM (defer queue allocation failed;
  *   or an existing LPM table could not take the variable, which then stays
  *   attached for all other tables: mim_last_error() names the table).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
+ * @cp_contract
  * - **RCU:** @p v initialised with rte_rcu_qsbr_init(); attach it before the
  *   threads registered on it start to look up. Never waits for readers.
  * - **Ordering:** retirements made after it returns wait for the readers of
@@ -168,10 +164,7 @@ int mim_rcu_qsbr_add(struct rte_rcu_qsbr *v);
  *   pending; call mim_reclaim() once readers have reported quiescent
  *   states), or -EPERM (it is the first variable and LPM tables that use it
  *   are alive).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
+ * @cp_contract
  * - **RCU:** the threads registered on @p v must have stopped looking up, or
  *   be registered on another attached variable too: releases stop waiting for
  *   them. Never waits for readers (-EBUSY while retirements are pending).
@@ -189,10 +182,7 @@ int mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v);
  *
  * @return
  *   Number of objects released (>= 0).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
+ * @cp_contract
  * - **RCU:** none required; never waits for readers: it releases only what
  *   every reader on every attached variable has let go.
  * - **Ordering:** releases happen in the order of their retirement.
@@ -222,14 +212,7 @@ struct mim_rcu_stats {
  *   Output.
  * @return
  *   0, or -EINVAL (stats NULL).
- * @par Concurrency
- * - **Threads:** any thread, EAL lcore or not (the telemetry thread too);
- *   serialised with every other control-plane call by the library mutex, on
- *   which it may block.
- * - **RCU:** none required; never waits for readers.
- * - **Ordering:** a snapshot taken under the mutex: it reflects every
- *   control-plane call that returned before it.
- * - **Memory reuse:** @p stats is a copy.
+ * @cp_contract
  */
 int mim_rcu_get_stats(struct mim_rcu_stats *stats);
 
