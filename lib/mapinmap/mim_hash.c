@@ -43,7 +43,7 @@ struct mim_hash_obj {
 	uint32_t *free_objs; /* stack of free object indexes */
 	uint32_t nb_free;
 	uint32_t nb_objs;    /* objects in the store */
-	bool pool_ref;       /* a value pool user (all objects, or overflow) */
+	bool pool_ref;       /* a value pool reference (all objects, or overflow) */
 	uint32_t nb_pool_objs;  /* objects taken from the pools, live or retired */
 };
 
@@ -122,11 +122,11 @@ pool_obj(struct mim_obj *t)
 	uint8_t *obj;
 
 	if (!ht->pool_ref) {
-		if (mim_valpool_ref(ht->obj_size, t->socket_id) != 0)
+		if (mim_valpool_get(ht->obj_size, t->socket_id) != 0)
 			return NULL;
 		ht->pool_ref = true;
 	}
-	obj = mim_valpool_get(ht->obj_size, t->socket_id);
+	obj = mim_valpool_alloc(ht->obj_size, t->socket_id);
 	if (obj != NULL)
 		ht->nb_pool_objs++;
 	return obj;
@@ -209,7 +209,7 @@ obj_put(struct mim_obj *t, void *obj)
 	if (obj == NULL)
 		return;
 	if (!in_store(ht, obj)) {
-		mim_valpool_put(obj);
+		mim_valpool_free(obj);
 		ht->nb_pool_objs--;
 		return;
 	}
@@ -285,7 +285,7 @@ hash_free(struct mim_obj *t)
 			obj_put(t, obj_of(t, mim_cuckoo_value(t, (uint32_t)pos)));
 	RTE_ASSERT(ht->nb_pool_objs == 0);
 	if (ht->pool_ref)
-		mim_valpool_unref(ht->obj_size, t->socket_id);
+		mim_valpool_put(ht->obj_size, t->socket_id);
 	mim_free(ht->store);
 	free(ht->free_objs);
 	mim_cuckoo_fini(t, &ht->h);

@@ -318,12 +318,12 @@ struct rte_rcu_qsbr *mim_rcu_first_var(bool *sync);
 
 /* ---- value slots of hash tables (mim_valpool.c) ----------------------- */
 
-/* Register / unregister a user of values of this size on this socket. */
-int mim_valpool_ref(uint32_t size, int socket_id);
-void mim_valpool_unref(uint32_t size, int socket_id);
-/* A value object of the size (a user must be registered), or NULL. */
-void *mim_valpool_get(uint32_t size, int socket_id);
-void mim_valpool_put(void *obj);
+/* Take / drop a reference on the pool of values of this size and socket. */
+int mim_valpool_get(uint32_t size, int socket_id);
+void mim_valpool_put(uint32_t size, int socket_id);
+/* A value object of the size (a reference must be held), or NULL. */
+void *mim_valpool_alloc(uint32_t size, int socket_id);
+void mim_valpool_free(void *obj);
 /* Bytes one value of this size takes in its pool. */
 uint32_t mim_valpool_obj_bytes(uint32_t size);
 void mim_valpool_stats(uint32_t *nb_pools, uint64_t *bytes);

@@ -12,7 +12,7 @@
  *
  * A class grows by adding pools of doubling size (mempools cannot grow),
  * sized in bytes, and frees them all when its last table goes. Objects are
- * put back only by releases after a grace period, or before they were ever
+ * freed only by releases after a grace period, or before they were ever
  * published, all under the library mutex, so the pools are single-producer
  * single-consumer without per-lcore caches.
  */
@@ -64,7 +64,7 @@ class_find(uint32_t size, int socket_id)
 }
 
 int
-mim_valpool_ref(uint32_t size, int socket_id)
+mim_valpool_get(uint32_t size, int socket_id)
 {
 	struct vclass *c = class_find(size, socket_id);
 
@@ -82,7 +82,7 @@ mim_valpool_ref(uint32_t size, int socket_id)
 }
 
 void
-mim_valpool_unref(uint32_t size, int socket_id)
+mim_valpool_put(uint32_t size, int socket_id)
 {
 	struct vclass *c = class_find(size, socket_id), **pc;
 	uint32_t i;
@@ -90,7 +90,7 @@ mim_valpool_unref(uint32_t size, int socket_id)
 	RTE_ASSERT(c != NULL && c->users > 0);
 	if (--c->users != 0)
 		return;
-	/* Every value was put back before its table was destroyed:
+	/* Every value was freed before its table was destroyed:
 	 * releases happen in retirement order.
 	 */
 	for (i = 0; i < c->nb_pools; i++) {
@@ -130,7 +130,7 @@ class_grow(struct vclass *c)
 }
 
 void *
-mim_valpool_get(uint32_t size, int socket_id)
+mim_valpool_alloc(uint32_t size, int socket_id)
 {
 	struct vclass *c = class_find(size, socket_id);
 	uint32_t i;
@@ -153,7 +153,7 @@ mim_valpool_get(uint32_t size, int socket_id)
 }
 
 void
-mim_valpool_put(void *obj)
+mim_valpool_free(void *obj)
 {
 	struct rte_mempool *mp = rte_mempool_from_obj(obj);
 
