@@ -45,11 +45,9 @@ static enum mim_type
 table_type(enum bpf_map_type t)
 {
 	switch (t) {
-	case BPF_MAP_TYPE_ARRAY: return MIM_TYPE_ARRAY;
-	case BPF_MAP_TYPE_HASH: return MIM_TYPE_HASH;
-	case BPF_MAP_TYPE_LPM_TRIE: return MIM_TYPE_LPM;
-	case BPF_MAP_TYPE_ARRAY_OF_MAPS: return MIM_TYPE_ARRAY_OF_TABLES;
-	case BPF_MAP_TYPE_HASH_OF_MAPS: return MIM_TYPE_HASH_OF_TABLES;
+#define MIM_TYPE(id, name, ops, bpf) case bpf: return id;
+#include "mim_types.h"
+#undef MIM_TYPE
 	default: return 0;
 	}
 }

@@ -23,14 +23,14 @@
 static uint64_t nb_created, nb_replaced;
 
 static const struct mim_table_ops *const ops_of_type[MIM_TYPE_MAX] = {
-#define MIM_TYPE(id, name, ops) [id] = &ops,
+#define MIM_TYPE(id, name, ops, bpf) [id] = &ops,
 #include "mim_types.h"
 #undef MIM_TYPE
 };
 
 /* The list, counted: MIM_TYPE_MAX is one more (types start at 1). */
 enum {
-#define MIM_TYPE(id, name, ops) MIM_LISTED_ ## name,
+#define MIM_TYPE(id, name, ops, bpf) MIM_LISTED_ ## name,
 #include "mim_types.h"
 #undef MIM_TYPE
 	MIM_NB_LISTED
@@ -49,7 +49,7 @@ mim_type_name(enum mim_type type)
 {
 	/* No default: -Wswitch makes this list and enum mim_type agree. */
 	switch (type) {
-#define MIM_TYPE(id, name, ops) case id: return #name;
+#define MIM_TYPE(id, name, ops, bpf) case id: return #name;
 #include "mim_types.h"
 #undef MIM_TYPE
 	}

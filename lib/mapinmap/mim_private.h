@@ -184,7 +184,7 @@ struct mim_table_ops {
 };
 
 /* Defined in each type's file (mim_array.c, mim_hash.c, mim_lpm.c). */
-#define MIM_TYPE(id, name, ops) extern const struct mim_table_ops ops;
+#define MIM_TYPE(id, name, ops, bpf) extern const struct mim_table_ops ops;
 #include "mim_types.h"
 #undef MIM_TYPE
 

@@ -4,9 +4,10 @@
 
 /*
  * The table types, one line each: the enum mim_type value, the type's name
- * (mim_type_name()) and its ops table. As the kernel's bpf_types.h, this
- * file has no include guard: define MIM_TYPE(id, name, ops) to what a line
- * should become, include it, then undefine MIM_TYPE.
+ * (mim_type_name()), its ops table and the BPF map type it stands for
+ * (mim_bpf_import()). As the kernel's bpf_types.h, this file has no include
+ * guard: define MIM_TYPE(id, name, ops, bpf) to what a line should become,
+ * include it, then undefine MIM_TYPE.
  *
  * mim_type_name() turns the list into a switch on enum mim_type with no
  * default, so a value missing here, listed twice or not in the enum stops
@@ -14,8 +15,10 @@
  * also without a default.
  */
 
-MIM_TYPE(MIM_TYPE_ARRAY, array, mim_array_ops)
-MIM_TYPE(MIM_TYPE_HASH, hash, mim_hash_ops)
-MIM_TYPE(MIM_TYPE_LPM, lpm, mim_lpm_ops)
-MIM_TYPE(MIM_TYPE_ARRAY_OF_TABLES, array_of_tables, mim_array_of_tables_ops)
-MIM_TYPE(MIM_TYPE_HASH_OF_TABLES, hash_of_tables, mim_hash_of_tables_ops)
+MIM_TYPE(MIM_TYPE_ARRAY, array, mim_array_ops, BPF_MAP_TYPE_ARRAY)
+MIM_TYPE(MIM_TYPE_HASH, hash, mim_hash_ops, BPF_MAP_TYPE_HASH)
+MIM_TYPE(MIM_TYPE_LPM, lpm, mim_lpm_ops, BPF_MAP_TYPE_LPM_TRIE)
+MIM_TYPE(MIM_TYPE_ARRAY_OF_TABLES, array_of_tables, mim_array_of_tables_ops,
+	 BPF_MAP_TYPE_ARRAY_OF_MAPS)
+MIM_TYPE(MIM_TYPE_HASH_OF_TABLES, hash_of_tables, mim_hash_of_tables_ops,
+	 BPF_MAP_TYPE_HASH_OF_MAPS)
