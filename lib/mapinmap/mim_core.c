@@ -22,40 +22,6 @@
 /* Counters of mim_get_stats() that the calls of this file bump. */
 static uint64_t nb_created, nb_replaced;
 
-static const struct mim_table_ops *const ops_of_type[MIM_TYPE_MAX] = {
-#define MIM_TYPE(id, name, ops, bpf) [id] = &ops,
-#include "mim_types.h"
-#undef MIM_TYPE
-};
-
-/* The list, counted: MIM_TYPE_MAX is one more (types start at 1). */
-enum {
-#define MIM_TYPE(id, name, ops, bpf) MIM_LISTED_ ## name,
-#include "mim_types.h"
-#undef MIM_TYPE
-	MIM_NB_LISTED
-};
-_Static_assert(MIM_NB_LISTED == MIM_TYPE_MAX - 1,
-	       "MIM_TYPE_MAX and mim_types.h disagree");
-
-const struct mim_table_ops *
-mim_ops(uint32_t type)
-{
-	return type < MIM_TYPE_MAX ? ops_of_type[type] : NULL;
-}
-
-const char *
-mim_type_name(enum mim_type type)
-{
-	/* No default: -Wswitch makes this list and enum mim_type agree. */
-	switch (type) {
-#define MIM_TYPE(id, name, ops, bpf) case id: return #name;
-#include "mim_types.h"
-#undef MIM_TYPE
-	}
-	return NULL;
-}
-
 static int
 name_check(const char *name)
 {

@@ -188,7 +188,7 @@ struct mim_table_ops {
 #include "mim_types.h"
 #undef MIM_TYPE
 
-/* ---- the control-plane API (mim_core.c) ------------------------------- */
+/* ---- the table types (mim_types.c) ------------------------------------ */
 
 /* The ops of a type, or NULL: the type is not valid. */
 const struct mim_table_ops *mim_ops(uint32_t type);
