@@ -669,20 +669,86 @@ int mim_get_stats(struct mim_stats *stats);
  * @{
  */
 
-/** mim_update_elem() with @p key_sz and @p value_sz checked. */
+/**
+ * mim_update_elem() with @p key_sz and @p value_sz checked.
+ *
+ * @param id
+ *   Table ID.
+ * @param key
+ *   Key.
+ * @param key_sz
+ *   Size of @p key: the table's key_size.
+ * @param value
+ *   Value.
+ * @param value_sz
+ *   Size of @p value: the table's value_size.
+ * @param flags
+ *   As mim_update_elem().
+ * @return
+ *   As mim_update_elem(), and the errors of the group.
+ * @cp_contract
+ * - **RCU:** as mim_update_elem().
+ * - **Ordering:** as mim_update_elem().
+ * - **Memory reuse:** as mim_update_elem().
+ */
 int mim_update_elem_sz(int id, const void *key, size_t key_sz,
 		       const void *value, size_t value_sz, uint64_t flags);
 
-/** mim_lookup_elem() with @p key_sz and @p value_sz checked. */
+/**
+ * mim_lookup_elem() with @p key_sz and @p value_sz checked.
+ *
+ * @param id
+ *   Table ID.
+ * @param key
+ *   Key.
+ * @param key_sz
+ *   Size of @p key: the table's key_size.
+ * @param value
+ *   Output buffer.
+ * @param value_sz
+ *   Size of @p value: the table's value_size.
+ * @return
+ *   As mim_lookup_elem(), and the errors of the group.
+ * @cp_contract
+ * - **Memory reuse:** as mim_lookup_elem().
+ */
 int mim_lookup_elem_sz(int id, const void *key, size_t key_sz, void *value,
 		       size_t value_sz);
 
-/** mim_delete_elem() with @p key_sz checked. */
+/**
+ * mim_delete_elem() with @p key_sz checked.
+ *
+ * @param id
+ *   Table ID.
+ * @param key
+ *   Key.
+ * @param key_sz
+ *   Size of @p key: the table's key_size.
+ * @return
+ *   As mim_delete_elem(), and the errors of the group.
+ * @cp_contract
+ * - **RCU:** as mim_delete_elem().
+ * - **Ordering:** as mim_delete_elem().
+ * - **Memory reuse:** as mim_delete_elem().
+ */
 int mim_delete_elem_sz(int id, const void *key, size_t key_sz);
 
 /**
  * mim_get_next_key() with @p key_sz checked: the size of @p next_key, and
  * of @p key when it is not NULL.
+ *
+ * @param id
+ *   Table ID.
+ * @param key
+ *   Current key, or NULL for the first key.
+ * @param next_key
+ *   Output buffer.
+ * @param key_sz
+ *   Size of @p next_key (and @p key): the table's key_size.
+ * @return
+ *   As mim_get_next_key(), and the errors of the group.
+ * @cp_contract
+ * - **Ordering:** as mim_get_next_key().
  */
 int mim_get_next_key_sz(int id, const void *key, void *next_key,
 			size_t key_sz);
