@@ -215,10 +215,28 @@ struct mim_create_opts {
 	 * on outer tables, whose values are table IDs.
 	 */
 	uint32_t btf_value_type_id;
+	/**
+	 * @name Described template (outer tables only)
+	 * The template as the inner table's mim_create() arguments and
+	 * options would give it, instead of a live table named by inner_id
+	 * (as libbpf's `__array(values, ...)` declaration): nothing is
+	 * allocated for it but a copy of inner_btf. inner_type 0: none.
+	 * Given with inner_id, or to a table that is not outer: -EINVAL.
+	 * @{
+	 */
+	uint32_t inner_type;        /**< enum mim_type of the inner tables. */
+	uint32_t inner_key_size;    /**< Their key size. */
+	uint32_t inner_value_size;  /**< Their value size. */
+	uint32_t inner_max_entries; /**< Their capacity. */
+	uint32_t inner_map_flags;   /**< Their MIM_F_* flags. */
+	const struct btf *inner_btf; /**< Their BTF, or NULL (copied). */
+	uint32_t inner_btf_key_type_id;   /**< Their BTF key type (0: none). */
+	uint32_t inner_btf_value_type_id; /**< Their BTF value type (0: none). */
+	/** @} */
 	size_t :0;
 };
 /** Last field of struct mim_create_opts (the library's size check). */
-#define mim_create_opts__last_field btf_value_type_id
+#define mim_create_opts__last_field inner_btf_value_type_id
 
 /**
  * Declare and initialise an options structure, as libbpf's LIBBPF_OPTS:
@@ -300,7 +318,8 @@ struct mim_table_info {
  *   hash tables accept at most max_entries elements (at most 2^27), LPM
  *   tables at most max_entries prefixes (at most 2^23).
  * @param opts
- *   Options, or NULL for defaults. Outer tables need opts->inner_id.
+ *   Options, or NULL for defaults. Outer tables need a template:
+ *   opts->inner_id, or opts->inner_type and the fields after it.
  * @return
  *   The table ID (> 0), holding one handle reference, or:
  *   - -EINVAL: unknown type; bad key_size, value_size or flags; zero
@@ -310,7 +329,9 @@ struct mim_table_info {
  *     template is itself an outer table (one level of nesting); a BTF
  *     type id without a BTF, absent from it, or whose size differs from
  *     key_size / value_size; a BTF value type on an outer table; split
- *     BTF.
+ *     BTF; a described template given with inner_id, to a table that is
+ *     not outer, or refused by the inner type's own checks (with the
+ *     reason mim_create() of such a table would give).
  *   - -E2BIG: key_size, value_size or max_entries above the maximum, or an
  *     array would exceed 4 GiB. As in the kernel, the limits on
  *     max_entries of arrays and hash tables are checked after the

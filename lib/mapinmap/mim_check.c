@@ -84,7 +84,7 @@ int
 mim_outer_template(struct mim_obj *holder, uint32_t inner_id)
 {
 	if (inner_id == 0)
-		return mim_err(EBADF, "an outer table needs a template: inner_id 0 names no table; set it to the ID of a table of the inner type");
+		return mim_err(EBADF, "an outer table needs a template: inner_id 0 names no table; set it to the ID of a table of the inner type, or describe the inner tables with inner_type and the fields after it");
 	if ((int32_t)inner_id < 0)
 		return mim_err(EBADF, "inner_id %d is not a table ID (a negative errno from mim_create()?)",
 			       (int32_t)inner_id);

@@ -90,9 +90,9 @@ attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
 	return 0;
 }
 
-/* BTF types, as the kernel's map_check_btf(): sizes must match. */
-static int
-btf_check(const struct mim_table_ops *ops, const struct mim_attr *attr)
+int
+mim_attr_btf_check(const struct mim_table_ops *ops,
+		   const struct mim_attr *attr)
 {
 	int ret;
 
@@ -201,7 +201,7 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 {
 	const struct mim_table_ops *ops;
 	struct mim_obj tmpl_holder;
-	struct mim_attr attr;
+	struct mim_attr attr, desc;
 	int ret;
 
 	mim_err_enter(__func__);
@@ -215,7 +215,10 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	ret = mim_attr_applies(ops, &attr);
 	if (ret != 0)
 		return ret;
-	ret = btf_check(ops, &attr);
+	ret = mim_meta_desc(opts, ops, &attr, &desc);
+	if (ret != 0)
+		return ret;
+	ret = mim_attr_btf_check(ops, &attr);
 	if (ret != 0)
 		return ret;
 	ret = name_check(name);
@@ -231,7 +234,8 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	if (ops->is_outer) {
 		/* bpf_map_meta_alloc(), before anything is allocated. */
 		memset(&tmpl_holder, 0, sizeof(tmpl_holder));
-		ret = mim_outer_template(&tmpl_holder, attr.inner_id);
+		ret = desc.type != 0 ? mim_meta_init_desc(&tmpl_holder, &desc) :
+			mim_outer_template(&tmpl_holder, attr.inner_id);
 		if (ret == 0) {
 			ret = create_locked(ops, &attr, &tmpl_holder, name);
 			mim_meta_release(&tmpl_holder.tmpl);

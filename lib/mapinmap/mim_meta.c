@@ -57,6 +57,90 @@ mim_meta_init(struct mim_obj *outer, uint32_t inner_id)
 	return mim_meta_init_ops(outer, inner, mim_ops(inner->dp.type));
 }
 
+/* Whether opts describes part of a template (any inner_* field set). */
+static bool
+desc_given(const struct mim_attr *d)
+{
+	return d->type != 0 || d->key_size != 0 || d->value_size != 0 ||
+	       d->max_entries != 0 || d->map_flags != 0 || d->btf != NULL ||
+	       d->btf_key_type_id != 0 || d->btf_value_type_id != 0;
+}
+
+int
+mim_meta_desc(const struct mim_create_opts *opts,
+	      const struct mim_table_ops *ops, const struct mim_attr *attr,
+	      struct mim_attr *desc)
+{
+	memset(desc, 0, sizeof(*desc));
+	desc->type = MIM_OPTS_GET(opts, inner_type, 0);
+	desc->key_size = MIM_OPTS_GET(opts, inner_key_size, 0);
+	desc->value_size = MIM_OPTS_GET(opts, inner_value_size, 0);
+	desc->max_entries = MIM_OPTS_GET(opts, inner_max_entries, 0);
+	desc->map_flags = MIM_OPTS_GET(opts, inner_map_flags, 0);
+	desc->btf = MIM_OPTS_GET(opts, inner_btf, NULL);
+	desc->btf_key_type_id = MIM_OPTS_GET(opts, inner_btf_key_type_id, 0);
+	desc->btf_value_type_id = MIM_OPTS_GET(opts, inner_btf_value_type_id,
+					       0);
+	desc->socket_id = SOCKET_ID_ANY;
+	if (!desc_given(desc))
+		return 0;
+	if (!ops->is_outer)
+		return mim_err(EINVAL, "a described template (inner_type and the fields after it) given to a %s table: only outer tables take a template",
+			       mim_type_name(attr->type));
+	if (desc->type == 0)
+		return mim_err(EINVAL, "described template without inner_type: set it to the type of the inner tables");
+	if (attr->inner_id != 0)
+		return mim_err(EINVAL, "inner_id %u and a described template (inner_type %u) both given: an outer table takes one template",
+			       attr->inner_id, desc->type);
+	return 0;
+}
+
+int
+mim_meta_init_desc(struct mim_obj *outer, const struct mim_attr *desc)
+{
+	const struct mim_table_ops *ops = mim_ops(desc->type);
+	struct mim_meta *m = &outer->tmpl;
+	char why[320];
+	int ret;
+
+	if (ops == NULL)
+		return mim_err(EINVAL, "described template: unknown inner_type %u",
+			       desc->type);
+	if (ops->is_outer)
+		return mim_err(EINVAL, "described template: inner_type %s is an outer type: only one level of nesting is supported",
+			       mim_type_name(desc->type));
+	if (ops->meta_equal == NULL)
+		return mim_err(ENOTSUP, "described template: type %s cannot be compared, so it cannot be an inner table",
+			       mim_type_name(desc->type));
+	/* The inner type's own checks, with their reasons (nothing is
+	 * allocated by them).
+	 */
+	ret = ops->alloc_check(desc);
+	if (ret == 0)
+		ret = mim_attr_btf_check(ops, desc);
+	if (ret != 0) {
+		snprintf(why, sizeof(why), "%s", mim_last_error());
+		return mim_err(-ret, "described template (inner_type %s): %s",
+			       mim_type_name(desc->type), why);
+	}
+	memset(m, 0, sizeof(*m));
+	if (desc->btf != NULL) {
+		ret = mim_btf_share(desc->btf, &m->btf);
+		if (ret != 0)
+			return ret;
+		m->btf_key_type_id = desc->btf_key_type_id;
+		m->btf_value_type_id = desc->btf_value_type_id;
+	}
+	m->type = desc->type;
+	m->key_size = desc->key_size;
+	m->value_size = desc->value_size;
+	m->max_entries = desc->max_entries;
+	m->map_flags = desc->map_flags;
+	outer->tmpl_src_id = 0;
+	outer->dp.inner_type = desc->type;
+	return 0;
+}
+
 #define META_DIFF(field)						\
 	do {								\
 		if (tmpl->field != m->field) {				\

@@ -241,6 +241,24 @@ void mim_obj_counters(uint32_t *nb_dying, uint64_t *nb_destroyed);
 
 /* bpf_map_meta_alloc: copy the template of outer t from table inner_id. */
 int mim_meta_init(struct mim_obj *outer, uint32_t inner_id);
+/*
+ * The described template of opts (inner_type and the fields after it) as
+ * the attributes of an inner table's creation; desc->type 0: none. -EINVAL
+ * with a reason if it is given with inner_id, to a type ops that is not
+ * outer, or partly without inner_type. Checks nothing else.
+ */
+int mim_meta_desc(const struct mim_create_opts *opts,
+		  const struct mim_table_ops *ops, const struct mim_attr *attr,
+		  struct mim_attr *desc);
+/*
+ * bpf_map_meta_alloc from a description: check desc as creating that
+ * table would (nothing is allocated but a copy of its BTF) and make it
+ * outer's template, with no source table.
+ */
+int mim_meta_init_desc(struct mim_obj *outer, const struct mim_attr *desc);
+/* BTF types of attr against its sizes, as map_check_btf() (mim_core.c). */
+int mim_attr_btf_check(const struct mim_table_ops *ops,
+		       const struct mim_attr *attr);
 /* The same check with the ops given explicitly (for tests). */
 int mim_meta_init_ops(struct mim_obj *outer, const struct mim_obj *inner,
 		      const struct mim_table_ops *inner_ops);
