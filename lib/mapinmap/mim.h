@@ -233,10 +233,16 @@ struct mim_create_opts {
 	uint32_t inner_btf_key_type_id;   /**< Their BTF key type (0: none). */
 	uint32_t inner_btf_value_type_id; /**< Their BTF value type (0: none). */
 	/** @} */
+	/**
+	 * Non-zero: the name may already be held by live tables (created
+	 * with or without this option). This table then shares it and is
+	 * the one mim_find() returns for it; see mim_find().
+	 */
+	uint32_t name_shared;
 	size_t :0;
 };
 /** Last field of struct mim_create_opts (the library's size check). */
-#define mim_create_opts__last_field inner_btf_value_type_id
+#define mim_create_opts__last_field name_shared
 
 /**
  * Declare and initialise an options structure, as libbpf's LIBBPF_OPTS:
@@ -303,8 +309,9 @@ struct mim_table_info {
  * @param type
  *   Table type.
  * @param name
- *   Unique name, at most MIM_NAMESIZE - 1 characters from [A-Za-z0-9_.-],
- *   or NULL / "" for an anonymous table (not found by mim_find()).
+ *   Unique name (unless opts->name_shared), at most MIM_NAMESIZE - 1
+ *   characters from [A-Za-z0-9_.-], or NULL / "" for an anonymous table
+ *   (not found by mim_find()).
  * @param key_size
  *   ARRAY and ARRAY_OF_TABLES: 4 (a u32 index). HASH and HASH_OF_TABLES:
  *   1 to #MIM_KEY_SIZE_MAX. LPM: 8 (struct mim_lpm_key).
@@ -338,7 +345,8 @@ struct mim_table_info {
  *     template of an outer table.
  *   - -EBADF: outer table whose inner_id names no table.
  *   - -ENOTSUP: the template's type cannot be compared (has no meta_equal).
- *   - -EEXIST: a live table already has this name.
+ *   - -EEXIST: a live table already has this name, and opts->name_shared
+ *     is not set.
  *   - -ENOSPC: all table IDs are in use.
  *   - -ENOMEM: DPDK memory or memzones exhausted.
  *   - -ENOMEM also before rte_eal_init() (the reason says so), and
@@ -534,6 +542,13 @@ int mim_close(int id);
 
 /**
  * Find a table by name. Takes no reference.
+ *
+ * A name is held by one live table unless tables were created with
+ * mim_create_opts.name_shared: then the most recently created live table of
+ * that name is found, and when it goes the name resolves to the most recent
+ * of those left (a table keeps its name for life, mim_get_info() and
+ * telemetry show it). Replacing a tenant's table under the same name: create
+ * the new one with name_shared, put it into the outer slot, close the old.
  *
  * @param name
  *   Table name.

@@ -75,6 +75,7 @@ attr_init(struct mim_attr *attr, enum mim_type type, uint32_t key_size,
 	attr->btf = MIM_OPTS_GET(opts, btf, NULL);
 	attr->btf_key_type_id = MIM_OPTS_GET(opts, btf_key_type_id, 0);
 	attr->btf_value_type_id = MIM_OPTS_GET(opts, btf_value_type_id, 0);
+	attr->name_shared = MIM_OPTS_GET(opts, name_shared, 0) != 0;
 	attr->socket_id = SOCKET_ID_ANY;
 	/* As map_create(): the NUMA node is checked before the type;
 	 * SOCKET_ID_ANY is the kernel's NUMA_NO_NODE.
@@ -130,7 +131,8 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	bool sync;
 	int ret;
 
-	if (name != NULL && name[0] != '\0' && mim_registry_find(name) != NULL)
+	if (name != NULL && name[0] != '\0' && !attr->name_shared &&
+	    mim_registry_find(name) != NULL)
 		return mim_err(EEXIST, "a table named '%s' exists", name);
 	t = mim_zmalloc(ops->obj_size, attr->socket_id);
 	if (t == NULL)
@@ -178,7 +180,7 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 		if (ret != 0)
 			goto destroy;
 	}
-	ret = mim_registry_add(t, name);
+	ret = mim_registry_add(t, name, attr->name_shared);
 	if (ret != 0) {
 		ret = mim_err(-ret, ret == -ENOSPC ? "all table IDs are in use (%u live tables)" :
 			      "cannot register the table (%u live tables)",

@@ -95,6 +95,7 @@ struct mim_obj {
 
 	char name[MIM_NAMESIZE];
 	struct mim_obj *name_next;  /* registry name chain */
+	struct mim_obj *name_older; /* older holder of the same name */
 	struct mim_obj *dead_next;  /* tables released by the same retirement */
 
 	uint64_t nb_updates;
@@ -125,6 +126,7 @@ struct mim_attr {
 	const struct btf *btf;
 	uint32_t btf_key_type_id;
 	uint32_t btf_value_type_id;
+	bool name_shared;
 };
 
 struct mim_table_ops {
@@ -198,12 +200,21 @@ const struct mim_table_ops *mim_ops(uint32_t type);
 void mim_lock(void);
 void mim_unlock(void);
 
-/* Give t an ID and its name (may be ""). -EEXIST, -ENOSPC, -ENOMEM. */
-int mim_registry_add(struct mim_obj *t, const char *name);
-/* Remove t's ID and name: they stop resolving. */
+/*
+ * Give t an ID and its name (may be ""). -EEXIST (the name is held and not
+ * shared), -ENOSPC, -ENOMEM. A shared name's holders are chained, newest
+ * first: t becomes the one the name finds.
+ */
+int mim_registry_add(struct mim_obj *t, const char *name, bool shared);
+/* Remove t's ID and name: they stop resolving (a shared name resolves to
+ * its next newest holder).
+ */
 void mim_registry_del(struct mim_obj *t);
 /* Live table with this ID, or NULL. */
 struct mim_obj *mim_registry_lookup(int64_t id);
+/* The newest live holder of a name, or NULL; its older holders follow
+ * through name_older.
+ */
 struct mim_obj *mim_registry_find(const char *name);
 int mim_registry_next_id(uint32_t start_id, uint32_t *next_id);
 uint32_t mim_registry_count(void);

@@ -9,8 +9,10 @@
  * IDR, so a stale ID does not name a new table until 2^24 tables later.
  * ID -> table is a two-level page table (O(1), pages allocated on demand
  * and freed when empty). Names are in a chained hash that doubles as it
- * fills. Both live in process-local memory: only the control plane, under
- * the mutex, reads them.
+ * fills; a bucket chain holds a name's newest holder, and the tables that
+ * share the name with it hang from that one, newest first. Both live in
+ * process-local memory: only the control plane, under the mutex, reads
+ * them.
  */
 
 #include <errno.h>
@@ -132,14 +134,67 @@ mim_registry_set_id_max(uint32_t max)
 	return old;
 }
 
+/* Where a name's chain of holders starts: the bucket chain's link to it. */
+static struct mim_obj **
+name_link(const char *name)
+{
+	struct mim_obj **pt = &name_bkt[name_hash(name) & (name_nb_bkt - 1)];
+
+	while (*pt != NULL && strcmp((*pt)->name, name) != 0)
+		pt = &(*pt)->name_next;
+	return pt;
+}
+
+/* Put t's name in the registry, in front of its holders if it has some. */
+static void
+name_add(struct mim_obj *t, const char *name)
+{
+	struct mim_obj **pt = name_link(name), *newest = *pt;
+
+	strlcpy(t->name, name, sizeof(t->name));
+	if (newest != NULL) {
+		t->name_next = newest->name_next;
+		newest->name_next = NULL;
+		t->name_older = newest;
+	} else {
+		t->name_next = NULL;
+		name_count++;
+	}
+	*pt = t;
+}
+
+static void
+name_del(struct mim_obj *t)
+{
+	struct mim_obj **pt = name_link(t->name), *newest = *pt;
+
+	if (newest == t) {
+		if (t->name_older != NULL) {
+			*pt = t->name_older;
+			t->name_older->name_next = t->name_next;
+		} else {
+			*pt = t->name_next;
+			name_count--;
+		}
+	} else {
+		pt = &newest->name_older;
+		while (*pt != t)
+			pt = &(*pt)->name_older;
+		*pt = t->name_older;
+	}
+	t->name_next = NULL;
+	t->name_older = NULL;
+}
+
 int
-mim_registry_add(struct mim_obj *t, const char *name)
+mim_registry_add(struct mim_obj *t, const char *name, bool shared)
 {
 	struct reg_page **pp;
 	uint32_t id;
 	bool named = name != NULL && name[0] != '\0';
+	bool held = named && mim_registry_find(name) != NULL;
 
-	if (named && mim_registry_find(name) != NULL)
+	if (held && !shared)
 		return -EEXIST;
 	id = id_alloc();
 	if (id == 0)
@@ -150,7 +205,7 @@ mim_registry_add(struct mim_obj *t, const char *name)
 		if (*pp == NULL)
 			return -ENOMEM;
 	}
-	if (named && name_count >= name_nb_bkt && name_grow() != 0) {
+	if (named && !held && name_count >= name_nb_bkt && name_grow() != 0) {
 		if ((*pp)->used == 0) {
 			free(*pp);
 			*pp = NULL;
@@ -163,14 +218,8 @@ mim_registry_add(struct mim_obj *t, const char *name)
 	nb_tables++;
 	next_id = id == id_max ? 1 : id + 1;
 	t->id = id;
-	if (named) {
-		uint32_t b = name_hash(name) & (name_nb_bkt - 1);
-
-		strlcpy(t->name, name, sizeof(t->name));
-		t->name_next = name_bkt[b];
-		name_bkt[b] = t;
-		name_count++;
-	}
+	if (named)
+		name_add(t, name);
 	return 0;
 }
 
@@ -179,16 +228,8 @@ mim_registry_del(struct mim_obj *t)
 {
 	struct reg_page **pp = &dir[t->id >> PAGE_SHIFT];
 
-	if (t->name[0] != '\0') {
-		struct mim_obj **pt = &name_bkt[name_hash(t->name) &
-						 (name_nb_bkt - 1)];
-
-		while (*pt != t)
-			pt = &(*pt)->name_next;
-		*pt = t->name_next;
-		t->name_next = NULL;
-		name_count--;
-	}
+	if (t->name[0] != '\0')
+		name_del(t);
 	(*pp)->tbl[t->id & (PAGE_SLOTS - 1)] = NULL;
 	if (--(*pp)->used == 0) {
 		free(*pp);
