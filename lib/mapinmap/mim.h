@@ -222,6 +222,9 @@ struct mim_create_opts {
 	 * (as libbpf's `__array(values, ...)` declaration): nothing is
 	 * allocated for it but a copy of inner_btf. inner_type 0: none.
 	 * Given with inner_id, or to a table that is not outer: -EINVAL.
+	 * It must pass the checks the inner type makes before allocating
+	 * (sizes, flags, BTF); the capacity limits checked while allocating
+	 * (2^27 hash elements, 4 GiB arrays) are not applied to it.
 	 * @{
 	 */
 	uint32_t inner_type;        /**< enum mim_type of the inner tables. */
