@@ -194,7 +194,7 @@ test_create_lpm(void)
 		{ LPM, 8, 4, 0, .err = EINVAL, .reason = "max_entries is 0" },
 		{ LPM, 8, 4, 1, OPTS(.map_flags = MIM_F_INNER_MAP),
 		  .err = EINVAL, .reason = "map_flags" },
-		{ LPM, 20, 4, 1, .err = EINVAL, .reason = "key_size 20" },
+		{ LPM, 12, 4, 1, .err = EINVAL, .reason = "key_size 12" },
 		{ LPM, 8, 0, 1, .err = EINVAL, .reason = "value_size is 0" },
 		{ LPM, 8, 257, 1, .err = E2BIG, .reason = "value_size" },
 		{ LPM, 8, 4, (1U << 23) + 1, .err = E2BIG,

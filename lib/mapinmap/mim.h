@@ -12,7 +12,7 @@
  *
  * An *outer* table (#MIM_TYPE_ARRAY_OF_TABLES or #MIM_TYPE_HASH_OF_TABLES)
  * holds *inner* tables as its values, typically one per tenant. Inner tables
- * live in DPDK memory: plain arrays, rte_lpm, and hash tables of the
+ * live in DPDK memory: plain arrays, and LPM and hash tables of the
  * library's own (rte_hash cannot overlap the cache misses of lookups that
  * span many tables, and takes a memzone per table). An outer table keeps a
  * *template* copied from a table named at creation, and every inner table
@@ -111,7 +111,10 @@ enum mim_type {
 	 * memory (no memzone), values preallocated unless #MIM_F_NO_PREALLOC.
 	 */
 	MIM_TYPE_HASH,
-	/** IPv4 longest-prefix match backed by rte_lpm; key is struct mim_lpm_key. */
+	/**
+	 * Longest-prefix match on a compact range structure of the library's
+	 * own: IPv4 (key struct mim_lpm_key) or IPv6 (struct mim_lpm6_key).
+	 */
 	MIM_TYPE_LPM,
 	/** Outer table: array of inner tables indexed by a u32 key. */
 	MIM_TYPE_ARRAY_OF_TABLES,
@@ -180,6 +183,17 @@ struct mim_lpm_key {
 };
 
 /**
+ * Key of an IPv6 #MIM_TYPE_LPM table (key_size 20), laid out as the
+ * kernel's struct bpf_lpm_trie_key with 16 data bytes.
+ */
+struct mim_lpm6_key {
+	/** Prefix length, 0 to 128. */
+	uint32_t prefixlen;
+	/** IPv6 address in network byte order. */
+	uint8_t addr[16];
+};
+
+/**
  * Options of mim_create(). Declare with MIM_OPTS(); fields left out are zero,
  * which is their default.
  */
@@ -196,9 +210,8 @@ struct mim_create_opts {
 	/** Outer tables only: ID of the table to copy the template from. */
 	mim_id_t inner_id;
 	/**
-	 * LPM tables only: number of rte_lpm tbl8 groups (1 KiB each; one is
-	 * used per /24 that holds a route longer than /24). 0: the smaller of
-	 * max_entries and 4096.
+	 * LPM tables only: accepted and checked (at most 2^24) for programs
+	 * written for the rte_lpm layout; no effect on the compact one.
 	 */
 	uint32_t lpm_tbl8_groups;
 	/**
@@ -317,7 +330,8 @@ struct mim_table_info {
  *   (not found by mim_find()).
  * @param key_size
  *   ARRAY and ARRAY_OF_TABLES: 4 (a u32 index). HASH and HASH_OF_TABLES:
- *   1 to #MIM_KEY_SIZE_MAX. LPM: 8 (struct mim_lpm_key).
+ *   1 to #MIM_KEY_SIZE_MAX. LPM: 8 (struct mim_lpm_key, IPv4) or 20
+ *   (struct mim_lpm6_key, IPv6).
  * @param value_size
  *   Outer tables: 4 (a u32 table ID). ARRAY: 1 to INT_MAX, the array
  *   (max_entries rounded up to a power of two, values to 8 bytes) under
@@ -355,8 +369,7 @@ struct mim_table_info {
  *   - -ENOMEM also before rte_eal_init() (the reason says so), and
  *     -EINVAL also for lpm_tbl8_groups given to a type other than LPM.
  * @cp_contract
- * - **RCU:** none required; never waits for readers (an LPM table created
- *   while a variable is attached hands the first one to rte_lpm).
+ * - **RCU:** none required; never waits for readers.
  * - **Ordering:** the table's ID and name resolve for every thread once it
  *   returns; a reader may use it after it has been published in an outer slot
  *   or passed to it by the application.
@@ -391,7 +404,7 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *   - -EINVAL: key or value NULL; flags unknown (BPF_F_LOCK, 0x4, is refused
  *     before anything else, as the kernel does for maps without a spin
  *     lock); flags other than MIM_ANY
- *     on an ARRAY_OF_TABLES; LPM prefixlen above 32; the inner table does
+ *     on an ARRAY_OF_TABLES; LPM prefixlen above 32 (IPv6: 128); the inner table does
  *     not match the template (mim_last_error() names the first difference:
  *     type, key_size, value_size, map_flags, max_entries of arrays without
  *     #MIM_F_INNER_MAP, or — when the template has BTF types — the first
@@ -401,8 +414,7 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     HASH_OF_TABLES.
  *   - -EEXIST: #MIM_NOEXIST and the key exists (on ARRAY: always).
  *   - -ENOENT: #MIM_EXIST and the key does not exist.
- *   - -ENOSPC: a new prefix in a full LPM table, or rte_lpm has no tbl8
- *     group left (see mim_create_opts::lpm_tbl8_groups); a new key of a
+ *   - -ENOSPC: a new prefix in a full LPM table; a new key of a
  *     HASH or HASH_OF_TABLES whose two buckets cannot be freed by moving
  *     keys (rare: those tables have at least twice max_entries slots).
  *   - -EBUSY: releases are held back by readers that have not reported a
@@ -410,7 +422,8 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     no free slot because deleted keys' slots wait for them, or an LPM
  *     table's spare value slots all wait for them; nothing changed. Retry
  *     after readers progress.
- *   - -ENOMEM: out of DPDK memory for a new hash value object.
+ *   - -ENOMEM: out of DPDK memory for a new hash value object, or for
+ *     an LPM table's new range array, index or value slots.
  *   - -EDEADLK: #MIM_RCU_MODE_SYNC, the call would retire something, and
  *     the calling thread is online on an attached variable (see
  *     mim_rcu.h); nothing changed.
@@ -420,7 +433,8 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  * - **Ordering:** an outer slot or a hash value is published with one release
  *   store (paired with the acquire load of the lookups): a reader that sees
  *   it sees it initialised. An LPM route's value slot is written before
- *   rte_lpm's entries point to it. ARRAY values are copied in place: a racing
+ *   the range array that points to it is published (one release store per
+ *   array). ARRAY values are copied in place: a racing
  *   reader of the same index may see a mix of old and new bytes.
  * - **Memory reuse:** what the update replaces (an inner table whose last
  *   reference was the slot's, a hash value, an LPM value slot no route
@@ -463,11 +477,13 @@ int mim_lookup_elem(int id, const void *key, void *value);
  *   0, or:
  *   - -EBADF: no such table.
  *   - -EINVAL: key NULL; the table is an ARRAY (elements cannot be
- *     deleted); LPM prefixlen above 32.
+ *     deleted); LPM prefixlen above 32 (IPv6: 128).
  *   - -E2BIG: ARRAY_OF_TABLES index >= max_entries.
  *   - -ENOENT: no such element, or the outer slot is empty.
  *   - -EBUSY: the defer queue is full; nothing changed.
  *   - -EDEADLK: as mim_update_elem(); nothing changed.
+ *   - -ENOMEM: LPM only: no memory for the range array left without the
+ *     prefix; nothing changed.
  * @cp_contract
  * - **RCU:** none required; a retiring call (see the file overview): in
  *   #MIM_RCU_MODE_SYNC it may wait for a grace period.

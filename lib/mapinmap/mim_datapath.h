@@ -49,6 +49,7 @@
 #include <rte_common.h>
 #include <rte_debug.h>
 #include <rte_hash_crc.h>
+/* No longer used here; kept for programs that came to rely on it. */
 #include <rte_lpm.h>
 #include <rte_pause.h>
 #include <rte_prefetch.h>
@@ -83,6 +84,49 @@ struct mim_hbucket {
 } __rte_cache_aligned;
 
 /**
+ * LPM range next hop meaning "the block's covering route": the route
+ * shorter than the direct index, kept in the block's mim_lpm_dir::dflt.
+ * Other next hops are 0 (no route) or 1 + a value slot.
+ */
+#define MIM_LPM_NH_INHERIT UINT32_MAX
+
+/**
+ * An LPM range array (private to the library): the address ranges of one
+ * block of the direct index, sorted, each with its next hop. Immutable once
+ * published; replaced whole.
+ *
+ * After the header: nb_ranges first addresses (IPv4: u32; IPv6: two u64,
+ * high then low, host order), then nb_ranges u32 next hops, then the
+ * writer's copy of the block's routes.
+ */
+struct mim_lpm_chunk {
+	void *dead_next;     /**< Writer: chain of retired blocks. */
+	uint32_t nb_ranges;  /**< Ranges; the first starts at the block. */
+	uint32_t nb_recs;    /**< Writer: routes after the ranges. */
+	uint64_t data[];     /**< Ranges, next hops, routes. */
+};
+
+/** An entry of an LPM table's direct index (private to the library). */
+struct mim_lpm_dir {
+	/** Ranges of the block (routes of at least kbits), or NULL. */
+	const struct mim_lpm_chunk *chunk;
+	/** Next hop of the longest route shorter than kbits covering it. */
+	uint32_t dflt;
+	uint32_t reserved;   /**< Zero. */
+};
+
+/**
+ * An LPM table's direct index (private to the library): 2^kbits blocks
+ * indexed by the address's first kbits bits (kbits 0 to 16).
+ */
+struct mim_lpm_root {
+	void *dead_next;     /**< Writer: chain of retired blocks. */
+	uint32_t kbits;      /**< Address bits of the index. */
+	uint32_t shift;      /**< 16 - kbits: index = first 16 bits >> shift. */
+	struct mim_lpm_dir dir[]; /**< 2^kbits entries. */
+};
+
+/**
  * Data-path view of a table.
  *
  * The fields are private to the library: they are visible only so that the
@@ -107,8 +151,6 @@ struct mim_table {
 	uint32_t elem_size;
 	/** Outer tables: type of every inner table (from the template). */
 	uint32_t inner_type;
-	/** LPM: 1 + value slot of the /0 route, or 0 (rte_lpm has no /0). */
-	uint32_t lpm_default;
 	/** Hash tables: seed of the hash function. */
 	uint32_t hash_seed;
 	/**
@@ -122,9 +164,9 @@ struct mim_table {
 		uint8_t *values;              /**< ARRAY: elements. */
 		struct mim_table **slots;     /**< ARRAY_OF_TABLES: inner tables. */
 		struct mim_hbucket *buckets;  /**< HASH and HASH_OF_TABLES. */
-		struct rte_lpm *lpm;          /**< LPM: next hop = value slot index. */
+		struct mim_lpm_root *lpm;     /**< LPM: the direct index. */
 	} u;
-	/** LPM: value slots, indexed by rte_lpm's next hop. */
+	/** LPM: value slots, indexed by a range's next hop less one. */
 	uint8_t *lpm_values;
 };
 
@@ -413,35 +455,145 @@ __mim_hash_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 	return hits;
 }
 
+/** @internal IPv6 address of an LPM key (struct mim_lpm6_key), host order. */
+static __rte_always_inline void
+__mim_lpm6_key_addr(const void *key, uint64_t *hi, uint64_t *lo)
+{
+	const uint8_t *p = key;
+	rte_be64_t a, b;
+
+	__asm__("" : "+r" (p));   /* as in __mim_lpm_key_ip() */
+	memcpy(&a, p + 4, sizeof(a));
+	memcpy(&b, p + 12, sizeof(b));
+	*hi = rte_be_to_cpu_64(a);
+	*lo = rte_be_to_cpu_64(b);
+}
+
+/** @internal LPM: the direct index entry of a key's address. */
+static __rte_always_inline const struct mim_lpm_dir *
+__mim_lpm_dir(const struct mim_table *t, const struct mim_lpm_root *r,
+	      const void *key)
+{
+	uint32_t top;
+	uint64_t hi, lo;
+
+	if (likely(t->key_size == 8)) {
+		top = __mim_lpm_key_ip(key) >> 16;
+	} else {
+		__mim_lpm6_key_addr(key, &hi, &lo);
+		top = (uint32_t)(hi >> 48);
+	}
+	return &r->dir[top >> r->shift];
+}
+
+/** @internal The range holding an IPv4 address: its next hop. */
+static __rte_always_inline uint32_t
+__mim_lpm4_search(const struct mim_lpm_chunk *c, uint32_t ip)
+{
+	const uint32_t *start = (const uint32_t *)c->data;
+	uint32_t n = c->nb_ranges, base = 0, half;
+
+	/* The last range starting at or before ip; the first starts at the
+	 * block, so there is one.
+	 */
+	while (n > 1) {
+		half = n >> 1;
+		base = start[base + half] <= ip ? base + half : base;
+		n -= half;
+	}
+	return start[c->nb_ranges + base];
+}
+
+/** @internal The range holding an IPv6 address: its next hop. */
+static __rte_always_inline uint32_t
+__mim_lpm6_search(const struct mim_lpm_chunk *c, uint64_t hi, uint64_t lo)
+{
+	const uint64_t *start = c->data;
+	uint32_t n = c->nb_ranges, base = 0, half, i;
+
+	while (n > 1) {
+		half = n >> 1;
+		i = base + half;
+		base = start[2 * i] < hi ||
+			(start[2 * i] == hi && start[2 * i + 1] <= lo) ? i : base;
+		n -= half;
+	}
+	return ((const uint32_t *)(start + 2 * (size_t)c->nb_ranges))[base];
+}
+
+/** @internal Where an LPM lookup of key starts: prefetch what it reads. */
+static __rte_always_inline void
+__mim_lpm_prefetch_chunk(const struct mim_lpm_chunk *c)
+{
+	rte_prefetch0(c);
+	/* The first step of the search reads the middle address. */
+	rte_prefetch0((const uint8_t *)c->data +
+		      (c->nb_ranges >> 1) * sizeof(uint64_t));
+}
+
+/**
+ * @internal Resolve an LPM key from its direct index entry and range array
+ * (c: d->chunk as loaded, may be NULL): the value, or NULL.
+ */
+static __rte_always_inline void *
+__mim_lpm_resolve(const struct mim_table *t, const struct mim_lpm_dir *d,
+		  const struct mim_lpm_chunk *c, const void *key)
+{
+	uint32_t nh = MIM_LPM_NH_INHERIT;
+	uint64_t hi, lo;
+	uint8_t *values;
+
+	if (c != NULL) {
+		if (likely(t->key_size == 8)) {
+			nh = __mim_lpm4_search(c, __mim_lpm_key_ip(key));
+		} else {
+			__mim_lpm6_key_addr(key, &hi, &lo);
+			nh = __mim_lpm6_search(c, hi, lo);
+		}
+	}
+	/* Pairs with the release store of the entry's covering route in
+	 * mim_lpm_range.c (dflt_set()): its value slot is written.
+	 */
+	if (nh == MIM_LPM_NH_INHERIT)
+		nh = __atomic_load_n(&d->dflt, __ATOMIC_ACQUIRE);
+	if (nh == 0)
+		return NULL;
+	/* Pairs with the release store of a grown slot array in
+	 * mim_lpm_vals.c (vals_install()): loaded after the next hop,
+	 * so the array holds that slot.
+	 */
+	values = __atomic_load_n(&t->lpm_values, __ATOMIC_ACQUIRE);
+	return values + (size_t)(nh - 1) * t->elem_size;
+}
+
 /** @internal */
 static __rte_always_inline void *
 __mim_lpm_lookup(const struct mim_table *t, const void *key)
 {
-	uint32_t nh;
+	/* Pairs with the release stores publishing a direct index
+	 * (commit_root()) and a range array (mim_lpm_commit()) in
+	 * mim_lpm_build.c: what they point to is initialised.
+	 */
+	const struct mim_lpm_root *r = __atomic_load_n(&t->u.lpm,
+						       __ATOMIC_ACQUIRE);
+	const struct mim_lpm_dir *d = __mim_lpm_dir(t, r, key);
 
-	if (rte_lpm_lookup(t->u.lpm, __mim_lpm_key_ip(key), &nh) != 0) {
-		/* Pairs with the release store of the /0 route in
-		 * mim_lpm.c (lpm_set_default()): its slot is written.
-		 */
-		nh = __atomic_load_n(&t->lpm_default, __ATOMIC_ACQUIRE);
-		if (nh == 0)
-			return NULL;
-		nh--;
-	}
-	return t->lpm_values + (size_t)nh * t->elem_size;
+	return __mim_lpm_resolve(t, d, __atomic_load_n(&d->chunk,
+						       __ATOMIC_ACQUIRE), key);
 }
 
 /**
  * Look up one key.
  *
- * On an LPM table the whole 32-bit address is matched (prefixlen is not
- * read): the data path always finds the longest prefix. Use
- * mim_lookup_elem() for a match bounded by prefixlen.
+ * On an LPM table the whole address (32 or 128 bits) is matched
+ * (prefixlen is not read): the data path always finds the longest prefix.
+ * Use mim_lookup_elem() for a match bounded by prefixlen.
  *
  * @param t
  *   Table (held; see the file overview).
  * @param key
- *   Key of key_size bytes; u32 index for arrays, struct mim_lpm_key for LPM.
+ *   Key of key_size bytes; u32 index for arrays, struct mim_lpm_key
+ *   (key_size 8) or struct mim_lpm6_key (key_size 20) for LPM.
  * @return
  *   Pointer to the value; on an outer table, the inner struct mim_table.
  *   NULL on a miss (absent key, empty slot, index out of range).
@@ -491,25 +643,45 @@ __mim_aot_lookup_bulk(const struct mim_table *t, const void *keys[],
 }
 
 /**
- * @internal LPM lookups, each key in its own table (or all in one):
- * prefetch every tbl24 entry, then resolve.
+ * @internal LPM lookups, each key in its own table (or all in one), in
+ * stages across the burst: the direct indexes, their entries, the range
+ * arrays (header and first search step) are prefetched for every key
+ * before the next stage reads them.
  */
 static __rte_always_inline unsigned int
 __mim_lpm_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 		       const void *keys[], unsigned int n, void *values[])
 {
+	const struct mim_lpm_root *r[MIM_LOOKUP_BULK_MAX];
+	const struct mim_lpm_dir *d[MIM_LOOKUP_BULK_MAX];
+	const struct mim_lpm_chunk *c[MIM_LOOKUP_BULK_MAX];
 	unsigned int i, hits = 0;
 
+	/* Acquire loads: as in __mim_lpm_lookup(). */
 	for (i = 0; i < n; i++) {
 		const struct mim_table *t = tbl[i * tstride];
 
-		if (t != NULL)
-			rte_prefetch0(&t->u.lpm->tbl24[__mim_lpm_key_ip(keys[i]) >> 8]);
+		r[i] = t != NULL ? __atomic_load_n(&t->u.lpm, __ATOMIC_ACQUIRE) :
+			NULL;
+		if (r[i] != NULL && tstride != 0)
+			rte_prefetch0(r[i]);
 	}
 	for (i = 0; i < n; i++) {
-		const struct mim_table *t = tbl[i * tstride];
-
-		values[i] = t != NULL ? __mim_lpm_lookup(t, keys[i]) : NULL;
+		if (r[i] == NULL)
+			continue;
+		d[i] = __mim_lpm_dir(tbl[i * tstride], r[i], keys[i]);
+		rte_prefetch0(d[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (r[i] == NULL)
+			continue;
+		c[i] = __atomic_load_n(&d[i]->chunk, __ATOMIC_ACQUIRE);
+		if (c[i] != NULL)
+			__mim_lpm_prefetch_chunk(c[i]);
+	}
+	for (i = 0; i < n; i++) {
+		values[i] = r[i] == NULL ? NULL :
+			__mim_lpm_resolve(tbl[i * tstride], d[i], c[i], keys[i]);
 		hits += values[i] != NULL;
 	}
 	return hits;
@@ -573,7 +745,7 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
  * Each stage runs for all n keys before the next, whatever table a key
  * belongs to, so that their cache misses overlap: outer slots (or outer
  * hash buckets) are prefetched, then the inner tables' headers, then the
- * inner buckets or tbl24 entries, before any inner lookup completes.
+ * inner buckets or LPM index entries and range arrays, before any inner lookup completes.
  *
  * @param outer
  *   An ARRAY_OF_TABLES or HASH_OF_TABLES table (held).

@@ -3,58 +3,59 @@
  */
 
 /*
- * MIM_TYPE_LPM: IPv4 longest-prefix match on rte_lpm, with the key and
- * semantics of the kernel's BPF_MAP_TYPE_LPM_TRIE.
+ * MIM_TYPE_LPM: longest-prefix match of IPv4 (key_size 8, struct
+ * mim_lpm_key) and IPv6 (key_size 20, struct mim_lpm6_key) addresses, with
+ * the key and semantics of the kernel's BPF_MAP_TYPE_LPM_TRIE, on a compact
+ * structure of the library's own. Every DPDK LPM has a 2^24-entry first
+ * level (16 to 128 MiB): none can be a per-tenant table.
  *
- * rte_lpm stores a 24-bit next hop per route. Here the next hop is the index
- * of a *value slot*, and values (value_size bytes each) live in a slot array
- * read by the data path: identical values share one slot (routes usually
- * share a few next hops, so the slots stay in cache), a slot no route uses
- * any more is retired and reused after a grace period, and a route's value
- * changes by pointing it at another slot, never by rewriting a slot a
- * reader may be reading.
+ * Layout (read by mim_datapath.h), after DXR (Zec, Rizzo, Mikuc) and
+ * FreeBSD's size-tiered fib_algo:
+ * - a direct index of 2^kbits entries on the address's first bits, kbits 0
+ *   (tables of up to ~1,000 routes: one entry), 8 or 16 (above ~32,000),
+ *   chosen by the number of routes;
+ * - per entry, a sorted array of address ranges and their next hops for
+ *   the routes of at least kbits bits in that block, searched by bisection,
+ *   and the next hop of the longest shorter route covering the block;
+ * - value slots: a next hop is 1 + the index of a value slot, and equal
+ *   values share a slot (mim_lpm_vals.c).
+ * An empty table is its header and a one-entry index (well under 4 KiB);
+ * memory grows with the routes (a range is 8 bytes for IPv4 and 20 for
+ * IPv6, a route's writer copy 8 or 20), and no memzone is used.
  *
- * rte_lpm has no /0 route: the default route's slot is kept in the table's
- * lpm_default field and used by the data path when rte_lpm misses. Exact
- * prefixes, for the control plane (lookups bounded by prefixlen, flags,
- * iteration), are kept in an rte_hash of rules; the value -> slot index is
- * another. Both are touched by the control plane only.
+ * Updates (mim_lpm_build.c): a range array is immutable; a change builds
+ * the new array of its block from the block's routes (kept in the array,
+ * after the ranges) and publishes it with one release store; a route
+ * shorter than kbits changes the covering next hops of the blocks it
+ * spans, one store each. So a reader finds, for any address, the old or
+ * the new route of the prefix a concurrent call changes, and never waits.
+ * Everything a call replaces (arrays, an index, a value slot array) is
+ * chained into the call's one retirement (struct mim_retire: obj is the
+ * chain, pos a value slot no route uses any more) and freed after a grace
+ * period. Crossing a tier rebuilds the whole index, published with one
+ * store (the cost of a rebuild is amortised over the routes added since
+ * the last one).
+ *
+ * The control plane finds exact prefixes by bisection in the sorted route
+ * lists (the short routes, and each block's), lookup_elem() tries each
+ * prefix length from prefixlen down, and get_next_key() walks the short
+ * routes, then the blocks in order.
  */
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <rte_errno.h>
-#include <rte_hash.h>
-#include <rte_hash_crc.h>
-#include <rte_lpm.h>
+#include <rte_byteorder.h>
 
 #include "mim_private.h"
 
 #define LPM_VALUE_SIZE_MAX 256U
+/* Value slots are 24-bit in a route's writer copy. */
 #define LPM_MAX_ENTRIES (1U << 23)
-#define LPM_TBL8_DEFAULT 4096U
-
-/* A route as the rules hash keys it: host-order address, masked. */
-struct lpm_rule {
-	uint32_t depth;
-	uint32_t ip;
-};
-
-struct mim_lpm_obj {
-	struct mim_obj base;
-	struct rte_hash *rules;     /* struct lpm_rule -> slot */
-	struct rte_hash *vals;      /* value bytes -> slot */
-	struct mim_rte_hash_iter cursor;
-	uint32_t *slot_refs;        /* routes per slot */
-	uint32_t *free_slots;       /* stack of free slots */
-	uint32_t nb_free;
-	uint32_t nb_slots;
-	bool rcu;                   /* rte_lpm holds the first QSBR variable */
-};
+/* rte_lpm's limit, still checked (the option has no effect any more). */
+#define LPM_TBL8_GROUPS_MAX (1U << 24)
+#define LPM6_KEY_SIZE 20U
 
 static struct mim_lpm_obj *
 ltab(struct mim_obj *t)
@@ -62,24 +63,56 @@ ltab(struct mim_obj *t)
 	return container_of(t, struct mim_lpm_obj, base);
 }
 
-static uint32_t
-depth_mask(uint32_t depth)
+static const struct mim_lpm_obj *
+ltab_c(const struct mim_obj *t)
 {
-	return depth == 0 ? 0 : UINT32_MAX << (32 - depth);
+	return container_of(t, const struct mim_lpm_obj, base);
+}
+
+/* A key's address, host order, low-aligned in width bits. */
+static mim_u128
+key_addr(const struct mim_lpm_obj *l, const void *key)
+{
+	const uint8_t *p = (const uint8_t *)key + 4;
+	rte_be32_t a4;
+	mim_u128 a = 0;
+	uint32_t i;
+
+	if (l->width == 32) {
+		memcpy(&a4, p, sizeof(a4));
+		return rte_be_to_cpu_32(a4);
+	}
+	for (i = 0; i < 16; i++)
+		a = a << 8 | p[i];
+	return a;
 }
 
 static void
-rule_of_key(const struct mim_lpm_key *k, uint32_t depth, struct lpm_rule *r)
+key_make(const struct mim_lpm_obj *l, void *key, mim_u128 addr, uint32_t plen)
 {
-	memset(r, 0, sizeof(*r));
-	r->depth = depth;
-	r->ip = rte_be_to_cpu_32(k->addr) & depth_mask(depth);
+	uint8_t *p = (uint8_t *)key + 4;
+	rte_be32_t a4;
+	int i;
+
+	memcpy(key, &plen, sizeof(plen));
+	if (l->width == 32) {
+		a4 = rte_cpu_to_be_32((uint32_t)addr);
+		memcpy(p, &a4, sizeof(a4));
+		return;
+	}
+	for (i = 15; i >= 0; i--) {
+		p[i] = (uint8_t)addr;
+		addr >>= 8;
+	}
 }
 
-static uint8_t *
-slot_value(struct mim_obj *t, uint32_t slot)
+static uint32_t
+key_plen(const void *key)
 {
-	return t->dp.lpm_values + (size_t)slot * t->dp.elem_size;
+	uint32_t plen;
+
+	memcpy(&plen, key, sizeof(plen));
+	return plen;
 }
 
 /* ---- creation ------------------------------------------------------------- */
@@ -95,8 +128,9 @@ lpm_alloc_check(const struct mim_attr *attr)
 	if (attr->map_flags & ~flags_ok)
 		return mim_err(EINVAL, "map_flags 0x%x not supported by lpm",
 			       attr->map_flags & ~flags_ok);
-	if (attr->key_size != sizeof(struct mim_lpm_key))
-		return mim_err(EINVAL, "key_size %u: LPM keys are struct mim_lpm_key (8 bytes, IPv4)",
+	if (attr->key_size != sizeof(struct mim_lpm_key) &&
+	    attr->key_size != LPM6_KEY_SIZE)
+		return mim_err(EINVAL, "key_size %u: LPM keys are struct mim_lpm_key (8 bytes, IPv4) or struct mim_lpm6_key (20 bytes, IPv6)",
 			       attr->key_size);
 	if (attr->value_size == 0)
 		return mim_err(EINVAL, "value_size is 0");
@@ -104,131 +138,31 @@ lpm_alloc_check(const struct mim_attr *attr)
 		return mim_err(E2BIG, "value_size %u above %u for LPM tables",
 			       attr->value_size, LPM_VALUE_SIZE_MAX);
 	if (attr->max_entries > LPM_MAX_ENTRIES)
-		return mim_err(E2BIG, "max_entries %u above %u (rte_lpm's 24-bit next hops index the value slots)",
+		return mim_err(E2BIG, "max_entries %u above %u (value slots are 24-bit)",
 			       attr->max_entries, LPM_MAX_ENTRIES);
-	if (attr->lpm_tbl8_groups > RTE_LPM_MAX_TBL8_NUM_GROUPS)
+	if (attr->lpm_tbl8_groups > LPM_TBL8_GROUPS_MAX)
 		return mim_err(EINVAL, "lpm_tbl8_groups %u above %u",
-			       attr->lpm_tbl8_groups,
-			       RTE_LPM_MAX_TBL8_NUM_GROUPS);
+			       attr->lpm_tbl8_groups, LPM_TBL8_GROUPS_MAX);
 	return 0;
 }
-
-/*
- * The control-plane indexes of an LPM table are rte_hash tables.
- *
- * The seed is chosen so that the all-zero key (the /0 route's rule, a zero
- * value) does not hash to a short signature of 0: in DPDK 22.11, rte_hash's
- * update path (search_and_update()) compares the key with the entry of any
- * slot whose signature matches without checking that the slot is in use,
- * and an empty slot has signature 0 and points at the all-zero dummy key.
- * With CRC and seed 0 the all-zero key has signature 0, so replacing its
- * value after an earlier slot of its bucket emptied would add a second
- * entry (found by the conformance suite).
- */
-static struct rte_hash *
-cp_hash_create(const char *prefix, uint64_t serial, uint32_t entries,
-		    uint32_t key_len, int socket_id, uint8_t extra_flag)
-{
-	static const uint8_t zero[LPM_VALUE_SIZE_MAX];
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.name = name,
-		.entries = entries,
-		.key_len = key_len,
-		.hash_func = rte_hash_crc,
-		.hash_func_init_val = 0x9e3779b9,
-		.socket_id = socket_id,
-		.extra_flag = extra_flag,
-	};
-
-	RTE_ASSERT(key_len <= sizeof(zero));
-	while ((rte_hash_crc(zero, key_len, p.hash_func_init_val) >> 16) == 0)
-		p.hash_func_init_val++;
-	/* rte_hash names must be process-unique and leave room for the
-	 * "HT_" of its ring: a serial number, never reused.
-	 */
-	snprintf(name, sizeof(name), "%s%" PRIu64, prefix, serial);
-	if (mim_fault()) {
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	return rte_hash_create(&p);
-}
-
-/* The control-plane indexes: at most max_entries keys, buckets <= 80% full. */
-static uint32_t
-cp_entries(uint32_t max_entries)
-{
-	return RTE_MAX(max_entries + max_entries / 4, 8U);
-}
-
-static void lpm_free(struct mim_obj *t);
 
 static int
 lpm_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
 	struct mim_lpm_obj *l = ltab(t);
-	struct rte_lpm_config cfg = {
-		.max_rules = attr->max_entries,
-		.number_tbl8s = attr->lpm_tbl8_groups != 0 ?
-			attr->lpm_tbl8_groups :
-			RTE_MIN(attr->max_entries, LPM_TBL8_DEFAULT),
-	};
-	char name[RTE_LPM_NAMESIZE];
-	const char *what;
-	uint32_t i, mz;
-	int err;
 
 	t->dp.elem_size = RTE_ALIGN_CEIL(attr->value_size, 8);
-	l->nb_slots = attr->max_entries + RTE_MAX(attr->max_entries / 4, 16U);
-
-	snprintf(name, sizeof(name), "miml%" PRIu64, t->serial);
-	what = "rte_lpm_create() (64 MiB of tbl24 and the tbl8 groups)";
-	rte_errno = ENOMEM;
-	if (!mim_fault())
-		t->dp.u.lpm = rte_lpm_create(name, t->socket_id, &cfg);
-	if (t->dp.u.lpm == NULL)
-		goto nomem;
-	/* Control plane only: no lock-free readers, no concurrency flag. */
-	what = "the rule index (rte_hash_create())";
-	l->rules = cp_hash_create("mimr", t->serial,
-				       cp_entries(attr->max_entries),
-				       sizeof(struct lpm_rule), t->socket_id, 0);
-	if (l->rules == NULL)
-		goto nomem;
-	what = "the value index (rte_hash_create())";
-	l->vals = cp_hash_create("mimq", t->serial,
-				      cp_entries(attr->max_entries),
-				      attr->value_size, t->socket_id, 0);
-	if (l->vals == NULL)
-		goto nomem;
-	what = "the value slots";
-	rte_errno = ENOMEM;
-	t->dp.lpm_values = mim_zmalloc((size_t)l->nb_slots * t->dp.elem_size,
-				       t->socket_id);
-	l->slot_refs = mim_calloc(l->nb_slots, sizeof(uint32_t));
-	l->free_slots = mim_calloc(l->nb_slots, sizeof(uint32_t));
-	if (t->dp.lpm_values == NULL || l->slot_refs == NULL ||
-	    l->free_slots == NULL)
-		goto nomem;
-	/* Hand out low slots first: they share cache lines. */
-	for (i = 0; i < l->nb_slots; i++)
-		l->free_slots[i] = l->nb_slots - 1 - i;
-	l->nb_free = l->nb_slots;
-	return 0;
-nomem:
-	/* rte_errno as the failing DPDK call left it: ENOSPC when the
-	 * memzones (RTE_MAX_MEMZONE) are all in use, ENOMEM for memory.
+	l->width = attr->key_size == LPM6_KEY_SIZE ? 128 : 32;
+	l->rec_words = l->width / 32 + 1;
+	/* Room for every route's value, and for values that wait for
+	 * readers after they were replaced.
 	 */
-	err = rte_errno;
-	mz = mim_memzone_count();
-	lpm_free(t);
-	if (err == ENOSPC)
-		return mim_err(ENOMEM, "cannot allocate an LPM table of %u routes: %s failed: all %u memzones are in use (RTE_MAX_MEMZONE)",
-			       attr->max_entries, what, mz);
-	return mim_err(ENOMEM, "cannot allocate an LPM table of %u routes (%u tbl8 groups): %s failed: %s",
-		       attr->max_entries, cfg.number_tbl8s, what,
-		       err != 0 ? rte_strerror(err) : "out of memory");
+	mim_lpm_vals_init(l, attr->max_entries +
+			  RTE_MAX(attr->max_entries / 4, 16U));
+	if (mim_lpm_index_init(l) != 0)
+		return mim_err(ENOMEM, "cannot allocate an LPM table");
+	l->bytes_init = l->bytes;
+	return 0;
 }
 
 static void
@@ -236,249 +170,151 @@ lpm_free(struct mim_obj *t)
 {
 	struct mim_lpm_obj *l = ltab(t);
 
-	/* rte_lpm_free() also deletes rte_lpm's tbl8 defer queue; its
-	 * entries are older than this table's release, so every one of
-	 * them has passed its grace period on the same first variable.
-	 */
-	rte_lpm_free(t->dp.u.lpm);
-	rte_hash_free(l->rules);
-	rte_hash_free(l->vals);
-	mim_free(t->dp.lpm_values);
-	free(l->slot_refs);
-	free(l->free_slots);
+	mim_lpm_index_fini(l);
+	mim_lpm_vals_fini(l);
 }
 
-static int
-lpm_rcu_attach(struct mim_obj *t, struct rte_rcu_qsbr *v, bool sync)
+static uint64_t
+lpm_mem_bytes(const struct mim_obj *t)
 {
-	struct rte_lpm_rcu_config cfg = {
-		.v = v,
-		.mode = sync ? RTE_LPM_QSBR_MODE_SYNC : RTE_LPM_QSBR_MODE_DQ,
-	};
-	uint32_t mz = mim_memzone_count();
-	uint64_t heap = mim_heap_allocated();
-	char d[64];
+	const struct mim_lpm_obj *l = ltab_c(t);
 
-	if (mim_fault() || rte_lpm_rcu_qsbr_add(t->dp.u.lpm, &cfg) != 0)
-		return mim_err(ENOMEM, "LPM table %s cannot take the QSBR variable: %s",
-			       mim_obj_desc(t, d, sizeof(d)),
-			       rte_strerror(rte_errno));
-	ltab(t)->rcu = true;
-	t->memzones += mim_memzone_count() - mz;
-	t->mem_bytes += mim_heap_allocated() - heap;
-	return 0;
+	/* Measured at creation, then counted block by block. */
+	return t->mem_bytes - l->bytes_init + l->bytes;
 }
 
-static bool
-lpm_rcu_uses(const struct mim_obj *t)
-{
-	return container_of(t, struct mim_lpm_obj, base)->rcu;
-}
-
-/* ---- value slots ---------------------------------------------------------- */
-
-/* The slot holding value: an existing one, or a new one written now. */
-static int
-slot_get(struct mim_obj *t, const void *value, uint32_t *slot, bool *is_new)
-{
-	struct mim_lpm_obj *l = ltab(t);
-	void *data;
-	int ret;
-
-	if (rte_hash_lookup_data(l->vals, value, &data) >= 0) {
-		*slot = (uint32_t)(uintptr_t)data;
-		*is_new = false;
-		return 0;
-	}
-	if (l->nb_free == 0)
-		mim_rcu_reclaim_all();
-	if (l->nb_free == 0)
-		return mim_err(EBUSY, "no free value slot: %u slots wait for readers",
-			       mim_rcu_pending());
-	*slot = l->free_slots[--l->nb_free];
-	memcpy(slot_value(t, *slot), value, t->dp.value_size);
-	ret = rte_hash_add_key_data(l->vals, value,
-				    (void *)(uintptr_t)*slot);
-	if (ret != 0) {
-		l->free_slots[l->nb_free++] = *slot;
-		return mim_err(ENOSPC, "value index full: %s",
-			       rte_strerror(-ret));
-	}
-	*is_new = true;
-	return 0;
-}
-
-/* Undo slot_get() of a new slot that was never published. */
-static void
-slot_unget(struct mim_obj *t, uint32_t slot)
-{
-	struct mim_lpm_obj *l = ltab(t);
-
-	rte_hash_del_key(l->vals, slot_value(t, slot));
-	l->free_slots[l->nb_free++] = slot;
-}
-
-/* Drop a route's use of slot; the last use retires it (*r). */
-static void
-slot_put(struct mim_obj *t, uint32_t slot, struct mim_retire *r)
-{
-	struct mim_lpm_obj *l = ltab(t);
-
-	if (--l->slot_refs[slot] != 0)
-		return;
-	/* No new route may share it from now on; readers may still be
-	 * reading it, so it is reused only after a grace period.
-	 */
-	rte_hash_del_key(l->vals, slot_value(t, slot));
-	r->owner = t;
-	r->pos = slot;
-	r->bytes = t->dp.elem_size;
-}
-
+/* After a grace period: the blocks a call replaced, a value slot. */
 static void
 lpm_release(struct mim_obj *t, const struct mim_retire *r)
 {
-	struct mim_lpm_obj *l = ltab(t);
-	uint32_t slot = r->pos;
+	void *p = r->obj, *next;
 
-	mim_poison(slot_value(t, slot), t->dp.elem_size);
-	l->free_slots[l->nb_free++] = slot;
+	while (p != NULL) {
+		next = *(void **)p;
+		mim_free(p);
+		p = next;
+	}
+	if (r->pos != MIM_RETIRE_NO_POS)
+		mim_lpm_vals_release(ltab(t), r->pos);
 }
 
 /* ---- routes --------------------------------------------------------------- */
 
-static void
-lpm_set_default(struct mim_obj *t, uint32_t v)
+static int
+plen_check(const struct mim_lpm_obj *l, uint32_t plen)
 {
-	/* Pairs with the acquire load in __mim_lpm_lookup(). */
-	__atomic_store_n(&t->dp.lpm_default, v, __ATOMIC_RELEASE);
+	if (plen > l->width)
+		return mim_err(EINVAL, "prefixlen %u above %u", plen, l->width);
+	return 0;
 }
 
-/* Point the route at slot (add or change); rte_lpm's errors are returned. */
-static int
-route_publish(struct mim_obj *t, const struct lpm_rule *r, uint32_t slot)
+/* Retire what the call replaced: its blocks, and slot if no route uses it. */
+static void
+retire(struct mim_lpm_obj *l, struct mim_lpm_txn *x, uint32_t slot)
 {
-	/* The slot's value is written before rte_lpm's (relaxed) entry
-	 * stores make it reachable; readers follow an address dependency
-	 * from the next hop to the slot.
-	 */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	if (r->depth == 0) {
-		lpm_set_default(t, slot + 1);
-		return 0;
-	}
-	return rte_lpm_add(t->dp.u.lpm, r->ip, (uint8_t)r->depth, slot);
+	struct mim_retire r = {
+		.owner = &l->base,
+		.obj = x->dead,
+		.bytes = x->dead_bytes,
+		.pos = slot,
+	};
+
+	if (slot != MIM_RETIRE_NO_POS)
+		r.bytes += l->base.dp.elem_size;
+	if (r.obj != NULL || slot != MIM_RETIRE_NO_POS)
+		mim_rcu_retire(&r);
 }
 
 static int
 lpm_update_elem(struct mim_obj *t, const void *key, const void *value,
 		uint64_t flags)
 {
-	const struct mim_lpm_key *k = key;
 	struct mim_lpm_obj *l = ltab(t);
-	struct mim_retire r = { .owner = NULL };
-	struct lpm_rule rule;
-	uint32_t old = 0, slot = 0;
-	bool exists, is_new = false;
-	void *data;
+	struct mim_lpm_txn x = { .op = MIM_LPM_ADD };
+	uint32_t plen = key_plen(key), gone = MIM_RETIRE_NO_POS, slot;
+	mim_u128 addr;
+	int64_t old;
 	int ret;
 
 	if (flags > MIM_EXIST)
 		return mim_err(EINVAL, "unknown update flags 0x%" PRIx64, flags);
-	if (k->prefixlen > 32)
-		return mim_err(EINVAL, "prefixlen %u above 32", k->prefixlen);
-	rule_of_key(k, k->prefixlen, &rule);
-	exists = rte_hash_lookup_data(l->rules, &rule, &data) >= 0;
-	if (exists)
-		old = (uint32_t)(uintptr_t)data;
-	if (exists && flags == MIM_NOEXIST)
-		return mim_err(EEXIST, "prefix exists (MIM_NOEXIST)");
-	if (!exists && flags == MIM_EXIST)
-		return mim_err(ENOENT, "no such prefix (MIM_EXIST)");
-	if (!exists && t->nb_entries >= t->dp.max_entries)
-		return mim_err(ENOSPC, "table is full (max_entries %u)",
-			       t->dp.max_entries);
-	if (exists && memcmp(slot_value(t, old), value, t->dp.value_size) == 0)
-		return 0;   /* same value: nothing to publish */
-	if (exists && l->slot_refs[old] == 1) {
-		ret = mim_rcu_reserve();
-		if (ret != 0)
-			return ret;
-	}
-	ret = slot_get(t, value, &slot, &is_new);
+	ret = plen_check(l, plen);
 	if (ret != 0)
 		return ret;
-	ret = rte_hash_add_key_data(l->rules, &rule, (void *)(uintptr_t)slot);
-	if (ret != 0) {
-		ret = mim_err(ENOSPC, "rule index full: %s", rte_strerror(-ret));
-		goto undo_slot;
+	addr = key_addr(l, key) & mim_lpm_mask(l, plen);
+	old = mim_lpm_find(l, addr, plen);
+	if (old >= 0 && flags == MIM_NOEXIST)
+		return mim_err(EEXIST, "prefix exists (MIM_NOEXIST)");
+	if (old < 0 && flags == MIM_EXIST)
+		return mim_err(ENOENT, "no such prefix (MIM_EXIST)");
+	if (old < 0 && t->nb_entries >= t->dp.max_entries)
+		return mim_err(ENOSPC, "table is full (max_entries %u)",
+			       t->dp.max_entries);
+	if (old >= 0 && memcmp(mim_lpm_val(l, (uint32_t)old), value,
+			       t->dp.value_size) == 0)
+		return 0;   /* same value: nothing to publish */
+	ret = mim_rcu_reserve();
+	if (ret != 0)
+		return ret;
+	ret = mim_lpm_vals_prepare(l, value, &x.v);
+	if (ret != 0)
+		return ret;
+	if (old >= 0)
+		x.op = MIM_LPM_SET;
+	mim_lpm_rec_make(l, x.rec, addr, plen, x.v.slot);
+	if (mim_lpm_prepare(l, &x) != 0) {
+		mim_lpm_abort(l, &x);
+		mim_lpm_vals_abort(l, &x.v);
+		return mim_err(ENOMEM, "cannot allocate the ranges of /%u (%u routes)",
+			       plen, t->nb_entries);
 	}
-	ret = route_publish(t, &rule, slot);
-	if (ret != 0) {
-		ret = mim_err(ret == -ENOSPC ? ENOSPC : -ret,
-			      "rte_lpm_add(/%u) failed: %s", rule.depth,
-			      ret == -ENOSPC ? "no tbl8 group left (see lpm_tbl8_groups)" :
-			      rte_strerror(-ret));
-		if (exists)
-			rte_hash_add_key_data(l->rules, &rule,
-					      (void *)(uintptr_t)old);
-		else
-			rte_hash_del_key(l->rules, &rule);
-		goto undo_slot;
-	}
-	l->slot_refs[slot]++;
-	if (!exists) {
+	/* The value is written before the route that uses it is published. */
+	slot = x.v.slot;
+	mim_lpm_vals_commit(l, value, &x);
+	mim_lpm_vals_ref(l, slot);
+	mim_lpm_commit(l, &x);
+	if (old >= 0) {
+		t->nb_replacements++;
+		if (mim_lpm_vals_unref(l, (uint32_t)old))
+			gone = (uint32_t)old;
+	} else {
 		t->nb_entries++;
-		return 0;
 	}
-	t->nb_replacements++;
-	slot_put(t, old, &r);
-	if (r.owner != NULL)
-		mim_rcu_retire(&r);
+	retire(l, &x, gone);
 	return 0;
-undo_slot:
-	if (is_new)
-		slot_unget(t, slot);
-	return ret;
 }
 
 static int
 lpm_delete_elem(struct mim_obj *t, const void *key)
 {
-	const struct mim_lpm_key *k = key;
 	struct mim_lpm_obj *l = ltab(t);
-	struct mim_retire r = { .owner = NULL };
-	struct lpm_rule rule;
-	uint32_t old;
-	void *data;
+	struct mim_lpm_txn x = { .op = MIM_LPM_DEL };
+	uint32_t plen = key_plen(key), gone = MIM_RETIRE_NO_POS;
+	mim_u128 addr;
+	int64_t old;
 	int ret;
 
-	if (k->prefixlen > 32)
-		return mim_err(EINVAL, "prefixlen %u above 32", k->prefixlen);
-	rule_of_key(k, k->prefixlen, &rule);
-	if (rte_hash_lookup_data(l->rules, &rule, &data) < 0)
-		return mim_err(ENOENT, "no such prefix");
-	old = (uint32_t)(uintptr_t)data;
-	/* rte_lpm_delete() may wait for readers itself (SYNC mode). */
-	ret = l->slot_refs[old] == 1 ? mim_rcu_reserve() : mim_rcu_sync_check();
+	ret = plen_check(l, plen);
 	if (ret != 0)
 		return ret;
-	if (rule.depth == 0) {
-		lpm_set_default(t, 0);
-	} else {
-		ret = rte_lpm_delete(t->dp.u.lpm, rule.ip, (uint8_t)rule.depth);
-		/* Fails only if rte_lpm's own tbl8 queue is full, after it
-		 * removed the route: the route is gone either way.
-		 */
-		if (ret != 0)
-			MIM_LOG(WARNING, "rte_lpm_delete(/%u): %s", rule.depth,
-				rte_strerror(-ret));
+	addr = key_addr(l, key) & mim_lpm_mask(l, plen);
+	old = mim_lpm_find(l, addr, plen);
+	if (old < 0)
+		return mim_err(ENOENT, "no such prefix");
+	ret = mim_rcu_reserve();
+	if (ret != 0)
+		return ret;
+	mim_lpm_rec_make(l, x.rec, addr, plen, (uint32_t)old);
+	if (mim_lpm_prepare(l, &x) != 0) {
+		mim_lpm_abort(l, &x);
+		return mim_err(ENOMEM, "cannot allocate the ranges left without /%u (%u routes)",
+			       plen, t->nb_entries);
 	}
-	rte_hash_del_key(l->rules, &rule);
+	mim_lpm_commit(l, &x);
 	t->nb_entries--;
-	slot_put(t, old, &r);
-	if (r.owner != NULL)
-		mim_rcu_retire(&r);
+	if (mim_lpm_vals_unref(l, (uint32_t)old))
+		gone = (uint32_t)old;
+	retire(l, &x, gone);
 	return 0;
 }
 
@@ -486,17 +322,18 @@ lpm_delete_elem(struct mim_obj *t, const void *key)
 static int
 lpm_lookup_elem(struct mim_obj *t, const void *key, void *value)
 {
-	const struct mim_lpm_key *k = key;
-	struct lpm_rule rule;
-	void *data;
-	int d;
+	const struct mim_lpm_obj *l = ltab(t);
+	uint32_t plen = key_plen(key), d;
+	mim_u128 addr;
+	int64_t slot;
 
-	if (k->prefixlen > 32)
+	if (plen > l->width)
 		return -ENOENT;
-	for (d = (int)k->prefixlen; d >= 0; d--) {
-		rule_of_key(k, (uint32_t)d, &rule);
-		if (rte_hash_lookup_data(ltab(t)->rules, &rule, &data) >= 0) {
-			memcpy(value, slot_value(t, (uint32_t)(uintptr_t)data),
+	addr = key_addr(l, key);
+	for (d = plen + 1; d-- > 0;) {
+		slot = mim_lpm_find(l, addr & mim_lpm_mask(l, d), d);
+		if (slot >= 0) {
+			memcpy(value, mim_lpm_val(l, (uint32_t)slot),
 			       t->dp.value_size);
 			return 0;
 		}
@@ -507,23 +344,22 @@ lpm_lookup_elem(struct mim_obj *t, const void *key, void *value)
 static int
 lpm_get_next_key(struct mim_obj *t, const void *key, void *next_key)
 {
-	const struct mim_lpm_key *k = key;
-	struct mim_lpm_key out;
-	struct lpm_rule rule, next;
+	const struct mim_lpm_obj *l = ltab(t);
+	mim_u128 addr = 0, next;
+	uint32_t plen = 0, next_plen;
+	bool from = false;
 	int ret;
 
 	/* A key that cannot be in the table starts the walk over. */
-	if (k != NULL && k->prefixlen <= 32)
-		rule_of_key(k, k->prefixlen, &rule);
-	ret = mim_rte_hash_next_key(ltab(t)->rules, sizeof(rule),
-				&ltab(t)->cursor,
-				k != NULL && k->prefixlen <= 32 ? &rule : NULL,
-				&next);
+	if (key != NULL && key_plen(key) <= l->width) {
+		plen = key_plen(key);
+		addr = key_addr(l, key) & mim_lpm_mask(l, plen);
+		from = true;
+	}
+	ret = mim_lpm_next(l, from ? &addr : NULL, plen, &next, &next_plen);
 	if (ret != 0)
 		return ret;
-	out.prefixlen = next.depth;
-	out.addr = rte_cpu_to_be_32(next.ip);
-	memcpy(next_key, &out, sizeof(out));
+	key_make(l, next_key, next, next_plen);
 	return 0;
 }
 
@@ -541,7 +377,7 @@ const struct mim_table_ops mim_lpm_ops = {
 	.meta_equal = mim_meta_equal,
 	.release = lpm_release,
 	.drop_slots = NULL,	/* values are not tables */
-	.rcu_attach = lpm_rcu_attach,
-	.rcu_uses = lpm_rcu_uses,
-	.mem_bytes = NULL,	/* mem_bytes (lpm_rcu_attach() adds to it) */
+	.rcu_attach = NULL,	/* retires through the library's queues only */
+	.rcu_uses = NULL,	/* so holds no variable */
+	.mem_bytes = lpm_mem_bytes,
 };

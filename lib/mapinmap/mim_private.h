@@ -24,7 +24,6 @@
 #include "mim.h"
 
 struct rte_rcu_qsbr;
-struct rte_hash;
 
 extern int mim_logtype;
 
@@ -396,21 +395,178 @@ int32_t mim_cuckoo_next(const struct mim_obj *t, const struct mim_cuckoo *h,
 /* The key of an occupied slot, key_size bytes. */
 void mim_cuckoo_key(const struct mim_obj *t, uint32_t pos, void *key);
 
-/* ---- rte_hash iteration with a cursor (mim_rte_hash_iter.c) ----------- */
+/* ---- LPM tables (mim_lpm.c, mim_lpm_build.c, mim_lpm_vals.c) ---------- */
 
-struct mim_rte_hash_iter {
-	uint32_t pos;   /* rte_hash_iterate() position of the last key given */
-	bool valid;
+/* Control-plane address arithmetic: an IPv4 or IPv6 address, low bits. */
+__extension__ typedef unsigned __int128 mim_u128;
+
+/* Value slots of an LPM table: deduplicated values, reference counted. */
+struct mim_lpm_vals {
+	void *blk;          /* the allocation t->dp.lpm_values points into */
+	uint32_t *refs;     /* cap: routes per slot; then cap: free stack */
+	uint32_t *hidx;     /* value index: 1 + slot, or 0 (linear probing) */
+	uint32_t cap;       /* slots allocated */
+	uint32_t limit;     /* slots at most */
+	uint32_t nb_fresh;  /* slots ever handed out: [0, nb_fresh) */
+	uint32_t nb_free;   /* released slots on the free stack */
+	uint32_t nb_used;   /* slots in the value index */
+	uint32_t hcap;      /* value index entries (a power of two), or 0 */
+	uint32_t seed;
 };
 
-/*
- * bpf_map_get_next_key over an rte_hash: the key after key (NULL, or not
- * present: the first key). Amortised O(1) when key is the one returned by
- * the previous call.
+/* What an update prepared for its value: allocated, nothing published. */
+struct mim_lpm_vals_txn {
+	uint32_t slot;
+	bool is_new;        /* slot is taken at commit, its value written */
+	void *blk;          /* grown slot array (and refs, hidx), or NULL */
+	uint32_t *refs;
+	uint32_t cap;
+	uint32_t *hidx;
+	uint32_t hcap;
+};
+
+/* A route as the writer keeps it: address words (most significant first),
+ * then plen << 24 | value slot.
  */
-int mim_rte_hash_next_key(const struct rte_hash *h, uint32_t key_size,
-			  struct mim_rte_hash_iter *c, const void *key,
-			  void *next_key);
+#define MIM_LPM_REC_WORDS_MAX 5
+
+/* The writer's side of an LPM table. */
+struct mim_lpm_obj {
+	struct mim_obj base;
+	struct mim_lpm_vals vals;
+	uint32_t *top;       /* routes shorter than the index bits, sorted */
+	uint32_t nb_top;
+	uint32_t top_cap;
+	uint32_t width;      /* address bits: 32 or 128 */
+	uint32_t rec_words;  /* u32 words of a route: 2 or 5 */
+	uint64_t bytes;      /* heap bytes of the live blocks */
+	uint64_t bytes_init; /* of them, measured with the table's creation */
+};
+
+enum mim_lpm_op { MIM_LPM_ADD, MIM_LPM_SET, MIM_LPM_DEL };
+
+/* One route change and what it needs, prepared before it is published. */
+struct mim_lpm_txn {
+	enum mim_lpm_op op;
+	uint32_t rec[MIM_LPM_REC_WORDS_MAX];   /* the route as it will be */
+	struct mim_lpm_vals_txn v;
+	struct mim_lpm_root *root;   /* new direct index (rebuild), or NULL */
+	bool chunk_new;              /* chunk replaces block's range array */
+	struct mim_lpm_chunk *chunk; /* (NULL: the block has no route left) */
+	uint32_t block;
+	uint32_t *top;               /* new array of short routes, or NULL */
+	uint32_t top_cap;
+	uint32_t nb_top;             /* (rebuild: routes in it) */
+	void *dead;                  /* blocks retired by the call */
+	uint64_t dead_bytes;
+};
+
+/* A route's fields. */
+static inline mim_u128
+mim_lpm_rec_addr(const struct mim_lpm_obj *l, const uint32_t *r)
+{
+	if (l->rec_words == 2)
+		return r[0];
+	return (mim_u128)r[0] << 96 | (mim_u128)r[1] << 64 |
+		(mim_u128)r[2] << 32 | r[3];
+}
+
+static inline uint32_t
+mim_lpm_rec_plen(const struct mim_lpm_obj *l, const uint32_t *r)
+{
+	return r[l->rec_words - 1] >> 24;
+}
+
+static inline uint32_t
+mim_lpm_rec_slot(const struct mim_lpm_obj *l, const uint32_t *r)
+{
+	return r[l->rec_words - 1] & 0xffffff;
+}
+
+static inline void
+mim_lpm_rec_make(const struct mim_lpm_obj *l, uint32_t *r, mim_u128 addr,
+		 uint32_t plen, uint32_t slot)
+{
+	uint32_t i;
+
+	for (i = 0; i + 1 < l->rec_words; i++)
+		r[i] = (uint32_t)(addr >> (32 * (l->rec_words - 2 - i)));
+	r[l->rec_words - 1] = plen << 24 | slot;
+}
+
+/* The address bits of a prefix length (width bits, low-aligned). */
+static inline mim_u128
+mim_lpm_mask(const struct mim_lpm_obj *l, uint32_t plen)
+{
+	if (plen == 0)
+		return 0;
+	return (~(mim_u128)0 << (128 - plen)) >> (128 - l->width);
+}
+
+/* Heap bytes rte_malloc takes for a block of size bytes (estimate). */
+uint64_t mim_lpm_blk_bytes(size_t size);
+/* Allocate a zeroed block (counted in l->bytes); free one; chain one to
+ * the transaction's retired blocks (each block starts with its chain link).
+ */
+void *mim_lpm_zmalloc(struct mim_lpm_obj *l, size_t size);
+void mim_lpm_free(struct mim_lpm_obj *l, void *blk, size_t size);
+void mim_lpm_retire_blk(struct mim_lpm_obj *l, struct mim_lpm_txn *x,
+			void *blk, size_t size);
+size_t mim_lpm_chunk_size(const struct mim_lpm_obj *l,
+			  const struct mim_lpm_chunk *c);
+size_t mim_lpm_root_size(uint32_t kbits);
+
+/* Range arrays (mim_lpm_range.c). */
+uint32_t *mim_lpm_chunk_recs(const struct mim_lpm_obj *l,
+			     const struct mim_lpm_chunk *c);
+/* The block of addr in an index of kbits. */
+uint32_t mim_lpm_block(const struct mim_lpm_obj *l, uint32_t kbits,
+		       mim_u128 addr);
+/* Scratch for n routes' ranges and words u32 of route lists: 0, -ENOMEM. */
+int mim_lpm_scratch_reserve(uint32_t nb_routes, size_t nb_words);
+uint32_t *mim_lpm_scratch_recs(void);
+/* The range array of n sorted routes of one block (NULL if n is 0). */
+int mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits,
+		       const uint32_t *recs, uint32_t n,
+		       struct mim_lpm_chunk **out);
+/* Set the covering routes of the blocks in [lo, hi] from the n sorted
+ * short routes inside it, outer where none of them applies.
+ */
+void mim_lpm_dflt_region(const struct mim_lpm_obj *l,
+			 struct mim_lpm_root *root, const uint32_t *recs,
+			 uint32_t n, mim_u128 lo, mim_u128 hi, uint32_t outer);
+
+/* Value slots (mim_lpm_vals.c). */
+void mim_lpm_vals_init(struct mim_lpm_obj *l, uint32_t limit);
+void mim_lpm_vals_fini(struct mim_lpm_obj *l);
+uint8_t *mim_lpm_val(const struct mim_lpm_obj *l, uint32_t slot);
+/* The slot for value: 0, -ENOMEM or -EBUSY (reason set). */
+int mim_lpm_vals_prepare(struct mim_lpm_obj *l, const void *value,
+			 struct mim_lpm_vals_txn *v);
+void mim_lpm_vals_abort(struct mim_lpm_obj *l, struct mim_lpm_vals_txn *v);
+/* Take the slot, write its value, publish a grown array. */
+void mim_lpm_vals_commit(struct mim_lpm_obj *l, const void *value,
+			 struct mim_lpm_txn *x);
+void mim_lpm_vals_ref(struct mim_lpm_obj *l, uint32_t slot);
+/* Drop one route's use; true if no route uses the slot any more (the
+ * value is no longer shared; the slot is reused after a grace period).
+ */
+bool mim_lpm_vals_unref(struct mim_lpm_obj *l, uint32_t slot);
+void mim_lpm_vals_release(struct mim_lpm_obj *l, uint32_t slot);
+
+/* Routes and ranges (mim_lpm_build.c). */
+int mim_lpm_index_init(struct mim_lpm_obj *l);
+void mim_lpm_index_fini(struct mim_lpm_obj *l);
+/* The route's slot, or -1. */
+int64_t mim_lpm_find(const struct mim_lpm_obj *l, mim_u128 addr,
+		     uint32_t plen);
+/* Prepare x (op, rec set): 0 or -ENOMEM; nothing changes visibly. */
+int mim_lpm_prepare(struct mim_lpm_obj *l, struct mim_lpm_txn *x);
+void mim_lpm_abort(struct mim_lpm_obj *l, struct mim_lpm_txn *x);
+void mim_lpm_commit(struct mim_lpm_obj *l, struct mim_lpm_txn *x);
+/* Route after (addr, plen) in iteration order (first: addr NULL). */
+int mim_lpm_next(const struct mim_lpm_obj *l, const mim_u128 *addr,
+		 uint32_t plen, mim_u128 *next, uint32_t *next_plen);
 
 /* ---- memory, with fault injection in test builds (mim_mem.c) ---------- */
 

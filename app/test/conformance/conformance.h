@@ -35,7 +35,7 @@
 #define CONF_DEV_INNER_ID "inner_id given to a non-outer type is EINVAL; the kernel ignores inner_map_fd"
 #define CONF_DEV_ENOTSUP "a type that cannot be a template returns ENOTSUP (95), not the kernel-internal ENOTSUPP (524); the kernel's example is BPF_MAP_TYPE_PROG_ARRAY, mapinmap has no such built-in type (checked through the internal interface)"
 #define CONF_DEV_LPM_PREALLOC "LPM tables do not require BPF_F_NO_PREALLOC"
-#define CONF_DEV_LPM_IPV4 "LPM tables are IPv4 only (key_size 8)"
+#define CONF_DEV_LPM_IPV4 "LPM tables are IPv4 or IPv6 only (key_size 8 or 20)"
 #define CONF_DEV_LPM_VALUE "LPM value_size is at most 256 (E2BIG)"
 #define CONF_DEV_HASH_KEY "hash key_size above 512 is E2BIG"
 #define CONF_DEV_ORDER "iteration order of hash and LPM tables differs (compared as sets)"

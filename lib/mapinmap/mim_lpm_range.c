@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * LPM range arrays: from a sorted list of routes to the sorted address
+ * ranges a lookup searches (mim_datapath.h), and the blocks they live in.
+ *
+ * Routes are sorted by address, then by prefix length, so a route comes
+ * after every route that covers it. One pass with a stack of the routes
+ * covering the current address turns them into ranges: each route opens a
+ * range at its first address and the route below it on the stack resumes
+ * after its last address; adjacent ranges with the same next hop merge.
+ * n routes give at most 2n + 1 ranges.
+ *
+ * The writer's scratch space (ranges being built, route lists being
+ * rebuilt) is one per process, grown as needed and kept: the control
+ * plane is serialised by the library mutex.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "mim_private.h"
+
+/* rte_malloc's element header before every block (cache aligned). */
+#define LPM_MALLOC_OVERHEAD 128U
+
+static struct {
+	mim_u128 *start;
+	uint32_t *nh;
+	uint32_t nb_ranges;     /* capacity */
+	uint32_t *recs;
+	size_t nb_words;        /* capacity */
+} scr;
+
+uint64_t
+mim_lpm_blk_bytes(size_t size)
+{
+	return LPM_MALLOC_OVERHEAD + RTE_ALIGN_CEIL(size, RTE_CACHE_LINE_SIZE);
+}
+
+void *
+mim_lpm_zmalloc(struct mim_lpm_obj *l, size_t size)
+{
+	void *p = mim_zmalloc(size, l->base.socket_id);
+
+	if (p != NULL)
+		l->bytes += mim_lpm_blk_bytes(size);
+	return p;
+}
+
+void
+mim_lpm_free(struct mim_lpm_obj *l, void *blk, size_t size)
+{
+	if (blk == NULL)
+		return;
+	l->bytes -= mim_lpm_blk_bytes(size);
+	mim_free(blk);
+}
+
+void
+mim_lpm_retire_blk(struct mim_lpm_obj *l, struct mim_lpm_txn *x, void *blk,
+		   size_t size)
+{
+	uint64_t b = mim_lpm_blk_bytes(size);
+
+	/* The link is the block's first word, which readers never read. */
+	*(void **)blk = x->dead;
+	x->dead = blk;
+	x->dead_bytes += b;
+	l->bytes -= b;
+}
+
+static size_t
+start_bytes(const struct mim_lpm_obj *l)
+{
+	return l->width == 32 ? sizeof(uint32_t) : 2 * sizeof(uint64_t);
+}
+
+static size_t
+chunk_size(const struct mim_lpm_obj *l, uint32_t nb_ranges, uint32_t nb_recs)
+{
+	return sizeof(struct mim_lpm_chunk) +
+		nb_ranges * (start_bytes(l) + sizeof(uint32_t)) +
+		(size_t)nb_recs * l->rec_words * sizeof(uint32_t);
+}
+
+size_t
+mim_lpm_chunk_size(const struct mim_lpm_obj *l, const struct mim_lpm_chunk *c)
+{
+	return chunk_size(l, c->nb_ranges, c->nb_recs);
+}
+
+size_t
+mim_lpm_root_size(uint32_t kbits)
+{
+	return sizeof(struct mim_lpm_root) +
+		((size_t)1 << kbits) * sizeof(struct mim_lpm_dir);
+}
+
+uint32_t *
+mim_lpm_chunk_recs(const struct mim_lpm_obj *l, const struct mim_lpm_chunk *c)
+{
+	return (uint32_t *)((uint8_t *)(uintptr_t)c->data +
+			    c->nb_ranges * (start_bytes(l) + sizeof(uint32_t)));
+}
+
+uint32_t *
+mim_lpm_scratch_recs(void)
+{
+	return scr.recs;
+}
+
+int
+mim_lpm_scratch_reserve(uint32_t nb_routes, size_t nb_words)
+{
+	uint32_t nr = 2 * nb_routes + 1;
+	mim_u128 *start;
+	uint32_t *nh, *recs;
+
+	if (nr > scr.nb_ranges) {
+		nr = RTE_MAX(nr, 2 * scr.nb_ranges);
+		start = mim_calloc(nr, sizeof(*start));
+		nh = mim_calloc(nr, sizeof(*nh));
+		if (start == NULL || nh == NULL) {
+			free(start);
+			free(nh);
+			return -ENOMEM;
+		}
+		free(scr.start);
+		free(scr.nh);
+		scr.start = start;
+		scr.nh = nh;
+		scr.nb_ranges = nr;
+	}
+	if (nb_words > scr.nb_words) {
+		nb_words = RTE_MAX(nb_words, 2 * scr.nb_words);
+		recs = mim_calloc(nb_words, sizeof(*recs));
+		if (recs == NULL)
+			return -ENOMEM;
+		free(scr.recs);
+		scr.recs = recs;
+		scr.nb_words = nb_words;
+	}
+	return 0;
+}
+
+/* Ranges being built, and the routes covering the current address. */
+struct builder {
+	uint32_t nr;
+	uint32_t sp;
+	mim_u128 cur;
+	struct {
+		mim_u128 last;
+		uint32_t nh;
+	} stack[130];
+};
+
+static void
+emit(struct builder *b, uint32_t nh)
+{
+	if (b->nr != 0 && scr.nh[b->nr - 1] == nh)
+		return;
+	scr.start[b->nr] = b->cur;
+	scr.nh[b->nr] = nh;
+	b->nr++;
+}
+
+/* Close the top route: its range, if any is left, ends at its end. */
+static bool
+pop(struct builder *b, mim_u128 hi)
+{
+	b->sp--;
+	if (b->cur <= b->stack[b->sp].last)
+		emit(b, b->stack[b->sp].nh);
+	if (b->stack[b->sp].last == hi)
+		return false;   /* the region is done (hi may be all ones) */
+	if (b->cur <= b->stack[b->sp].last)
+		b->cur = b->stack[b->sp].last + 1;
+	return true;
+}
+
+/*
+ * Ranges of [lo, hi] (into the scratch arrays; reserved for n routes) from
+ * n sorted routes inside it; outer is the next hop where none applies.
+ */
+static uint32_t
+build(const struct mim_lpm_obj *l, const uint32_t *recs, uint32_t n,
+      mim_u128 lo, mim_u128 hi, uint32_t outer)
+{
+	struct builder b = { .cur = lo, .sp = 1 };
+	const uint32_t *r;
+	mim_u128 a;
+	uint32_t i, plen;
+
+	b.stack[0].last = hi;
+	b.stack[0].nh = outer;
+	for (i = 0; i < n; i++) {
+		r = recs + (size_t)i * l->rec_words;
+		a = mim_lpm_rec_addr(l, r);
+		plen = mim_lpm_rec_plen(l, r);
+		while (b.stack[b.sp - 1].last < a)
+			pop(&b, hi);
+		if (a > b.cur) {
+			emit(&b, b.stack[b.sp - 1].nh);
+			b.cur = a;
+		}
+		RTE_ASSERT(b.sp < RTE_DIM(b.stack));
+		b.stack[b.sp].last = a | (~mim_lpm_mask(l, plen) &
+					  (~(mim_u128)0 >> (128 - l->width)));
+		b.stack[b.sp].nh = mim_lpm_rec_slot(l, r) + 1;
+		b.sp++;
+	}
+	while (b.sp > 0 && pop(&b, hi))
+		;
+	return b.nr;
+}
+
+/* First and last address of block c of a kbits index. */
+static void
+block_span(const struct mim_lpm_obj *l, uint32_t kbits, uint32_t c,
+	   mim_u128 *lo, mim_u128 *hi)
+{
+	mim_u128 all = ~(mim_u128)0 >> (128 - l->width);
+
+	if (kbits == 0) {
+		*lo = 0;
+		*hi = all;
+		return;
+	}
+	*lo = (mim_u128)c << (l->width - kbits);
+	*hi = *lo | (all >> kbits);
+}
+
+uint32_t
+mim_lpm_block(const struct mim_lpm_obj *l, uint32_t kbits, mim_u128 addr)
+{
+	return kbits == 0 ? 0 : (uint32_t)(addr >> (l->width - kbits));
+}
+
+int
+mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
+		   uint32_t n, struct mim_lpm_chunk **out)
+{
+	struct mim_lpm_chunk *c;
+	mim_u128 lo, hi;
+	uint32_t nr, i;
+	uint64_t *s64;
+	uint32_t *s32, *nh;
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	block_span(l, kbits, mim_lpm_block(l, kbits, mim_lpm_rec_addr(l, recs)),
+		   &lo, &hi);
+	nr = build(l, recs, n, lo, hi, MIM_LPM_NH_INHERIT);
+	c = mim_lpm_zmalloc(l, chunk_size(l, nr, n));
+	if (c == NULL)
+		return -ENOMEM;
+	c->nb_ranges = nr;
+	c->nb_recs = n;
+	s32 = (uint32_t *)c->data;
+	s64 = c->data;
+	for (i = 0; i < nr; i++) {
+		if (l->width == 32) {
+			s32[i] = (uint32_t)scr.start[i];
+		} else {
+			s64[2 * i] = (uint64_t)(scr.start[i] >> 64);
+			s64[2 * i + 1] = (uint64_t)scr.start[i];
+		}
+	}
+	nh = (uint32_t *)((uint8_t *)c->data + nr * start_bytes(l));
+	memcpy(nh, scr.nh, nr * sizeof(uint32_t));
+	memcpy(mim_lpm_chunk_recs(l, c), recs,
+	       (size_t)n * l->rec_words * sizeof(uint32_t));
+	*out = c;
+	return 0;
+}
+
+static void
+dflt_set(struct mim_lpm_dir *d, uint32_t nh)
+{
+	if (__atomic_load_n(&d->dflt, __ATOMIC_RELAXED) == nh)
+		return;
+	/* Pairs with the acquire load in __mim_lpm_resolve(): the value
+	 * slot of nh is written.
+	 */
+	__atomic_store_n(&d->dflt, nh, __ATOMIC_RELEASE);
+}
+
+void
+mim_lpm_dflt_region(const struct mim_lpm_obj *l, struct mim_lpm_root *root,
+		    const uint32_t *recs, uint32_t n, mim_u128 lo, mim_u128 hi,
+		    uint32_t outer)
+{
+	uint32_t nr = build(l, recs, n, lo, hi, outer), i, b, last;
+
+	/* Short routes start and end on block boundaries: so do ranges. */
+	for (i = 0; i < nr; i++) {
+		b = mim_lpm_block(l, root->kbits, scr.start[i]);
+		last = i + 1 < nr ?
+			mim_lpm_block(l, root->kbits, scr.start[i + 1]) - 1 :
+			mim_lpm_block(l, root->kbits, hi);
+		for (; b <= last; b++)
+			dflt_set(&root->dir[b], scr.nh[i]);
+	}
+}
