@@ -185,6 +185,26 @@ apply(const struct mim_lpm_obj *l, const uint32_t *src, uint32_t n,
 	return m + n - i;
 }
 
+/* The same in place (recs has room for one more route). */
+static uint32_t
+apply_in_place(const struct mim_lpm_obj *l, uint32_t *recs, uint32_t n,
+	       const struct mim_lpm_txn *x)
+{
+	uint32_t i = lower_bound(l, recs, n, mim_lpm_rec_addr(l, x->rec),
+				 mim_lpm_rec_plen(l, x->rec));
+
+	if (x->op == MIM_LPM_ADD)
+		memmove(recs + words(l, i + 1), recs + words(l, i),
+			words(l, n - i) * sizeof(uint32_t));
+	if (x->op == MIM_LPM_DEL)
+		memmove(recs + words(l, i), recs + words(l, i + 1),
+			words(l, n - i - 1) * sizeof(uint32_t));
+	else
+		memcpy(recs + words(l, i), x->rec,
+		       l->rec_words * sizeof(uint32_t));
+	return x->op == MIM_LPM_ADD ? n + 1 : x->op == MIM_LPM_DEL ? n - 1 : n;
+}
+
 int
 mim_lpm_index_init(struct mim_lpm_obj *l)
 {
@@ -448,8 +468,7 @@ commit_top(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 		l->top_cap = x->top_cap;
 		x->top = NULL;
 	} else {
-		/* In place: apply() moves the tail with memmove. */
-		l->nb_top = apply(l, l->top, l->nb_top, x, l->top);
+		l->nb_top = apply_in_place(l, l->top, l->nb_top, x);
 	}
 	/* The route's blocks: from its own next hop (or what covers it,
 	 * once deleted) and the longer short routes inside it.

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * LPM tables: what they cost in DPDK heap (empty, 1,000 routes of a
+ * BGP-like mix, IPv6, many small tenant tables), that mim_get_info()
+ * follows it as routes come and go, and, in fault-injection builds, that a
+ * failed allocation anywhere on the update and delete paths leaves the
+ * table as it was.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include <rte_malloc.h>
+
+#include <mim.h>
+#include "mim_fault.h"
+
+#include "autotest.h"
+#include "autotest_util.h"
+#include "lpm_model.h"
+
+static uint64_t
+heap(void)
+{
+	struct autotest_snap s;
+
+	autotest_snapshot(&s);
+	return s.heap;
+}
+
+static uint64_t
+mem_bytes(int id)
+{
+	struct mim_table_info info;
+
+	if (mim_get_info(id, &info) != 0)
+		return UINT64_MAX;
+	return info.mem_bytes;
+}
+
+/* Fill table id with n distinct random routes, nh distinct values. */
+static int
+fill(int id, uint32_t alen, uint32_t n, uint32_t nh)
+{
+	uint8_t addr[16], key[LPM_KEY_MAX];
+	uint32_t plen, live = 0, tries = 0;
+	uint64_t v;
+	int ret;
+
+	while (live < n && tries++ < 100 * n) {
+		lpm_random_prefix(addr, alen, &plen);
+		lpm_key(key, addr, alen, plen);
+		v = 1 + lpm_rnd() % nh;
+		ret = mim_update_elem(id, key, &v, MIM_NOEXIST);
+		if (ret == -EEXIST)
+			continue;
+		TEST_ASSERT_OK(ret);
+		live++;
+	}
+	TEST_ASSERT_EQUAL(live, n, "");
+	return TEST_SUCCESS;
+}
+
+/* Bytes of a table of n routes: mim_get_info() and the heap agree. */
+static int
+measure(const char *what, uint32_t alen, uint32_t n, uint64_t limit)
+{
+	uint64_t h0 = heap(), h1, h2, m1, m2;
+	uint8_t key[LPM_KEY_MAX];
+	int id;
+
+	id = mim_create(MIM_TYPE_LPM, NULL, 4 + alen, 8, RTE_MAX(n, 1U), NULL);
+	TEST_ASSERT_OK(id);
+	if (n != 0)
+		TEST_ASSERT_EQUAL(fill(id, alen, n, 16), TEST_SUCCESS, "");
+	h1 = heap() - h0;
+	m1 = mem_bytes(id);
+	printf("    %-34s %8" PRIu64 " bytes (heap %" PRIu64 "), limit %" PRIu64 "\n",
+	       what, m1, h1, limit);
+	TEST_ASSERT(m1 <= limit && h1 <= limit, "");
+	/* The library's count is within 2% (and 1 KiB) of the heap's. */
+	TEST_ASSERT(m1 + m1 / 50 + 1024 >= h1 && h1 + h1 / 50 + 1024 >= m1, "");
+	/* Emptied, the table gives back its ranges (not its value slots). */
+	while (n != 0 && mim_get_next_key(id, NULL, key) == 0)
+		TEST_ASSERT_OK(mim_delete_elem(id, key));
+	mim_reclaim();
+	h2 = heap() - h0;
+	m2 = mem_bytes(id);
+	if (n != 0)
+		printf("    %-34s %8" PRIu64 " bytes (heap %" PRIu64 ")\n",
+		       "  emptied again", m2, h2);
+	TEST_ASSERT(m2 <= m1 && m2 + m2 / 50 + 1024 >= h2 &&
+		    h2 + h2 / 50 + 1024 >= m2, "");
+	TEST_ASSERT_OK(mim_close(id));
+	mim_reclaim();
+	return TEST_SUCCESS;
+}
+
+int
+test_lpm_memory(void)
+{
+	lpm_seed();
+	TEST_ASSERT_EQUAL(measure("IPv4, empty", 4, 0, 4096), TEST_SUCCESS, "");
+	TEST_ASSERT_EQUAL(measure("IPv6, empty", 16, 0, 4096), TEST_SUCCESS,
+			  "");
+	TEST_ASSERT_EQUAL(measure("IPv4, 1,000 routes (16 next hops)", 4, 1000,
+				  64 * 1024), TEST_SUCCESS, "");
+	TEST_ASSERT_EQUAL(measure("IPv6, 1,000 routes (16 next hops)", 16,
+				  1000, 128 * 1024), TEST_SUCCESS, "");
+	TEST_ASSERT_EQUAL(measure("IPv4, 10,000 routes", 4, 10000, 1U << 20),
+			  TEST_SUCCESS, "");
+	return TEST_SUCCESS;
+}
+
+#define MANY 10000
+#define MANY_ROUTES 100
+
+/* Tenant tables of 100 routes: 100,000 of them must fit in 4 GiB. */
+int
+test_lpm_many_tables(void)
+{
+	static int ids[MANY];
+	uint64_t h0 = heap(), h, m = 0;
+	uint32_t i;
+	int ret = TEST_SUCCESS;
+
+	lpm_seed();
+	for (i = 0; i < MANY && ret == TEST_SUCCESS; i++) {
+		ids[i] = mim_create(MIM_TYPE_LPM, NULL, 8, 4, 128, NULL);
+		if (ids[i] < 0) {
+			printf("    table %u: %s\n", i, mim_last_error());
+			ret = TEST_FAILED;
+			break;
+		}
+		ret = fill(ids[i], 4, MANY_ROUTES, 4);
+		m += mem_bytes(ids[i]);
+	}
+	h = heap() - h0;
+	printf("    %u tables of %u routes: %" PRIu64 " bytes per table (heap %" PRIu64 ")\n",
+	       i, MANY_ROUTES, m / RTE_MAX(i, 1U), h / RTE_MAX(i, 1U));
+	while (i-- > 0)
+		if (ids[i] > 0)
+			mim_close(ids[i]);
+	mim_reclaim();
+	TEST_ASSERT_EQUAL(ret, TEST_SUCCESS, "");
+	TEST_ASSERT(h / MANY <= (4ULL << 30) / 100000, "");
+	return TEST_SUCCESS;
+}
+
+#ifdef MIM_FAULT_INJECTION
+struct fault_op {
+	int id;
+	uint8_t key[LPM_KEY_MAX];
+	uint64_t val;
+	bool del;
+};
+
+static int
+op_run(const struct fault_op *o)
+{
+	return o->del ? mim_delete_elem(o->id, o->key) :
+		mim_update_elem(o->id, o->key, &o->val, MIM_ANY);
+}
+
+/* Fail each allocation point of o in turn: -ENOMEM, nothing changed. */
+static int
+fault_each(const struct fault_op *o, uint64_t *points)
+{
+	struct autotest_snap before, after;
+	uint64_t n;
+	int ret;
+
+	for (n = 1; ; n++) {
+		autotest_snapshot(&before);
+		mim_fault_arm(n);
+		ret = op_run(o);
+		*points = mim_fault_points();
+		mim_fault_arm(0);
+		if (*points < n) {
+			TEST_ASSERT_OK(ret);
+			*points = n - 1;
+			return TEST_SUCCESS;
+		}
+		TEST_ASSERT_EQUAL(ret, -ENOMEM, "fault %" PRIu64 ": %s", n,
+				  mim_last_error());
+		autotest_snapshot(&after);
+		TEST_ASSERT(!autotest_snap_diff(&before, &after),
+			    "fault %" PRIu64 " changed the state", n);
+	}
+}
+
+/* Route i of a table: /24s in 10/8 (or 2001:db8::/32 /48s), or a /4. */
+static void
+op_route(struct fault_op *o, uint32_t alen, uint32_t i, bool shorter)
+{
+	uint8_t addr[16] = { 0 };
+	uint32_t plen;
+
+	if (alen == 4) {
+		addr[0] = 10;
+		addr[1] = (uint8_t)(i >> 8);
+		addr[2] = (uint8_t)i;
+		plen = shorter ? 4 + i % 4 : 24;
+	} else {
+		addr[0] = 0x20;
+		addr[1] = 0x01;
+		addr[4] = (uint8_t)(i >> 8);
+		addr[5] = (uint8_t)i;
+		plen = shorter ? 4 + i % 4 : 48;
+	}
+	lpm_mask(addr, alen, plen);
+	lpm_key(o->key, addr, alen, plen);
+}
+
+/* Every update and delete of a table growing past a tier and back. */
+static int
+fault_family(uint32_t alen, uint64_t *total)
+{
+	struct fault_op o = { .val = 1 };
+	uint64_t points;
+	uint32_t i, n = 1100;
+	bool faulted;
+
+	o.id = mim_create(MIM_TYPE_LPM, NULL, 4 + alen, 8, 2 * n, NULL);
+	TEST_ASSERT_OK(o.id);
+	for (i = 0; i < n; i++) {
+		faulted = i < 40 || i % 97 == 0 || (i >= 1015 && i <= 1030);
+		op_route(&o, alen, i, false);
+		o.val = 1 + i % 50;
+		if (!faulted) {
+			TEST_ASSERT_OK(op_run(&o));
+			continue;
+		}
+		TEST_ASSERT_EQUAL(fault_each(&o, &points), TEST_SUCCESS,
+				  "add %u", i);
+		*total += points;
+		/* A replacement by a new value, and a short route. */
+		o.val = 1000 + i;
+		TEST_ASSERT_EQUAL(fault_each(&o, &points), TEST_SUCCESS, "");
+		*total += points;
+		op_route(&o, alen, i, true);
+		TEST_ASSERT_EQUAL(fault_each(&o, &points), TEST_SUCCESS, "");
+		*total += points;
+	}
+	/* Delete the short routes, then down through the tier below. */
+	o.del = true;
+	for (i = 0; i < 4; i++) {
+		op_route(&o, alen, i, true);
+		TEST_ASSERT_EQUAL(fault_each(&o, &points), TEST_SUCCESS,
+				  "delete short %u", i);
+		*total += points;
+	}
+	for (i = 0; i < n; i++) {
+		faulted = i < 10 || i % 97 == 0 || i > n - 600;
+		op_route(&o, alen, i, false);
+		if (faulted) {
+			TEST_ASSERT_EQUAL(fault_each(&o, &points),
+					  TEST_SUCCESS, "delete %u", i);
+			*total += points;
+		} else {
+			TEST_ASSERT_OK(op_run(&o));
+		}
+	}
+	TEST_ASSERT_OK(mim_close(o.id));
+	return TEST_SUCCESS;
+}
+
+int
+test_lpm_fault(void)
+{
+	uint64_t total = 0;
+
+	TEST_ASSERT_EQUAL(fault_family(4, &total), TEST_SUCCESS, "IPv4");
+	TEST_ASSERT_EQUAL(fault_family(16, &total), TEST_SUCCESS, "IPv6");
+	printf("    %" PRIu64 " allocation points failed, one at a time\n",
+	       total);
+	TEST_ASSERT(total > 100, "");
+	return TEST_SUCCESS;
+}
+#else
+int
+test_lpm_fault(void)
+{
+	printf("    needs a build with -Dfault_injection=true\n");
+	return TEST_SKIPPED;
+}
+#endif
