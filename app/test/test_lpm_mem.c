@@ -268,6 +268,34 @@ fault_family(uint32_t alen, uint64_t *total)
 	return TEST_SUCCESS;
 }
 
+/* A 16-bit index: its first arrays from the table's pool, and more. */
+static int
+fault_pool(uint64_t *total)
+{
+	struct fault_op o = { .val = 1 };
+	uint64_t points;
+	uint32_t i, n = 32790;
+
+	o.id = mim_create(MIM_TYPE_LPM, NULL, 8, 8, n + 100, NULL);
+	TEST_ASSERT_OK(o.id);
+	for (i = 0; i < n; i++) {
+		op_route(&o, 4, i, false);
+		o.val = 1 + i % 50;
+		if (i <= 32768) {   /* the rebuild at 32,769 is not faulted */
+			TEST_ASSERT_OK(op_run(&o));
+			continue;
+		}
+		TEST_ASSERT_EQUAL(fault_each(&o, &points), TEST_SUCCESS,
+				  "add %u", i);
+		*total += points;
+		o.val = 100 + i;
+		TEST_ASSERT_EQUAL(fault_each(&o, &points), TEST_SUCCESS, "");
+		*total += points;
+	}
+	TEST_ASSERT_OK(mim_close(o.id));
+	return TEST_SUCCESS;
+}
+
 int
 test_lpm_fault(void)
 {
@@ -275,6 +303,7 @@ test_lpm_fault(void)
 
 	TEST_ASSERT_EQUAL(fault_family(4, &total), TEST_SUCCESS, "IPv4");
 	TEST_ASSERT_EQUAL(fault_family(16, &total), TEST_SUCCESS, "IPv6");
+	TEST_ASSERT_EQUAL(fault_pool(&total), TEST_SUCCESS, "pool");
 	printf("    %" PRIu64 " allocation points failed, one at a time\n",
 	       total);
 	TEST_ASSERT(total > 100, "");

@@ -103,6 +103,8 @@ struct mim_lpm_chunk {
 	void *dead_next;     /**< Writer: chain of retired blocks. */
 	uint32_t nb_ranges;  /**< Ranges; the first starts at the block. */
 	uint32_t nb_recs;    /**< Writer: routes after the ranges. */
+	uint32_t pooled;     /**< Writer: from the table's pool. */
+	uint32_t reserved;   /**< Zero. */
 	uint64_t data[];     /**< Ranges, next hops, routes. */
 };
 

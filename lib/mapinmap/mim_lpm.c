@@ -187,13 +187,7 @@ lpm_mem_bytes(const struct mim_obj *t)
 static void
 lpm_release(struct mim_obj *t, const struct mim_retire *r)
 {
-	void *p = r->obj, *next;
-
-	while (p != NULL) {
-		next = *(void **)p;
-		mim_free(p);
-		p = next;
-	}
+	mim_lpm_release_chain(ltab(t), r->obj);
 	if (r->pos != MIM_RETIRE_NO_POS)
 		mim_lpm_vals_release(ltab(t), r->pos);
 }

@@ -227,7 +227,7 @@ root_free(struct mim_lpm_obj *l, struct mim_lpm_root *root)
 	for (b = 0; b < (1U << root->kbits); b++) {
 		c = (struct mim_lpm_chunk *)(uintptr_t)root->dir[b].chunk;
 		if (c != NULL)
-			mim_lpm_free(l, c, mim_lpm_chunk_size(l, c));
+			mim_lpm_chunk_free(l, c);
 	}
 	mim_lpm_free(l, root, mim_lpm_root_size(root->kbits));
 }
@@ -238,6 +238,7 @@ mim_lpm_index_fini(struct mim_lpm_obj *l)
 	if (root_of(l) != NULL)
 		root_free(l, root_of(l));
 	l->base.dp.u.lpm = NULL;
+	mim_lpm_pool_fini(l);
 	mim_lpm_free(l, l->top, words(l, l->top_cap) * sizeof(uint32_t));
 	l->top = NULL;
 	l->nb_top = l->top_cap = 0;
@@ -320,7 +321,7 @@ build_blocks(struct mim_lpm_obj *l, struct mim_lpm_root *root,
 					  mim_lpm_rec_addr(l, recs + words(l, j))) != b)
 				break;
 		if (mim_lpm_chunk_make(l, root->kbits, recs + words(l, i),
-				       j - i, &c) != 0)
+				       j - i, false, &c) != 0)
 			return -ENOMEM;
 		root->dir[b].chunk = c;
 		i = j;
@@ -391,7 +392,9 @@ prepare_block(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 		return -ENOMEM;
 	dst = mim_lpm_scratch_recs();
 	m = apply(l, recs, n, x, dst);
-	if (mim_lpm_chunk_make(l, root->kbits, dst, m, &x->chunk) != 0)
+	/* The last fallible step: a new pool slab is not left behind. */
+	if (mim_lpm_chunk_make(l, root->kbits, dst, m, root->kbits == 16,
+			       &x->chunk) != 0)
 		return -ENOMEM;
 	x->chunk_new = true;
 	return 0;
@@ -434,7 +437,7 @@ mim_lpm_abort(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 {
 	abort_root(l, x);
 	if (x->chunk != NULL)
-		mim_lpm_free(l, x->chunk, mim_lpm_chunk_size(l, x->chunk));
+		mim_lpm_chunk_free(l, x->chunk);
 	x->chunk = NULL;
 	x->chunk_new = false;
 }
@@ -496,7 +499,7 @@ commit_root(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 	for (b = 0; b < (1U << old->kbits); b++) {
 		c = (struct mim_lpm_chunk *)(uintptr_t)old->dir[b].chunk;
 		if (c != NULL)
-			mim_lpm_retire_blk(l, x, c, mim_lpm_chunk_size(l, c));
+			mim_lpm_retire_chunk(l, x, c);
 	}
 	mim_lpm_retire_blk(l, x, old, mim_lpm_root_size(old->kbits));
 	mim_lpm_free(l, l->top, words(l, l->top_cap) * sizeof(uint32_t));
@@ -527,7 +530,7 @@ mim_lpm_commit(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 	 */
 	__atomic_store_n(&root->dir[x->block].chunk, x->chunk, __ATOMIC_RELEASE);
 	if (old != NULL)
-		mim_lpm_retire_blk(l, x, old, mim_lpm_chunk_size(l, old));
+		mim_lpm_retire_chunk(l, x, old);
 	x->chunk = NULL;
 	x->chunk_new = false;
 }

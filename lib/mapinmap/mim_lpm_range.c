@@ -75,6 +75,47 @@ mim_lpm_retire_blk(struct mim_lpm_obj *l, struct mim_lpm_txn *x, void *blk,
 	l->bytes -= b;
 }
 
+void
+mim_lpm_retire_chunk(struct mim_lpm_obj *l, struct mim_lpm_txn *x,
+		     struct mim_lpm_chunk *c)
+{
+	size_t size = mim_lpm_chunk_size(l, c);
+
+	if (!c->pooled) {
+		mim_lpm_retire_blk(l, x, c, size);
+		return;
+	}
+	/* The link's low bit marks a pool block (blocks are 64-aligned). */
+	*(uintptr_t *)c = (uintptr_t)x->dead | 1;
+	x->dead = c;
+	x->dead_bytes += mim_lpm_pool_block(size);
+}
+
+void
+mim_lpm_chunk_free(struct mim_lpm_obj *l, struct mim_lpm_chunk *c)
+{
+	if (c->pooled)
+		mim_lpm_pool_free(l, c, mim_lpm_chunk_size(l, c));
+	else
+		mim_lpm_free(l, c, mim_lpm_chunk_size(l, c));
+}
+
+void
+mim_lpm_release_chain(struct mim_lpm_obj *l, void *chain)
+{
+	uintptr_t link;
+	void *p = chain;
+
+	while (p != NULL) {
+		link = *(uintptr_t *)p;
+		if (link & 1)
+			mim_lpm_pool_free(l, p, mim_lpm_chunk_size(l, p));
+		else
+			mim_free(p);
+		p = (void *)(link & ~(uintptr_t)1);
+	}
+}
+
 static size_t
 start_bytes(const struct mim_lpm_obj *l)
 {
@@ -244,7 +285,7 @@ mim_lpm_block(const struct mim_lpm_obj *l, uint32_t kbits, mim_u128 addr)
 
 int
 mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
-		   uint32_t n, struct mim_lpm_chunk **out)
+		   uint32_t n, bool pooled, struct mim_lpm_chunk **out)
 {
 	struct mim_lpm_chunk *c;
 	mim_u128 lo, hi;
@@ -258,9 +299,12 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	block_span(l, kbits, mim_lpm_block(l, kbits, mim_lpm_rec_addr(l, recs)),
 		   &lo, &hi);
 	nr = build(l, recs, n, lo, hi, MIM_LPM_NH_INHERIT);
-	c = mim_lpm_zmalloc(l, chunk_size(l, nr, n));
+	pooled = pooled && mim_lpm_pool_block(chunk_size(l, nr, n)) != 0;
+	c = pooled ? mim_lpm_pool_alloc(l, chunk_size(l, nr, n)) :
+		mim_lpm_zmalloc(l, chunk_size(l, nr, n));
 	if (c == NULL)
 		return -ENOMEM;
+	c->pooled = pooled;
 	c->nb_ranges = nr;
 	c->nb_recs = n;
 	s32 = (uint32_t *)c->data;

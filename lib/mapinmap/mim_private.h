@@ -441,6 +441,7 @@ struct mim_lpm_obj {
 	uint32_t rec_words;  /* u32 words of a route: 2 or 5 */
 	uint64_t bytes;      /* heap bytes of the live blocks */
 	uint64_t bytes_init; /* of them, measured with the table's creation */
+	struct mim_lpm_pool *pool;  /* range arrays of a 16-bit index */
 };
 
 enum mim_lpm_op { MIM_LPM_ADD, MIM_LPM_SET, MIM_LPM_DEL };
@@ -516,6 +517,14 @@ size_t mim_lpm_chunk_size(const struct mim_lpm_obj *l,
 			  const struct mim_lpm_chunk *c);
 size_t mim_lpm_root_size(uint32_t kbits);
 
+/* The pool of range arrays (mim_lpm_pool.c): blocks up to 4 KiB. */
+struct mim_lpm_pool;
+/* Bytes a pool block of size takes, 0 if too large for the pool. */
+size_t mim_lpm_pool_block(size_t size);
+void *mim_lpm_pool_alloc(struct mim_lpm_obj *l, size_t size);
+void mim_lpm_pool_free(struct mim_lpm_obj *l, void *b, size_t size);
+void mim_lpm_pool_fini(struct mim_lpm_obj *l);
+
 /* Range arrays (mim_lpm_range.c). */
 uint32_t *mim_lpm_chunk_recs(const struct mim_lpm_obj *l,
 			     const struct mim_lpm_chunk *c);
@@ -525,10 +534,17 @@ uint32_t mim_lpm_block(const struct mim_lpm_obj *l, uint32_t kbits,
 /* Scratch for n routes' ranges and words u32 of route lists: 0, -ENOMEM. */
 int mim_lpm_scratch_reserve(uint32_t nb_routes, size_t nb_words);
 uint32_t *mim_lpm_scratch_recs(void);
-/* The range array of n sorted routes of one block (NULL if n is 0). */
+/* The range array of n sorted routes of one block (NULL if n is 0),
+ * from the pool if pooled and small enough.
+ */
 int mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits,
-		       const uint32_t *recs, uint32_t n,
+		       const uint32_t *recs, uint32_t n, bool pooled,
 		       struct mim_lpm_chunk **out);
+void mim_lpm_chunk_free(struct mim_lpm_obj *l, struct mim_lpm_chunk *c);
+void mim_lpm_retire_chunk(struct mim_lpm_obj *l, struct mim_lpm_txn *x,
+			  struct mim_lpm_chunk *c);
+/* After a grace period: free a chain of retired blocks. */
+void mim_lpm_release_chain(struct mim_lpm_obj *l, void *chain);
 /* Set the covering routes of the blocks in [lo, hi] from the n sorted
  * short routes inside it, outer where none of them applies.
  */
