@@ -214,7 +214,8 @@ model_run(uint32_t alen, uint32_t vsize, uint32_t nroutes, uint32_t nprobes)
 	while (r.m.live > nroutes / 4) {
 		if (del(&r, random_present(&r)) != 0)
 			goto out;
-		if ((r.m.live & 255) == 0 && check(&r, 64) != TEST_SUCCESS)
+		if (r.m.live % RTE_MAX(nroutes / 16, 256U) == 0 &&
+		    check(&r, 64) != TEST_SUCCESS)
 			goto out;
 	}
 	if (check(&r, nprobes) != 0 || check_walk(&r) != 0)
@@ -247,11 +248,20 @@ test_lpm6_model(void)
 	return model_run(16, 12, 3000, 10000);
 }
 
-/* Past 32,768 routes: the 16-bit index, and back. */
+/* Past 4,096 IPv6 routes: the 16-bit index, and back. */
+static int
+test_lpm6_model_large(void)
+{
+	return model_run(16, 12, 6000, 4000);
+}
+
+/* Past 32,768 routes: the 16-bit index, and back; more than 65,534
+ * values, so that both range layouts of its blocks are used.
+ */
 static int
 test_lpm4_model_large(void)
 {
-	return model_run(4, 4, 40000, 2000);
+	return model_run(4, 4, 150000, 2000);
 }
 
 #define TENANTS 8
@@ -322,6 +332,7 @@ static const struct autotest_case lpm_cases[] = {
 	TEST_CASE(test_lpm4_model),
 	TEST_CASE(test_lpm6_model),
 	TEST_CASE(test_lpm4_model_large),
+	TEST_CASE(test_lpm6_model_large),
 	TEST_CASE(test_lpm6_nested),
 	TEST_CASE(test_lpm_memory),
 	TEST_CASE(test_lpm_many_tables),

@@ -219,15 +219,19 @@ op_route(struct fault_op *o, uint32_t alen, uint32_t i, bool shorter)
 static int
 fault_family(uint32_t alen, uint64_t *total)
 {
+	/* IPv4 tiers: 8 bits above 1,024 routes, 0 below 512; IPv6: 16
+	 * bits above 4,096, 0 below 2,048.
+	 */
+	uint32_t up = alen == 4 ? 1024 : 4096, n = up + 76, down = up / 2;
 	struct fault_op o = { .val = 1 };
 	uint64_t points;
-	uint32_t i, n = 1100;
+	uint32_t i;
 	bool faulted;
 
 	o.id = mim_create(MIM_TYPE_LPM, NULL, 4 + alen, 8, 2 * n, NULL);
 	TEST_ASSERT_OK(o.id);
 	for (i = 0; i < n; i++) {
-		faulted = i < 40 || i % 97 == 0 || (i >= 1015 && i <= 1030);
+		faulted = i < 40 || i % 397 == 0 || (i + 9 >= up && i <= up + 6);
 		op_route(&o, alen, i, false);
 		o.val = 1 + i % 50;
 		if (!faulted) {
@@ -254,7 +258,8 @@ fault_family(uint32_t alen, uint64_t *total)
 		*total += points;
 	}
 	for (i = 0; i < n; i++) {
-		faulted = i < 10 || i % 97 == 0 || i > n - 600;
+		faulted = i < 10 || i % 397 == 0 ||
+			(n - i <= down + 6 && n - i + 6 >= down);
 		op_route(&o, alen, i, false);
 		if (faulted) {
 			TEST_ASSERT_EQUAL(fault_each(&o, &points),

@@ -89,6 +89,8 @@ struct mim_hbucket {
  * Other next hops are 0 (no route) or 1 + a value slot.
  */
 #define MIM_LPM_NH_INHERIT UINT32_MAX
+/** The same in a packed range (16-bit next hops). */
+#define MIM_LPM_NH_PACKED_INHERIT 0xffffU
 
 /**
  * An LPM range array (private to the library): the address ranges of one
@@ -97,13 +99,16 @@ struct mim_hbucket {
  *
  * After the header: nb_ranges first addresses (IPv4: u32; IPv6: two u64,
  * high then low, host order), then nb_ranges u32 next hops, then the
- * writer's copy of the block's routes.
+ * writer's copy of the block's routes. Packed (IPv4 blocks of a 16-bit
+ * index whose next hops fit 16 bits): one u32 per range, the address's
+ * low 16 bits then the next hop.
  */
 struct mim_lpm_chunk {
 	void *dead_next;     /**< Writer: chain of retired blocks. */
 	uint32_t nb_ranges;  /**< Ranges; the first starts at the block. */
 	uint32_t nb_recs;    /**< Writer: routes after the ranges. */
-	uint32_t pooled;     /**< Writer: from the table's pool. */
+	uint16_t pooled;     /**< Writer: from the table's pool. */
+	uint16_t packed;     /**< Ranges are packed. */
 	uint32_t reserved;   /**< Zero. */
 	uint64_t data[];     /**< Ranges, next hops, routes. */
 };
@@ -506,6 +511,22 @@ __mim_lpm4_search(const struct mim_lpm_chunk *c, uint32_t ip)
 	return start[c->nb_ranges + base];
 }
 
+/** @internal The packed range holding an IPv4 address: its next hop. */
+static __rte_always_inline uint32_t
+__mim_lpm4p_search(const struct mim_lpm_chunk *c, uint32_t ip)
+{
+	const uint32_t *r = (const uint32_t *)c->data;
+	uint32_t n = c->nb_ranges, base = 0, half, x = ip << 16 | 0xffff, nh;
+
+	while (n > 1) {
+		half = n >> 1;
+		base = r[base + half] <= x ? base + half : base;
+		n -= half;
+	}
+	nh = r[base] & 0xffff;
+	return nh == MIM_LPM_NH_PACKED_INHERIT ? MIM_LPM_NH_INHERIT : nh;
+}
+
 /** @internal The range holding an IPv6 address: its next hop. */
 static __rte_always_inline uint32_t
 __mim_lpm6_search(const struct mim_lpm_chunk *c, uint64_t hi, uint64_t lo)
@@ -523,14 +544,23 @@ __mim_lpm6_search(const struct mim_lpm_chunk *c, uint64_t hi, uint64_t lo)
 	return ((const uint32_t *)(start + 2 * (size_t)c->nb_ranges))[base];
 }
 
-/** @internal Where an LPM lookup of key starts: prefetch what it reads. */
+/** @internal Prefetch what the search of a range array reads. */
 static __rte_always_inline void
 __mim_lpm_prefetch_chunk(const struct mim_lpm_chunk *c)
 {
-	rte_prefetch0(c);
-	/* The first step of the search reads the middle address. */
+	const uint8_t *p = (const uint8_t *)c;
+
+	rte_prefetch0(p);
+	/* Small arrays whole; else where the first steps read. */
+	if (c->nb_ranges <= 24) {
+		rte_prefetch0(p + 64);
+		rte_prefetch0(p + 128);
+		rte_prefetch0(p + 192);
+		return;
+	}
 	rte_prefetch0((const uint8_t *)c->data +
-		      (c->nb_ranges >> 1) * sizeof(uint64_t));
+		      (c->nb_ranges >> 1) * sizeof(uint32_t));
+	rte_prefetch0((const uint8_t *)c->data + c->nb_ranges);
 }
 
 /**
@@ -547,7 +577,9 @@ __mim_lpm_resolve(const struct mim_table *t, const struct mim_lpm_dir *d,
 
 	if (c != NULL) {
 		if (likely(t->key_size == 8)) {
-			nh = __mim_lpm4_search(c, __mim_lpm_key_ip(key));
+			nh = c->packed ?
+				__mim_lpm4p_search(c, __mim_lpm_key_ip(key)) :
+				__mim_lpm4_search(c, __mim_lpm_key_ip(key));
 		} else {
 			__mim_lpm6_key_addr(key, &hi, &lo);
 			nh = __mim_lpm6_search(c, hi, lo);

@@ -11,17 +11,19 @@
  *
  * Layout (read by mim_datapath.h), after DXR (Zec, Rizzo, Mikuc) and
  * FreeBSD's size-tiered fib_algo:
- * - a direct index of 2^kbits entries on the address's first bits, kbits 0
- *   (tables of up to ~1,000 routes: one entry), 8 or 16 (above ~32,000),
- *   chosen by the number of routes;
+ * - a direct index of 2^kbits entries on the address's first bits, by
+ *   the number of routes: kbits 0 (IPv4 up to 1,024 routes, IPv6 4,096:
+ *   one entry), 8 (IPv4 up to 32,768), else 16;
  * - per entry, a sorted array of address ranges and their next hops for
  *   the routes of at least kbits bits in that block, searched by bisection,
  *   and the next hop of the longest shorter route covering the block;
  * - value slots: a next hop is 1 + the index of a value slot, and equal
  *   values share a slot (mim_lpm_vals.c).
- * An empty table is its header and a one-entry index (well under 4 KiB);
- * memory grows with the routes (a range is 8 bytes for IPv4 and 20 for
- * IPv6, a route's writer copy 8 or 20), and no memzone is used.
+ * An empty table is its header and a one-entry index (704 bytes of heap);
+ * memory grows with the routes (a range is 8 bytes for IPv4, 4 in the
+ * packed blocks of a 16-bit index, 20 for IPv6; a route's writer copy 8
+ * or 20), large tables take their arrays from a pool of their own
+ * (mim_lpm_pool.c), and no memzone is used.
  *
  * Updates (mim_lpm_build.c): a range array is immutable; a change builds
  * the new array of its block from the block's routes (kept in the array,

@@ -6,8 +6,8 @@
  * LPM route changes: where a route is kept, what a change rebuilds, and
  * how it is published.
  *
- * The direct index splits the address space into 2^kbits blocks (kbits 0,
- * 8 or 16, by the number of routes). A route of at least kbits bits lives
+ * The direct index splits the address space into 2^kbits blocks (by the
+ * number of routes: IPv4 0, 8 or 16; IPv6 0 or 16). A route of at least kbits bits lives
  * in its block's range array, which keeps the block's routes too (sorted):
  * a change rebuilds that one array from them, publishes it with one
  * release store and retires the old one. A shorter route lives in the
@@ -30,6 +30,8 @@
 #define TIER_MID_DOWN 512U
 #define TIER_BIG_UP 32768U
 #define TIER_BIG_DOWN 16384U
+#define TIER6_UP 4096U
+#define TIER6_DOWN 2048U
 #define TOP_CAP_MIN 8U
 
 static struct mim_lpm_root *
@@ -45,8 +47,11 @@ words(const struct mim_lpm_obj *l, uint32_t n)
 }
 
 static uint32_t
-want_kbits(uint32_t n, uint32_t cur)
+want_kbits(const struct mim_lpm_obj *l, uint32_t n, uint32_t cur)
 {
+	/* IPv6 routes share their first byte (2000::/3): no 8-bit tier. */
+	if (l->width == 128)
+		return n > TIER6_UP || (cur == 16 && n >= TIER6_DOWN) ? 16 : 0;
 	if (n > TIER_BIG_UP || (cur == 16 && n >= TIER_BIG_DOWN))
 		return 16;
 	if (n > TIER_MID_UP || (cur >= 8 && n >= TIER_MID_DOWN))
@@ -424,7 +429,7 @@ mim_lpm_prepare(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 	uint32_t n = l->base.nb_entries, kbits;
 
 	n = x->op == MIM_LPM_ADD ? n + 1 : x->op == MIM_LPM_DEL ? n - 1 : n;
-	kbits = want_kbits(n, root->kbits);
+	kbits = want_kbits(l, n, root->kbits);
 	if (kbits != root->kbits)
 		return prepare_rebuild(l, x, kbits);
 	if (mim_lpm_rec_plen(l, x->rec) >= root->kbits)

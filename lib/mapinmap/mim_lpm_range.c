@@ -116,24 +116,29 @@ mim_lpm_release_chain(struct mim_lpm_obj *l, void *chain)
 	}
 }
 
+/* Bytes of a range: first address and next hop (packed: one u32). */
 static size_t
-start_bytes(const struct mim_lpm_obj *l)
+range_bytes(const struct mim_lpm_obj *l, bool packed)
 {
-	return l->width == 32 ? sizeof(uint32_t) : 2 * sizeof(uint64_t);
+	if (packed)
+		return sizeof(uint32_t);
+	return (l->width == 32 ? sizeof(uint32_t) : 2 * sizeof(uint64_t)) +
+		sizeof(uint32_t);
 }
 
 static size_t
-chunk_size(const struct mim_lpm_obj *l, uint32_t nb_ranges, uint32_t nb_recs)
+chunk_size(const struct mim_lpm_obj *l, uint32_t nb_ranges, uint32_t nb_recs,
+	   bool packed)
 {
 	return sizeof(struct mim_lpm_chunk) +
-		nb_ranges * (start_bytes(l) + sizeof(uint32_t)) +
+		nb_ranges * range_bytes(l, packed) +
 		(size_t)nb_recs * l->rec_words * sizeof(uint32_t);
 }
 
 size_t
 mim_lpm_chunk_size(const struct mim_lpm_obj *l, const struct mim_lpm_chunk *c)
 {
-	return chunk_size(l, c->nb_ranges, c->nb_recs);
+	return chunk_size(l, c->nb_ranges, c->nb_recs, c->packed);
 }
 
 size_t
@@ -147,7 +152,7 @@ uint32_t *
 mim_lpm_chunk_recs(const struct mim_lpm_obj *l, const struct mim_lpm_chunk *c)
 {
 	return (uint32_t *)((uint8_t *)(uintptr_t)c->data +
-			    c->nb_ranges * (start_bytes(l) + sizeof(uint32_t)));
+			    c->nb_ranges * range_bytes(l, c->packed));
 }
 
 uint32_t *
@@ -292,6 +297,8 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	uint32_t nr, i;
 	uint64_t *s64;
 	uint32_t *s32, *nh;
+	bool packed;
+	size_t size;
 
 	*out = NULL;
 	if (n == 0)
@@ -299,26 +306,40 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	block_span(l, kbits, mim_lpm_block(l, kbits, mim_lpm_rec_addr(l, recs)),
 		   &lo, &hi);
 	nr = build(l, recs, n, lo, hi, MIM_LPM_NH_INHERIT);
-	pooled = pooled && mim_lpm_pool_block(chunk_size(l, nr, n)) != 0;
-	c = pooled ? mim_lpm_pool_alloc(l, chunk_size(l, nr, n)) :
-		mim_lpm_zmalloc(l, chunk_size(l, nr, n));
+	/* IPv4 blocks of a 16-bit index: 16-bit offsets and next hops in
+	 * one u32 when every next hop fits, halving the bytes a search
+	 * reads.
+	 */
+	packed = l->width == 32 && kbits == 16;
+	for (i = 0; i < nr && packed; i++)
+		packed = scr.nh[i] == MIM_LPM_NH_INHERIT ||
+			scr.nh[i] < MIM_LPM_NH_PACKED_INHERIT;
+	size = chunk_size(l, nr, n, packed);
+	pooled = pooled && mim_lpm_pool_block(size) != 0;
+	c = pooled ? mim_lpm_pool_alloc(l, size) : mim_lpm_zmalloc(l, size);
 	if (c == NULL)
 		return -ENOMEM;
 	c->pooled = pooled;
+	c->packed = packed;
 	c->nb_ranges = nr;
 	c->nb_recs = n;
 	s32 = (uint32_t *)c->data;
 	s64 = c->data;
+	nh = (uint32_t *)((uint8_t *)c->data + nr * (range_bytes(l, packed) -
+						      sizeof(uint32_t)));
 	for (i = 0; i < nr; i++) {
-		if (l->width == 32) {
+		if (packed)
+			s32[i] = (uint32_t)scr.start[i] << 16 |
+				RTE_MIN(scr.nh[i], MIM_LPM_NH_PACKED_INHERIT);
+		else if (l->width == 32)
 			s32[i] = (uint32_t)scr.start[i];
-		} else {
+		else {
 			s64[2 * i] = (uint64_t)(scr.start[i] >> 64);
 			s64[2 * i + 1] = (uint64_t)scr.start[i];
 		}
+		if (!packed)
+			nh[i] = scr.nh[i];
 	}
-	nh = (uint32_t *)((uint8_t *)c->data + nr * start_bytes(l));
-	memcpy(nh, scr.nh, nr * sizeof(uint32_t));
 	memcpy(mim_lpm_chunk_recs(l, c), recs,
 	       (size_t)n * l->rec_words * sizeof(uint32_t));
 	*out = c;
