@@ -109,7 +109,7 @@ struct mim_lpm_chunk {
 	uint32_t nb_recs;    /**< Writer: routes after the ranges. */
 	uint16_t pooled;     /**< Writer: from the table's pool. */
 	uint16_t packed;     /**< Ranges are packed. */
-	uint32_t reserved;   /**< Zero. */
+	uint32_t pool_off;   /**< Writer: offset in its pool slab. */
 	uint64_t data[];     /**< Ranges, next hops, routes. */
 };
 

@@ -4,15 +4,21 @@
 
 /*
  * Range arrays of large LPM tables come from a pool of the table's own:
- * size classes of 64-byte steps up to 4 KiB, carved from 256 KiB slabs of
- * DPDK heap, reused through free lists. A table of 10^6 routes replaces
- * one array per change; rte_malloc's free-list search grows with the
- * fragments such churn leaves (a 10^6 build slowed down ~30 times), and
- * its 128-byte element header would double the size of most arrays.
+ * size classes of 64-byte steps up to 4 KiB, each served by 64 KiB slabs
+ * of DPDK heap holding blocks of that class only. A table of 10^6 routes
+ * replaces one array per change; rte_malloc's free-list search grows with
+ * the fragments such churn leaves (a 10^6 build slowed down ~30 times),
+ * and its 128-byte element header would double the size of most arrays.
+ *
+ * A slab keeps its own free blocks and a count of blocks in use; a slab
+ * whose last block comes back is freed, unless it is the only one of its
+ * class with room (kept for the next change), so that memory follows the
+ * arrays as they grow and shrink. A block records its offset in its slab
+ * (struct mim_lpm_chunk::pool_off).
  *
  * Only the changes of one block in a 16-bit index take arrays from the
  * pool (one allocation, the last fallible step of the call); rebuilds of
- * the whole index use rte_malloc. Slabs are freed with the table.
+ * the whole index use rte_malloc.
  */
 
 #include <errno.h>
@@ -22,14 +28,22 @@
 
 #define POOL_STEP RTE_CACHE_LINE_SIZE
 #define POOL_CLASSES 64U
-#define POOL_SLAB (256U * 1024)
+#define POOL_SLAB (64U * 1024)
 #define POOL_MAX (POOL_STEP * POOL_CLASSES)
 
+/* A slab's header, in its first cache line. */
+struct pool_slab {
+	struct pool_slab *next;    /* slabs of the class with room */
+	struct pool_slab *prev;
+	void *free;                /* free blocks, linked by first word */
+	uint32_t cls;
+	uint32_t live;             /* blocks in use */
+	uint32_t carved;           /* blocks handed out once */
+	uint32_t capacity;
+};
+
 struct mim_lpm_pool {
-	void *free[POOL_CLASSES];   /* free blocks, linked by first word */
-	uint8_t *bump;              /* the current slab's unused part */
-	uint8_t *end;
-	void *slabs;                /* slabs, linked by first word */
+	struct pool_slab *room[POOL_CLASSES];
 };
 
 static uint32_t
@@ -44,80 +58,116 @@ mim_lpm_pool_block(size_t size)
 	return size <= POOL_MAX ? (pool_class(size) + 1) * POOL_STEP : 0;
 }
 
-/* A new slab (and the pool itself, the first time): 0 or -ENOMEM. */
-static int
-pool_grow(struct mim_lpm_obj *l)
+static void
+room_add(struct mim_lpm_pool *p, struct pool_slab *s)
+{
+	s->prev = NULL;
+	s->next = p->room[s->cls];
+	if (s->next != NULL)
+		s->next->prev = s;
+	p->room[s->cls] = s;
+}
+
+static void
+room_del(struct mim_lpm_pool *p, struct pool_slab *s)
+{
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		p->room[s->cls] = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	s->next = s->prev = NULL;
+}
+
+/* A new slab for class c (and the pool itself, the first time). */
+static struct pool_slab *
+slab_new(struct mim_lpm_obj *l, uint32_t c)
 {
 	struct mim_lpm_pool *p = l->pool;
-	uint8_t *slab;
+	struct pool_slab *s;
 
 	if (p == NULL) {
 		p = mim_lpm_zmalloc(l, sizeof(*p));
 		if (p == NULL)
-			return -ENOMEM;
+			return NULL;
 	}
-	slab = mim_lpm_zmalloc(l, POOL_SLAB);
-	if (slab == NULL) {
+	s = mim_lpm_zmalloc(l, POOL_SLAB);
+	if (s == NULL) {
 		if (l->pool == NULL)
 			mim_lpm_free(l, p, sizeof(*p));
-		return -ENOMEM;
+		return NULL;
 	}
-	/* What is left of the last slab stays unused (< 4 KiB of 256). */
-	*(void **)slab = p->slabs;
-	p->slabs = slab;
-	p->bump = slab + POOL_STEP;
-	p->end = slab + POOL_SLAB;
 	l->pool = p;
-	return 0;
+	s->cls = c;
+	s->capacity = (POOL_SLAB - POOL_STEP) / ((c + 1) * POOL_STEP);
+	room_add(p, s);
+	return s;
 }
 
-void *
+struct mim_lpm_chunk *
 mim_lpm_pool_alloc(struct mim_lpm_obj *l, size_t size)
 {
 	size_t bs = mim_lpm_pool_block(size);
-	struct mim_lpm_pool *p = l->pool;
 	uint32_t c = pool_class(size);
-	void *b;
+	struct pool_slab *s;
+	struct mim_lpm_chunk *b;
 
 	RTE_ASSERT(bs != 0);
-	if (p != NULL && p->free[c] != NULL) {
-		b = p->free[c];
-		p->free[c] = *(void **)b;
-		memset(b, 0, bs);
-		return b;
-	}
-	if ((p == NULL || (size_t)(p->end - p->bump) < bs) &&
-	    pool_grow(l) != 0)
+	s = l->pool != NULL ? l->pool->room[c] : NULL;
+	if (s == NULL)
+		s = slab_new(l, c);
+	if (s == NULL)
 		return NULL;
-	p = l->pool;
-	b = p->bump;
-	p->bump += bs;
+	if (s->free != NULL) {
+		b = s->free;
+		s->free = *(void **)b;
+		memset(b, 0, bs);
+	} else {
+		b = (struct mim_lpm_chunk *)((uint8_t *)s + POOL_STEP +
+					     s->carved++ * bs);
+	}
+	if (++s->live == s->capacity)
+		room_del(l->pool, s);
+	b->pool_off = (uint32_t)((uint8_t *)b - (uint8_t *)s);
 	return b;
 }
 
 void
-mim_lpm_pool_free(struct mim_lpm_obj *l, void *b, size_t size)
+mim_lpm_pool_free(struct mim_lpm_obj *l, struct mim_lpm_chunk *b, size_t size)
 {
+	struct pool_slab *s = (struct pool_slab *)((uint8_t *)b - b->pool_off);
 	struct mim_lpm_pool *p = l->pool;
-	uint32_t c = pool_class(size);
 
+	RTE_ASSERT(s->cls == pool_class(size));
 	mim_poison(b, mim_lpm_pool_block(size));
-	*(void **)b = p->free[c];
-	p->free[c] = b;
+	*(void **)b = s->free;
+	s->free = b;
+	if (s->live-- == s->capacity)
+		room_add(p, s);
+	/* Empty: freed, unless the class would be left without room. */
+	if (s->live == 0 && (s->next != NULL || p->room[s->cls] != s)) {
+		room_del(p, s);
+		mim_lpm_free(l, s, POOL_SLAB);
+	}
 }
 
 void
 mim_lpm_pool_fini(struct mim_lpm_obj *l)
 {
 	struct mim_lpm_pool *p = l->pool;
-	void *s, *next;
+	struct pool_slab *s;
+	uint32_t c;
 
 	if (p == NULL)
 		return;
-	for (s = p->slabs; s != NULL; s = next) {
-		next = *(void **)s;
-		mim_lpm_free(l, s, POOL_SLAB);
-	}
+	/* Every block is back by now: what is left is empty slabs. */
+	for (c = 0; c < POOL_CLASSES; c++)
+		while ((s = p->room[c]) != NULL) {
+			RTE_ASSERT(s->live == 0);
+			room_del(p, s);
+			mim_lpm_free(l, s, POOL_SLAB);
+		}
 	mim_lpm_free(l, p, sizeof(*p));
 	l->pool = NULL;
 }

@@ -521,8 +521,9 @@ size_t mim_lpm_root_size(uint32_t kbits);
 struct mim_lpm_pool;
 /* Bytes a pool block of size takes, 0 if too large for the pool. */
 size_t mim_lpm_pool_block(size_t size);
-void *mim_lpm_pool_alloc(struct mim_lpm_obj *l, size_t size);
-void mim_lpm_pool_free(struct mim_lpm_obj *l, void *b, size_t size);
+struct mim_lpm_chunk *mim_lpm_pool_alloc(struct mim_lpm_obj *l, size_t size);
+void mim_lpm_pool_free(struct mim_lpm_obj *l, struct mim_lpm_chunk *b,
+		       size_t size);
 void mim_lpm_pool_fini(struct mim_lpm_obj *l);
 
 /* Range arrays (mim_lpm_range.c). */
