@@ -163,7 +163,7 @@ lpm(void)
 	 */
 	CHECK(mim_lookup_elem_sz(rt, &q, sizeof(q), &nh, sizeof(nh)));
 	ASSERT(nh == 1);
-	/* /0 is kept beside rte_lpm, which has none. */
+	/* /0 is a route like any other: it covers every address. */
 	q.addr = RTE_BE32(0xc0a80001);                        /* 192.168.0.1 */
 	ASSERT(*(uint32_t *)mim_lookup(t, &q) == 9);
 	/* Routes with equal values share one value slot. */
