@@ -551,8 +551,10 @@ __mim_lpm_prefetch_chunk(const struct mim_lpm_chunk *c)
 	const uint8_t *p = (const uint8_t *)c;
 
 	rte_prefetch0(p);
-	/* Small arrays whole; else where the first steps read. */
-	if (c->nb_ranges <= 24) {
+	/* Arrays of up to four cache lines whole (IPv4: 58 packed ranges,
+	 * 29 others); else where the first steps read.
+	 */
+	if (c->nb_ranges <= (c->packed ? 58U : 29U)) {
 		rte_prefetch0(p + 64);
 		rte_prefetch0(p + 128);
 		rte_prefetch0(p + 192);
