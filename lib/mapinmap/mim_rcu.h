@@ -130,20 +130,13 @@ int mim_rcu_configure(const struct mim_rcu_opts *opts);
 /**
  * Attach a QSBR variable: releases wait for every reader registered on it.
  *
- * Attach a variable before its reader threads start to look up. Tables of
- * type #MIM_TYPE_LPM also hand the first attached variable to rte_lpm
- * (rte_lpm_rcu_qsbr_add()), which then defers the reuse of its tbl8 groups
- * after route deletion; rte_lpm supports one variable only, so readers of
- * LPM tables that report to a second variable may, during an in-place route
- * deletion, read one stale next hop of the same table (never freed memory).
+ * Attach a variable before its reader threads start to look up.
  *
  * @param v
  *   An initialised QSBR variable; it must outlive its attachment.
  * @return
  *   0, or -EINVAL (v NULL), -EEXIST (already attached), -ENOSPC
- *   (#MIM_RCU_MAX_VARS attached), -ENOMEM (defer queue allocation failed;
- *   or an existing LPM table could not take the variable, which then stays
- *   attached for all other tables: mim_last_error() names the table).
+ *   (#MIM_RCU_MAX_VARS attached), -ENOMEM (defer queue allocation failed).
  * @cp_contract
  * - **RCU:** @p v initialised with rte_rcu_qsbr_init(); attach it before the
  *   threads registered on it start to look up. Never waits for readers.
@@ -162,8 +155,8 @@ int mim_rcu_qsbr_add(struct rte_rcu_qsbr *v);
  * @return
  *   0, or -EINVAL (v NULL), -ENOENT (not attached), -EBUSY (retirements are
  *   pending; call mim_reclaim() once readers have reported quiescent
- *   states), or -EPERM (it is the first variable and LPM tables that use it
- *   are alive).
+ *   states), or -EPERM (it is the first variable and a table holds on to
+ *   it; no table type does any more).
  * @cp_contract
  * - **RCU:** the threads registered on @p v must have stopped looking up, or
  *   be registered on another attached variable too: releases stop waiting for
