@@ -13,7 +13,9 @@
  * the kernel's free after several grace periods, one variable at a time.
  *
  * Bounds: at most dq_size retirements are in flight over all queues
- * (mim_rcu_reserve() enforces it before a call changes anything), and every
+ * (mim_rcu_reserve() enforces it before a call changes anything, and the
+ * optional pending_bytes_max the same way, on the bytes already pending:
+ * the size of a retirement is known only once it is made), and every
  * queue holds dq_size entries, so moving an entry to the next queue cannot
  * fail. Queues never reclaim on their own (trigger above size): reclamation
  * happens only here, under the library mutex, so the callbacks never nest.
@@ -55,6 +57,7 @@ static struct {
 	uint32_t dq_size;
 	uint32_t reclaim_thd;
 	uint32_t reclaim_max;
+	uint64_t pending_bytes_max;  /* 0: no bound */
 	uint32_t nb_vars;
 	/* The stages in order; each points into stage_mem, whose entries
 	 * do not move (a defer queue's callback argument is one of them).
@@ -70,6 +73,7 @@ static struct {
 	uint64_t nb_released;
 	uint64_t released_bytes;
 	uint64_t nb_busy;
+	uint64_t nb_bytes_busy;
 } rcu = {
 	.mode = MIM_RCU_MODE_DQ,
 	.dq_size = MIM_RCU_DQ_SIZE_DEFAULT,
@@ -281,6 +285,15 @@ reclaim(uint32_t max)
 	return rcu.released_now;
 }
 
+/* Is there room for one more retirement, by count and by bytes? */
+static bool
+has_room(void)
+{
+	return rcu.inflight < rcu.dq_size &&
+	       (rcu.pending_bytes_max == 0 ||
+		rcu.pending_bytes < rcu.pending_bytes_max);
+}
+
 int
 mim_rcu_reserve(void)
 {
@@ -288,15 +301,23 @@ mim_rcu_reserve(void)
 		return 0;
 	if (rcu.mode == MIM_RCU_MODE_SYNC)
 		return mim_rcu_sync_check();
-	if (rcu.inflight < rcu.dq_size)
+	if (has_room())
 		return 0;
 	reclaim(rcu.dq_size);
-	if (rcu.inflight < rcu.dq_size)
+	if (has_room())
 		return 0;
-	rcu.nb_busy++;
+	if (rcu.inflight >= rcu.dq_size) {
+		rcu.nb_busy++;
+		return mim_err(EBUSY,
+			       "%u %s waiting for readers and the defer queue (dq_size %u) is full: a reader has not reported a quiescent state",
+			       rcu.inflight, releases_are(rcu.inflight),
+			       rcu.dq_size);
+	}
+	rcu.nb_bytes_busy++;
 	return mim_err(EBUSY,
-		       "%u %s waiting for readers and the defer queue (dq_size %u) is full: a reader has not reported a quiescent state",
-		       rcu.inflight, releases_are(rcu.inflight), rcu.dq_size);
+		       "%" PRIu64 " pending bytes (%u %s waiting for readers) reached pending_bytes_max %" PRIu64 ": a reader has not reported a quiescent state",
+		       rcu.pending_bytes, rcu.inflight,
+		       releases_are(rcu.inflight), rcu.pending_bytes_max);
 }
 
 void
@@ -354,6 +375,7 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 {
 	enum mim_rcu_mode mode;
 	uint32_t dq_size, thd, max;
+	uint64_t bytes_max;
 	int ret = 0;
 
 	mim_err_enter(__func__);
@@ -364,6 +386,7 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 	dq_size = MIM_OPTS_GET(opts, dq_size, 0);
 	thd = MIM_OPTS_GET(opts, reclaim_thd, 0);
 	max = MIM_OPTS_GET(opts, reclaim_max, 0);
+	bytes_max = MIM_OPTS_GET(opts, pending_bytes_max, 0);
 	if (dq_size == 0)
 		dq_size = MIM_RCU_DQ_SIZE_DEFAULT;
 	if (thd == 0)
@@ -378,6 +401,9 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 	if (max > dq_size)
 		return mim_err(EINVAL, "reclaim_max %u above dq_size %u",
 			       max, dq_size);
+	if (bytes_max != 0 && mode == MIM_RCU_MODE_SYNC)
+		return mim_err(EINVAL, "pending_bytes_max %" PRIu64 " applies to MIM_RCU_MODE_DQ only: in SYNC mode nothing is pending",
+			       bytes_max);
 
 	mim_lock();
 	if (rcu.nb_vars != 0) {
@@ -387,6 +413,7 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 		rcu.dq_size = dq_size;
 		rcu.reclaim_thd = thd;
 		rcu.reclaim_max = max;
+		rcu.pending_bytes_max = bytes_max;
 		rcu.max_pending = 0;
 	}
 	mim_unlock();
@@ -532,6 +559,8 @@ mim_rcu_get_stats(struct mim_rcu_stats *st)
 	st->nb_released = rcu.nb_released;
 	st->released_bytes = rcu.released_bytes;
 	st->nb_busy = rcu.nb_busy;
+	st->nb_bytes_busy = rcu.nb_bytes_busy;
+	st->pending_bytes_max = rcu.pending_bytes_max;
 	mim_unlock();
 	return 0;
 }

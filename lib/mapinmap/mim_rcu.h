@@ -35,7 +35,9 @@
  *   (the analog of the kernel's free after several grace periods for
  *   sleepable programs). The queues are bounded by dq_size: when full, a
  *   changing call reclaims what it can and otherwise fails with -EBUSY,
- *   changing nothing.
+ *   changing nothing. An optional bound on the bytes the queues hold back,
+ *   pending_bytes_max, works the same way (back-pressure on the memory of
+ *   replaced tables while a reader lags).
  * - #MIM_RCU_MODE_SYNC: each changing call that retires something waits for
  *   a grace period on every variable (rte_rcu_qsbr_synchronize()) and then
  *   releases it before returning, as the kernel's synchronize_rcu().
@@ -103,10 +105,22 @@ struct mim_rcu_opts {
 	uint32_t reclaim_thd;
 	/** Most releases per automatic reclamation; 0: default. */
 	uint32_t reclaim_max;
+	/**
+	 * #MIM_RCU_MODE_DQ: bound on pending_bytes (heap bytes held by
+	 * retirements waiting for readers); 0: none (default). A call that
+	 * would retire something while pending_bytes is at or above it first
+	 * reclaims, then fails with -EBUSY if it still is, changing nothing.
+	 * The check comes before the call changes anything, when the size of
+	 * what it retires is not known yet (a closed outer table takes with
+	 * it the inner tables only it held): the last retirement accepted may
+	 * take pending_bytes above the bound by its own size, and one larger
+	 * than the bound is accepted whenever less is pending.
+	 */
+	uint64_t pending_bytes_max;
 	size_t :0;
 };
 /** Last field of struct mim_rcu_opts (the library's size check). */
-#define mim_rcu_opts__last_field reclaim_max
+#define mim_rcu_opts__last_field pending_bytes_max
 
 /**
  * Choose the reclamation mode and defer queue sizes.
@@ -117,7 +131,8 @@ struct mim_rcu_opts {
  *   Options; NULL restores the defaults.
  * @return
  *   0, or -EINVAL (opts malformed, unknown mode, dq_size above
- *   #MIM_RCU_DQ_SIZE_MAX, reclaim_max above dq_size), or -EBUSY (a QSBR
+ *   #MIM_RCU_DQ_SIZE_MAX, reclaim_max above dq_size, pending_bytes_max in
+ *   #MIM_RCU_MODE_SYNC, where nothing is ever pending), or -EBUSY (a QSBR
  *   variable is already attached).
  * @cp_contract
  * - **RCU:** call before the first mim_rcu_qsbr_add() (-EBUSY while a
@@ -196,6 +211,9 @@ struct mim_rcu_stats {
 	uint64_t nb_released;     /**< Releases since start. */
 	uint64_t released_bytes;  /**< Bytes released since start. */
 	uint64_t nb_busy;         /**< Calls refused with -EBUSY (queue full). */
+	/** Calls refused with -EBUSY (pending_bytes at pending_bytes_max). */
+	uint64_t nb_bytes_busy;
+	uint64_t pending_bytes_max; /**< The bound; 0: none. */
 };
 
 /**
