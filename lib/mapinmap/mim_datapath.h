@@ -33,6 +33,20 @@
  *   quiescent state (rte_rcu_qsbr_quiescent()) or goes offline
  *   (rte_rcu_qsbr_thread_offline()).
  *
+ * **Writing through a value pointer** (per-flow counters, as BPF programs
+ * do), within its value_size bytes, which start 8-byte aligned. ARRAY: the
+ * value lives in place; writes are seen by other readers and by
+ * mim_lookup_elem(), with no atomicity beyond the caller's own atomics
+ * (mim_lookup_elem() copies bytes, and may copy a value half-written); a
+ * racing mim_update_elem() of the same index is the application's problem,
+ * as in the kernel. HASH (preallocated or #MIM_F_NO_PREALLOC alike): the
+ * same while the key keeps its value object; mim_update_elem() publishes a
+ * new object, and writes to the old one (valid until the reading thread's
+ * next quiescent state) are lost. LPM: forbidden; routes with equal values
+ * share one value slot, indexed by its bytes: a write would change every
+ * such route and corrupt the index. Outer tables: never write through the
+ * inner table pointer.
+ *
  * **Argument checks** (NULL pointers, n above #MIM_LOOKUP_BULK_MAX) compile
  * away unless MIM_DATAPATH_DEBUG is defined, as DPDK's fast paths do.
  *
@@ -631,8 +645,10 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
  *   Key of key_size bytes; u32 index for arrays, struct mim_lpm_key
  *   (key_size 8) or struct mim_lpm6_key (key_size 20) for LPM.
  * @return
- *   Pointer to the value; on an outer table, the inner struct mim_table.
- *   NULL on a miss (absent key, empty slot, index out of range).
+ *   Pointer to the value (ARRAY and HASH values may be written through it,
+ *   LPM values not: see the file overview); on an outer table, the inner
+ *   struct mim_table (never written through). NULL on a miss (absent key,
+ *   empty slot, index out of range).
  * @dp_contract
  */
 static inline void *
