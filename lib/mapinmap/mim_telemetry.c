@@ -221,6 +221,8 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(c, "nb_released", rs.nb_released);
 	rte_tel_data_add_dict_u64(c, "released_bytes", rs.released_bytes);
 	rte_tel_data_add_dict_u64(c, "nb_busy", rs.nb_busy);
+	rte_tel_data_add_dict_u64(c, "pending_bytes_max", rs.pending_bytes_max);
+	rte_tel_data_add_dict_u64(c, "nb_bytes_busy", rs.nb_bytes_busy);
 	if (rte_tel_data_add_dict_container(d, "rcu", c, 0) != 0) {
 		rte_tel_data_free(c);
 		return -ENOSPC;
