@@ -418,7 +418,8 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     HASH or HASH_OF_TABLES whose two buckets cannot be freed by moving
  *     keys (rare: those tables have at least twice max_entries slots).
  *   - -EBUSY: releases are held back by readers that have not reported a
- *     quiescent state and the defer queue is full, or a new hash key finds
+ *     quiescent state and the defer queue is full or pending_bytes_max is
+ *     reached (mim_rcu.h), or a new hash key finds
  *     no free slot because deleted keys' slots wait for them, or an LPM
  *     table's spare value slots all wait for them; nothing changed. Retry
  *     after readers progress.
@@ -480,7 +481,8 @@ int mim_lookup_elem(int id, const void *key, void *value);
  *     deleted); LPM prefixlen above 32 (IPv6: 128).
  *   - -E2BIG: ARRAY_OF_TABLES index >= max_entries.
  *   - -ENOENT: no such element, or the outer slot is empty.
- *   - -EBUSY: the defer queue is full; nothing changed.
+ *   - -EBUSY: the defer queue is full, or pending_bytes_max is reached;
+ *     nothing changed.
  *   - -EDEADLK: as mim_update_elem(); nothing changed.
  *   - -ENOMEM: LPM only: no memory for the range array left without the
  *     prefix; nothing changed.
@@ -543,8 +545,8 @@ int mim_get_by_id(mim_id_t id);
  *   Table ID.
  * @return
  *   0, or -EBADF (no such table, or it has no handle reference left), or
- *   -EBUSY (the table would be released but the defer queue is full; it
- *   stays open).
+ *   -EBUSY (the table would be released but the defer queue is full, or
+ *   pending_bytes_max is reached; it stays open).
  *   -EDEADLK: as mim_update_elem() (the table stays open).
  * @cp_contract
  * - **RCU:** none required; a retiring call (see the file overview): in
