@@ -170,12 +170,16 @@ mim_lpm_next(const struct mim_lpm_obj *l, const mim_u128 *addr, uint32_t plen,
 	return first_from(l, 0, next, next_plen);
 }
 
-/* memmove() of n route words; src may be NULL when n is 0. */
+/*
+ * memmove() of n route words from src + off; src may be NULL when n is 0,
+ * so the offset is only applied when there is something to move (NULL + 0
+ * is undefined behaviour too).
+ */
 static void
-move_words(uint32_t *dst, const uint32_t *src, size_t n)
+move_words(uint32_t *dst, const uint32_t *src, size_t off, size_t n)
 {
 	if (n != 0)
-		memmove(dst, src, n * sizeof(uint32_t));
+		memmove(dst, src + off, n * sizeof(uint32_t));
 }
 
 /* Copy src (n sorted routes) to dst with x's change applied. */
@@ -187,13 +191,13 @@ apply(const struct mim_lpm_obj *l, const uint32_t *src, uint32_t n,
 	uint32_t plen = mim_lpm_rec_plen(l, x->rec);
 	uint32_t i = lower_bound(l, src, n, addr, plen), m = i;
 
-	move_words(dst, src, words(l, i));
+	move_words(dst, src, 0, words(l, i));
 	if (x->op != MIM_LPM_DEL)
 		memcpy(dst + words(l, m++), x->rec,
 		       l->rec_words * sizeof(uint32_t));
 	if (x->op != MIM_LPM_ADD)
 		i++;
-	move_words(dst + words(l, m), src + words(l, i), words(l, n - i));
+	move_words(dst + words(l, m), src, words(l, i), words(l, n - i));
 	return m + n - i;
 }
 
@@ -206,10 +210,10 @@ apply_in_place(const struct mim_lpm_obj *l, uint32_t *recs, uint32_t n,
 				 mim_lpm_rec_plen(l, x->rec));
 
 	if (x->op == MIM_LPM_ADD)
-		move_words(recs + words(l, i + 1), recs + words(l, i),
+		move_words(recs + words(l, i + 1), recs, words(l, i),
 			   words(l, n - i));
 	if (x->op == MIM_LPM_DEL)
-		move_words(recs + words(l, i), recs + words(l, i + 1),
+		move_words(recs + words(l, i), recs, words(l, i + 1),
 			   words(l, n - i - 1));
 	else
 		memcpy(recs + words(l, i), x->rec,
@@ -284,7 +288,7 @@ gather(struct mim_lpm_obj *l, const struct mim_lpm_txn *x, uint32_t *n_out,
 		return -ENOMEM;
 	recs = mim_lpm_scratch_recs();
 	a = recs + words(l, n + 1);
-	move_words(a, l->top, words(l, l->nb_top));
+	move_words(a, l->top, 0, words(l, l->nb_top));
 	m = l->nb_top;
 	for (b = 0; b < (1U << root->kbits); b++) {
 		c = root->dir[b].chunk;
