@@ -50,9 +50,9 @@ if [ "$(id -u)" = 0 ]; then
 else
 	rundir="${XDG_RUNTIME_DIR:-/tmp}/dpdk/$prefix"
 fi
-# Three LPM tables of 64 MiB each (blue, green, and a new blue during the
-# swap) fit in 1 GiB; --no-huge: no hugepages needed.
-eal=(--no-huge --no-pci -m 1024 --file-prefix="$prefix" -l 0-1
+# The LPM tables (blue, green, and a new blue during the swap) take a few
+# KiB each: 512 MiB is for the mbufs; --no-huge: no hugepages needed.
+eal=(--no-huge --no-pci -m 512 --file-prefix="$prefix" -l 0-1
      --log-level=lib.eal:warning --log-level=lib.telemetry:warning
      --log-level=pmd.net.pcap:error)
 
