@@ -251,8 +251,40 @@ parse_prefix(const char *what, const struct cli_word *w, struct mim_lpm_key *k)
 }
 
 int
+parse_prefix6(const char *what, const struct cli_word *w,
+	      struct mim_lpm6_key *k)
+{
+	char buf[INET6_ADDRSTRLEN + 8], q[QUOTE_MAX + 4], *slash;
+	struct in6_addr a;
+	uint32_t plen = 128;
+
+	if (cli_word_copy(w, buf, sizeof(buf)) != 0)
+		return cli_err("%s '%s': not an IPv6 prefix addr6/len", what,
+			       quote(w, q, sizeof(q)));
+	slash = strchr(buf, '/');
+	if (slash != NULL) {
+		const char *ls = slash + 1;
+		size_t ll = strlen(ls);
+
+		*slash = '\0';
+		if (ll == 0 || ll > 3 || strspn(ls, "0123456789") != ll ||
+		    atoi(ls) > 128)
+			return cli_err("%s '%s': prefix length '%s' is not 0 to 128",
+				       what, quote(w, q, sizeof(q)), ls);
+		plen = (uint32_t)atoi(ls);
+	}
+	if (inet_pton(AF_INET6, buf, &a) != 1)
+		return cli_err("%s '%s': '%s' is not an IPv6 address (as 2001:db8::1)",
+			       what, quote(w, q, sizeof(q)), buf);
+	k->prefixlen = plen;
+	memcpy(k->addr, &a, sizeof(k->addr));  /* network order */
+	return 0;
+}
+
+int
 parse_key(const struct mim_table_info *ti, const struct cli_word *w, void *key)
 {
+	struct mim_lpm6_key lk6;
 	struct mim_lpm_key lk;
 	uint32_t idx;
 
@@ -264,6 +296,12 @@ parse_key(const struct mim_table_info *ti, const struct cli_word *w, void *key)
 		memcpy(key, &idx, sizeof(idx));
 		return 0;
 	case MIM_TYPE_LPM:
+		if (ti->key_size == sizeof(lk6)) {
+			if (parse_prefix6("key", w, &lk6) != 0)
+				return -1;
+			memcpy(key, &lk6, sizeof(lk6));
+			return 0;
+		}
 		if (parse_prefix("key", w, &lk) != 0)
 			return -1;
 		memcpy(key, &lk, sizeof(lk));

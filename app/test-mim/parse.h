@@ -15,7 +15,8 @@
  * - tables: a table ID, or a table name (an all-digit word is an ID if a
  *   live table has it, else a name);
  * - keys, by table type: arrays (and arrays of tables) a u32 index; LPM
- *   a.b.c.d/len (a.b.c.d alone is /32); hashes hex bytes, exactly key_size
+ *   a.b.c.d/len (a.b.c.d alone is /32) with key_size 8, addr6/len
+ *   (addr6 alone is /128) with key_size 20; hashes hex bytes, exactly key_size
  *   of them, with an optional 0x;
  * - values: outer tables a table ID or name; others hex bytes, exactly
  *   value_size of them.
@@ -46,6 +47,13 @@ int parse_hex(const char *what, const struct cli_word *w, void *buf,
 /* An IPv4 prefix a.b.c.d/len, or a.b.c.d for /32. */
 int parse_prefix(const char *what, const struct cli_word *w,
 		 struct mim_lpm_key *k);
+
+/*
+ * An IPv6 prefix addr6/len (len 0 to 128), or addr6 alone for /128; the
+ * address as inet_pton(AF_INET6) takes it.
+ */
+int parse_prefix6(const char *what, const struct cli_word *w,
+		  struct mim_lpm6_key *k);
 
 /* A key of table ti into key (ti->key_size bytes). */
 int parse_key(const struct mim_table_info *ti, const struct cli_word *w,

@@ -77,13 +77,23 @@ print_hex(FILE *f, const void *buf, size_t len)
 		fprintf(f, "%02x", b[i]);
 }
 
-/* An LPM key as a.b.c.d/len in buf. */
-static const char *
-lpm_key_str(const void *key, char *buf, size_t len)
-{
-	struct mim_lpm_key k;
-	char a[INET_ADDRSTRLEN];
+/* Room for the longest LPM key text: an IPv6 address and "/128". */
+#define LPM_KEY_STR_MAX (INET6_ADDRSTRLEN + 8)
 
+/* An LPM key of key_size bytes as a.b.c.d/len or addr6/len in buf. */
+static const char *
+lpm_key_str(const void *key, uint32_t key_size, char *buf, size_t len)
+{
+	struct mim_lpm6_key k6;
+	struct mim_lpm_key k;
+	char a[INET6_ADDRSTRLEN];
+
+	if (key_size == sizeof(k6)) {
+		memcpy(&k6, key, sizeof(k6));
+		inet_ntop(AF_INET6, k6.addr, a, sizeof(a));
+		snprintf(buf, len, "%s/%u", a, k6.prefixlen);
+		return buf;
+	}
 	memcpy(&k, key, sizeof(k));
 	inet_ntop(AF_INET, &k.addr, a, sizeof(a));
 	snprintf(buf, len, "%s/%u", a, k.prefixlen);
@@ -103,7 +113,7 @@ u32_of(const void *p)
 static void
 raw_key_text(struct elem_printer *p, FILE *f, const void *key)
 {
-	char buf[32];
+	char buf[LPM_KEY_STR_MAX];
 
 	switch (p->ti.type) {
 	case MIM_TYPE_ARRAY:
@@ -111,7 +121,7 @@ raw_key_text(struct elem_printer *p, FILE *f, const void *key)
 		fprintf(f, "%" PRIu32, u32_of(key));
 		break;
 	case MIM_TYPE_LPM:
-		fputs(lpm_key_str(key, buf, sizeof(buf)), f);
+		fputs(lpm_key_str(key, p->ti.key_size, buf, sizeof(buf)), f);
 		break;
 	default:
 		print_hex(f, key, p->ti.key_size);
@@ -121,7 +131,7 @@ raw_key_text(struct elem_printer *p, FILE *f, const void *key)
 static void
 raw_key_json(struct elem_printer *p, const void *key)
 {
-	char buf[32];
+	char buf[LPM_KEY_STR_MAX];
 
 	switch (p->ti.type) {
 	case MIM_TYPE_ARRAY:
@@ -129,7 +139,7 @@ raw_key_json(struct elem_printer *p, const void *key)
 		jw_u64(u32_of(key));
 		break;
 	case MIM_TYPE_LPM:
-		jw_str(lpm_key_str(key, buf, sizeof(buf)));
+		jw_str(lpm_key_str(key, p->ti.key_size, buf, sizeof(buf)));
 		break;
 	default:
 		jw_hex(key, p->ti.key_size);

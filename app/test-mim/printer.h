@@ -11,8 +11,8 @@
  * Keys and values go through an element printer opened per table for one
  * command (elem_printer_open()). Two implementations, chosen by the
  * table:
- * - raw: u32 indexes in decimal, LPM keys as a.b.c.d/len, inner table IDs
- *   in decimal, other bytes in hex;
+ * - raw: u32 indexes in decimal, LPM keys as a.b.c.d/len or addr6/len
+ *   (inet_ntop's form), inner table IDs in decimal, other bytes in hex;
  * - btf: when the table carries BTF types (mim_get_btf()), keys and values
  *   of those types are printed by libbpf's btf_dump__dump_type_data(); in
  *   JSON the raw form stays under "key"/"value" (stable for scripts) and

@@ -156,7 +156,8 @@ walk_keys(mim_id_t id, uint32_t key_size, uint8_t *out, uint32_t want)
 /*
  * Up to want keys of table ti into out (ti->key_size bytes each); returns
  * how many. Arrays: random indexes below max_entries. Hashes: stored keys,
- * in iteration order. LPM: random addresses inside stored prefixes.
+ * in iteration order. LPM: random addresses inside stored prefixes (IPv4),
+ * the stored prefixes themselves (IPv6).
  */
 static uint32_t
 sample_keys(const struct mim_table_info *ti, uint8_t *out, uint32_t want)
@@ -174,6 +175,8 @@ sample_keys(const struct mim_table_info *ti, uint8_t *out, uint32_t want)
 		}
 		return want;
 	case MIM_TYPE_LPM:
+		if (ti->key_size != sizeof(*prefixes))  /* IPv6: the prefixes */
+			return walk_keys((int)ti->id, ti->key_size, out, want);
 		prefixes = calloc(want, sizeof(*prefixes));
 		if (prefixes == NULL)
 			return 0;
