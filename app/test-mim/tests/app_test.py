@@ -599,6 +599,18 @@ def test_workers():
             check(not st['running'] and st['lookups'] >= 1000 and
                   st['hits'] == st['lookups'], '%s workers: %r' % (mode, st))
 
+        # An IPv6 LPM table: the workers look its stored prefixes up.
+        app.cmd('create lpm r6 key 20 value 4 entries 16')
+        for k, v in (('2001:db8::/32', '01'), ('2001:db8:1::/48', '02'),
+                     ('fd00::1', '03')):
+            app.cmd('update r6 %s %s000000' % (k, v))
+        st = app.cmd('workers start r6 bulk 16')
+        check(st.get('running') and st.get('keys_sampled') == 3, 'IPv6 start: %r' % st)
+        wait_lookups(app, 1000)
+        st = app.cmd('workers stop')
+        check(st['lookups'] >= 1000 and st['hits'] == st['lookups'],
+              'IPv6 workers: %r' % st)
+
         # Nested lookups while tenant_a is replaced under the readers.
         st = app.cmd('workers start vnis nested')
         check(st['keys_sampled'] == 16 and st['mode'] == 'nested', 'nested: %r' % st)
