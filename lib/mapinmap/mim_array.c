@@ -187,8 +187,6 @@ const struct mim_table_ops mim_array_ops = {
 	.meta_equal = array_meta_equal,
 	.release = NULL,	/* writes in place: retires nothing */
 	.drop_slots = NULL,	/* values are not tables */
-	.rcu_attach = NULL,	/* nothing of it takes a QSBR variable */
-	.rcu_uses = NULL,	/* nor holds one */
 	.mem_bytes = NULL,	/* all allocated at creation: mem_bytes */
 };
 
@@ -335,7 +333,5 @@ const struct mim_table_ops mim_array_of_tables_ops = {
 	.meta_equal = NULL,	/* outer tables nest one level only */
 	.release = NULL,	/* inner tables are retired as dead chains */
 	.drop_slots = aot_drop_slots,
-	.rcu_attach = NULL,	/* nothing of it takes a QSBR variable */
-	.rcu_uses = NULL,	/* nor holds one */
 	.mem_bytes = NULL,	/* all allocated at creation: mem_bytes */
 };

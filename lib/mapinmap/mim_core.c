@@ -126,9 +126,7 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 {
 	uint64_t heap = mim_heap_allocated();
 	uint32_t mz = mim_memzone_count();
-	struct rte_rcu_qsbr *v;
 	struct mim_obj *t;
-	bool sync;
 	int ret;
 
 	if (name != NULL && name[0] != '\0' && !attr->name_shared &&
@@ -174,12 +172,6 @@ create_locked(const struct mim_table_ops *ops, const struct mim_attr *attr,
 	/* Measured, not estimated: what the backing DPDK objects took. */
 	t->mem_bytes = mim_heap_allocated() - heap;
 	t->memzones = mim_memzone_count() - mz;
-	v = mim_rcu_first_var(&sync);
-	if (v != NULL && ops->rcu_attach != NULL) {
-		ret = ops->rcu_attach(t, v, sync);   /* accounts for itself */
-		if (ret != 0)
-			goto destroy;
-	}
 	ret = mim_registry_add(t, name, attr->name_shared);
 	if (ret != 0) {
 		ret = mim_err(-ret, ret == -ENOSPC ? "all table IDs are in use (%u live tables)" :

@@ -408,8 +408,6 @@ const struct mim_table_ops mim_hash_ops = {
 	.meta_equal = mim_meta_equal,
 	.release = hash_release,
 	.drop_slots = NULL,	/* values are not tables */
-	.rcu_attach = NULL,	/* nothing of it takes a QSBR variable */
-	.rcu_uses = NULL,	/* nor holds one */
 	.mem_bytes = hash_mem_bytes,
 };
 
@@ -575,7 +573,5 @@ const struct mim_table_ops mim_hash_of_tables_ops = {
 	.meta_equal = NULL,	/* outer tables nest one level only */
 	.release = hash_release,
 	.drop_slots = hot_drop_slots,
-	.rcu_attach = NULL,	/* nothing of it takes a QSBR variable */
-	.rcu_uses = NULL,	/* nor holds one */
 	.mem_bytes = hash_mem_bytes,
 };

@@ -373,7 +373,5 @@ const struct mim_table_ops mim_lpm_ops = {
 	.meta_equal = mim_meta_equal,
 	.release = lpm_release,
 	.drop_slots = NULL,	/* values are not tables */
-	.rcu_attach = NULL,	/* retires through the library's queues only */
-	.rcu_uses = NULL,	/* so holds no variable */
 	.mem_bytes = lpm_mem_bytes,
 };

@@ -174,12 +174,6 @@ struct mim_table_ops {
 	 */
 	void (*drop_slots)(struct mim_obj *t, struct mim_obj **dead);
 
-	/* A QSBR variable became the first one attached. */
-	int (*rcu_attach)(struct mim_obj *t, struct rte_rcu_qsbr *v,
-			  bool sync);
-	/* Whether the table holds on to the first QSBR variable. */
-	bool (*rcu_uses)(const struct mim_obj *t);
-
 	/* Heap bytes of the table now (entries included); NULL: mem_bytes. */
 	uint64_t (*mem_bytes)(const struct mim_obj *t);
 };
@@ -341,8 +335,6 @@ void mim_rcu_maybe_reclaim(void);
 uint32_t mim_rcu_reclaim_all(void);
 /* Retirements waiting for readers. */
 uint32_t mim_rcu_pending(void);
-/* First attached variable, or NULL; and whether the mode is SYNC. */
-struct rte_rcu_qsbr *mim_rcu_first_var(bool *sync);
 
 /* ---- value slots of hash tables (mim_valpool.c) ----------------------- */
 

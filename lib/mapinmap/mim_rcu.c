@@ -363,13 +363,6 @@ mim_rcu_pending(void)
 	return rcu.inflight;
 }
 
-struct rte_rcu_qsbr *
-mim_rcu_first_var(bool *sync)
-{
-	*sync = rcu.mode == MIM_RCU_MODE_SYNC;
-	return rcu.nb_vars > 0 ? rcu.stage[0]->v : NULL;
-}
-
 int
 mim_rcu_configure(const struct mim_rcu_opts *opts)
 {
@@ -420,16 +413,6 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 	return ret;
 }
 
-static int
-attach_lpm(struct mim_obj *t, void *arg)
-{
-	const struct mim_table_ops *ops = mim_ops(t->dp.type);
-
-	if (ops->rcu_attach == NULL)
-		return 0;
-	return ops->rcu_attach(t, arg, rcu.mode == MIM_RCU_MODE_SYNC);
-}
-
 int
 mim_rcu_qsbr_add(struct rte_rcu_qsbr *v)
 {
@@ -462,27 +445,10 @@ mim_rcu_qsbr_add(struct rte_rcu_qsbr *v)
 		goto out;
 	}
 	rcu.nb_vars++;
-	if (rcu.nb_vars == 1) {
-		/* rte_lpm cannot detach a variable, so v stays attached
-		 * even if one table could not take it; the error (and
-		 * mim_last_error()) says which.
-		 */
-		ret = mim_registry_foreach(attach_lpm, v);
-		goto out;
-	}
 	ret = 0;
 out:
 	mim_unlock();
 	return ret;
-}
-
-static int
-uses_first_var(struct mim_obj *t, void *arg)
-{
-	const struct mim_table_ops *ops = mim_ops(t->dp.type);
-
-	RTE_SET_USED(arg);
-	return ops->rcu_uses != NULL && ops->rcu_uses(t);
 }
 
 int
@@ -508,10 +474,6 @@ mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
 	if (rcu.inflight != 0) {
 		ret = mim_err(EBUSY, "%u %s waiting for readers",
 			      rcu.inflight, releases_are(rcu.inflight));
-		goto out;
-	}
-	if (found == 0 && mim_registry_foreach(uses_first_var, NULL) != 0) {
-		ret = mim_err(EPERM, "LPM tables hold this variable (rte_lpm cannot detach it): close them first");
 		goto out;
 	}
 	/* Nothing in flight: v's queue is empty and can go; the stages

@@ -170,8 +170,7 @@ int mim_rcu_qsbr_add(struct rte_rcu_qsbr *v);
  * @return
  *   0, or -EINVAL (v NULL), -ENOENT (not attached), -EBUSY (retirements are
  *   pending; call mim_reclaim() once readers have reported quiescent
- *   states), or -EPERM (it is the first variable and a table holds on to
- *   it; no table type does any more).
+ *   states).
  * @cp_contract
  * - **RCU:** the threads registered on @p v must have stopped looking up, or
  *   be registered on another attached variable too: releases stop waiting for
