@@ -18,7 +18,7 @@
  * Table IDs are mostly taken from the handles the input holds, sometimes
  * raw. Memory stays small: at most FZ_MAX_HANDLES handles, max_entries at
  * most 4096 (plus a few values the library must refuse), and at most
- * FZ_MAX_LPM LPM tables per input (each embeds 64 MiB of rte_lpm tbl24).
+ * FZ_MAX_LPM LPM tables per input.
  *
  * Every input ends by taking the reader offline, closing every handle,
  * reclaiming, detaching and freeing the QSBR variables and restoring the

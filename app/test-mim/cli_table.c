@@ -179,7 +179,7 @@ create_options(enum mim_type type, const struct cli_word *options,
 		case OPT_TBL8:
 			/* As the kernel refuses a flag that does not apply. */
 			if (type != MIM_TYPE_LPM)
-				return cli_err("create: tbl8 applies to lpm tables only (rte_lpm's tbl8 groups), not to type %s",
+				return cli_err("create: tbl8 applies to lpm tables only, not to type %s",
 					       table_type_name(type));
 			if (parse_u32("tbl8", &val, &opts->lpm_tbl8_groups) != 0)
 				return -1;
