@@ -24,7 +24,9 @@
 #
 # Usage: devtools/fuzz.sh [fuzz_api|fuzz_bpf_import]...   (default: both)
 # Environment: FUZZ_SECONDS (per target), FUZZ_BUILD_DIR (build-fuzz),
-# FUZZ_WORK (a scratch directory, default a new one under /tmp).
+# FUZZ_WORK (a scratch directory, default a new one under /tmp), FUZZ_SEED
+# (libFuzzer's -seed: CI fixes it, so that a run mutates as the one before
+# it did and a failure is the change's, not the draw's; default random).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +65,7 @@ mkdir -p "$work"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fuzz_opts=(-timeout=10 -rss_limit_mb=4096 -print_final_stats=1)
+[ -n "${FUZZ_SEED:-}" ] && fuzz_opts+=(-seed="$FUZZ_SEED")
 # Longest input: 64 operations of fuzz_api fit in 2 KiB; objects are bigger.
 max_len() {
 	[ "$1" = fuzz_api ] && echo 2048 || echo 16384
