@@ -741,20 +741,25 @@ TESTS = {
 }
 
 
-def main():
+def test_main(prog, tests):
+    """The main() of a test script: run the test argv[2] names against the
+    test-mim binary argv[1]; 0 passed, 1 failed, 2 bad usage."""
     global EXE
-    if len(sys.argv) != 3 or sys.argv[2] not in TESTS:
-        print('usage: app_test.py TEST-MIM {%s}' % ','.join(TESTS), file=sys.stderr)
+    if len(sys.argv) != 3 or sys.argv[2] not in tests:
+        print('usage: %s TEST-MIM {%s}' % (prog, ','.join(tests)), file=sys.stderr)
         return 2
     EXE = os.path.abspath(sys.argv[1])
     try:
-        TESTS[sys.argv[2]]()
+        tests[sys.argv[2]]()
     except Failure as e:
         print('FAIL %s: %s' % (sys.argv[2], e))
         return 1
     print('PASS %s' % sys.argv[2])
     return 0
 
+
+def main():
+    return test_main('app_test.py', TESTS)
 
 if __name__ == '__main__':
     sys.exit(main())

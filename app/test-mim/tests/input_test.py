@@ -240,19 +240,7 @@ TESTS = {
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in TESTS:
-        print('usage: input_test.py TEST-MIM {%s}' % ','.join(TESTS),
-              file=sys.stderr)
-        return 2
-    app_test.EXE = os.path.abspath(sys.argv[1])
-    try:
-        TESTS[sys.argv[2]]()
-    except Failure as e:
-        print('FAIL %s: %s' % (sys.argv[2], e))
-        return 1
-    print('PASS %s' % sys.argv[2])
-    return 0
-
+    return app_test.test_main('input_test.py', TESTS)
 
 if __name__ == '__main__':
     sys.exit(main())

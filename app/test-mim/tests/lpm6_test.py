@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import app_test  # noqa: E402
-from app_test import Failure, check  # noqa: E402
+from app_test import check  # noqa: E402
 
 
 IPV6_LINES = [
@@ -138,19 +138,7 @@ TESTS = {
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in TESTS:
-        print('usage: lpm6_test.py TEST-MIM {%s}' % ','.join(TESTS),
-              file=sys.stderr)
-        return 2
-    app_test.EXE = os.path.abspath(sys.argv[1])
-    try:
-        TESTS[sys.argv[2]]()
-    except Failure as e:
-        print('FAIL %s: %s' % (sys.argv[2], e))
-        return 1
-    print('PASS %s' % sys.argv[2])
-    return 0
-
+    return app_test.test_main('lpm6_test.py', TESTS)
 
 if __name__ == '__main__':
     sys.exit(main())
