@@ -18,24 +18,7 @@
 
 #include "autotest.h"
 #include "autotest_util.h"
-
-/* test_api_elem.c */
-extern const struct autotest_case api_elem_cases[];
-
-static int
-mk(enum mim_type type, const char *name, uint32_t k, uint32_t v, uint32_t max)
-{
-	return mim_create(type, name, k, v, max, NULL);
-}
-
-static int
-mk_outer(enum mim_type type, const char *name, uint32_t k, uint32_t max,
-	 uint32_t inner_id)
-{
-	MIM_OPTS(mim_create_opts, o, .inner_id = inner_id);
-
-	return mim_create(type, name, k, 4, max, &o);
-}
+#include "test_api.h"
 
 /* One mim_create() and what it must do, a row of a table of them. */
 struct create_row {
