@@ -11,6 +11,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
+#include <mim_bpf.h>
 
 #include "autotest.h"
 #include "autotest_util.h"
@@ -91,6 +92,27 @@ autotest_close_all(void)
 		if (mim_get_info((int)id, &info) == 0)
 			while (info.handles-- > 0)
 				mim_close((int)id);
+}
+
+const struct mim_bpf_map *
+autotest_bpf_map(const struct mim_bpf_map *m, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(m[i].name, name) == 0)
+			return &m[i];
+	return NULL;
+}
+
+void
+autotest_bpf_close(const struct mim_bpf_map *m, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].id > 0)
+			mim_close(m[i].id);
 }
 
 int

@@ -32,6 +32,13 @@ int autotest_put(int outer, uint32_t slot, int id);
 /* Drop every handle reference held on every table. */
 void autotest_close_all(void);
 
+struct mim_bpf_map;
+/* The map named name among the n maps mim_bpf_import() gave, or NULL. */
+const struct mim_bpf_map *autotest_bpf_map(const struct mim_bpf_map *m, int n,
+					   const char *name);
+/* Close the table of every imported map that has one. */
+void autotest_bpf_close(const struct mim_bpf_map *m, int n);
+
 /*
  * Everything observable about the library: every live table's description
  * and contents, counters, heap and memzones, digested. Two equal snapshots

@@ -21,6 +21,7 @@
 #include <mim.h>
 
 #include "autotest.h"
+#include "autotest_util.h"
 
 #define MAX_MAPS 16
 
@@ -30,32 +31,11 @@ obj_path(void)
 	return getenv("MIM_BPF_OBJ");
 }
 
-static const struct mim_bpf_map *
-by_name(const struct mim_bpf_map *m, int n, const char *name)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(m[i].name, name) == 0)
-			return &m[i];
-	return NULL;
-}
-
-static void
-close_all(const struct mim_bpf_map *m, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (m[i].id > 0)
-			mim_close(m[i].id);
-}
-
 /* A plain array with its BTF value type. */
 static int
 check_array(const struct mim_bpf_map *m, int n)
 {
-	const struct mim_bpf_map *x = by_name(m, n, "nexthops");
+	const struct mim_bpf_map *x = autotest_bpf_map(m, n, "nexthops");
 	struct mim_table_info info;
 	const struct btf *btf;
 	uint32_t vid;
@@ -78,7 +58,7 @@ check_array(const struct mim_bpf_map *m, int n)
 static int
 check_outers(const struct mim_bpf_map *m, int n)
 {
-	const struct mim_bpf_map *x = by_name(m, n, "vrfs");
+	const struct mim_bpf_map *x = autotest_bpf_map(m, n, "vrfs");
 	struct mim_table_info info;
 	uint32_t k, id;
 
@@ -91,19 +71,19 @@ check_outers(const struct mim_bpf_map *m, int n)
 	TEST_ASSERT_EQUAL(info.nb_entries, 2, "");
 	k = 1;
 	TEST_ASSERT_OK(mim_lookup_elem(x->id, &k, &id));
-	TEST_ASSERT_EQUAL(id, by_name(m, n, "vrf_a")->id, "");
+	TEST_ASSERT_EQUAL(id, autotest_bpf_map(m, n, "vrf_a")->id, "");
 	k = 5;
 	TEST_ASSERT_OK(mim_lookup_elem(x->id, &k, &id));
-	TEST_ASSERT_EQUAL(id, by_name(m, n, "vrf_b")->id, "");
+	TEST_ASSERT_EQUAL(id, autotest_bpf_map(m, n, "vrf_b")->id, "");
 	k = 0;
 	TEST_ASSERT_ERR(mim_lookup_elem(x->id, &k, &id), ENOENT, "");
 
-	x = by_name(m, n, "vnis");
+	x = autotest_bpf_map(m, n, "vnis");
 	TEST_ASSERT(x != NULL && x->id > 0, "%s", x ? x->reason : "");
 	k = 3;
 	TEST_ASSERT_OK(mim_lookup_elem(x->id, &k, &id));
-	TEST_ASSERT_EQUAL(id, by_name(m, n, "flows_a")->id, "");
-	TEST_ASSERT_OK(mim_get_info(by_name(m, n, "flows_a")->id, &info));
+	TEST_ASSERT_EQUAL(id, autotest_bpf_map(m, n, "flows_a")->id, "");
+	TEST_ASSERT_OK(mim_get_info(autotest_bpf_map(m, n, "flows_a")->id, &info));
 	TEST_ASSERT_EQUAL(info.type, MIM_TYPE_HASH, "");
 	TEST_ASSERT_EQUAL(info.key_size, 8, "");
 	return TEST_SUCCESS;
@@ -118,9 +98,9 @@ check_route(const struct mim_bpf_map *m, int n)
 	uint32_t nh = 42, slot = 1;
 	const struct mim_table *vrf;
 
-	TEST_ASSERT_OK(mim_update_elem(by_name(m, n, "vrf_a")->id, &rk, &nh,
+	TEST_ASSERT_OK(mim_update_elem(autotest_bpf_map(m, n, "vrf_a")->id, &rk, &nh,
 				       MIM_ANY));
-	vrf = mim_lookup(mim_table(by_name(m, n, "vrfs")->id), &slot);
+	vrf = mim_lookup(mim_table(autotest_bpf_map(m, n, "vrfs")->id), &slot);
 	TEST_ASSERT(vrf != NULL && *(uint32_t *)mim_lookup(vrf, &q) == 42, "");
 	return TEST_SUCCESS;
 }
@@ -141,7 +121,7 @@ check_skipped(const struct mim_bpf_map *m, int n)
 	size_t i;
 
 	for (i = 0; i < RTE_DIM(skipped); i++) {
-		x = by_name(m, n, skipped[i].name);
+		x = autotest_bpf_map(m, n, skipped[i].name);
 		TEST_ASSERT(x != NULL && x->id == -ENOTSUP &&
 			    strstr(x->reason, skipped[i].why), "%s: %s",
 			    skipped[i].name, x ? x->reason : "");
@@ -158,16 +138,16 @@ check_reimport(int n)
 	const struct mim_bpf_map *x;
 
 	TEST_ASSERT_EQUAL(mim_bpf_import(obj_path(), NULL, m2, MAX_MAPS), 9, "");
-	x = by_name(m2, n, "nexthops");
+	x = autotest_bpf_map(m2, n, "nexthops");
 	TEST_ASSERT(x->id == -EEXIST && strstr(x->reason, "exists"), "");
-	x = by_name(m2, n, "vrfs");
+	x = autotest_bpf_map(m2, n, "vrfs");
 	TEST_ASSERT(x->id < 0, "");
-	close_all(m2, n);
+	autotest_bpf_close(m2, n);
 	TEST_ASSERT_EQUAL(mim_bpf_import(obj_path(), &o, m2, MAX_MAPS), 9, "");
-	x = by_name(m2, n, "vrfs");
+	x = autotest_bpf_map(m2, n, "vrfs");
 	TEST_ASSERT(x->id > 0, "%s", x->reason);
 	TEST_ASSERT_EQUAL(mim_find("t2.vrfs"), x->id, "");
-	close_all(m2, n);
+	autotest_bpf_close(m2, n);
 	return TEST_SUCCESS;
 }
 
@@ -196,7 +176,7 @@ test_import_object(void)
 	    check_skipped(m, n) != TEST_SUCCESS ||
 	    check_reimport(n) != TEST_SUCCESS)
 		return TEST_FAILED;
-	close_all(m, n);
+	autotest_bpf_close(m, n);
 	return TEST_SUCCESS;
 }
 

@@ -196,27 +196,6 @@ test_btf_budget(void)
 
 #define MAX_MAPS 8
 
-static const struct mim_bpf_map *
-map_named(const struct mim_bpf_map *m, int n, const char *name)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (strcmp(m[i].name, name) == 0)
-			return &m[i];
-	return NULL;
-}
-
-static void
-close_maps(const struct mim_bpf_map *m, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (m[i].id > 0)
-			mim_close(m[i].id);
-}
-
 static int
 test_import_repeated(void)
 {
@@ -233,11 +212,11 @@ test_import_repeated(void)
 		return TEST_SKIPPED;
 	n = mim_bpf_import(path, NULL, m, MAX_MAPS);
 	TEST_ASSERT_EQUAL(n, 4, "%s", mim_last_error());
-	x = map_named(m, n, "deep_outer");
+	x = autotest_bpf_map(m, n, "deep_outer");
 	TEST_ASSERT(x != NULL && x->id > 0, "%s", x != NULL ? x->reason : "");
 	TEST_ASSERT_OK(mim_lookup_elem(x->id, &slot, &id));
-	TEST_ASSERT_EQUAL(id, (uint32_t)map_named(m, n, "deep0")->id, "");
-	close_maps(m, n);
+	TEST_ASSERT_EQUAL(id, (uint32_t)autotest_bpf_map(m, n, "deep0")->id, "");
+	autotest_bpf_close(m, n);
 	return TEST_SUCCESS;
 }
 
@@ -339,14 +318,14 @@ test_import_void_member(void)
 	unlink(tmp);
 	TEST_ASSERT_EQUAL(n, 4, "%s", mim_last_error());
 	/* The maps typed with it are skipped, the others made. */
-	x = map_named(m, n, "void0");
+	x = autotest_bpf_map(m, n, "void0");
 	TEST_ASSERT(x != NULL && x->id == -EINVAL, "");
 	TEST_ASSERT(strstr(x->reason, "names void (type 0)") != NULL, "%s",
 		    x->reason);
-	x = map_named(m, n, "void_outer");
+	x = autotest_bpf_map(m, n, "void_outer");
 	TEST_ASSERT(x != NULL && x->id < 0, "");
-	TEST_ASSERT(map_named(m, n, "deep_outer")->id > 0, "");
-	close_maps(m, n);
+	TEST_ASSERT(autotest_bpf_map(m, n, "deep_outer")->id > 0, "");
+	autotest_bpf_close(m, n);
 	return TEST_SUCCESS;
 }
 
