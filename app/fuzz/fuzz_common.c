@@ -8,12 +8,11 @@
 #include <string.h>
 
 #include <rte_eal.h>
-#include <rte_malloc.h>
-#include <rte_memzone.h>
 
 #include <mim.h>
 
 #include "fuzz_common.h"
+#include "mim_private.h"
 
 int fz_trace;
 static uint64_t base_heap;
@@ -28,34 +27,6 @@ fz_bytes(struct fz_in *in, void *buf, size_t n)
 	memset((uint8_t *)buf + k, 0, n - k);
 	in->p += k;
 	in->left -= k;
-}
-
-static uint64_t
-heap_allocated(void)
-{
-	struct rte_malloc_socket_stats st;
-	uint64_t total = 0;
-	int s;
-
-	for (s = 0; s < RTE_MAX_NUMA_NODES; s++)
-		if (rte_malloc_get_socket_stats(s, &st) == 0)
-			total += st.heap_allocsz_bytes;
-	return total;
-}
-
-static void
-count_mz(const struct rte_memzone *mz __rte_unused, void *arg)
-{
-	(*(uint32_t *)arg)++;
-}
-
-static uint32_t
-memzone_count(void)
-{
-	uint32_t n = 0;
-
-	rte_memzone_walk(count_mz, &n);
-	return n;
 }
 
 void
@@ -77,8 +48,8 @@ fz_eal_init(const char *prefix)
 		fprintf(stderr, "fuzz: rte_eal_init failed\n");
 		exit(1);
 	}
-	base_heap = heap_allocated();
-	base_memzones = memzone_count();
+	base_heap = mim_heap_allocated();
+	base_memzones = mim_memzone_count();
 }
 
 void
@@ -105,8 +76,8 @@ fz_check_baseline(const char *what)
 			rs.nb_vars, st.memzones, st.mem_bytes);
 		abort();
 	}
-	heap = heap_allocated();
-	mz = memzone_count();
+	heap = mim_heap_allocated();
+	mz = mim_memzone_count();
 	if (heap != base_heap || mz != base_memzones) {
 		fprintf(stderr, "%s: DPDK heap %+" PRId64 " bytes, %+d memzones"
 			" after the input\n", what, (int64_t)(heap - base_heap),
