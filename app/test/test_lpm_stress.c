@@ -248,16 +248,33 @@ filler(struct churn *c, int id, uint32_t i, bool add)
 }
 
 /*
- * Writer: 100,000 changes; the fillers swing between 400 and 1,100 (from
+ * The fillers' swing, crossing the tier boundaries of the family's direct
+ * index: IPv4 up above 1,024 routes and down below 512, IPv6 up above
+ * 4,096 and down below 2,048. A tier change is counted at a filler count
+ * past the boundary whatever the 13 other routes do.
+ */
+static void
+swing(uint32_t alen, uint32_t *low, uint32_t *high, uint32_t *up_at,
+      uint32_t *down_at)
+{
+	*low = alen == 4 ? 400 : 1900;
+	*high = alen == 4 ? 1100 : 4200;
+	*up_at = alen == 4 ? 1025 : 4097;
+	*down_at = alen == 4 ? 498 : 2034;
+}
+
+/*
+ * Writer: 100,000 changes; the fillers swing between low and high (from
  * base on: a table of more than 32,768 routes keeps its 16-bit index).
  */
 static int
 churn_ops(struct churn *c, int id, uint32_t base, uint32_t *tier_moves)
 {
-	uint32_t ops, nf = base, i;
+	uint32_t ops, nf = base, i, low, high, up_at, down_at;
 	bool up = true;
 	int ret = 0;
 
+	swing(c->alen, &low, &high, &up_at, &down_at);
 	for (ops = 0; ops < 100000 && ret == 0; ops++) {
 		if (lpm_rnd() % 10 < 7) {
 			do
@@ -267,11 +284,11 @@ churn_ops(struct churn *c, int id, uint32_t base, uint32_t *tier_moves)
 					!c->r[i].present || lpm_rnd() % 2 == 0);
 			continue;
 		}
-		if (up && nf == base + 1100)
+		if (up && nf == base + high)
 			up = false;
-		else if (!up && nf == base + 400)
+		else if (!up && nf == base + low)
 			up = true;
-		if ((up && nf == 1025) || (!up && nf == 511))
+		if (base == 0 && ((up && nf == up_at) || (!up && nf == down_at)))
 			(*tier_moves)++;
 		ret = filler(c, id, up ? nf++ : --nf, up);
 	}
@@ -301,7 +318,7 @@ run_churn(uint32_t alen, uint32_t base)
 	c.v = autotest_qsbr(RTE_MAX_LCORE);
 	TEST_ASSERT(c.v != NULL, "");
 	id = mim_create(MIM_TYPE_LPM, NULL, 4 + alen, sizeof(struct sval),
-			base + 4096, NULL);
+			base + 8192, NULL);
 	TEST_ASSERT_OK(id);
 	c.t = mim_table(id);
 	for (i = 0; i < c.nr; i++)
