@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
@@ -36,6 +37,7 @@ conf_lpm(uint32_t prefixlen, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 const char *
 conf_key_str(const struct conf_map *m, const void *key, char *buf, size_t len)
 {
+	char a6[INET6_ADDRSTRLEN];
 	const uint8_t *b = key;
 	uint32_t i, u;
 	size_t off;
@@ -45,6 +47,11 @@ conf_key_str(const struct conf_map *m, const void *key, char *buf, size_t len)
 	} else if (m->type == MIM_TYPE_LPM && m->key_size == 8) {
 		memcpy(&u, b, 4);
 		snprintf(buf, len, "%u.%u.%u.%u/%u", b[4], b[5], b[6], b[7], u);
+	} else if (m->type == MIM_TYPE_LPM && m->key_size == 20) {
+		memcpy(&u, b, 4);
+		if (inet_ntop(AF_INET6, b + 4, a6, sizeof(a6)) == NULL)
+			snprintf(a6, sizeof(a6), "?");
+		snprintf(buf, len, "%s/%u", a6, u);
 	} else if (m->key_size == 4) {
 		memcpy(&u, b, 4);
 		snprintf(buf, len, "%u", u);
@@ -74,16 +81,33 @@ conf_hex_str(const void *p, uint32_t n, char *buf, size_t len)
 void
 conf_lpm_mask(void *key)
 {
-	struct conf_lpm_key *k = key;
-	uint32_t a, mask;
-
-	if (k->prefixlen > 32)
-		return;
-	memcpy(&a, k->addr, 4);
-	mask = k->prefixlen == 0 ? 0 : UINT32_MAX << (32 - k->prefixlen);
-	a = rte_cpu_to_be_32(rte_be_to_cpu_32(a) & mask);
-	memcpy(k->addr, &a, 4);
+	conf_lpm_mask_sz(key, sizeof(struct conf_lpm_key));
 }
+
+void
+conf_lpm_mask_sz(void *key, uint32_t key_size)
+{
+	uint8_t *a = (uint8_t *)key + 4;
+	uint32_t plen, bits = 8 * (key_size - 4), i;
+
+	memcpy(&plen, key, 4);
+	if (key_size <= 4 || plen > bits)
+		return;
+	for (i = plen / 8; i < key_size - 4; i++)
+		a[i] = i == plen / 8 && plen % 8 != 0 ?
+			(uint8_t)(a[i] & (0xff << (8 - plen % 8))) : 0;
+}
+
+struct conf_lpm6_key
+conf_lpm6(uint32_t prefixlen, const char *addr)
+{
+	struct conf_lpm6_key k = { .prefixlen = prefixlen };
+
+	if (inet_pton(AF_INET6, addr, k.addr) != 1)
+		memset(k.addr, 0xee, sizeof(k.addr));
+	return k;
+}
+
 /* ---- element operations -------------------------------------------------------- */
 
 static const char *

@@ -177,6 +177,12 @@ struct conf_lpm_key {
 };
 struct conf_lpm_key conf_lpm(uint32_t prefixlen, uint8_t a, uint8_t b,
 			     uint8_t c, uint8_t d);
+/* An IPv6 LPM key (key_size 20): the address as text ("2001:db8::1"). */
+struct conf_lpm6_key {
+	uint32_t prefixlen;
+	uint8_t addr[16];
+};
+struct conf_lpm6_key conf_lpm6(uint32_t prefixlen, const char *addr);
 const char *conf_key_str(const struct conf_map *m, const void *key,
 			 char *buf, size_t len);
 
@@ -192,8 +198,11 @@ bool conf_is_array(enum mim_type type);
 /* "NO_PREALLOC|INNER_MAP": BPF_F_* flags for messages. */
 const char *conf_flags_str(uint32_t flags, char *buf, size_t len);
 const char *conf_hex_str(const void *p, uint32_t n, char *buf, size_t len);
-/* The stored form of an LPM key (host bits dropped), as mapinmap keeps it. */
+/* The stored form of an LPM key (host bits dropped), as mapinmap keeps it:
+ * of an IPv4 key, or of a key of key_size bytes (IPv4 or IPv6).
+ */
 void conf_lpm_mask(void *key);
+void conf_lpm_mask_sz(void *key, uint32_t key_size);
 /* A kernel fd for m: its handle, or one taken by ID (*tmp set), or a bad fd. */
 int conf_k_handle(const struct conf_map *m, bool *tmp);
 void conf_k_handle_put(int fd, bool tmp);

@@ -74,7 +74,7 @@ walk_sorted(const struct conf_map *m, const struct walk *w, struct walk *s)
 	for (i = 0; i < w->n; i++) {
 		memcpy(s->keys[i], w->keys[i], m->key_size);
 		if (m->type == MIM_TYPE_LPM)
-			conf_lpm_mask(s->keys[i]);
+			conf_lpm_mask_sz(s->keys[i], m->key_size);
 	}
 	qsort(s->keys, s->n, CONF_KEY_MAX, key_cmp_sz);
 }
@@ -105,12 +105,12 @@ walk_has(const struct conf_map *m, const struct walk *w, const void *key)
 	memset(a, 0, sizeof(a));
 	memcpy(a, key, m->key_size);
 	if (m->type == MIM_TYPE_LPM)
-		conf_lpm_mask(a);
+		conf_lpm_mask_sz(a, m->key_size);
 	for (i = 0; i < w->n; i++) {
 		memset(b, 0, sizeof(b));
 		memcpy(b, w->keys[i], m->key_size);
 		if (m->type == MIM_TYPE_LPM)
-			conf_lpm_mask(b);
+			conf_lpm_mask_sz(b, m->key_size);
 		if (memcmp(a, b, m->key_size) == 0)
 			return true;
 	}
@@ -118,15 +118,15 @@ walk_has(const struct conf_map *m, const struct walk *w, const void *key)
 }
 
 static bool
-lpm_has_host_bits(const struct walk *w)
+lpm_has_host_bits(const struct conf_map *m, const struct walk *w)
 {
 	uint8_t k[CONF_KEY_MAX];
 	uint32_t i;
 
 	for (i = 0; i < w->n; i++) {
-		memcpy(k, w->keys[i], 8);
-		conf_lpm_mask(k);
-		if (memcmp(k, w->keys[i], 8) != 0)
+		memcpy(k, w->keys[i], m->key_size);
+		conf_lpm_mask_sz(k, m->key_size);
+		if (memcmp(k, w->keys[i], m->key_size) != 0)
 			return true;
 	}
 	return false;
@@ -180,7 +180,7 @@ walk_same_set(const struct conf_map *m, const struct walk *kw,
 		conf_dev_text(kb, mb, CONF_DEV_ORDER, "walk %s: order",
 			      m->label);
 	}
-	if (m->type == MIM_TYPE_LPM && lpm_has_host_bits(kw))
+	if (m->type == MIM_TYPE_LPM && lpm_has_host_bits(m, kw))
 		conf_dev_text(walk_str(m, kw, kb, sizeof(kb)),
 			      walk_str(m, mw, mb, sizeof(mb)), CONF_DEV_LPM_MASK,
 			      "walk %s: keys returned", m->label);
@@ -231,8 +231,8 @@ key_eq(const struct conf_map *m, const void *a, const void *b)
 	memcpy(x, a, m->key_size);
 	memcpy(y, b, m->key_size);
 	if (m->type == MIM_TYPE_LPM) {
-		conf_lpm_mask(x);
-		conf_lpm_mask(y);
+		conf_lpm_mask_sz(x, m->key_size);
+		conf_lpm_mask_sz(y, m->key_size);
 	}
 	return memcmp(x, y, m->key_size) == 0;
 }
