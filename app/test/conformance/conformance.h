@@ -81,5 +81,7 @@ extern const struct autotest_case conf_lifetime_cases[];
 extern const struct autotest_case conf_inner_cases[];
 /* test_conformance_random.c: randomized sequences, the kernel as oracle */
 extern const struct autotest_case conf_random_cases[];
+/* test_conformance_lpm6.c: IPv6 LPM tries (key_size 20) */
+extern const struct autotest_case conf_lpm6_cases[];
 
 #endif /* MIM_CONFORMANCE_H */

@@ -18,6 +18,7 @@ static const struct autotest_case *const conformance_lists[] = {
 	conf_outer_cases,
 	conf_lifetime_cases,
 	conf_inner_cases,
+	conf_lpm6_cases,
 	conf_random_cases,
 	NULL,
 };

@@ -486,6 +486,22 @@ static const struct conf_create_row lpm_rows[] = {
 	{ LPM(8, 8, (1U << 23) + 1), .what = "max_entries 2^23+1",
 	  .reason = CONF_DEV_CAPACITY, .mexp = -E2BIG },
 	{ LPM(5, 8, 0), .what = "key_size 5 and zero max_entries" },
+	/* IPv6 (key_size 20) and the key sizes around and beyond it. */
+	{ LPM(20, 8, 0), .what = "key_size 20, zero max_entries" },
+	{ LPM(20, 0, 4), .what = "key_size 20, zero value_size" },
+	{ LPM(20, 256, 4), .what = "key_size 20, value_size 256" },
+	{ LPM(20, 257, 4), .what = "key_size 20, value_size 257",
+	  .reason = CONF_DEV_LPM_VALUE, .mexp = -E2BIG },
+	{ LPM(20, 8, (1U << 23) + 1), .what = "key_size 20, max_entries 2^23+1",
+	  .reason = CONF_DEV_CAPACITY, .mexp = -E2BIG },
+	{ LPM(12, 8, 4), .what = "key_size 12 (64-bit data)",
+	  .reason = CONF_DEV_LPM_IPV4, .mexp = -EINVAL },
+	{ LPM(19, 8, 4), .what = "key_size 19 (120-bit data)",
+	  .reason = CONF_DEV_LPM_IPV4, .mexp = -EINVAL },
+	{ LPM(21, 8, 4), .what = "key_size 21 (136-bit data)",
+	  .reason = CONF_DEV_LPM_IPV4, .mexp = -EINVAL },
+	{ LPM(260, 8, 4), .what = "key_size 260 (the kernel's largest)",
+	  .reason = CONF_DEV_LPM_IPV4, .mexp = -EINVAL },
 };
 #undef LPM
 
