@@ -16,7 +16,8 @@
 
 #include "conformance.h"
 
-#define CONF_WALK_MAX 256
+/* The LPM prefix runs walk tables of up to 4,608 keys. */
+#define CONF_WALK_MAX 8192
 
 /* ---- iteration ------------------------------------------------------------------- */
 

@@ -83,5 +83,7 @@ extern const struct autotest_case conf_inner_cases[];
 extern const struct autotest_case conf_random_cases[];
 /* test_conformance_lpm6.c: IPv6 LPM tries (key_size 20) */
 extern const struct autotest_case conf_lpm6_cases[];
+/* test_conformance_lpm_prefixes.c: randomized LPM runs, IPv4 and IPv6 */
+extern const struct autotest_case conf_lpm_prefix_cases[];
 
 #endif /* MIM_CONFORMANCE_H */

@@ -20,6 +20,7 @@ static const struct autotest_case *const conformance_lists[] = {
 	conf_inner_cases,
 	conf_lpm6_cases,
 	conf_random_cases,
+	conf_lpm_prefix_cases,
 	NULL,
 };
 
