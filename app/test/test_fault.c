@@ -32,7 +32,12 @@ struct ctx {
 	uint32_t key;
 	struct rte_rcu_qsbr *v;
 	struct btf *btf;
+	uint8_t lkey[20];   /* an LPM key (u32 prefixlen, then the address) */
+	uint64_t lval;
 };
+
+/* Set around loops of many calls: fault_loop() prints only failures. */
+static bool fault_quiet;
 
 typedef int (*op_fn)(struct ctx *c);
 
@@ -59,7 +64,7 @@ fault_loop(const char *what, op_fn op, op_fn undo, struct ctx *c)
 				       what, mim_last_error());
 				return -1;
 			}
-			if (strcmp(what, "create named") != 0)
+			if (!fault_quiet)
 				printf("    %-44s %" PRIu64 " allocation points, each failed once\n",
 				       what, n - 1);
 			if (undo != NULL && undo(c) < 0) {
@@ -207,6 +212,7 @@ test_fault_name_index_growth(void)
 	struct ctx c = { 0 };
 	int n, points, most = 0, ret = TEST_SUCCESS;
 
+	fault_quiet = true;
 	for (n = 0; n < 300; n++) {
 		c.key = (uint32_t)n;
 		points = fault_loop("create named", op_create_named, NULL, &c);
@@ -217,6 +223,7 @@ test_fault_name_index_growth(void)
 		ids[n] = c.id;
 		most = RTE_MAX(most, points);
 	}
+	fault_quiet = false;
 	while (n-- > 0)
 		mim_close(ids[n]);
 	TEST_ASSERT_EQUAL(ret, TEST_SUCCESS, "");
@@ -244,6 +251,136 @@ test_fault_update(void)
 	TEST_ASSERT_EQUAL(fault_loop("update hash, existing key", op_update,
 				     op_delete, &c), 0, "");
 	TEST_ASSERT_OK(mim_close(c.id));
+	return TEST_SUCCESS;
+}
+
+static int
+op_lpm_update(struct ctx *c)
+{
+	return mim_update_elem(c->id, c->lkey, &c->lval, MIM_ANY);
+}
+
+static int
+op_lpm_delete(struct ctx *c)
+{
+	return mim_delete_elem(c->id, c->lkey);
+}
+
+/* Route i: 10.x.y.0/24 (IPv4) or 2001:db8:x:y::/64 (IPv6); every 7th a /12. */
+static void
+lpm_route(struct ctx *c, uint32_t alen, uint32_t i)
+{
+	uint32_t plen = i % 7 == 6 ? 12 : alen == 4 ? 24 : 64;
+
+	memset(c->lkey, 0, sizeof(c->lkey));
+	memcpy(c->lkey, &plen, 4);
+	if (alen == 4) {
+		c->lkey[4] = 10;
+		c->lkey[5] = plen == 12 ? (uint8_t)(i & 0xf0) : (uint8_t)(i >> 8);
+		c->lkey[6] = plen == 12 ? 0 : (uint8_t)i;
+	} else {
+		c->lkey[4] = 0x20;
+		c->lkey[5] = plen == 12 ? 0 : 0x01;
+		c->lkey[6] = plen == 12 ? 0 : 0x0d;
+		c->lkey[7] = plen == 12 ? 0 : 0xb8;
+		c->lkey[10] = (uint8_t)(i >> 8);
+		c->lkey[11] = (uint8_t)i;
+	}
+	c->lval = 1 + i % 40;
+}
+
+/*
+ * The first routes of a process, each update and some deletes with every
+ * allocation point failing in turn: the writer's sort and build scratch
+ * (one per process, grown by doubling and never shrunk, so only a process
+ * that has built no large table yet meets its growth: the fault suite's
+ * LPM routes start here), the value slots doubling from 8, range arrays.
+ */
+static int
+fault_lpm_family(uint32_t alen, uint32_t n, int *total)
+{
+	struct ctx c = { 0 };
+	uint32_t i;
+	int points;
+
+	c.id = mim_create(MIM_TYPE_LPM, NULL, 4 + alen, 8, 2 * n, NULL);
+	TEST_ASSERT_OK(c.id);
+	for (i = 0; i < n; i++) {
+		lpm_route(&c, alen, i);
+		points = fault_loop("add a route", op_lpm_update, NULL, &c);
+		TEST_ASSERT(points >= 0, "IPv%u route %u", alen == 4 ? 4 : 6, i);
+		*total += points;
+		if (i % 5 != 4)
+			continue;
+		/* A new value for the route, then the route deleted and back. */
+		c.lval += 1000;
+		points = fault_loop("replace a route", op_lpm_update, NULL, &c);
+		TEST_ASSERT(points >= 0, "");
+		*total += points;
+		points = fault_loop("delete a route", op_lpm_delete,
+				    op_lpm_update, &c);
+		TEST_ASSERT(points >= 0, "");
+		*total += points;
+	}
+	TEST_ASSERT_OK(mim_close(c.id));
+	return TEST_SUCCESS;
+}
+
+/*
+ * Routes shorter than the direct index (IPv4 /6 above 1,024 routes, IPv6
+ * /12 above 4,096) added and deleted with every allocation point failing
+ * in turn: the writer's sorted array of short routes grows by doubling.
+ */
+static int
+fault_lpm_short(uint32_t alen, int *total)
+{
+	uint32_t fill = alen == 4 ? 1100 : 4200, i, plen = alen == 4 ? 6 : 12;
+	struct ctx c = { 0 };
+	int points;
+
+	c.id = mim_create(MIM_TYPE_LPM, NULL, 4 + alen, 8, fill + 100, NULL);
+	TEST_ASSERT_OK(c.id);
+	for (i = 0; i < fill; i++) {
+		lpm_route(&c, alen, i / 6 * 7 + i % 6);   /* no /12 */
+		TEST_ASSERT_OK(op_lpm_update(&c));
+	}
+	for (i = 0; i < 2 * 40; i++) {
+		memset(c.lkey, 0, sizeof(c.lkey));
+		memcpy(c.lkey, &plen, 4);
+		c.lkey[4] = alen == 4 ? (uint8_t)((i % 40) << 2) :
+			(uint8_t)((i % 40) >> 4);
+		c.lkey[5] = alen == 4 ? 0 : (uint8_t)((i % 40) << 4);
+		c.lval = 7;
+		points = fault_loop(i < 40 ? "add a short route" :
+				    "delete a short route",
+				    i < 40 ? op_lpm_update : op_lpm_delete,
+				    NULL, &c);
+		TEST_ASSERT(points >= 0, "IPv%u short route %u",
+			    alen == 4 ? 4 : 6, i);
+		*total += points;
+	}
+	TEST_ASSERT_OK(mim_close(c.id));
+	return TEST_SUCCESS;
+}
+
+static int
+test_fault_lpm_routes(void)
+{
+	int total = 0, ret;
+
+	fault_quiet = true;
+	ret = fault_lpm_family(16, 300, &total);
+	if (ret == TEST_SUCCESS)
+		ret = fault_lpm_family(4, 300, &total);
+	if (ret == TEST_SUCCESS)
+		ret = fault_lpm_short(4, &total);
+	if (ret == TEST_SUCCESS)
+		ret = fault_lpm_short(16, &total);
+	fault_quiet = false;
+	TEST_ASSERT_EQUAL(ret, TEST_SUCCESS, "");
+	printf("    IPv6 then IPv4, 300 routes each, then short routes: %d allocation points, each failed once\n",
+	       total);
+	TEST_ASSERT(total >= 600, "every route change allocates");
 	return TEST_SUCCESS;
 }
 
@@ -307,6 +444,7 @@ static const struct autotest_case fault_cases[] = {
 	{ "test_fault_name_index_growth",
 	  FAULT_SKIP_OR_RUN(test_fault_name_index_growth) },
 	{ "test_fault_update", FAULT_SKIP_OR_RUN(test_fault_update) },
+	{ "test_fault_lpm_routes", FAULT_SKIP_OR_RUN(test_fault_lpm_routes) },
 	{ "test_fault_overflow", FAULT_SKIP_OR_RUN(test_fault_overflow) },
 	{ "test_fault_rcu", FAULT_SKIP_OR_RUN(test_fault_rcu) },
 	TEST_CASES_END(),
