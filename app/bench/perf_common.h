@@ -24,6 +24,8 @@
  *   MIM_PERF_KERNEL_REPEAT  BPF_PROG_TEST_RUN repeats of the kernel's loop
  *   MIM_PERF_BPF_OBJ   the kernel loop's BPF object (else lookup.bpf.o
  *                      beside mim-bench)
+ *   MIM_PERF_CASES     cases whose name contains one of these
+ *                      comma-separated words (else all; e.g. "publish,reclaim")
  *   MIM_PERF_SEED      random seed (fixed by default: runs are comparable)
  *   MIM_PERF_COMMIT    the source's commit, recorded in the CSV's metadata
  *

@@ -11,10 +11,12 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_lcore.h>
@@ -166,12 +168,51 @@ perf_teardown(void)
 	perf_csv = NULL;
 }
 
+/*
+ * MIM_PERF_CASES: run only the cases whose name contains one of these
+ * comma-separated words (else all); the others are skipped.
+ */
+static bool
+case_wanted(const char *name)
+{
+	const char *s = getenv("MIM_PERF_CASES"), *end;
+	char word[32];
+	size_t len;
+
+	if (s == NULL || *s == '\0')
+		return true;
+	for (; *s != '\0'; s = *end == ',' ? end + 1 : end) {
+		end = strchr(s, ',');
+		if (end == NULL)
+			end = s + strlen(s);
+		len = RTE_MIN((size_t)(end - s), sizeof(word) - 1);
+		memcpy(word, s, len);
+		word[len] = '\0';
+		if (len != 0 && strstr(name, word) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* A case that runs only when MIM_PERF_CASES selects it. */
+#define PERF_CASE(fn)							\
+	static int							\
+	fn ## _selected(void)						\
+	{								\
+		return case_wanted(#fn) ? fn() : TEST_SKIPPED;		\
+	}
+PERF_CASE(perf_lookup)
+PERF_CASE(perf_tenant_limit)
+PERF_CASE(perf_publish)
+PERF_CASE(perf_reclaim)
+PERF_CASE(perf_memory)
+
 static const struct autotest_case perf_cases[] = {
-	TEST_CASE(perf_lookup),
-	TEST_CASE(perf_tenant_limit),
-	TEST_CASE(perf_publish),
-	TEST_CASE(perf_reclaim),
-	TEST_CASE(perf_memory),
+	{ "perf_lookup", perf_lookup_selected },
+	{ "perf_tenant_limit", perf_tenant_limit_selected },
+	{ "perf_publish", perf_publish_selected },
+	{ "perf_reclaim", perf_reclaim_selected },
+	{ "perf_memory", perf_memory_selected },
 	TEST_CASES_END(),
 };
 
