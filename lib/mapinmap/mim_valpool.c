@@ -164,9 +164,19 @@ mim_valpool_free(void *obj)
 uint32_t
 mim_valpool_obj_bytes(uint32_t size)
 {
+	/* The last size asked, remembered: a retirement counts its bytes
+	 * with this, and a call into librte_mempool there costs more than
+	 * the rest of a publish when its code is not in the caches.
+	 */
+	static uint32_t last_size, last_bytes;
 	struct rte_mempool_objsz sz;
 
-	return rte_mempool_calc_obj_size(elt_size(size), VP_FLAGS, &sz);
+	if (size != last_size || last_bytes == 0) {
+		last_bytes = rte_mempool_calc_obj_size(elt_size(size),
+						       VP_FLAGS, &sz);
+		last_size = size;
+	}
+	return last_bytes;
 }
 
 void
