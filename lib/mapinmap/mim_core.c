@@ -22,6 +22,8 @@
 /* Counters of mim_get_stats() that the calls of this file bump. */
 static uint64_t nb_created, nb_replaced;
 
+struct mim_prof mim_prof;
+
 static int
 name_check(const char *name)
 {
@@ -255,14 +257,21 @@ obj_by_id(int id)
 int
 mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 {
-	uint64_t replaced;
+	uint64_t replaced, p0 = mim_prof_start(), p;
 	struct mim_obj *t;
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
+	p = mim_prof_start();
 	mim_lock();
+	mim_rcu_prefetch();
+	mim_prof_end(MIM_PROF_LOCK, p);
+	p = mim_prof_start();
 	mim_rcu_maybe_reclaim();
+	mim_prof_end(MIM_PROF_RECLAIM, p);
+	p = mim_prof_start();
 	t = obj_by_id(id);
+	mim_prof_end(MIM_PROF_FIND, p);
 	if (t == NULL)
 		goto out;
 	if (key == NULL || value == NULL) {
@@ -281,7 +290,12 @@ mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 		t->nb_updates++;
 	nb_replaced += t->nb_replacements - replaced;
 out:
+	p = mim_prof_start();
 	mim_unlock();
+	mim_prof_end(MIM_PROF_UNLOCK, p);
+	mim_prof_end(MIM_PROF_CALL, p0);
+	if (unlikely(mim_prof.on))
+		mim_prof.calls++;
 	return ret;
 }
 

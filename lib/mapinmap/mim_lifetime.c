@@ -55,16 +55,19 @@ void
 mim_obj_put(struct mim_obj *t, struct mim_obj **dead)
 {
 	const struct mim_table_ops *ops = mim_ops(t->dp.type);
+	uint64_t p;
 
 	RTE_ASSERT(t->refcnt > 0);
 	if (--t->refcnt != 0)
 		return;
+	p = mim_prof_start();
 	mim_registry_del(t);
 	nb_dying++;
 	t->dead_next = *dead;
 	*dead = t;
 	if (ops->drop_slots != NULL)
 		ops->drop_slots(t, dead);
+	mim_prof_end(MIM_PROF_PUT, p);
 }
 
 void

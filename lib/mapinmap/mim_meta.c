@@ -220,6 +220,7 @@ int
 mim_inner_resolve(struct mim_obj *outer, const void *value,
 		  struct mim_obj **inner)
 {
+	uint64_t p = mim_prof_start();
 	struct mim_obj *t;
 	uint32_t id;
 	char d[64];
@@ -235,6 +236,7 @@ mim_inner_resolve(struct mim_obj *outer, const void *value,
 	if (inner_matches(&outer->tmpl, t) != 0)
 		return -EINVAL;
 	*inner = t;
+	mim_prof_end(MIM_PROF_RESOLVE, p);
 	return 0;
 }
 

@@ -18,7 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_log.h>
 
 #include "mim.h"
@@ -329,6 +331,8 @@ int mim_rcu_reserve(void);
 int mim_rcu_sync_check(void);
 /* Retire, after a successful mim_rcu_reserve() in the same locked call. */
 void mim_rcu_retire(const struct mim_retire *r);
+/* Start fetching what a retirement will touch (nothing changes). */
+void mim_rcu_prefetch(void);
 /* Reclaim a little when the backlog is above the threshold. */
 void mim_rcu_maybe_reclaim(void);
 /* Reclaim everything readers have let go; returns the releases made. */
@@ -596,6 +600,48 @@ uint64_t mim_heap_allocated(void);
 uint32_t mim_memzone_count(void);
 /* A process-unique serial number for DPDK object names. */
 uint64_t mim_serial(void);
+
+/* ---- where a control-plane call spends its time (mim_core.c) ---------- */
+
+/*
+ * Steps of mim_update_elem() the benchmark breaks a publish down into. Off
+ * (the default), each step costs one predictable branch; on, the cycles of
+ * each step (rte_rdtsc(), not serialising: a breakdown, not a timing) add
+ * up in mim_prof.cyc until the benchmark resets them.
+ */
+enum mim_prof_step {
+	MIM_PROF_LOCK,      /* mim_lock() */
+	MIM_PROF_RECLAIM,   /* mim_rcu_maybe_reclaim() at the start */
+	MIM_PROF_FIND,      /* the outer table's ID */
+	MIM_PROF_RESOLVE,   /* the inner table's ID and its template check */
+	MIM_PROF_RESERVE,   /* room in the defer queue */
+	MIM_PROF_PUT,       /* the old table's last reference: ID removed */
+	MIM_PROF_RETIRE,    /* its bytes counted, the defer queue entry */
+	MIM_PROF_UNLOCK,    /* mim_unlock() */
+	MIM_PROF_CALL,      /* the whole call */
+	MIM_PROF_NB
+};
+
+struct mim_prof {
+	bool on;
+	uint64_t calls;
+	uint64_t cyc[MIM_PROF_NB];
+};
+
+extern struct mim_prof mim_prof;
+
+static inline uint64_t
+mim_prof_start(void)
+{
+	return unlikely(mim_prof.on) ? rte_rdtsc() : 0;
+}
+
+static inline void
+mim_prof_end(enum mim_prof_step s, uint64_t t0)
+{
+	if (unlikely(mim_prof.on))
+		mim_prof.cyc[s] += rte_rdtsc() - t0;
+}
 
 /* ---- checks shared by the entry points (mim_check.c) ------------------ */
 

@@ -22,6 +22,21 @@
  *
  * Order: every queue is FIFO and entries move between queues in the order
  * they leave the previous one, so releases happen in retirement order.
+ *
+ * The first stage has a front: a retirement takes its first variable's
+ * token (rte_rcu_qsbr_start()) and waits in rcu.pend, beside the counters
+ * every call reads, until the next reclamation. So a retiring call touches
+ * the variable's token and nothing else of rte_rcu_qsbr's: on the control
+ * plane's core, right after a table was built, the defer queue's ring and
+ * the librte_rcu code are cold, and each of their pages cost more than the
+ * rest of a publish. A reclamation first empties the first queue as far as
+ * it can, then the front, in order: while nothing older is left in the
+ * queue, the oldest entries whose grace period is over go on (next stage,
+ * or release); the others stay. A retirement that finds the front full
+ * first moves every entry of it to the first queue, which takes a new
+ * token for each (later than theirs: a reader that reported since their
+ * retirement but before that token reports once more before they go —
+ * later, never earlier).
  */
 
 #include <errno.h>
@@ -33,6 +48,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_pause.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
 #include "mim_private.h"
@@ -52,24 +68,38 @@ struct rcu_stage {
 	uint32_t idx;
 };
 
+/* Retirements that wait in the front of the first stage, at most. */
+#define RCU_PEND_MAX 32
+
+/* A retirement in the front, with its first variable's token. */
+struct rcu_pend {
+	uint64_t token;
+	struct mim_retire r;
+};
+
 static struct {
+	/* What every retiring call reads and writes, first. */
 	enum mim_rcu_mode mode;
-	uint32_t dq_size;
-	uint32_t reclaim_thd;
-	uint32_t reclaim_max;
-	uint64_t pending_bytes_max;  /* 0: no bound */
 	uint32_t nb_vars;
+	uint32_t dq_size;
+	uint32_t inflight;          /* retirements in all queues and the front */
+	uint32_t reclaim_thd;
+	uint32_t max_pending;
+	uint64_t pending_bytes;
+	uint64_t pending_bytes_max;  /* 0: no bound */
+	uint64_t nb_retired;
+	struct rte_rcu_qsbr *v0;    /* the first stage's variable, or NULL */
+	uint32_t nb_pend;
+	struct rcu_pend pend[RCU_PEND_MAX];
+
+	uint32_t reclaim_max;
 	/* The stages in order; each points into stage_mem, whose entries
 	 * do not move (a defer queue's callback argument is one of them).
 	 */
 	struct rcu_stage *stage[MIM_RCU_MAX_VARS];
 	struct rcu_stage stage_mem[MIM_RCU_MAX_VARS];
 
-	uint32_t inflight;          /* retirements in all queues */
 	uint32_t released_now;      /* releases by the current reclamation */
-	uint32_t max_pending;
-	uint64_t pending_bytes;
-	uint64_t nb_retired;
 	uint64_t nb_released;
 	uint64_t released_bytes;
 	uint64_t nb_busy;
@@ -270,16 +300,64 @@ stage_create(uint32_t i, struct rte_rcu_qsbr *v)
 	return 0;
 }
 
+/* Put e in the first queue (a new token); release it if it refuses. */
+static void
+stage0_enqueue(struct mim_retire *e)
+{
+	if (rte_rcu_qsbr_dq_enqueue(rcu.stage[0]->dq, e) == 0)
+		return;
+	/* Cannot happen while the in-flight bound holds. */
+	MIM_LOG(ERR, "defer queue refused an entry (%s); releasing synchronously",
+		rte_strerror(rte_errno));
+	rcu.inflight--;
+	release_sync(e, 0);
+}
+
+/*
+ * Let go the oldest entries of the front whose grace period is over, in
+ * order. direct: nothing older waits in the first queue.
+ */
+static void
+front_reclaim(bool direct)
+{
+	uint32_t i = 0;
+
+	while (direct && i < rcu.nb_pend &&
+	       rte_rcu_qsbr_check(rcu.v0, rcu.pend[i].token, false) == 1) {
+		dq_free(rcu.stage[0], &rcu.pend[i].r, 1);
+		i++;
+	}
+	if (i == 0)
+		return;
+	memmove(&rcu.pend[0], &rcu.pend[i],
+		(rcu.nb_pend - i) * sizeof(rcu.pend[0]));
+	rcu.nb_pend -= i;
+}
+
+/* A full front: every entry to the first queue, in order. */
+static void
+front_spill(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < rcu.nb_pend; i++)
+		stage0_enqueue(&rcu.pend[i].r);
+	rcu.nb_pend = 0;
+}
+
 /* Reclaim up to max releases per stage; returns the releases made. */
 static uint32_t
 reclaim(uint32_t max)
 {
+	unsigned int pending = 0;
 	uint32_t i;
 
 	rcu.released_now = 0;
-	if (rcu.mode != MIM_RCU_MODE_DQ)
+	if (rcu.mode != MIM_RCU_MODE_DQ || rcu.nb_vars == 0)
 		return 0;
-	for (i = 0; i < rcu.nb_vars; i++)
+	rte_rcu_qsbr_dq_reclaim(rcu.stage[0]->dq, max, NULL, &pending, NULL);
+	front_reclaim(pending == 0);
+	for (i = 1; i < rcu.nb_vars; i++)
 		rte_rcu_qsbr_dq_reclaim(rcu.stage[i]->dq, max, NULL, NULL,
 					NULL);
 	return rcu.released_now;
@@ -294,8 +372,8 @@ has_room(void)
 		rcu.pending_bytes < rcu.pending_bytes_max);
 }
 
-int
-mim_rcu_reserve(void)
+static int
+rcu_reserve(void)
 {
 	if (rcu.nb_vars == 0)
 		return 0;
@@ -320,8 +398,18 @@ mim_rcu_reserve(void)
 		       releases_are(rcu.inflight), rcu.pending_bytes_max);
 }
 
-void
-mim_rcu_retire(const struct mim_retire *r)
+int
+mim_rcu_reserve(void)
+{
+	uint64_t p = mim_prof_start();
+	int ret = rcu_reserve();
+
+	mim_prof_end(MIM_PROF_RESERVE, p);
+	return ret;
+}
+
+static void
+rcu_retire(const struct mim_retire *r)
 {
 	struct mim_retire e = *r;
 
@@ -333,15 +421,37 @@ mim_rcu_retire(const struct mim_retire *r)
 		return;
 	}
 	RTE_ASSERT(rcu.inflight < rcu.dq_size);
-	if (rte_rcu_qsbr_dq_enqueue(rcu.stage[0]->dq, &e) != 0) {
-		MIM_LOG(ERR, "defer queue refused an entry (%s); releasing synchronously",
-			rte_strerror(rte_errno));
-		release_sync(&e, 0);
-		return;
-	}
+	if (rcu.nb_pend == RCU_PEND_MAX)
+		front_spill();
+	/* The token is taken after the caller's unpublishing store: the
+	 * release of rte_rcu_qsbr_start() orders them, and it pairs with
+	 * the acquire in rte_rcu_qsbr_check().
+	 */
+	rcu.pend[rcu.nb_pend].token = rte_rcu_qsbr_start(rcu.v0);
+	rcu.pend[rcu.nb_pend].r = e;
+	rcu.nb_pend++;
 	rcu.inflight++;
 	if (rcu.inflight > rcu.max_pending)
 		rcu.max_pending = rcu.inflight;
+}
+
+void
+mim_rcu_retire(const struct mim_retire *r)
+{
+	uint64_t p = mim_prof_start();
+
+	rcu_retire(r);
+	mim_prof_end(MIM_PROF_RETIRE, p);
+}
+
+void
+mim_rcu_prefetch(void)
+{
+	/* The token a retirement takes: its line, and its page's
+	 * translation, on the way while the call does its checks.
+	 */
+	if (rcu.v0 != NULL)
+		rte_prefetch0(&rcu.v0->token);
 }
 
 void
@@ -445,6 +555,7 @@ mim_rcu_qsbr_add(struct rte_rcu_qsbr *v)
 		goto out;
 	}
 	rcu.nb_vars++;
+	rcu.v0 = rcu.stage[0]->v;
 	ret = 0;
 out:
 	mim_unlock();
@@ -488,6 +599,7 @@ mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
 		rcu.stage[i]->idx = i;
 	}
 	rcu.stage[--rcu.nb_vars] = NULL;
+	rcu.v0 = rcu.nb_vars != 0 ? rcu.stage[0]->v : NULL;
 out:
 	mim_unlock();
 	return ret;
