@@ -17,6 +17,10 @@
  * update of a BPF_MAP_TYPE_HASH_OF_MAPS through libbpf.
  *
  * The builders, statistics and rows here serve perf_reclaim.c too.
+ *
+ * Breakdown: a separate run of the array of tables' publish, warm and cold,
+ * with the library's step counters on (mim_prof, mim_private.h), gives the
+ * "publish_step" rows: the median per step of the call.
  */
 
 #undef MIM_DATAPATH_DEBUG
@@ -47,6 +51,7 @@
 #include "autotest.h"
 #include "autotest_util.h"
 #include "perf_common.h"
+#include "mim_private.h"
 
 /* A filled inner HASH table of E entries for tenant t, generation g. */
 int
@@ -153,17 +158,22 @@ sweep_caches(void)
 		buf[i]++;
 }
 
+/* Cycles per step of each repetition's publish (mim_private.h). */
+typedef uint64_t perf_steps[MIM_PROF_NB][PERF_MAX_REPS];
+
 /*
  * Replace tenant `slot` reps times; times in pub[], builds in build[],
  * releases in rel[]. cold: evict the caches just before each publish.
+ * steps: if not NULL, the library's breakdown of each publish, which its
+ * time then includes (a separate run from the headline figures).
  */
 static int
 publish_loop(int outer, uint32_t slot, uint32_t reps, bool cold,
-	     uint64_t *pub, uint64_t *build, uint64_t *rel)
+	     uint64_t *pub, uint64_t *build, uint64_t *rel, perf_steps *steps)
 {
-	uint32_t r;
+	uint32_t r, s;
 	uint64_t t0, t1;
-	int id;
+	int id, ret;
 
 	for (r = 0; r < reps; r++) {
 		id = build_inner(slot, r + 1, &build[r]);
@@ -171,13 +181,19 @@ publish_loop(int outer, uint32_t slot, uint32_t reps, bool cold,
 			return -1;
 		if (cold)
 			sweep_caches();
+		memset(&mim_prof, 0, sizeof(mim_prof));
+		mim_prof.on = steps != NULL;
 		t0 = rte_rdtsc_precise();
-		if (mim_update_elem(outer, &slot, &id, MIM_ANY) != 0) {
+		ret = mim_update_elem(outer, &slot, &id, MIM_ANY);
+		t1 = rte_rdtsc_precise();
+		mim_prof.on = false;
+		if (ret != 0) {
 			printf("    publish: %s\n", mim_last_error());
 			mim_close(id);
 			return -1;
 		}
-		t1 = rte_rdtsc_precise();
+		for (s = 0; steps != NULL && s < MIM_PROF_NB; s++)
+			(*steps)[s][r] = mim_prof.cyc[s];
 		pub[r] = t1 - t0;
 		mim_close(id);   /* the slot holds it now */
 		t0 = rte_rdtsc();
@@ -341,6 +357,80 @@ emit_replace(const char *figure, const char *variant, double value,
 	perf_emit(&r);
 }
 
+static const char *const step_names[MIM_PROF_NB] = {
+	[MIM_PROF_LOCK] = "lock",
+	[MIM_PROF_RECLAIM] = "reclaim",
+	[MIM_PROF_FIND] = "find",
+	[MIM_PROF_RESOLVE] = "resolve",
+	[MIM_PROF_RESERVE] = "reserve",
+	[MIM_PROF_PUT] = "put",
+	[MIM_PROF_RETIRE] = "retire",
+	[MIM_PROF_UNLOCK] = "unlock",
+	[MIM_PROF_CALL] = "call",
+};
+
+static const char *const step_notes[MIM_PROF_NB] = {
+	[MIM_PROF_LOCK] = "mim_lock()",
+	[MIM_PROF_RECLAIM] = "mim_rcu_maybe_reclaim() at the start of the call",
+	[MIM_PROF_FIND] = "the outer table's ID to its object",
+	[MIM_PROF_RESOLVE] = "the inner table's ID, its template check",
+	[MIM_PROF_RESERVE] = "room for the retirement in the defer queue",
+	[MIM_PROF_PUT] = "the old table's last reference: its ID removed",
+	[MIM_PROF_RETIRE] = "the retirement: bytes counted, defer-queue entry",
+	[MIM_PROF_UNLOCK] = "mim_unlock()",
+	[MIM_PROF_CALL] = "the whole call, timed by the library",
+};
+
+/*
+ * The breakdown of an array of tables' publish, warm and cold, as rows:
+ * medians per step (the medians need not add up to the call's), and the
+ * call's median minus the steps' (the type's own work: slot, store).
+ */
+static int
+publish_breakdown(uint32_t reps)
+{
+	static uint64_t pub[PERF_MAX_REPS], build[PERF_MAX_REPS],
+		rel[PERF_MAX_REPS];
+	static perf_steps steps;
+	static const char *const mode[2] = { "warm", "cold" };
+	char variant[64];
+	uint32_t c, s, r;
+	uint64_t rest[PERF_MAX_REPS];
+	int outer = build_outer(MIM_TYPE_ARRAY_OF_TABLES);
+
+	TEST_ASSERT(outer > 0, "outer table: %s", mim_last_error());
+	for (c = 0; c < 2; c++) {
+		if (publish_loop(outer, perf.replace_tenants - 1, reps, c == 1,
+				 pub, build, rel, &steps) != 0) {
+			mim_close(outer);
+			return TEST_FAILED;
+		}
+		for (r = 0; r < reps; r++) {
+			rest[r] = steps[MIM_PROF_CALL][r];
+			for (s = 0; s < MIM_PROF_CALL; s++)
+				rest[r] -= RTE_MIN(rest[r], steps[s][r]);
+		}
+		for (s = 0; s < MIM_PROF_NB; s++) {
+			snprintf(variant, sizeof(variant),
+				 "mim_aot_publish_%s_%s", mode[c],
+				 step_names[s]);
+			emit_replace("publish_step", variant,
+				     median_us(steps[s], reps, 0.5), "us", "",
+				     "info", "%s; p90 %.2f us", step_notes[s],
+				     median_us(steps[s], reps, 0.9));
+		}
+		snprintf(variant, sizeof(variant), "mim_aot_publish_%s_other",
+			 mode[c]);
+		emit_replace("publish_step", variant, median_us(rest, reps, 0.5),
+			     "us", "", "info",
+			     "the call less the steps above: argument checks, the slot, the release store; p90 %.2f us",
+			     median_us(rest, reps, 0.9));
+	}
+	mim_close(outer);
+	mim_reclaim();
+	return TEST_SUCCESS;
+}
+
 int
 perf_publish(void)
 {
@@ -364,10 +454,10 @@ perf_publish(void)
 		outer = build_outer(types[k]);
 		TEST_ASSERT(outer > 0, "outer table: %s", mim_last_error());
 		if (publish_loop(outer, perf.replace_tenants - 1, reps, false,
-				 pub[k], build, rel) != 0 ||
+				 pub[k], build, rel, NULL) != 0 ||
 		    (k == 0 && publish_loop(outer, perf.replace_tenants - 1,
 					    reps, true, cold, build,
-					    rel) != 0)) {
+					    rel, NULL) != 0)) {
 			mim_close(outer);
 			return TEST_FAILED;
 		}
@@ -390,6 +480,8 @@ perf_publish(void)
 	     perf.replace_entries);
 	emit_replace("publish", "mim_release_old", median_us(rel, reps, 0.5), "us", "",
 	     "info", "mim_reclaim() freeing the replaced table once readers let go");
+	TEST_ASSERT(publish_breakdown(reps) == TEST_SUCCESS,
+		    "publish breakdown");
 
 	TEST_ASSERT(flat_rewrite(reps, flat) == 0, "flat rte_hash rewrite");
 	fl = median_us(flat, reps, 0.5);
