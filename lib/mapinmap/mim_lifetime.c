@@ -13,7 +13,9 @@
  * chain is retired in one defer queue entry. Destruction happens when the
  * entry is released, after every reader has let go; retirements are
  * released in order, so whatever a table retired earlier (key slots, value
- * slots) is released before the table itself is destroyed.
+ * slots) is released before the table itself is destroyed. A release
+ * hands its large blocks to the deferred-free list (mim_mem.c): they go
+ * back to DPDK's heap once the library mutex is released.
  */
 
 #include "mim_private.h"
@@ -95,10 +97,15 @@ mim_obj_destroy_chain(struct mim_obj *dead)
 void
 mim_retire_release(const struct mim_retire *r)
 {
+	/* Readers have let go: the large blocks are freed after the
+	 * mutex is released (mim_free_drain()).
+	 */
+	mim_free_defer(true);
 	if (r->owner != NULL)
 		mim_ops(r->owner->dp.type)->release(r->owner, r);
 	if (r->dead != NULL)
 		mim_obj_destroy_chain(r->dead);
+	mim_free_defer(false);
 }
 
 void

@@ -193,7 +193,12 @@ const struct mim_table_ops *mim_ops(uint32_t type);
 /* ---- registry: IDs, names, the library mutex (mim_registry.c) --------- */
 
 void mim_lock(void);
+/* Release the mutex, then free up to MIM_FREE_STEP_BYTES of deferred
+ * blocks (mim_free_drain()).
+ */
 void mim_unlock(void);
+/* Tests: whether the mutex is free (it is taken and released at once). */
+bool mim_lock_free(void);
 
 /*
  * Give t an ID and its name (may be ""). -EEXIST (the name is held and not
@@ -584,8 +589,37 @@ int mim_lpm_next(const struct mim_lpm_obj *l, const mim_u128 *addr,
 /* ---- memory, with fault injection in test builds (mim_mem.c) ---------- */
 
 void *mim_zmalloc(size_t size, int socket_id);
-/* rte_free(), poisoning the whole block first in poison builds. */
+/*
+ * rte_free(), poisoning the whole block first in poison builds; while
+ * deferral is on, a block of MIM_FREE_DEFER_MIN bytes or more goes on the
+ * deferred-free list instead, for mim_free_drain().
+ */
 void mim_free(void *p);
+#define MIM_FREE_DEFER_MIN (64U << 10)
+/* Bytes a control-plane call frees, at most, after releasing the mutex
+ * (at least one block when some are deferred).
+ */
+#define MIM_FREE_STEP_BYTES (1U << 20)
+/* Defer large frees (on while released tables are destroyed). */
+void mim_free_defer(bool on);
+/* Heap bytes on the deferred-free list. Any thread, no mutex needed. */
+uint64_t mim_free_pending(void);
+/*
+ * Free deferred blocks in order, one per step, while the next one fits in
+ * what is left of budget bytes (the first one always); returns the bytes
+ * freed. Call it without the library mutex; any thread.
+ */
+uint64_t mim_free_drain(uint64_t budget);
+/* Deferred-free counters (tests, benchmark). */
+struct mim_free_stats {
+	uint64_t deferred_bytes;  /* put on the list since start */
+	uint64_t freed_bytes;     /* freed from it since start */
+	uint64_t steps;           /* blocks freed from it */
+	uint64_t max_step_bytes;  /* the largest of them */
+};
+extern struct mim_free_stats mim_free_stats;
+/* Tests: called before each deferred block is freed, with its size. */
+extern void (*mim_free_step_hook)(size_t len);
 /* Poison builds (-Dpoison=true): fill released memory with this byte. */
 #define MIM_POISON_BYTE 0x6b
 void mim_poison(void *p, size_t len);

@@ -602,6 +602,7 @@ mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
 	rcu.v0 = rcu.nb_vars != 0 ? rcu.stage[0]->v : NULL;
 out:
 	mim_unlock();
+	mim_free_drain(UINT64_MAX);
 	return ret;
 }
 
@@ -613,6 +614,10 @@ mim_reclaim(void)
 	mim_lock();
 	n = (int)mim_rcu_reclaim_all();
 	mim_unlock();
+	/* What it released is back in DPDK's heap when it returns: the
+	 * deferred frees, all, one block per step, off the mutex.
+	 */
+	mim_free_drain(UINT64_MAX);
 	return n;
 }
 

@@ -55,6 +55,20 @@ void
 mim_unlock(void)
 {
 	pthread_mutex_unlock(&mim_mutex);
+	/* The large frees of the tables this call released, off the
+	 * mutex: other control-plane calls need not wait for them.
+	 */
+	if (mim_free_pending() != 0)
+		mim_free_drain(MIM_FREE_STEP_BYTES);
+}
+
+bool
+mim_lock_free(void)
+{
+	if (pthread_mutex_trylock(&mim_mutex) != 0)
+		return false;
+	pthread_mutex_unlock(&mim_mutex);
+	return true;
 }
 
 /* FNV-1a: byte by byte (rte_jhash reads whole words past the string). */
