@@ -8,7 +8,8 @@
  * state after each burst; the control thread polls mim_reclaim() from the
  * return of the publish until it has released the old table. Reported in
  * microseconds and in reader bursts, to the moment the table became
- * reclaimable and to the moment its memory was free.
+ * reclaimable and to the moment its memory was free, with the part of the
+ * releasing call spent under the library mutex and its deferred frees.
  */
 
 #undef MIM_DATAPATH_DEBUG
@@ -30,6 +31,7 @@
 #include "autotest.h"
 #include "autotest_util.h"
 #include "perf_common.h"
+#include "mim_private.h"
 
 struct reader {
 	struct rte_rcu_qsbr *v;
@@ -101,8 +103,22 @@ drain(void)
 	}
 }
 
+/* The first deferred free of a poll: when the mutex part had ended. */
+static uint64_t first_step_tsc;
+
+static void
+step_hook(size_t len)
+{
+	RTE_SET_USED(len);
+	if (first_step_tsc == 0)
+		first_step_tsc = rte_rdtsc_precise();
+}
+
 /* Per repetition, in TSC cycles, reader bursts and bytes. */
 struct reclaim_times {
+	uint64_t locked[PERF_MAX_REPS];  /* the releasing poll, mutex part */
+	uint64_t steps[PERF_MAX_REPS];   /* its deferred frees */
+	uint64_t step_max[PERF_MAX_REPS]; /* the largest, bytes */
 	uint64_t pub[PERF_MAX_REPS];     /* the publish call */
 	uint64_t grace[PERF_MAX_REPS];   /* return to the releasing poll */
 	uint64_t total[PERF_MAX_REPS];   /* return to the memory free */
@@ -119,6 +135,7 @@ replace_once(struct reader *a, int outer, uint32_t r,
 {
 	uint64_t t0, t1, ts, te, b1, bs, be;
 	struct mim_rcu_stats rs0, rs1;
+	struct mim_free_stats f0;
 	int id, n, ret = 0;
 
 	id = build_inner(a->slot, r + 1, NULL);
@@ -130,6 +147,8 @@ replace_once(struct reader *a, int outer, uint32_t r,
 		return -1;
 	}
 	mim_rcu_get_stats(&rs0);
+	mim_free_stats.max_step_bytes = 0;
+	f0 = mim_free_stats;
 	t0 = rte_rdtsc_precise();
 	if (mim_update_elem(outer, &a->slot, &id, MIM_ANY) != 0) {
 		printf("    publish: %s\n", mim_last_error());
@@ -138,6 +157,7 @@ replace_once(struct reader *a, int outer, uint32_t r,
 	t1 = rte_rdtsc_precise();
 	b1 = bursts(a);
 	do {
+		first_step_tsc = 0;
 		ts = rte_rdtsc_precise();
 		bs = bursts(a);
 		n = mim_reclaim();
@@ -162,6 +182,9 @@ replace_once(struct reader *a, int outer, uint32_t r,
 	t->bgrace[r] = bs - b1;
 	t->btotal[r] = be - b1;
 	t->freed[r] = rs1.released_bytes - rs0.released_bytes;
+	t->locked[r] = (first_step_tsc != 0 ? first_step_tsc : te) - ts;
+	t->steps[r] = mim_free_stats.steps - f0.steps;
+	t->step_max[r] = mim_free_stats.max_step_bytes;
 	return ret;
 }
 
@@ -193,6 +216,14 @@ emit_reclaim(const struct reader *a, const struct reclaim_times *t,
 		     median_us(t->relc, reps, 0.5), "us", "", "info",
 		     "time inside the mim_reclaim() call that freed the table (%.0f bytes released)",
 		     median_u(t->freed, reps));
+	emit_replace("reclaim", "reclaim_locked_us",
+		     median_us(t->locked, reps, 0.5), "us", "", "info",
+		     "of it, under the library mutex: the release, up to the first deferred free; p90 %.1f us",
+		     median_us(t->locked, reps, 0.9));
+	emit_replace("reclaim", "reclaim_free_steps", median_u(t->steps, reps),
+		     "blocks", "", "info",
+		     "blocks freed off the mutex by that call, one per step; the largest %.0f bytes",
+		     max_u(t->step_max, reps));
 	emit_replace("reclaim", "reclaim_free_us",
 		     median_us(t->total, reps, 0.5), "us", "", "info",
 		     "return of the publish to the old table's memory free; p90 %.1f us",
@@ -227,6 +258,7 @@ perf_reclaim(void)
 	outer = build_outer(MIM_TYPE_ARRAY_OF_TABLES);
 	TEST_ASSERT(outer > 0, "outer: %s", mim_last_error());
 	a.outer = mim_table(outer);
+	mim_free_step_hook = step_hook;
 	rte_eal_remote_launch(reader_main, &a, worker);
 	while (bursts(&a) == 0)
 		rte_pause();
@@ -234,6 +266,7 @@ perf_reclaim(void)
 		ret = replace_once(&a, outer, r, &times);
 	a.stop = true;
 	rte_eal_wait_lcore(worker);
+	mim_free_step_hook = NULL;
 	mim_close(outer);
 	free(a.keys);
 	TEST_ASSERT_EQUAL(ret, 0, "rep %u", r - 1);
