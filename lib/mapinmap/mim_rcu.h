@@ -54,6 +54,13 @@
  * releases at once, at the end of the call that retires.
  *
  * Releases happen in the order of their retirement.
+ *
+ * Memory: a release frees the blocks of 64 KiB or more of what it releases
+ * (a hash table's buckets, say) after the library mutex is released, one
+ * block per step, so that no other control-plane call waits for
+ * rte_free()'s zeroing: all of them before mim_reclaim() or
+ * mim_rcu_qsbr_remove() returns, and at most 1 MiB (or one larger block) at
+ * the end of any other call, the following calls freeing the rest.
  */
 
 #include <stddef.h>
