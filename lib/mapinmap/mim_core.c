@@ -16,6 +16,9 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_memory.h>
+#include <rte_prefetch.h>
+
+#include "mim_datapath.h"
 
 #include "mim_private.h"
 
@@ -243,6 +246,30 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	return ret;
 }
 
+/*
+ * An update of an outer table: start fetching, all at once, the lines of
+ * the outer table and of the table in key's slot that the update will
+ * read one after the other (its template, its counters; the old table's
+ * reference count, ID, size and chain link). Changes nothing; a key that
+ * names no slot prefetches nothing.
+ */
+static void
+outer_prefetch(const struct mim_obj *t, const void *key)
+{
+	const struct mim_table *cur;
+	const struct mim_obj *old;
+
+	rte_prefetch0(&t->tmpl);
+	rte_prefetch0(&t->nb_updates);
+	cur = mim_lookup(&t->dp, key);
+	if (cur == NULL)
+		return;
+	old = mim_obj_of(cur);
+	rte_prefetch0(&old->id);
+	rte_prefetch0(&old->mem_bytes);
+	rte_prefetch0(&old->dead_next);
+}
+
 /* The live table with this ID, or NULL with EBADF as the reason. */
 static struct mim_obj *
 obj_by_id(int id)
@@ -278,6 +305,8 @@ mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 		ret = mim_err(EINVAL, "key or value is NULL");
 		goto out;
 	}
+	if (mim_ops(t->dp.type)->is_outer)
+		outer_prefetch(t, key);
 	/* As the kernel's map_update_elem(): before the type's own checks. */
 	if (flags & MIM_BPF_F_LOCK) {
 		ret = mim_err(EINVAL, "BPF_F_LOCK (0x%x): no table has a spin lock",
