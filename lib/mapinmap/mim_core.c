@@ -281,7 +281,7 @@ obj_by_id(int id)
 	return t;
 }
 
-int
+__rte_hot int
 mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 {
 	uint64_t replaced, p0 = mim_prof_start(), p;

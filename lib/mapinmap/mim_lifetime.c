@@ -23,7 +23,7 @@
 static uint32_t nb_dying;       /* dead, on a chain not destroyed yet */
 static uint64_t nb_destroyed;
 
-uint64_t
+__rte_hot uint64_t
 mim_obj_mem_bytes(const struct mim_obj *t)
 {
 	const struct mim_table_ops *ops = mim_ops(t->dp.type);
@@ -31,7 +31,7 @@ mim_obj_mem_bytes(const struct mim_obj *t)
 	return ops->mem_bytes != NULL ? ops->mem_bytes(t) : t->mem_bytes;
 }
 
-uint64_t
+__rte_hot uint64_t
 mim_obj_chain_bytes(const struct mim_obj *dead)
 {
 	uint64_t b = 0;
@@ -41,19 +41,19 @@ mim_obj_chain_bytes(const struct mim_obj *dead)
 	return b;
 }
 
-void
+__rte_hot void
 mim_obj_get(struct mim_obj *t)
 {
 	t->refcnt++;
 }
 
-bool
+__rte_hot bool
 mim_obj_last_ref(const struct mim_obj *t)
 {
 	return t->refcnt == 1;
 }
 
-void
+__rte_hot void
 mim_obj_put(struct mim_obj *t, struct mim_obj **dead)
 {
 	const struct mim_table_ops *ops = mim_ops(t->dp.type);

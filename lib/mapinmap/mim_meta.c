@@ -177,7 +177,7 @@ meta_btf_differs(const struct mim_meta *tmpl, const struct mim_meta *m,
  * what every type compares. The meta_equal hook of a type that compares
  * nothing more is this function; the others call it first.
  */
-int
+__rte_hot int
 mim_meta_equal(const struct mim_meta *tmpl, const struct mim_meta *m,
 	       char *why, size_t len)
 {
@@ -216,7 +216,7 @@ inner_matches(const struct mim_meta *tmpl, const struct mim_obj *inner)
 	return 0;
 }
 
-int
+__rte_hot int
 mim_inner_resolve(struct mim_obj *outer, const void *value,
 		  struct mim_obj **inner)
 {

@@ -398,7 +398,7 @@ rcu_reserve(void)
 		       releases_are(rcu.inflight), rcu.pending_bytes_max);
 }
 
-int
+__rte_hot int
 mim_rcu_reserve(void)
 {
 	uint64_t p = mim_prof_start();
@@ -435,7 +435,7 @@ rcu_retire(const struct mim_retire *r)
 		rcu.max_pending = rcu.inflight;
 }
 
-void
+__rte_hot void
 mim_rcu_retire(const struct mim_retire *r)
 {
 	uint64_t p = mim_prof_start();
@@ -444,7 +444,7 @@ mim_rcu_retire(const struct mim_retire *r)
 	mim_prof_end(MIM_PROF_RETIRE, p);
 }
 
-void
+__rte_hot void
 mim_rcu_prefetch(void)
 {
 	/* The token a retirement takes: its line, and its page's
@@ -454,7 +454,7 @@ mim_rcu_prefetch(void)
 		rte_prefetch0(&rcu.v0->token);
 }
 
-void
+__rte_hot void
 mim_rcu_maybe_reclaim(void)
 {
 	if (rcu.inflight > rcu.reclaim_thd)

@@ -45,13 +45,13 @@ static struct mim_obj **name_bkt;
 static uint32_t name_nb_bkt;   /* power of two, or 0 */
 static uint32_t name_count;
 
-void
+__rte_hot void
 mim_lock(void)
 {
 	pthread_mutex_lock(&mim_mutex);
 }
 
-void
+__rte_hot void
 mim_unlock(void)
 {
 	pthread_mutex_unlock(&mim_mutex);
@@ -237,7 +237,7 @@ mim_registry_add(struct mim_obj *t, const char *name, bool shared)
 	return 0;
 }
 
-void
+__rte_hot void
 mim_registry_del(struct mim_obj *t)
 {
 	struct reg_page **pp = &dir[t->id >> PAGE_SHIFT];
@@ -253,7 +253,7 @@ mim_registry_del(struct mim_obj *t)
 	t->id = 0;
 }
 
-struct mim_obj *
+__rte_hot struct mim_obj *
 mim_registry_lookup(int64_t id)
 {
 	struct reg_page *p;

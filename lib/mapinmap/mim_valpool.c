@@ -161,7 +161,7 @@ mim_valpool_free(void *obj)
 	rte_mempool_put(mp, obj);
 }
 
-uint32_t
+__rte_hot uint32_t
 mim_valpool_obj_bytes(uint32_t size)
 {
 	/* The last size asked, remembered: a retirement counts its bytes
