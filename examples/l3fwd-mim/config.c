@@ -8,12 +8,12 @@
  *
  *   N<id> <port> <dst-mac> [<src-mac>]      next hop
  *   T<tenant> <table>                       tenant uses table
- *   R<addr>/<depth> <nexthop> <table>       route of table
+ *   R<addr>/<depth> <nexthop> <table>       route of table (IPv4 or IPv6)
  *
- * Tenants naming the same table share one inner LPM table.
+ * Tenants naming the same table share its inner LPM tables (one per
+ * family). Route records are parsed in route.c.
  */
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -22,17 +22,11 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_priv.h"
 
 #define MAX_FIELDS 6
 
-struct parser {
-	const char *path;
-	unsigned int line;
-	char *err;
-	size_t errlen;
-};
-
-static int __attribute__((format(printf, 2, 3)))
+int
 perr(const struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -51,7 +45,7 @@ perr(const struct parser *p, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int
+int
 parse_u32(const char *s, uint32_t max, uint32_t *v)
 {
 	unsigned long x;
@@ -80,26 +74,48 @@ valid_table_name(const char *s)
 	return 1;
 }
 
-/* Index of the table called name, created if new; < 0 on error. */
-static int64_t
+/* FNV-1a of a table name: the name hash's home slot. */
+static uint32_t
+name_slot(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	while (*name != '\0')
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return h & (CFG_NAME_HASH_SIZE - 1);
+}
+
+/*
+ * Index of the table called name, created if new; < 0 on error. The names
+ * are hashed (open addressing, at most half full as CFG_NAME_HASH_SIZE is
+ * twice CFG_MAX_TABLES): a file of many tables parses in linear time.
+ */
+int64_t
 table_index(struct config *cfg, const struct parser *p, const char *name)
 {
 	struct cfg_table *t;
-	uint32_t i;
+	uint32_t h, cap;
 
 	if (!valid_table_name(name))
 		return perr(p, "table name '%s': 1 to %d characters from [A-Za-z0-9_-]",
 			    name, CFG_TABLE_NAMESIZE - 1);
-	for (i = 0; i < cfg->nb_tables; i++)
-		if (strcmp(cfg->tables[i].name, name) == 0)
-			return i;
+	for (h = name_slot(name); cfg->name_hash[h] != 0;
+	     h = (h + 1) & (CFG_NAME_HASH_SIZE - 1))
+		if (strcmp(cfg->tables[cfg->name_hash[h] - 1].name, name) == 0)
+			return cfg->name_hash[h] - 1;
 	if (cfg->nb_tables == CFG_MAX_TABLES)
 		return perr(p, "table %s: more than %d tables (each tenant uses one)",
 			    name, CFG_MAX_TABLES);
-	t = realloc(cfg->tables, (cfg->nb_tables + 1) * sizeof(*t));
-	if (t == NULL)
-		return perr(p, "out of memory");
-	cfg->tables = t;
+	if (cfg->nb_tables == cfg->tables_cap) {
+		/* Doubling: n tables take O(log n) reallocations. */
+		cap = cfg->tables_cap == 0 ? 16 : cfg->tables_cap * 2;
+		t = realloc(cfg->tables, cap * sizeof(*t));
+		if (t == NULL)
+			return perr(p, "out of memory");
+		cfg->tables = t;
+		cfg->tables_cap = cap;
+	}
+	cfg->name_hash[h] = cfg->nb_tables + 1;
 	t = &cfg->tables[cfg->nb_tables];
 	memset(t, 0, sizeof(*t));
 	snprintf(t->name, sizeof(t->name), "%s", name);
@@ -162,54 +178,7 @@ parse_tenant(struct config *cfg, const struct parser *p, char **f, int nf)
 	if (ti < 0)
 		return (int)ti;
 	cfg->tenant_table[tenant] = (uint32_t)ti;
-	return 0;
-}
-
-static int
-parse_route(struct config *cfg, const struct parser *p, char **f, int nf)
-{
-	struct cfg_route r = { .line = p->line };
-	struct cfg_table *t;
-	struct in_addr a;
-	uint32_t depth, mask;
-	char *slash;
-	int64_t ti;
-
-	if (nf != 3)
-		return perr(p, "route: R<addr>/<depth> <nexthop> <table>");
-	slash = strchr(f[0], '/');
-	if (slash == NULL)
-		return perr(p, "route '%s': <addr>/<depth> expected", f[0]);
-	*slash = '\0';
-	if (inet_pton(AF_INET, f[0], &a) != 1)
-		return perr(p, "route address '%s' malformed", f[0]);
-	if (parse_u32(slash + 1, 32, &depth) != 0)
-		return perr(p, "prefix length '%s': 0 to 32", slash + 1);
-	r.addr = ntohl(a.s_addr);
-	r.depth = (uint8_t)depth;
-	mask = depth == 0 ? 0 : UINT32_MAX << (32 - depth);
-	if ((r.addr & ~mask) != 0)
-		return perr(p, "route %s/%u has host bits set", f[0], depth);
-	if (parse_u32(f[1], CFG_MAX_NEXTHOPS - 1, &r.nexthop) != 0)
-		return perr(p, "next hop '%s': 0 to %d", f[1],
-			    CFG_MAX_NEXTHOPS - 1);
-	ti = table_index(cfg, p, f[2]);
-	if (ti < 0)
-		return (int)ti;
-	t = &cfg->tables[ti];
-	if (t->nb_routes == CFG_MAX_ROUTES)
-		return perr(p, "table %s: more than %u routes", t->name,
-			    CFG_MAX_ROUTES);
-	if (t->nb_routes == t->cap) {
-		uint32_t cap = t->cap == 0 ? 16 : t->cap * 2;
-		struct cfg_route *nr = realloc(t->routes, cap * sizeof(*nr));
-
-		if (nr == NULL)
-			return perr(p, "out of memory");
-		t->routes = nr;
-		t->cap = cap;
-	}
-	t->routes[t->nb_routes++] = r;
+	cfg->nb_tenants++;
 	return 0;
 }
 
@@ -259,7 +228,7 @@ parse_line(struct config *cfg, const struct parser *p, char *line)
 	case 'T':
 		return parse_tenant(cfg, p, args, nf);
 	case 'R':
-		return parse_route(cfg, p, args, nf);
+		return route_parse(cfg, p, args, nf);
 	default:
 		if (!isprint((unsigned char)lead))
 			return perr(p, "unknown record: byte 0x%02x (N, T or R expected)",
@@ -268,105 +237,17 @@ parse_line(struct config *cfg, const struct parser *p, char *line)
 	}
 }
 
-static int
-route_cmp(const void *a, const void *b)
-{
-	const struct cfg_route *x = a, *y = b;
-
-	if (x->depth != y->depth)
-		return x->depth < y->depth ? -1 : 1;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return 0;
-}
-
-static int
-u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/*
- * The tbl8 groups rte_lpm needs for t's routes, sorted by route_cmp(): one
- * per /24 that holds a route longer than /24 (those routes come last).
- */
-static int
-count_tbl8(struct cfg_table *t, const struct parser *p)
-{
-	uint32_t i, n, first = t->nb_routes, *nets;
-
-	while (first > 0 && t->routes[first - 1].depth > 24)
-		first--;
-	n = t->nb_routes - first;
-	t->nb_tbl8 = 0;
-	if (n == 0)
-		return 0;
-	nets = malloc(n * sizeof(*nets));
-	if (nets == NULL)
-		return perr(p, "out of memory");
-	for (i = 0; i < n; i++)
-		nets[i] = t->routes[first + i].addr >> 8;
-	qsort(nets, n, sizeof(*nets), u32_cmp);
-	for (i = 0; i < n; i++)
-		t->nb_tbl8 += i == 0 || nets[i] != nets[i - 1];
-	free(nets);
-	return 0;
-}
-
-/* Line of route r, in messages about it. */
-static int __attribute__((format(printf, 3, 4)))
-route_err(struct parser *p, const struct cfg_route *r, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->line = r->line;
-	return perr(p, "%s", msg);
-}
-
 /* Whole-file checks: next hops exist, no prefix twice in a table. */
 static int
 check(struct config *cfg, struct parser *p)
 {
-	uint32_t i, j;
+	uint32_t i;
+	int ret;
 
 	for (i = 0; i < cfg->nb_tables; i++) {
-		struct cfg_table *t = &cfg->tables[i];
-
-		for (j = 0; j < t->nb_routes; j++)
-			if (!cfg->nexthop[t->routes[j].nexthop].defined)
-				return route_err(p, &t->routes[j],
-						 "route to undefined next hop %u (no N%u record)",
-						 t->routes[j].nexthop,
-						 t->routes[j].nexthop);
-		if (t->nb_routes > 1)   /* routes is NULL for a table without */
-			qsort(t->routes, t->nb_routes, sizeof(*t->routes),
-			      route_cmp);
-		for (j = 1; j < t->nb_routes; j++) {
-			const struct cfg_route *a = &t->routes[j - 1];
-			const struct cfg_route *b = &t->routes[j];
-			struct in_addr in = { .s_addr = htonl(b->addr) };
-
-			if (route_cmp(a, b) != 0)
-				continue;
-			/* qsort() is not stable: name the later line. */
-			if (b->line < a->line) {
-				const struct cfg_route *x = a;
-
-				a = b;
-				b = x;
-			}
-			return route_err(p, b, "route %s/%u of table %s given twice (first at line %u)",
-					 inet_ntoa(in), b->depth, t->name,
-					 a->line);
-		}
-		if (count_tbl8(t, p) != 0)
-			return -EINVAL;
+		ret = route_check_table(cfg, &cfg->tables[i], p);
+		if (ret != 0)
+			return ret;
 	}
 	return 0;
 }
@@ -433,11 +314,19 @@ config_load(const char *path, unsigned int flags, char *err, size_t errlen)
 		.path = path, .err = err, .errlen = errlen,
 	};
 	struct config *cfg;
-	uint32_t i, nb_tenants = 0;
+	uint32_t i;
 	FILE *f;
 	int ret;
 
 	cfg = calloc(1, sizeof(*cfg));
+	if (cfg != NULL) {
+		cfg->name_hash = calloc(CFG_NAME_HASH_SIZE,
+					sizeof(*cfg->name_hash));
+		if (cfg->name_hash == NULL) {
+			free(cfg);
+			cfg = NULL;
+		}
+	}
 	if (cfg == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
 		return NULL;
@@ -448,16 +337,14 @@ config_load(const char *path, unsigned int flags, char *err, size_t errlen)
 	f = fopen(path, "r");
 	if (f == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		free(cfg);
+		config_free(cfg);
 		return NULL;
 	}
 	ret = read_records(cfg, &p, f);
 	fclose(f);
 	if (ret == 0)
 		ret = check(cfg, &p);
-	for (i = 0; i < CFG_MAX_TENANTS; i++)
-		nb_tenants += cfg->tenant_table[i] != CFG_NO_TABLE;
-	if (ret == 0 && nb_tenants == 0 && !(flags & CFG_F_ALLOW_EMPTY)) {
+	if (ret == 0 && cfg->nb_tenants == 0 && !(flags & CFG_F_ALLOW_EMPTY)) {
 		p.line = 0;
 		ret = perr(&p, "no tenant (T record): nothing would be forwarded (--allow-empty starts without tenants)");
 	}
@@ -475,9 +362,12 @@ config_free(struct config *cfg)
 
 	if (cfg == NULL)
 		return;
-	for (i = 0; i < cfg->nb_tables; i++)
+	for (i = 0; i < cfg->nb_tables; i++) {
 		free(cfg->tables[i].routes);
+		free(cfg->tables[i].routes6);
+	}
 	free(cfg->tables);
+	free(cfg->name_hash);
 	free(cfg);
 }
 

@@ -92,7 +92,9 @@ add_tenant_info(struct rte_tel_data *d, const struct tenant_info *ti)
 		return;
 	add_string(d, "table", ti->table);
 	rte_tel_data_add_dict_u64(d, "table_id", ti->table_id);
+	rte_tel_data_add_dict_u64(d, "table6_id", ti->table6_id);
 	rte_tel_data_add_dict_u64(d, "routes", ti->nb_routes);
+	rte_tel_data_add_dict_u64(d, "routes6", ti->nb_routes6);
 	rte_tel_data_add_dict_u64(d, "generation", ti->generation);
 }
 
@@ -121,6 +123,7 @@ cmd_reload(const char *cmd __rte_unused, const char *params,
 		add_string(d, "error", err);
 	rte_tel_data_add_dict_u64(d, "slots_updated", res.nb_slots);
 	rte_tel_data_add_dict_u64(d, "old_table_id", res.old_table_id);
+	rte_tel_data_add_dict_u64(d, "old_table6_id", res.old_table6_id);
 	add_tenant_info(d, &res.info);
 	return 0;
 }
@@ -175,6 +178,7 @@ cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "rx", sum->rx);
 	rte_tel_data_add_dict_u64(d, "forwarded", sum->fwd);
+	rte_tel_data_add_dict_u64(d, "forwarded_ipv6", sum->fwd6);
 	rte_tel_data_add_dict_u64(d, "tx_dropped", sum->tx_dropped);
 	for (r = 0; r < DROP_MAX; r++) {
 		snprintf(name, sizeof(name), "drop_%s", stats_drop_name(r));

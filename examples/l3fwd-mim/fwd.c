@@ -24,9 +24,6 @@
 #define IDLE_POLLS 1024
 #define IDLE_SLEEP_US 100
 
-/* Parse verdict: forward, or one of enum drop_reason. */
-#define PKT_OK DROP_MAX
-
 struct fwd_rxq {
 	uint16_t port;
 	uint16_t queue;
@@ -71,38 +68,67 @@ fwd_nexthops_create(const struct config *cfg)
 	return nh;
 }
 
+/* Parse verdicts past the drop reasons: forward as IPv4, as IPv6. */
+#define PKT_V4 DROP_MAX
+#define PKT_V6 (DROP_MAX + 1)
+
 /*
- * Tenant and IPv4 header of a frame, with the checks of RFC 1812 5.2.2 as
- * l3fwd makes them (length, version, header length, total length), plus the
- * header checksum (when no rx offload checked it) and a total length that
- * fits in the frame. Headers must be in the first segment.
+ * Tenant and EtherType of a frame: untagged, one 802.1Q tag (tenant = VID),
+ * or an 802.1ad S-tag then a C-tag (tenant = S-VID * 4096 + C-VID; beyond
+ * the outer tables' slots: an unknown tenant). *l2 is set to the offset of
+ * the network header; 0 if the frame is too short for its tags.
  */
-static __rte_always_inline unsigned int
-pkt_parse(const struct fwd_ctx *ctx, struct rte_mbuf *m, uint16_t port,
-	  uint32_t *tenant, struct rte_ipv4_hdr **iph)
+static __rte_always_inline rte_be16_t
+pkt_l2(const struct fwd_ctx *ctx, const struct rte_mbuf *m, uint16_t port,
+       uint32_t *tenant, uint32_t *l2)
 {
 	const uint32_t seg_len = rte_pktmbuf_data_len(m);
 	const struct rte_ether_hdr *eth;
-	struct rte_ipv4_hdr *ip;
-	uint32_t l2 = sizeof(*eth), ihl, vid = 0;
+	const struct rte_vlan_hdr *vh;
+	uint32_t off = sizeof(*eth), vid = 0;
 	rte_be16_t type;
 
-	if (unlikely(seg_len < l2))
-		return DROP_MALFORMED;
+	*l2 = 0;
+	if (unlikely(seg_len < off))
+		return 0;
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	type = eth->ether_type;
+	if (type == RTE_BE16(RTE_ETHER_TYPE_QINQ)) {
+		vh = (const void *)(eth + 1);
+		off += sizeof(*vh);
+		if (unlikely(seg_len < off))
+			return 0;
+		type = vh->eth_proto;
+		if (type != RTE_BE16(RTE_ETHER_TYPE_VLAN))
+			return type;    /* not IP: no C-tag */
+		vid = (uint32_t)(rte_be_to_cpu_16(vh->vlan_tci) & 0xfff) << 12;
+	}
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
-		const struct rte_vlan_hdr *vh = (const void *)(eth + 1);
-
-		l2 += sizeof(*vh);
-		if (unlikely(seg_len < l2))
-			return DROP_MALFORMED;
-		vid = rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
+		vh = rte_pktmbuf_mtod_offset(m, const struct rte_vlan_hdr *,
+					     off);
+		off += sizeof(*vh);
+		if (unlikely(seg_len < off))
+			return 0;
+		vid |= rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
 		type = vh->eth_proto;
 	}
 	*tenant = ctx->tenant_by_port ? port : vid;
-	if (type != RTE_BE16(RTE_ETHER_TYPE_IPV4))
-		return DROP_NOT_IPV4;
+	*l2 = off;
+	return type;
+}
+
+/*
+ * The IPv4 header, with the checks of RFC 1812 5.2.2 as l3fwd makes them
+ * (length, version, header length, total length), plus the header checksum
+ * (when no rx offload checked it) and a total length that fits in the
+ * frame. Headers must be in the first segment.
+ */
+static __rte_always_inline unsigned int
+pkt_ipv4(struct rte_mbuf *m, uint32_t l2, void **hdr)
+{
+	const uint32_t seg_len = rte_pktmbuf_data_len(m);
+	struct rte_ipv4_hdr *ip;
+	uint32_t ihl;
 
 	if (unlikely(seg_len < l2 + sizeof(*ip)))
 		return DROP_MALFORMED;
@@ -126,8 +152,46 @@ pkt_parse(const struct fwd_ctx *ctx, struct rte_mbuf *m, uint16_t port,
 		if (unlikely(rte_raw_cksum(ip, ihl) != 0xffff))
 			return DROP_MALFORMED;
 	}
-	*iph = ip;
-	return PKT_OK;
+	*hdr = ip;
+	return PKT_V4;
+}
+
+/*
+ * The IPv6 header: all 40 bytes in the first segment, version 6, a payload
+ * length that fits in the frame (Ethernet padding may follow it).
+ */
+static __rte_always_inline unsigned int
+pkt_ipv6(struct rte_mbuf *m, uint32_t l2, void **hdr)
+{
+	struct rte_ipv6_hdr *ip;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < l2 + sizeof(*ip)))
+		return DROP_MALFORMED6;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
+	if (unlikely((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 ||
+		     rte_be_to_cpu_16(ip->payload_len) >
+		     rte_pktmbuf_pkt_len(m) - l2 - sizeof(*ip)))
+		return DROP_MALFORMED6;
+	*hdr = ip;
+	return PKT_V6;
+}
+
+/* Tenant and network header of a frame: a drop reason, PKT_V4 or PKT_V6. */
+static __rte_always_inline unsigned int
+pkt_parse(const struct fwd_ctx *ctx, struct rte_mbuf *m, uint16_t port,
+	  uint32_t *tenant, void **hdr)
+{
+	uint32_t l2;
+	rte_be16_t type;
+
+	type = pkt_l2(ctx, m, port, tenant, &l2);
+	if (unlikely(l2 == 0))
+		return DROP_MALFORMED;
+	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV4))
+		return pkt_ipv4(m, l2, hdr);
+	if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6))
+		return pkt_ipv6(m, l2, hdr);
+	return DROP_NOT_IP;
 }
 
 /* TTL - 1, checksum updated incrementally (RFC 1624 eqn. 3): the 16-bit
@@ -144,15 +208,19 @@ ipv4_ttl_dec(struct rte_ipv4_hdr *ip)
 	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
 }
 
+/* IPv6 has no header checksum: the hop limit alone changes. */
 static __rte_always_inline void
-pkt_forward(struct fwd_lcore *lc, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
-	    const struct fwd_nexthop *nh)
+pkt_forward(struct fwd_lcore *lc, struct rte_mbuf *m, void *hdr,
+	    const struct fwd_nexthop *nh, const bool v6)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 
 	rte_ether_addr_copy(&nh->dst, &eth->dst_addr);
 	rte_ether_addr_copy(&nh->src, &eth->src_addr);
-	ipv4_ttl_dec(ip);
+	if (v6)
+		((struct rte_ipv6_hdr *)hdr)->hop_limits--;
+	else
+		ipv4_ttl_dec(hdr);
 	rte_eth_tx_buffer(nh->port, lc->txq, lc->txbuf[nh->port], m);
 }
 
@@ -163,86 +231,125 @@ pkt_drop(struct lcore_counters *c, struct rte_mbuf *m, unsigned int reason)
 	rte_pktmbuf_free(m);
 }
 
+/* One family's packets of a burst, with their lookup keys. */
+struct fwd_batch {
+	unsigned int n;
+	struct rte_mbuf *m[MIM_LOOKUP_BULK_MAX];
+	void *hdr[MIM_LOOKUP_BULK_MAX];
+	uint32_t tenant[MIM_LOOKUP_BULK_MAX];
+	const void *okey[MIM_LOOKUP_BULK_MAX], *ikey[MIM_LOOKUP_BULK_MAX];
+	void *val[MIM_LOOKUP_BULK_MAX];
+};
+
 /*
- * One received burst, n <= MIM_LOOKUP_BULK_MAX. single (a constant: see
- * the two instances below) selects the baseline's lookup in one table; the
- * parse, checks, rewrite and tx are the same code.
+ * Look a batch up (nested: tenant slots, then their tables, prefetched at
+ * each level; single: the baseline's table) and forward or drop each
+ * packet. The tables and values found stay valid until the quiescent
+ * state reported after this burst. v6 and single are constants.
+ */
+static __rte_always_inline void
+fwd_batch(struct fwd_lcore *lc, struct fwd_batch *b, const bool v6,
+	  const bool single)
+{
+	const struct fwd_ctx *ctx = lc->ctx;
+	struct lcore_counters *c = &lc->ctr;
+	uint64_t outer_miss = 0;
+	unsigned int i;
+	uint32_t nh;
+
+	if (b->n == 0)
+		return;
+	if (single)
+		mim_lookup_bulk(v6 ? ctx->baseline6 : ctx->baseline, b->ikey,
+				b->n, b->val);
+	else
+		mim_lookup_nested_bulk(v6 ? ctx->outer6 : ctx->outer, b->okey,
+				       b->ikey, b->n, b->val, &outer_miss);
+
+	for (i = 0; i < b->n; i++) {
+		struct tenant_counters *tc =
+			&c->tenant[single ? ctx->baseline_tenant : b->tenant[i]];
+		uint8_t ttl = v6 ? ((struct rte_ipv6_hdr *)b->hdr[i])->hop_limits :
+			((struct rte_ipv4_hdr *)b->hdr[i])->time_to_live;
+
+		if (!single && (outer_miss & (UINT64_C(1) << i))) {
+			pkt_drop(c, b->m[i], DROP_UNKNOWN_TENANT);
+			continue;
+		}
+		if (unlikely(ttl <= 1)) {
+			tc->drops++;
+			pkt_drop(c, b->m[i], v6 ? DROP_HOP_LIMIT : DROP_TTL_EXPIRED);
+			continue;
+		}
+		if (b->val[i] == NULL) {
+			tc->drops++;
+			pkt_drop(c, b->m[i], v6 ? DROP_NO_ROUTE6 : DROP_NO_ROUTE);
+			continue;
+		}
+		memcpy(&nh, b->val[i], sizeof(nh));
+		/* Configuration checks made every route's next hop exist. */
+		RTE_ASSERT(nh < ctx->nb_nexthops);
+		tc->pkts++;
+		tc->bytes += rte_pktmbuf_pkt_len(b->m[i]);
+		c->fwd++;
+		c->fwd6 += v6;
+		pkt_forward(lc, b->m[i], b->hdr[i], &ctx->nexthop[nh], v6);
+	}
+}
+
+/*
+ * One received burst, n <= MIM_LOOKUP_BULK_MAX: parsed and split by
+ * family, each family looked up with one bulk call. single (a constant:
+ * see the two instances below) selects the baseline's lookup in one table
+ * per family; the parse, checks, rewrite and tx are the same code.
  */
 static __rte_always_inline void
 fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	  unsigned int n, const bool single)
 {
 	const struct fwd_ctx *ctx = lc->ctx;
-	struct lcore_counters *c = &lc->ctr;
-	struct rte_mbuf *m[MIM_LOOKUP_BULK_MAX];
-	struct rte_ipv4_hdr *ip[MIM_LOOKUP_BULK_MAX];
-	uint32_t tenant[MIM_LOOKUP_BULK_MAX];
-	struct mim_lpm_key key[MIM_LOOKUP_BULK_MAX];
-	const void *okey[MIM_LOOKUP_BULK_MAX], *ikey[MIM_LOOKUP_BULK_MAX];
-	void *val[MIM_LOOKUP_BULK_MAX];
-	uint64_t outer_miss;
-	unsigned int i, k = 0, v;
+	struct fwd_batch b4, b6;
+	struct mim_lpm_key key4[MIM_LOOKUP_BULK_MAX];
+	struct mim_lpm6_key key6[MIM_LOOKUP_BULK_MAX];
+	unsigned int i, v;
+	uint32_t tenant = 0;
+	void *hdr = NULL;
 
+	b4.n = 0;
+	b6.n = 0;
 	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
+		struct fwd_batch *b;
+
 		if (i + PREFETCH_OFFSET < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_OFFSET],
 						       void *));
-		v = pkt_parse(ctx, pkts[i], port, &tenant[k], &ip[k]);
-		if (unlikely(v != PKT_OK)) {
-			pkt_drop(c, pkts[i], v);
+		v = pkt_parse(ctx, pkts[i], port, &tenant, &hdr);
+		if (v == PKT_V4) {
+			b = &b4;
+			key4[b->n].prefixlen = 32;
+			key4[b->n].addr =
+				((struct rte_ipv4_hdr *)hdr)->dst_addr;
+			b->ikey[b->n] = &key4[b->n];
+		} else if (v == PKT_V6) {
+			b = &b6;
+			key6[b->n].prefixlen = 128;
+			memcpy(key6[b->n].addr,
+			       ((struct rte_ipv6_hdr *)hdr)->dst_addr, 16);
+			b->ikey[b->n] = &key6[b->n];
+		} else {
+			pkt_drop(&lc->ctr, pkts[i], v);
 			continue;
 		}
-		m[k] = pkts[i];
-		key[k].prefixlen = 32;
-		key[k].addr = ip[k]->dst_addr;
-		okey[k] = &tenant[k];
-		ikey[k] = &key[k];
-		k++;
+		b->m[b->n] = pkts[i];
+		b->hdr[b->n] = hdr;
+		b->tenant[b->n] = tenant;
+		b->okey[b->n] = &b->tenant[b->n];
+		b->n++;
 	}
-	if (k == 0)
-		return;
-
-	/* Tenant slots, then their tables' tbl24 entries, prefetched. The
-	 * tables and values found stay valid until the quiescent state
-	 * reported after this burst. Baseline: one table's tbl24 entries.
-	 */
-	if (single) {
-		mim_lookup_bulk(ctx->baseline, ikey, k, val);
-		outer_miss = 0;
-	} else {
-		mim_lookup_nested_bulk(ctx->outer, okey, ikey, k, val,
-				       &outer_miss);
-	}
-
-	for (i = 0; i < k; i++) {
-		struct tenant_counters *tc =
-			&c->tenant[single ? ctx->baseline_tenant : tenant[i]];
-		uint32_t nh;
-
-		if (!single && (outer_miss & (UINT64_C(1) << i))) {
-			pkt_drop(c, m[i], DROP_UNKNOWN_TENANT);
-			continue;
-		}
-		if (unlikely(ip[i]->time_to_live <= 1)) {
-			tc->drops++;
-			pkt_drop(c, m[i], DROP_TTL_EXPIRED);
-			continue;
-		}
-		if (val[i] == NULL) {
-			tc->drops++;
-			pkt_drop(c, m[i], DROP_NO_ROUTE);
-			continue;
-		}
-		memcpy(&nh, val[i], sizeof(nh));
-		/* Configuration checks made every route's next hop exist. */
-		RTE_ASSERT(nh < ctx->nb_nexthops);
-		tc->pkts++;
-		tc->bytes += rte_pktmbuf_pkt_len(m[i]);
-		c->fwd++;
-		pkt_forward(lc, m[i], ip[i], &ctx->nexthop[nh]);
-	}
+	fwd_batch(lc, &b4, false, single);
+	fwd_batch(lc, &b6, true, single);
 }
 
 static void

@@ -7,13 +7,15 @@
 
 /*
  * The data path: each forwarding lcore polls its rx queues, classifies a
- * burst (tenant, IPv4 checks), looks the whole burst up with one
- * mim_lookup_nested_bulk() (tenant slot, then that tenant's LPM table),
- * rewrites and queues for tx, then reports a quiescent state.
+ * burst (tenant, IPv4 or IPv6 checks), looks each family's packets of the
+ * burst up with one mim_lookup_nested_bulk() (tenant slot of that family's
+ * outer table, then that tenant's LPM table), rewrites and queues for tx,
+ * then reports a quiescent state.
  *
- * Baseline mode (--baseline-lpm, for benchmarks): the same loop, but the
- * burst is looked up with one mim_lookup_bulk() in a single LPM table,
- * tenant ignored (parsed, not looked up, not counted per tenant).
+ * Baseline mode (--baseline-lpm, for benchmarks): the same loop, but each
+ * family's packets are looked up with one mim_lookup_bulk() in a single
+ * LPM table, tenant ignored (parsed, not looked up, not counted per
+ * tenant).
  */
 
 #include <stdbool.h>
@@ -39,11 +41,14 @@ struct fwd_nexthop {
 
 /** Shared by the forwarding lcores; read-only while they run but quit. */
 struct fwd_ctx {
-	const struct mim_table *outer;      /* tenant -> LPM table */
-	/* Baseline: the one LPM table every frame is looked up in, held by
-	 * the application; NULL: tenants' tables through outer.
+	const struct mim_table *outer;      /* tenant -> IPv4 LPM table */
+	const struct mim_table *outer6;     /* tenant -> IPv6 LPM table */
+	/* Baseline: the one LPM table of each family every frame is looked
+	 * up in, held by the application; NULL: tenants' tables through
+	 * outer and outer6.
 	 */
 	const struct mim_table *baseline;
+	const struct mim_table *baseline6;
 	uint32_t baseline_tenant;           /* counts the baseline's frames */
 	const struct fwd_nexthop *nexthop;  /* indexed by route value */
 	uint32_t nb_nexthops;

@@ -3,10 +3,10 @@
  */
 
 /*
- * l3fwd-mim: multi-tenant IPv4 forwarding on mapinmap. The tenant of a
- * packet (its VLAN ID, or its input port) selects a slot of an outer
- * ARRAY_OF_TABLES; the slot holds that tenant's LPM table; the route found
- * gives a next hop (port and MACs). A tenant's table is replaced under
+ * l3fwd-mim: multi-tenant IPv4 and IPv6 forwarding on mapinmap. The tenant
+ * of a packet (its VLAN ID, or its input port) selects a slot of an outer
+ * ARRAY_OF_TABLES, one per family; the slot holds that tenant's LPM table
+ * of that family; the route found gives a next hop (port and MACs). A tenant's table is replaced under
  * traffic by a telemetry command.
  *
  * This file: setup in order, the main lcore's loop (reclamation, stop
@@ -14,6 +14,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,7 +53,8 @@ struct app {
 	bool qsbr_attached;
 	struct tables *tables;
 	struct fwd_nexthop *nexthop;
-	const struct mim_table *baseline;   /* --baseline-lpm's table */
+	/* --baseline-lpm's tables: IPv4, IPv6. */
+	const struct mim_table *baseline[2];
 	uint32_t baseline_tenant;
 	struct fwd_ctx fwd;
 	struct fwd_lcore *lcore[RTE_MAX_LCORE];
@@ -144,7 +146,9 @@ setup_lcores(struct app *app)
 			tx_ports[nb_tx++] = p;
 	app->fwd = (struct fwd_ctx){
 		.outer = tables_outer(app->tables),
-		.baseline = app->baseline,
+		.outer6 = tables_outer6(app->tables),
+		.baseline = app->baseline[0],
+		.baseline6 = app->baseline[1],
 		.baseline_tenant = app->baseline_tenant,
 		.nexthop = app->nexthop,
 		.nb_nexthops = app->cfg->nb_nexthops,
@@ -183,16 +187,27 @@ print_plan(const struct app *app)
 {
 	struct rte_ether_addr mac;
 	char buf[RTE_ETHER_ADDR_FMT_SIZE];
-	unsigned int i, n = 0, nh = 0;
+	unsigned int i, nh = 0;
+	struct mim_stats ms;
 	uint16_t p;
 
-	for (i = 0; i < CFG_MAX_TENANTS; i++)
-		n += app->cfg->tenant_table[i] != CFG_NO_TABLE;
 	for (i = 0; i < app->cfg->nb_nexthops; i++)
 		nh += app->cfg->nexthop[i].defined;
-	printf("l3fwd-mim: %u tenants (by %s), %u tables, %u next hops\n", n,
-	       app->opt.tenant_by_port ? "input port" : "VLAN ID",
+	printf("l3fwd-mim: %u tenants (by %s), %u tables, %u next hops\n",
+	       app->cfg->nb_tenants, app->opt.tenant_by_port ? "input port" :
+	       "VLAN ID, S-VID * 4096 + C-VID if double-tagged",
 	       app->cfg->nb_tables, nh);
+	/* Every live table: the outer ones, the tenants', the baseline's. */
+	if (mim_get_stats(&ms) == 0) {
+		uint64_t outer = tables_outer_bytes(app->tables);
+		uint64_t inner = ms.mem_bytes - RTE_MIN(outer, ms.mem_bytes);
+
+		printf("  tables: %u live, %" PRIu64 " bytes of DPDK heap: outer %" PRIu64
+		       ", inner %" PRIu64 " (%.1f MiB, %.0f bytes per tenant)\n",
+		       ms.nb_tables, ms.mem_bytes, outer, inner,
+		       (double)inner / (1 << 20),
+		       (double)inner / RTE_MAX(app->cfg->nb_tenants, 1U));
+	}
 	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
 		if (!app->port_started[p] || rte_eth_macaddr_get(p, &mac) != 0)
 			continue;
@@ -204,8 +219,8 @@ print_plan(const struct app *app)
 		printf("  lcore %u polls port %u queue %u\n",
 		       app->plan.rx[i].lcore, app->plan.rx[i].port,
 		       app->plan.rx[i].queue);
-	if (app->baseline != NULL)
-		printf("  baseline: every frame looked up in table %s alone (one LPM table, tenant ignored)\n",
+	if (app->baseline[0] != NULL)
+		printf("  baseline: every frame looked up in table %s alone (one LPM table a family, tenant ignored)\n",
 		       app->opt.baseline_lpm);
 	if (app->opt.duration_ms != 0)
 		printf("  stops after %u ms\n", app->opt.duration_ms);
@@ -233,12 +248,11 @@ app_setup(struct app *app)
 	if (app->tables == NULL)
 		return -EINVAL;
 	if (app->opt.baseline_lpm != NULL) {
-		app->baseline = tables_baseline(app->tables,
-						app->opt.baseline_lpm,
-						&app->baseline_tenant,
-						app->err, sizeof(app->err));
-		if (app->baseline == NULL)
-			return -EINVAL;
+		ret = tables_baseline(app->tables, app->opt.baseline_lpm,
+				      &app->baseline_tenant, app->baseline,
+				      app->err, sizeof(app->err));
+		if (ret != 0)
+			return ret;
 	}
 	app->nexthop = fwd_nexthops_create(app->cfg);
 	if (app->nexthop == NULL)
@@ -300,7 +314,8 @@ report(const struct app *app)
 	struct lcore_counters *sum = malloc(sizeof(*sum));
 	const struct stats_run run = {
 		.lcores = app->plan.nb_workers,
-		.baseline = app->baseline != NULL ? app->opt.baseline_lpm : NULL,
+		.baseline = app->baseline[0] != NULL ? app->opt.baseline_lpm :
+			NULL,
 		.baseline_tenant = app->baseline_tenant,
 	};
 	struct mim_stats ms;

@@ -14,10 +14,13 @@
 
 static const char *const drop_names[DROP_MAX] = {
 	[DROP_MALFORMED] = "malformed",
-	[DROP_NOT_IPV4] = "not_ipv4",
+	[DROP_NOT_IP] = "not_ip",
 	[DROP_UNKNOWN_TENANT] = "unknown_tenant",
 	[DROP_TTL_EXPIRED] = "ttl_expired",
 	[DROP_NO_ROUTE] = "no_route",
+	[DROP_MALFORMED6] = "malformed_ipv6",
+	[DROP_HOP_LIMIT] = "hop_limit_expired",
+	[DROP_NO_ROUTE6] = "no_route_ipv6",
 };
 
 const char *
@@ -38,6 +41,7 @@ stats_sum(const struct stats_set *set, struct lcore_counters *out)
 		out->loop_tsc = RTE_MAX(out->loop_tsc, c->loop_tsc);
 		out->rx += c->rx;
 		out->fwd += c->fwd;
+		out->fwd6 += c->fwd6;
 		out->tx_dropped += c->tx_dropped;
 		for (r = 0; r < DROP_MAX; r++)
 			out->drop[r] += c->drop[r];
@@ -96,8 +100,9 @@ stats_print(FILE *f, const struct lcore_counters *s,
 		fprintf(f, ", %.3f Mpps received, %.3f Mpps forwarded",
 			(double)s->rx / sec / 1e6, (double)s->fwd / sec / 1e6);
 	fprintf(f, "\nPackets: rx %" PRIu64 ", forwarded %" PRIu64
-		", tx dropped %" PRIu64 "\nDrops:",
-		s->rx, s->fwd, s->tx_dropped);
+		" (IPv4 %" PRIu64 ", IPv6 %" PRIu64 "), tx dropped %" PRIu64
+		"\nDrops:", s->rx, s->fwd, s->fwd - s->fwd6, s->fwd6,
+		s->tx_dropped);
 	for (r = 0; r < DROP_MAX; r++)
 		fprintf(f, " %s %" PRIu64, drop_names[r], s->drop[r]);
 	fprintf(f, "\n%8s %14s %16s %14s\n", "tenant", "packets", "bytes",
@@ -107,9 +112,9 @@ stats_print(FILE *f, const struct lcore_counters *s,
 			fprintf(f, "%8u %14" PRIu64 " %16" PRIu64 " %14" PRIu64 "\n",
 				t, s->tenant[t].pkts, s->tenant[t].bytes,
 				s->tenant[t].drops);
-	fprintf(f, "Tables: %u live, %" PRIu64 " created, %" PRIu64
-		" released\n", ms->nb_tables, ms->nb_created,
-		ms->nb_destroyed);
+	fprintf(f, "Tables: %u live (%" PRIu64 " bytes), %" PRIu64
+		" created, %" PRIu64 " released\n", ms->nb_tables,
+		ms->mem_bytes, ms->nb_created, ms->nb_destroyed);
 }
 
 int
@@ -134,8 +139,8 @@ stats_write_json(const char *path, const struct lcore_counters *s,
 		", \"elapsed_tsc\": %" PRIu64 ",\n ", run->lcores,
 		rte_get_tsc_hz(), s->loop_tsc);
 	fprintf(f, "\"rx\": %" PRIu64 ", \"forwarded\": %" PRIu64
-		", \"tx_dropped\": %" PRIu64 ",\n \"drops\": {",
-		s->rx, s->fwd, s->tx_dropped);
+		", \"forwarded_ipv6\": %" PRIu64 ", \"tx_dropped\": %" PRIu64
+		",\n \"drops\": {", s->rx, s->fwd, s->fwd6, s->tx_dropped);
 	for (r = 0; r < DROP_MAX; r++)
 		fprintf(f, "%s\"%s\": %" PRIu64, r == 0 ? "" : ", ",
 			drop_names[r], s->drop[r]);
@@ -149,9 +154,10 @@ stats_write_json(const char *path, const struct lcore_counters *s,
 			s->tenant[t].drops);
 		sep = ",";
 	}
-	fprintf(f, "},\n \"tables\": {\"live\": %u, \"created\": %" PRIu64
-		", \"released\": %" PRIu64 "}}\n", ms->nb_tables,
-		ms->nb_created, ms->nb_destroyed);
+	fprintf(f, "},\n \"tables\": {\"live\": %u, \"mem_bytes\": %" PRIu64
+		", \"created\": %" PRIu64 ", \"released\": %" PRIu64 "}}\n",
+		ms->nb_tables, ms->mem_bytes, ms->nb_created,
+		ms->nb_destroyed);
 	ret = ferror(f) ? -EIO : 0;
 	if (fclose(f) != 0 && ret == 0)
 		ret = -errno;

@@ -26,17 +26,24 @@ struct mim_stats;
 /** Why a packet was dropped, in the order the checks are made. */
 enum drop_reason {
 	DROP_MALFORMED,       /* truncated, bad IPv4 header or checksum */
-	DROP_NOT_IPV4,        /* EtherType (after one VLAN tag) not IPv4 */
+	DROP_NOT_IP,          /* EtherType (after the tags) not IPv4 or IPv6 */
 	DROP_UNKNOWN_TENANT,  /* no table in the tenant's outer slot */
-	DROP_TTL_EXPIRED,     /* TTL <= 1 */
-	DROP_NO_ROUTE,        /* no prefix of the tenant's table matches */
+	DROP_TTL_EXPIRED,     /* IPv4 TTL <= 1 */
+	DROP_NO_ROUTE,        /* no prefix of the tenant's IPv4 table matches */
+	/* IPv6: truncated header, version not 6, payload length beyond the
+	 * frame.
+	 */
+	DROP_MALFORMED6,
+	DROP_HOP_LIMIT,       /* IPv6 hop limit <= 1 */
+	DROP_NO_ROUTE6,       /* no prefix of the tenant's IPv6 table matches */
 	DROP_MAX,
 };
 
 struct tenant_counters {
 	uint64_t pkts;        /* forwarded */
 	uint64_t bytes;       /* forwarded, whole frames */
-	uint64_t drops;       /* TTL expired or no route in this tenant */
+	/* TTL or hop limit expired, or no route, in this tenant */
+	uint64_t drops;
 };
 
 struct lcore_counters {
@@ -46,6 +53,7 @@ struct lcore_counters {
 	uint64_t loop_tsc;
 	uint64_t rx;          /* received */
 	uint64_t fwd;         /* handed to a tx queue */
+	uint64_t fwd6;        /* of which IPv6 */
 	uint64_t tx_dropped;  /* handed to a tx queue, refused by it */
 	uint64_t drop[DROP_MAX];
 	struct tenant_counters tenant[CFG_MAX_TENANTS];

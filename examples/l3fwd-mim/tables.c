@@ -27,10 +27,14 @@
 #include "tables.h"
 
 #define OUTER_NAME "l3fwd_tenants"
+#define OUTER6_NAME "l3fwd_tenants6"
+
+enum family { FAM_IPV4, FAM_IPV6, FAM_MAX };
 
 struct tenant_state {
 	char table[CFG_TABLE_NAMESIZE];  /* "" when the slot is empty */
 	uint32_t nb_routes;
+	uint32_t nb_routes6;
 	uint32_t generation;
 };
 
@@ -39,9 +43,9 @@ struct tables {
 	char *path;
 	unsigned int cfg_flags;          /* config_load()'s, for reloads */
 	const struct config *cfg;        /* next hops of the data path */
-	mim_id_t outer_id;
-	const struct mim_table *outer;
-	mim_id_t baseline_id;            /* tables_baseline()'s, or 0 */
+	mim_id_t outer_id[FAM_MAX];
+	const struct mim_table *outer[FAM_MAX];
+	mim_id_t baseline_id[FAM_MAX];   /* tables_baseline()'s, or 0 */
 	uint32_t generation;             /* of the last inner table built */
 	struct tenant_state tenant[CFG_MAX_TENANTS];
 };
@@ -57,39 +61,13 @@ fail(int ret, char *err, size_t errlen, const char *fmt, ...)
 	return ret;
 }
 
-/*
- * tbl8 groups for ct: rte_lpm takes one per /24 that holds a route longer
- * than /24 when routes are only added, as here (a table is never changed
- * once built: a reload builds a new one). One in 64 more and one more as a
- * margin, at 1 KiB a group; never 0, which asks for the library's default.
- */
-static uint32_t
-table_tbl8(const struct cfg_table *ct)
-{
-	return ct->nb_tbl8 + ct->nb_tbl8 / 64 + 1;
-}
-
-/* A new inner table holding the routes of ct; its ID (one handle held). */
 static mim_id_t
-table_build(struct tables *t, const struct config *cfg,
-	    const struct cfg_table *ct, char *err, size_t errlen)
+table_fill4(mim_id_t id, const struct config *cfg, const struct cfg_table *ct,
+	    char *err, size_t errlen)
 {
-	MIM_OPTS(mim_create_opts, o, .lpm_tbl8_groups = table_tbl8(ct));
-	char name[MIM_NAMESIZE];
-	mim_id_t id;
 	uint32_t i;
 	int ret;
 
-	/* The library's name, unique per build; messages use the file's. */
-	snprintf(name, sizeof(name), "%s.%u", ct->name, ++t->generation);
-	/* Sized to its routes: a reload builds a new table anyway. */
-	id = mim_create(MIM_TYPE_LPM, name, sizeof(struct mim_lpm_key),
-			sizeof(uint32_t), RTE_MAX(ct->nb_routes, 1U), &o);
-	if (id < 0)
-		return fail(id, err, errlen,
-			    "%s:%u: table %s (%u routes, %u tbl8 groups): cannot create its LPM table: %s",
-			    cfg->path, ct->line, ct->name, ct->nb_routes,
-			    o.lpm_tbl8_groups, mim_last_error());
 	for (i = 0; i < ct->nb_routes; i++) {
 		const struct cfg_route *r = &ct->routes[i];
 		struct mim_lpm_key key = {
@@ -100,33 +78,110 @@ table_build(struct tables *t, const struct config *cfg,
 
 		ret = mim_update_elem_sz(id, &key, sizeof(key), &r->nexthop,
 					 sizeof(r->nexthop), MIM_NOEXIST);
+		if (ret < 0)
+			return fail(ret, err, errlen, "%s:%u: route %s/%u of table %s: %s",
+				    cfg->path, r->line, inet_ntoa(a), r->depth,
+				    ct->name, mim_last_error());
+	}
+	return id;
+}
+
+static mim_id_t
+table_fill6(mim_id_t id, const struct config *cfg, const struct cfg_table *ct,
+	    char *err, size_t errlen)
+{
+	char buf[INET6_ADDRSTRLEN];
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < ct->nb_routes6; i++) {
+		const struct cfg_route6 *r = &ct->routes6[i];
+		struct mim_lpm6_key key = { .prefixlen = r->depth };
+
+		memcpy(key.addr, r->addr, sizeof(key.addr));
+		ret = mim_update_elem_sz(id, &key, sizeof(key), &r->nexthop,
+					 sizeof(r->nexthop), MIM_NOEXIST);
 		if (ret < 0) {
-			fail(ret, err, errlen, "%s:%u: route %s/%u of table %s: %s",
-			     cfg->path, r->line, inet_ntoa(a), r->depth,
-			     ct->name, mim_last_error());
-			mim_close(id);
-			return ret;
+			inet_ntop(AF_INET6, r->addr, buf, sizeof(buf));
+			return fail(ret, err, errlen, "%s:%u: route %s/%u of table %s: %s",
+				    cfg->path, r->line, buf, r->depth,
+				    ct->name, mim_last_error());
 		}
 	}
 	return id;
 }
 
-/* Put inner table id into tenant's slot: one release store. */
+/*
+ * A new inner table holding ct's routes of family fam; its ID (one handle
+ * held). Sized to its routes: a reload builds a new table anyway.
+ */
+static mim_id_t
+table_build(struct tables *t, const struct config *cfg,
+	    const struct cfg_table *ct, enum family fam, char *err,
+	    size_t errlen)
+{
+	const uint32_t nb = fam == FAM_IPV4 ? ct->nb_routes : ct->nb_routes6;
+	char name[MIM_NAMESIZE];
+	mim_id_t id, ret;
+
+	/* The library's name, unique per build; messages use the file's. */
+	snprintf(name, sizeof(name), "%s%s.%u", ct->name,
+		 fam == FAM_IPV4 ? "" : ".6", ++t->generation);
+	id = mim_create(MIM_TYPE_LPM, name, fam == FAM_IPV4 ?
+			sizeof(struct mim_lpm_key) : sizeof(struct mim_lpm6_key),
+			sizeof(uint32_t), RTE_MAX(nb, 1U), NULL);
+	if (id < 0)
+		return fail(id, err, errlen,
+			    "%s:%u: table %s (%u IPv%c routes): cannot create its LPM table: %s",
+			    cfg->path, ct->line, ct->name, nb,
+			    fam == FAM_IPV4 ? '4' : '6', mim_last_error());
+	ret = fam == FAM_IPV4 ? table_fill4(id, cfg, ct, err, errlen) :
+		table_fill6(id, cfg, ct, err, errlen);
+	if (ret < 0)
+		mim_close(id);
+	return ret;
+}
+
+/* Both families' tables of ct, in ids; 0 or -errno (none kept). */
 static int
-slot_install(struct tables *t, uint32_t tenant, mim_id_t id,
+table_build_both(struct tables *t, const struct config *cfg,
+		 const struct cfg_table *ct, mim_id_t ids[FAM_MAX], char *err,
+		 size_t errlen)
+{
+	ids[FAM_IPV4] = table_build(t, cfg, ct, FAM_IPV4, err, errlen);
+	if (ids[FAM_IPV4] < 0)
+		return ids[FAM_IPV4];
+	ids[FAM_IPV6] = table_build(t, cfg, ct, FAM_IPV6, err, errlen);
+	if (ids[FAM_IPV6] < 0) {
+		mim_close(ids[FAM_IPV4]);
+		return ids[FAM_IPV6];
+	}
+	return 0;
+}
+
+/*
+ * Put inner tables ids into tenant's slots: one release store each, IPv4
+ * then IPv6 (each family's lookups see the old table or the new one).
+ */
+static int
+slot_install(struct tables *t, uint32_t tenant, const mim_id_t ids[FAM_MAX],
 	     const struct cfg_table *ct, char *err, size_t errlen)
 {
 	struct tenant_state *ts = &t->tenant[tenant];
-	int ret;
+	int f, ret;
 
-	/* An ID is an outer table's 4-byte value as it is. */
-	ret = mim_update_elem_sz(t->outer_id, &tenant, sizeof(tenant), &id,
-				 sizeof(id), MIM_ANY);
-	if (ret < 0)
-		return fail(ret, err, errlen, "tenant %u: %s", tenant,
-			    mim_last_error());
+	for (f = 0; f < FAM_MAX; f++) {
+		/* An ID is an outer table's 4-byte value as it is. */
+		ret = mim_update_elem_sz(t->outer_id[f], &tenant, sizeof(tenant),
+					 &ids[f], sizeof(ids[f]), MIM_ANY);
+		if (ret < 0)
+			return fail(ret, err, errlen, "tenant %u (IPv%c): %s",
+				    tenant, f == FAM_IPV4 ? '4' : '6',
+				    mim_last_error());
+	}
 	snprintf(ts->table, sizeof(ts->table), "%s", ct->name);
 	ts->nb_routes = ct->nb_routes;
+	ts->nb_routes6 = ct->nb_routes6;
 	ts->generation = t->generation;
 	return 0;
 }
@@ -137,18 +192,18 @@ table_apply(struct tables *t, const struct config *cfg, uint32_t table_idx,
 	    uint32_t *nb_slots, char *err, size_t errlen)
 {
 	const struct cfg_table *ct = &cfg->tables[table_idx];
-	mim_id_t id;
+	mim_id_t ids[FAM_MAX];
 	uint32_t u;
-	int ret = 0;
+	int ret;
 
 	*nb_slots = 0;
-	id = table_build(t, cfg, ct, err, errlen);
-	if (id < 0)
-		return id;
+	ret = table_build_both(t, cfg, ct, ids, err, errlen);
+	if (ret < 0)
+		return ret;
 	for (u = 0; u < CFG_MAX_TENANTS && ret == 0; u++) {
 		if (cfg->tenant_table[u] != table_idx)
 			continue;
-		ret = slot_install(t, u, id, ct, err, errlen);
+		ret = slot_install(t, u, ids, ct, err, errlen);
 		if (ret == 0)
 			(*nb_slots)++;
 	}
@@ -158,46 +213,76 @@ table_apply(struct tables *t, const struct config *cfg, uint32_t table_idx,
 		snprintf(err + n, errlen - n,
 			 " (after %u slots were updated)", *nb_slots);
 	}
-	/* The slots hold the table now; drop the creation handle. */
-	mim_close(id);
+	/* The slots hold the tables now; drop the creation handles. */
+	mim_close(ids[FAM_IPV4]);
+	mim_close(ids[FAM_IPV6]);
 	return ret;
 }
 
-static bool
-table_used(const struct config *cfg, uint32_t table_idx)
+/*
+ * Every table a tenant uses, built once and installed in its tenants'
+ * slots: one pass over the tenants, so a file of as many tables as
+ * tenants takes linear time.
+ */
+static int
+tables_apply_all(struct tables *t, const struct config *cfg, char *err,
+		 size_t errlen)
 {
-	uint32_t u;
+	mim_id_t (*ids)[FAM_MAX];
+	uint32_t u, i;
+	int ret = 0;
 
-	for (u = 0; u < CFG_MAX_TENANTS; u++)
-		if (cfg->tenant_table[u] == table_idx)
-			return true;
-	return false;
+	ids = calloc(RTE_MAX(cfg->nb_tables, 1U), sizeof(*ids));
+	if (ids == NULL)
+		return fail(-ENOMEM, err, errlen, "out of memory");
+	for (u = 0; u < CFG_MAX_TENANTS && ret == 0; u++) {
+		i = cfg->tenant_table[u];
+		if (i == CFG_NO_TABLE)
+			continue;
+		if (ids[i][FAM_IPV4] == 0)
+			ret = table_build_both(t, cfg, &cfg->tables[i], ids[i],
+					       err, errlen);
+		if (ret == 0)
+			ret = slot_install(t, u, ids[i], &cfg->tables[i], err,
+					   errlen);
+	}
+	for (i = 0; i < cfg->nb_tables; i++) {
+		if (ids[i][FAM_IPV4] > 0)
+			mim_close(ids[i][FAM_IPV4]);
+		if (ids[i][FAM_IPV6] > 0)
+			mim_close(ids[i][FAM_IPV6]);
+	}
+	free(ids);
+	return ret;
 }
 
+/* The outer table of one family: tenant -> LPM table of that key size. */
 static int
-outer_create(struct tables *t, char *err, size_t errlen)
+outer_create(struct tables *t, enum family fam, char *err, size_t errlen)
 {
-	mim_id_t tmpl;
+	const char *name = fam == FAM_IPV4 ? OUTER_NAME : OUTER6_NAME;
+	mim_id_t tmpl, id;
 
 	/* The template: what every tenant's table must look like. Only its
 	 * shape is kept by the outer table, so it is closed at once.
 	 */
-	tmpl = mim_create(MIM_TYPE_LPM, NULL, sizeof(struct mim_lpm_key),
+	tmpl = mim_create(MIM_TYPE_LPM, NULL, fam == FAM_IPV4 ?
+			  sizeof(struct mim_lpm_key) : sizeof(struct mim_lpm6_key),
 			  sizeof(uint32_t), 1, NULL);
 	if (tmpl < 0)
 		return fail(tmpl, err, errlen, "cannot create template: %s",
 			    mim_last_error());
 	MIM_OPTS(mim_create_opts, o, .inner_id = tmpl);
-	t->outer_id = mim_create(MIM_TYPE_ARRAY_OF_TABLES, OUTER_NAME,
-				 sizeof(uint32_t), sizeof(uint32_t),
-				 CFG_MAX_TENANTS, &o);
-	if (t->outer_id < 0)
-		fail(t->outer_id, err, errlen, "cannot create outer table: %s",
+	id = mim_create(MIM_TYPE_ARRAY_OF_TABLES, name, sizeof(uint32_t),
+			sizeof(uint32_t), CFG_MAX_TENANTS, &o);
+	if (id < 0)
+		fail(id, err, errlen, "cannot create outer table %s: %s", name,
 		     mim_last_error());
 	mim_close(tmpl);
-	if (t->outer_id < 0)
-		return t->outer_id;
-	t->outer = mim_table(t->outer_id);
+	if (id < 0)
+		return id;
+	t->outer_id[fam] = id;
+	t->outer[fam] = mim_table(id);
 	return 0;
 }
 
@@ -206,7 +291,6 @@ tables_create(const char *path, unsigned int cfg_flags,
 	      const struct config *cfg, char *err, size_t errlen)
 {
 	struct tables *t;
-	uint32_t i, nb_slots;
 
 	t = calloc(1, sizeof(*t));
 	if (t == NULL || (t->path = strdup(path)) == NULL) {
@@ -217,18 +301,11 @@ tables_create(const char *path, unsigned int cfg_flags,
 	pthread_mutex_init(&t->lock, NULL);
 	t->cfg_flags = cfg_flags;
 	t->cfg = cfg;
-	if (outer_create(t, err, errlen) < 0) {
-		free(t->path);
-		free(t);
+	if (outer_create(t, FAM_IPV4, err, errlen) < 0 ||
+	    outer_create(t, FAM_IPV6, err, errlen) < 0 ||
+	    tables_apply_all(t, cfg, err, errlen) < 0) {
+		tables_destroy(t);
 		return NULL;
-	}
-	for (i = 0; i < cfg->nb_tables; i++) {
-		if (!table_used(cfg, i))
-			continue;
-		if (table_apply(t, cfg, i, &nb_slots, err, errlen) < 0) {
-			tables_destroy(t);
-			return NULL;
-		}
 	}
 	return t;
 }
@@ -236,47 +313,51 @@ tables_create(const char *path, unsigned int cfg_flags,
 const struct mim_table *
 tables_outer(const struct tables *t)
 {
-	return t->outer;
+	return t->outer[FAM_IPV4];
 }
 
 const struct mim_table *
+tables_outer6(const struct tables *t)
+{
+	return t->outer[FAM_IPV6];
+}
+
+int
 tables_baseline(struct tables *t, const char *name, uint32_t *tenant,
-		char *err, size_t errlen)
+		const struct mim_table *tbl[2], char *err, size_t errlen)
 {
 	const struct config *cfg = t->cfg;
-	const struct mim_table *tbl = NULL;
+	mim_id_t ids[FAM_MAX];
 	uint32_t i, u;
-	mim_id_t id;
+	int ret;
 
 	for (i = 0; i < cfg->nb_tables; i++)
 		if (strcmp(cfg->tables[i].name, name) == 0)
 			break;
-	if (i == cfg->nb_tables) {
-		fail(-EINVAL, err, errlen, "--baseline-lpm: no table '%s' in %s",
-		     name, t->path);
-		return NULL;
-	}
+	if (i == cfg->nb_tables)
+		return fail(-EINVAL, err, errlen,
+			    "--baseline-lpm: no table '%s' in %s", name, t->path);
 	for (u = 0; u < CFG_MAX_TENANTS; u++)
 		if (cfg->tenant_table[u] == i)
 			break;
-	if (u == CFG_MAX_TENANTS) {
-		fail(-EINVAL, err, errlen,
-		     "--baseline-lpm: no tenant uses table '%s'", name);
-		return NULL;
-	}
+	if (u == CFG_MAX_TENANTS)
+		return fail(-EINVAL, err, errlen,
+			    "--baseline-lpm: no tenant uses table '%s'", name);
 	pthread_mutex_lock(&t->lock);
-	if (t->baseline_id > 0) {
-		fail(-EEXIST, err, errlen, "--baseline-lpm: already built");
+	if (t->baseline_id[FAM_IPV4] > 0) {
+		ret = fail(-EEXIST, err, errlen, "--baseline-lpm: already built");
 	} else {
-		id = table_build(t, cfg, &cfg->tables[i], err, errlen);
-		if (id > 0) {
-			t->baseline_id = id;
-			tbl = mim_table(id);
+		ret = table_build_both(t, cfg, &cfg->tables[i], ids, err,
+				       errlen);
+		if (ret == 0) {
+			memcpy(t->baseline_id, ids, sizeof(ids));
+			tbl[0] = mim_table(ids[FAM_IPV4]);
+			tbl[1] = mim_table(ids[FAM_IPV6]);
 			*tenant = u;
 		}
 	}
 	pthread_mutex_unlock(&t->lock);
-	return tbl;
+	return ret;
 }
 
 /* Locked. */
@@ -284,34 +365,44 @@ static void
 tenant_info(struct tables *t, uint32_t tenant, struct tenant_info *info)
 {
 	const struct tenant_state *ts = &t->tenant[tenant];
-	uint32_t id = 0;
+	uint32_t id = 0, id6 = 0;
 
 	memset(info, 0, sizeof(*info));
 	info->tenant = tenant;
-	info->present = mim_lookup_elem_sz(t->outer_id, &tenant, sizeof(tenant),
-					   &id, sizeof(id)) == 0;
+	info->present = mim_lookup_elem_sz(t->outer_id[FAM_IPV4], &tenant,
+					   sizeof(tenant), &id, sizeof(id)) == 0;
+	/* Both slots are filled and emptied together, under the lock. */
+	if (mim_lookup_elem_sz(t->outer_id[FAM_IPV6], &tenant, sizeof(tenant),
+			       &id6, sizeof(id6)) != 0)
+		id6 = 0;
 	if (!info->present)
 		return;
 	info->table_id = id;
+	info->table6_id = id6;
 	snprintf(info->table, sizeof(info->table), "%s", ts->table);
 	info->nb_routes = ts->nb_routes;
+	info->nb_routes6 = ts->nb_routes6;
 	info->generation = ts->generation;
 }
 
-/* Locked. Empty the tenant's slot. */
+/* Locked. Empty the tenant's slots. */
 static int
 slot_clear(struct tables *t, uint32_t tenant, char *err, size_t errlen)
 {
-	int ret;
+	int f, ret;
 
-	ret = mim_delete_elem_sz(t->outer_id, &tenant, sizeof(tenant));
-	if (ret == -ENOENT)
-		return fail(ret, err, errlen,
-			    "%s: tenant %u is neither in the file nor running",
-			    t->path, tenant);
-	if (ret < 0)
-		return fail(ret, err, errlen, "tenant %u: %s", tenant,
-			    mim_last_error());
+	for (f = 0; f < FAM_MAX; f++) {
+		ret = mim_delete_elem_sz(t->outer_id[f], &tenant,
+					 sizeof(tenant));
+		if (ret == -ENOENT && f == FAM_IPV4)
+			return fail(ret, err, errlen,
+				    "%s: tenant %u is neither in the file nor running",
+				    t->path, tenant);
+		if (ret < 0 && ret != -ENOENT)
+			return fail(ret, err, errlen, "tenant %u (IPv%c): %s",
+				    tenant, f == FAM_IPV4 ? '4' : '6',
+				    mim_last_error());
+	}
 	memset(&t->tenant[tenant], 0, sizeof(t->tenant[tenant]));
 	return 0;
 }
@@ -347,6 +438,8 @@ tables_reload(struct tables *t, uint32_t tenant, struct reload_result *res,
 	tenant_info(t, tenant, &res->info);
 	if (res->info.table_id != before.table_id)
 		res->old_table_id = before.table_id;
+	if (res->info.table6_id != before.table6_id)
+		res->old_table6_id = before.table6_id;
 	pthread_mutex_unlock(&t->lock);
 	config_free(cfg);
 	return ret;
@@ -363,18 +456,35 @@ tables_tenant_info(struct tables *t, uint32_t tenant, struct tenant_info *info)
 	return 0;
 }
 
+uint64_t
+tables_outer_bytes(const struct tables *t)
+{
+	struct mim_table_info info;
+	uint64_t n = 0;
+	int f;
+
+	for (f = 0; f < FAM_MAX; f++)
+		if (t->outer_id[f] > 0 && mim_get_info(t->outer_id[f], &info) == 0)
+			n += info.mem_bytes;
+	return n;
+}
+
 void
 tables_destroy(struct tables *t)
 {
+	int f;
+
 	if (t == NULL)
 		return;
-	/* Closing the outer table drops its slots' references: the inner
+	/* Closing an outer table drops its slots' references: the inner
 	 * tables are retired with it.
 	 */
-	if (t->outer_id > 0)
-		mim_close(t->outer_id);
-	if (t->baseline_id > 0)
-		mim_close(t->baseline_id);
+	for (f = 0; f < FAM_MAX; f++) {
+		if (t->outer_id[f] > 0)
+			mim_close(t->outer_id[f]);
+		if (t->baseline_id[f] > 0)
+			mim_close(t->baseline_id[f]);
+	}
 	pthread_mutex_destroy(&t->lock);
 	free(t->path);
 	free(t);
