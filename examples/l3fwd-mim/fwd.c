@@ -99,8 +99,10 @@ pkt_l2(const struct fwd_ctx *ctx, const struct rte_mbuf *m, uint16_t port,
 		if (unlikely(seg_len < off))
 			return 0;
 		type = vh->eth_proto;
-		if (type != RTE_BE16(RTE_ETHER_TYPE_VLAN))
-			return type;    /* not IP: no C-tag */
+		if (type != RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+			*l2 = off;
+			return 0;       /* no C-tag: not IP, as if unknown */
+		}
 		vid = (uint32_t)(rte_be_to_cpu_16(vh->vlan_tci) & 0xfff) << 12;
 	}
 	if (type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
@@ -234,6 +236,7 @@ pkt_drop(struct lcore_counters *c, struct rte_mbuf *m, unsigned int reason)
 /* One family's packets of a burst, with their lookup keys. */
 struct fwd_batch {
 	unsigned int n;
+	uint64_t outer_miss;
 	struct rte_mbuf *m[MIM_LOOKUP_BULK_MAX];
 	void *hdr[MIM_LOOKUP_BULK_MAX];
 	uint32_t tenant[MIM_LOOKUP_BULK_MAX];
@@ -242,21 +245,16 @@ struct fwd_batch {
 };
 
 /*
- * Look a batch up (nested: tenant slots, then their tables, prefetched at
- * each level; single: the baseline's table) and forward or drop each
- * packet. The tables and values found stay valid until the quiescent
- * state reported after this burst. v6 and single are constants.
+ * Look a batch up: nested, tenant slots then their tables, prefetched at
+ * each level; single, the baseline's table. The tables and values found
+ * stay valid until the quiescent state reported after this burst. v6 and
+ * single are constants.
  */
 static __rte_always_inline void
-fwd_batch(struct fwd_lcore *lc, struct fwd_batch *b, const bool v6,
-	  const bool single)
+fwd_lookup(const struct fwd_ctx *ctx, struct fwd_batch *b, const bool v6,
+	   const bool single)
 {
-	const struct fwd_ctx *ctx = lc->ctx;
-	struct lcore_counters *c = &lc->ctr;
-	uint64_t outer_miss = 0;
-	unsigned int i;
-	uint32_t nh;
-
+	b->outer_miss = 0;
 	if (b->n == 0)
 		return;
 	if (single)
@@ -264,44 +262,57 @@ fwd_batch(struct fwd_lcore *lc, struct fwd_batch *b, const bool v6,
 				b->n, b->val);
 	else
 		mim_lookup_nested_bulk(v6 ? ctx->outer6 : ctx->outer, b->okey,
-				       b->ikey, b->n, b->val, &outer_miss);
-
-	for (i = 0; i < b->n; i++) {
-		struct tenant_counters *tc =
-			&c->tenant[single ? ctx->baseline_tenant : b->tenant[i]];
-		uint8_t ttl = v6 ? ((struct rte_ipv6_hdr *)b->hdr[i])->hop_limits :
-			((struct rte_ipv4_hdr *)b->hdr[i])->time_to_live;
-
-		if (!single && (outer_miss & (UINT64_C(1) << i))) {
-			pkt_drop(c, b->m[i], DROP_UNKNOWN_TENANT);
-			continue;
-		}
-		if (unlikely(ttl <= 1)) {
-			tc->drops++;
-			pkt_drop(c, b->m[i], v6 ? DROP_HOP_LIMIT : DROP_TTL_EXPIRED);
-			continue;
-		}
-		if (b->val[i] == NULL) {
-			tc->drops++;
-			pkt_drop(c, b->m[i], v6 ? DROP_NO_ROUTE6 : DROP_NO_ROUTE);
-			continue;
-		}
-		memcpy(&nh, b->val[i], sizeof(nh));
-		/* Configuration checks made every route's next hop exist. */
-		RTE_ASSERT(nh < ctx->nb_nexthops);
-		tc->pkts++;
-		tc->bytes += rte_pktmbuf_pkt_len(b->m[i]);
-		c->fwd++;
-		c->fwd6 += v6;
-		pkt_forward(lc, b->m[i], b->hdr[i], &ctx->nexthop[nh], v6);
-	}
+				       b->ikey, b->n, b->val, &b->outer_miss);
 }
+
+/* Forward or drop packet i of a looked-up batch. */
+static __rte_always_inline void
+fwd_one(struct fwd_lcore *lc, const struct fwd_batch *b, unsigned int i,
+	const bool v6, const bool single)
+{
+	const struct fwd_ctx *ctx = lc->ctx;
+	struct lcore_counters *c = &lc->ctr;
+	struct tenant_counters *tc;
+	uint8_t ttl;
+	uint32_t nh;
+
+	if (!single && (b->outer_miss & (UINT64_C(1) << i))) {
+		pkt_drop(c, b->m[i], DROP_UNKNOWN_TENANT);
+		return;
+	}
+	tc = &c->tenant[single ? ctx->baseline_tenant : b->tenant[i]];
+	ttl = v6 ? ((struct rte_ipv6_hdr *)b->hdr[i])->hop_limits :
+		((struct rte_ipv4_hdr *)b->hdr[i])->time_to_live;
+	if (unlikely(ttl <= 1)) {
+		tc->drops++;
+		pkt_drop(c, b->m[i], v6 ? DROP_HOP_LIMIT : DROP_TTL_EXPIRED);
+		return;
+	}
+	if (b->val[i] == NULL) {
+		tc->drops++;
+		pkt_drop(c, b->m[i], v6 ? DROP_NO_ROUTE6 : DROP_NO_ROUTE);
+		return;
+	}
+	memcpy(&nh, b->val[i], sizeof(nh));
+	/* Configuration checks made every route's next hop exist. */
+	RTE_ASSERT(nh < ctx->nb_nexthops);
+	tc->pkts++;
+	tc->bytes += rte_pktmbuf_pkt_len(b->m[i]);
+	c->fwd++;
+	c->fwd6 += v6;
+	pkt_forward(lc, b->m[i], b->hdr[i], &ctx->nexthop[nh], v6);
+}
+
+/* Bit of a burst's order[] entry: the packet is in the IPv6 batch. */
+#define ORDER_V6 0x80
 
 /*
  * One received burst, n <= MIM_LOOKUP_BULK_MAX: parsed and split by
- * family, each family looked up with one bulk call. single (a constant:
- * see the two instances below) selects the baseline's lookup in one table
- * per family; the parse, checks, rewrite and tx are the same code.
+ * family, each family looked up with one bulk call, then forwarded in the
+ * order received (a flow keeps its order whatever the families around
+ * it). single (a constant: see the two instances below) selects the
+ * baseline's lookup in one table per family; the parse, checks, rewrite
+ * and tx are the same code.
  */
 static __rte_always_inline void
 fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
@@ -311,10 +322,12 @@ fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	struct fwd_batch b4, b6;
 	struct mim_lpm_key key4[MIM_LOOKUP_BULK_MAX];
 	struct mim_lpm6_key key6[MIM_LOOKUP_BULK_MAX];
-	unsigned int i, v;
+	uint8_t order[MIM_LOOKUP_BULK_MAX];
+	unsigned int i, k = 0, v;
 	uint32_t tenant = 0;
 	void *hdr = NULL;
 
+	RTE_BUILD_BUG_ON(MIM_LOOKUP_BULK_MAX > ORDER_V6);
 	b4.n = 0;
 	b6.n = 0;
 	for (i = 0; i < n && i < PREFETCH_OFFSET; i++)
@@ -332,12 +345,14 @@ fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 			key4[b->n].addr =
 				((struct rte_ipv4_hdr *)hdr)->dst_addr;
 			b->ikey[b->n] = &key4[b->n];
+			order[k++] = (uint8_t)b->n;
 		} else if (v == PKT_V6) {
 			b = &b6;
 			key6[b->n].prefixlen = 128;
 			memcpy(key6[b->n].addr,
 			       ((struct rte_ipv6_hdr *)hdr)->dst_addr, 16);
 			b->ikey[b->n] = &key6[b->n];
+			order[k++] = (uint8_t)(b->n | ORDER_V6);
 		} else {
 			pkt_drop(&lc->ctr, pkts[i], v);
 			continue;
@@ -348,8 +363,24 @@ fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 		b->okey[b->n] = &b->tenant[b->n];
 		b->n++;
 	}
-	fwd_batch(lc, &b4, false, single);
-	fwd_batch(lc, &b6, true, single);
+	fwd_lookup(ctx, &b4, false, single);
+	fwd_lookup(ctx, &b6, true, single);
+	/* One family only (the common case): no branch on order[]. */
+	if (b6.n == 0) {
+		for (i = 0; i < b4.n; i++)
+			fwd_one(lc, &b4, i, false, single);
+	} else if (b4.n == 0) {
+		for (i = 0; i < b6.n; i++)
+			fwd_one(lc, &b6, i, true, single);
+	} else {
+		for (i = 0; i < k; i++) {
+			if (order[i] & ORDER_V6)
+				fwd_one(lc, &b6, order[i] & ~ORDER_V6, true,
+					single);
+			else
+				fwd_one(lc, &b4, order[i], false, single);
+		}
+	}
 }
 
 static void

@@ -7,9 +7,10 @@ commands. No NIC, no hugepages, no traffic (net_ring ports).
   config     files that must be refused, each quickly, with exit status 1
              and FILE:LINE and the reason (a directory, /dev/zero, NUL
              bytes, an over-long line, group source MACs, an empty file
-             without --allow-empty, errors in the records); files that
-             must start (4,097 /32 routes in distinct /24s: the tbl8 groups
-             follow the routes; an empty file with --allow-empty).
+             without --allow-empty, errors in the records, IPv4 and
+             IPv6 routes alike); files that must start (4,097 /32 routes
+             in distinct /24s and 4,097 /128s; an empty file with
+             --allow-empty).
   telemetry  /l3fwd/reload and /l3fwd/tenant take plain digits only (no
              sign, no blank, no wrap-around); every reply is JSON in UTF-8
              whatever bytes the file holds; a reload whose file cannot be
@@ -111,6 +112,33 @@ REFUSED = [
     ('a byte 0xff as record', GOOD + b'\xffT200 blue\n', 4,
      'unknown record: byte 0xff'),
     ('a non-ASCII table name', NH + b'T100 blu\xc3\xa9\n', 2, "table name 'blu"),
+    ('an IPv4 prefix length of 33', GOOD + b'R10.0.0.0/33 0 blue\n', 4,
+     "prefix length '33': 0 to 32"),
+    # IPv6 routes: the same checks.
+    ('two :: in an IPv6 address', GOOD + b'R2001:db8::1::/64 0 blue\n', 4,
+     "route address '2001:db8::1::' malformed"),
+    ('nine IPv6 groups', GOOD + b'R2001:db8:0:0:0:0:0:0:0/64 0 blue\n', 4,
+     "route address '2001:db8:0:0:0:0:0:0:0' malformed"),
+    ('an IPv6 zone index', GOOD + b'R2001:db8::%eth0/64 0 blue\n', 4,
+     "route address '2001:db8::%eth0' malformed"),
+    ('an IPv6 prefix length of 129', GOOD + b'R2001:db8::/129 0 blue\n', 4,
+     "prefix length '129': 0 to 128"),
+    ('a signed IPv6 prefix length', GOOD + b'R2001:db8::/-1 0 blue\n', 4,
+     "prefix length '-1': 0 to 128"),
+    ('no IPv6 prefix length', GOOD + b'R2001:db8::/ 0 blue\n', 4,
+     "prefix length '': 0 to 128"),
+    ('IPv6 host bits', GOOD + b'R2001:db8::1/64 0 blue\n', 4,
+     'route 2001:db8::1/64 has host bits set'),
+    ('IPv6 host bits inside a byte', GOOD + b'R2001:db8:1::/31 0 blue\n', 4,
+     'route 2001:db8:1::/31 has host bits set'),
+    ('an IPv6 route to an undefined next hop',
+     GOOD + b'R2001:db8::/32 7 blue\n', 4,
+     'route to undefined next hop 7 (no N7 record)'),
+    ('an IPv6 route given twice', GOOD + b'R2001:db8::/32 0 blue\n'
+     b'R2001:db8:0::/32 0 blue\n', 5,
+     'route 2001:db8::/32 of table blue given twice (first at line 4)'),
+    ('an IPv6 route without table', GOOD + b'R2001:db8::/32 0\n', 4,
+     'route: R<addr>/<depth> <nexthop> <table>'),
 ]
 
 
@@ -122,11 +150,12 @@ def write(path, data):
     os.replace(tmp, path)
 
 
-def tbl8_config():
-    """4,097 /32 routes, each in a /24 of its own: 4,097 tbl8 groups."""
+def long_routes_config():
+    """4,097 /32 routes, each in a /24 of its own, and as many /128s."""
     lines = [b'N0 0 02:00:00:00:01:00', b'T100 blue']
     for i in range(4097):
         lines.append(b'R10.%d.%d.1/32 0 blue' % (i >> 8, i & 255))
+        lines.append(b'R2001:db8:%x::1/128 0 blue' % i)
     return b'\n'.join(lines) + b'\n'
 
 
@@ -154,12 +183,12 @@ def test_config(binary, workdir):
                                           '--allow-empty'])
     if st != 0 or '0 tenants' not in out:
         errors.append(f'--allow-empty: status {st}, {out!r} {err!r}')
-    # The tbl8 groups follow the routes.
-    write(conf, tbl8_config())
+    # Long prefixes spread wide: no fixed-size second level to run out of.
+    write(conf, long_routes_config())
     st, out, err = run(binary, 'config', ['-f', conf, '--max-idle-ms', '50'])
     if st != 0 or '1 tenants' not in out:
-        errors.append(f'4097 /32 routes in distinct /24s: status {st}, '
-                      f'{err.strip()!r}')
+        errors.append(f'4097 /32 routes in distinct /24s and 4097 /128s: '
+                      f'status {st}, {err.strip()!r}')
     check(not errors, '\n'.join(errors))
     print(f'config: {len(REFUSED) + 2} files refused with their line, '
           f'2 started')
@@ -220,7 +249,7 @@ TEL_CONF = NH + b'T100 blue\nT200 green\nR10.0.0.0/8 0 blue\n' \
 
 # Parameters that are not plain digits of a tenant: each must be refused.
 BAD_TENANTS = ['-18446744073709551516', ' 100', '+100', '100 ', '0x64',
-               '4096', '18446744073709551716', '99999999999999999999', '',
+               '65536', '18446744073709551716', '99999999999999999999', '',
                '1e2', '100\t']
 
 # Files a reload must refuse, changing nothing: (label, contents, reason).

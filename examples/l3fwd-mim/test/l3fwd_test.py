@@ -132,17 +132,29 @@ NEXTHOPS = {
     4: (0, '02:00:00:00:00:04', None),
     7: (2, '02:00:00:00:02:07', None),
 }
-# Overlapping prefixes across tables, different next hops; depth > 24
-# (rte_lpm tbl8), /32, /0.
+# Overlapping prefixes across tables, different next hops; depth > 24,
+# /32, /0; IPv6 likewise (/128, ::/0, prefixes not on byte boundaries).
+# v4only and v6only have routes of one family: the other's packets find
+# no route.
 TABLES = {
     'red': [('10.0.0.0/8', 0), ('10.1.0.0/16', 1), ('10.1.2.0/24', 2),
             ('10.1.2.128/25', 3), ('10.1.2.200/32', 4),
-            ('172.16.0.0/12', 7)],
+            ('172.16.0.0/12', 7),
+            ('2001:db8::/32', 0), ('2001:db8:1::/48', 1),
+            ('2001:db8:1:2::/64', 2), ('2001:db8:1:2::80/121', 3),
+            ('2001:db8:1:2::c8/128', 4), ('fd00::/8', 7)],
     'blue': [('10.0.0.0/8', 2), ('10.1.0.0/16', 3), ('10.1.2.0/24', 0),
-             ('10.1.2.200/31', 4), ('192.168.0.0/16', 1)],
-    'green': [('0.0.0.0/0', 1), ('10.1.2.0/24', 2), ('10.1.2.128/25', 3)],
-    'native': [('192.168.0.0/16', 4), ('192.168.1.0/24', 0)],
-    'unused': [('10.0.0.0/8', 0)],
+             ('10.1.2.200/31', 4), ('192.168.0.0/16', 1),
+             ('2001:db8::/32', 2), ('2001:db8::/47', 3),
+             ('2001:db8:1:2::c8/127', 4)],
+    'green': [('0.0.0.0/0', 1), ('10.1.2.0/24', 2), ('10.1.2.128/25', 3),
+              ('::/0', 1), ('2001:db8:1:2::/64', 2),
+              ('2001:db8:1:2:8000::/65', 3)],
+    'native': [('192.168.0.0/16', 4), ('192.168.1.0/24', 0),
+               ('2001:db8:c0a8::/48', 4)],
+    'v4only': [('10.0.0.0/8', 7), ('10.1.2.0/24', 1)],
+    'v6only': [('2001:db8::/32', 7), ('2001:db8:1:2::/64', 1)],
+    'unused': [('10.0.0.0/8', 0), ('2001:db8::/32', 0)],
 }
 
 
@@ -152,11 +164,16 @@ def all_prefixes():
 
 def fwd_vlan_setup():
     # 0: untagged and priority-tagged frames. 30 shares red, 4094 blue.
-    # 50's table has no route. 99 and 4095 are unknown.
+    # 50's table has no route; 60 and 70 routes of one family. 99 and 4095
+    # are unknown. Above 4095, double-tagged: 5 * 4096 + 10 uses green,
+    # 65535 (the last) red; 7 * 4096 + 10 and 16 * 4096 (beyond the
+    # tenants) are unknown.
     tenants = {0: 'native', 10: 'red', 20: 'blue', 30: 'red', 40: 'green',
-               50: 'empty', 4094: 'blue'}
+               50: 'empty', 60: 'v4only', 70: 'v6only', 4094: 'blue',
+               5 * 4096 + 10: 'green', 65535: 'red'}
     tables = dict(TABLES, empty=[])
-    vlans = [None, 0, 10, 20, 30, 40, 50, 4094, 99, 4095]
+    vlans = [None, 0, 10, 20, 30, 40, 50, 60, 70, 4094, 99, 4095,
+             5 * 4096 + 10, 65535, 7 * 4096 + 10, 16 * 4096]
     eal = ['-l', '0-1',
            '--vdev=net_pcap0,rx_pcap=in0.pcap,tx_pcap=out0_q0.pcap',
            '--vdev=net_pcap1,rx_pcap=in1.pcap,tx_pcap=out1_q0.pcap',
@@ -250,6 +267,9 @@ def test_fwd(binary, workdir, by_port, baseline=None):
             odd = traffic.odd_frames(vlan, 99, '10.1.2.130', ip_id)
             ip_id += 20
             frames.extend(odd)
+            frames.extend(traffic.odd_frames6(vlan, 99, '2001:db8:1:2::82',
+                                              ip_id))
+            ip_id += 20
         rng.shuffle(frames)
         inputs[p] = frames
         pcapfile.write(os.path.join(workdir, f'in{p}.pcap'), frames)
@@ -368,6 +388,7 @@ class Loop:
         total = model.Counters()
         total.rx = rx
         total.forwarded = loops * one.forwarded + part.forwarded
+        total.forwarded6 = loops * one.forwarded6 + part.forwarded6
         for r in model.DROP_REASONS:
             total.drops[r] = loops * one.drops[r] + part.drops[r]
         for t in set(one.tenants) | set(part.tenants):
@@ -520,10 +541,10 @@ def test_swap(binary, workdir, nb_reloads=100):
         errors.append(f'generations seen per tenant {gen_seen}, reloads '
                       f'{reloads}')
     tables = stats['tables']
-    if tables['live'] != 4 or \
+    if tables['live'] != 8 or \
             tables['released'] != tables['created'] - tables['live']:
-        errors.append(f'tables not released: {tables} (live: the outer '
-                      f'table and a, b, c)')
+        errors.append(f'tables not released: {tables} (live: the two '
+                      f'outer tables and a, b, c of each family)')
     if errors:
         raise Failure('\n'.join(errors))
     print(f'swap: {sum(reloads.values())} slot swaps in {nb_reloads} '

@@ -12,12 +12,17 @@ import os
 import struct
 
 DROP_MALFORMED = 'malformed'
-DROP_NOT_IPV4 = 'not_ipv4'
+DROP_NOT_IP = 'not_ip'
 DROP_UNKNOWN_TENANT = 'unknown_tenant'
 DROP_TTL_EXPIRED = 'ttl_expired'
 DROP_NO_ROUTE = 'no_route'
-DROP_REASONS = (DROP_MALFORMED, DROP_NOT_IPV4, DROP_UNKNOWN_TENANT,
-                DROP_TTL_EXPIRED, DROP_NO_ROUTE)
+DROP_MALFORMED6 = 'malformed_ipv6'
+DROP_HOP_LIMIT = 'hop_limit_expired'
+DROP_NO_ROUTE6 = 'no_route_ipv6'
+DROP_REASONS = (DROP_MALFORMED, DROP_NOT_IP, DROP_UNKNOWN_TENANT,
+                DROP_TTL_EXPIRED, DROP_NO_ROUTE, DROP_MALFORMED6,
+                DROP_HOP_LIMIT, DROP_NO_ROUTE6)
+
 
 
 def mac_bytes(mac):
@@ -26,7 +31,8 @@ def mac_bytes(mac):
 
 class Config:
     """Next hops {id: (port, dst_mac, src_mac or None)}, tenants
-    {tenant: table}, tables {table: [(prefix 'a.b.c.d/n', nexthop)]}."""
+    {tenant: table}, tables {table: [(prefix 'a.b.c.d/n' or an IPv6
+    prefix, nexthop)]}."""
 
     def __init__(self, nexthops, tenants, tables):
         self.nexthops = dict(nexthops)
@@ -87,31 +93,88 @@ class Model:
                                  for p, nh in routes]
 
     def lookup(self, table, dst):
-        """Longest prefix match, by brute force."""
+        """Longest prefix match, by brute force (dst: 4 or 16 bytes; a
+        prefix of the other family never matches)."""
         best, best_len = None, -1
         addr = ipaddress.ip_address(dst)
         for net, nh in self.routes.get(table, []):
-            if addr in net and net.prefixlen > best_len:
+            if net.version == addr.version and addr in net and \
+                    net.prefixlen > best_len:
                 best, best_len = nh, net.prefixlen
         return best
+
+    def l2(self, frame, in_port):
+        """(tenant, EtherType, network header offset), or None if the
+        frame ends inside its tags. An S-tag (0x88a8) counts only when a
+        C-tag (0x8100) follows it; tags past those are not looked at."""
+        n = len(frame)
+        if n < 14:
+            return None
+        etype = struct.unpack_from('!H', frame, 12)[0]
+        l2, vid = 14, 0
+        if etype == 0x88a8:
+            if n < 18:
+                return None
+            etype = struct.unpack_from('!H', frame, 16)[0]
+            l2 = 18
+            if etype != 0x8100:
+                return (None, etype, l2)
+            vid = (struct.unpack_from('!H', frame, 14)[0] & 0x0fff) << 12
+        if etype == 0x8100:
+            if n < l2 + 4:
+                return None
+            vid |= struct.unpack_from('!H', frame, l2)[0] & 0x0fff
+            etype = struct.unpack_from('!H', frame, l2 + 2)[0]
+            l2 += 4
+        return (in_port if self.by_port else vid, etype, l2)
+
+    def route(self, tenant):
+        """(table, tenant counted) or None: unknown tenant."""
+        if self.baseline is not None:
+            return self.baseline, self.baseline_tenant
+        table = self.cfg.tenants.get(tenant)
+        return None if table is None else (table, tenant)
+
+    def rewrite(self, frame, nh):
+        port, dmac, smac = self.cfg.nexthops[nh]
+        out = bytearray(frame)
+        out[0:6] = mac_bytes(dmac)
+        out[6:12] = mac_bytes(smac) if smac else self.port_macs[port]
+        return port, out
+
+    def forward6(self, frame, tenant, l2):
+        n = len(frame)
+        if n - l2 < 40 or frame[l2] >> 4 != 6:
+            return ('drop', None, DROP_MALFORMED6)
+        plen = struct.unpack_from('!H', frame, l2 + 4)[0]
+        if plen > n - l2 - 40:
+            return ('drop', None, DROP_MALFORMED6)
+        r = self.route(tenant)
+        if r is None:
+            return ('drop', None, DROP_UNKNOWN_TENANT)
+        table, tenant = r
+        hlim = frame[l2 + 7]
+        if hlim <= 1:
+            return ('drop', tenant, DROP_HOP_LIMIT)
+        nh = self.lookup(table, bytes(frame[l2 + 24:l2 + 40]))
+        if nh is None:
+            return ('drop', tenant, DROP_NO_ROUTE6)
+        port, out = self.rewrite(frame, nh)
+        out[l2 + 7] = hlim - 1
+        return ('fwd', tenant, port, bytes(out))
 
     def forward(self, frame, in_port):
         """('fwd', tenant, out_port, out_bytes) or ('drop', tenant|None,
         reason)."""
         n = len(frame)
-        if n < 14:
+        hdr = self.l2(frame, in_port)
+        if hdr is None:
             return ('drop', None, DROP_MALFORMED)
-        etype = struct.unpack_from('!H', frame, 12)[0]
-        l2, vid = 14, 0
-        if etype == 0x8100:
-            if n < 18:
-                return ('drop', None, DROP_MALFORMED)
-            vid = struct.unpack_from('!H', frame, 14)[0] & 0x0fff
-            etype = struct.unpack_from('!H', frame, 16)[0]
-            l2 = 18
-        tenant = in_port if self.by_port else vid
-        if etype != 0x0800:
-            return ('drop', None, DROP_NOT_IPV4)
+        tenant, etype, l2 = hdr
+        if etype == 0x86dd and tenant is not None:
+            return self.forward6(frame, tenant, l2)
+        if etype != 0x0800 or tenant is None:
+            return ('drop', None, DROP_NOT_IP)
         if n - l2 < 20:
             return ('drop', None, DROP_MALFORMED)
         version, ihl = frame[l2] >> 4, (frame[l2] & 0xf) * 4
@@ -122,12 +185,10 @@ class Model:
             return ('drop', None, DROP_MALFORMED)
         if ones_complement_sum(frame[l2:l2 + ihl]) != 0xffff:
             return ('drop', None, DROP_MALFORMED)
-        if self.baseline is not None:
-            table, tenant = self.baseline, self.baseline_tenant
-        else:
-            table = self.cfg.tenants.get(tenant)
-        if table is None:
+        r = self.route(tenant)
+        if r is None:
             return ('drop', None, DROP_UNKNOWN_TENANT)
+        table, tenant = r
         ttl = frame[l2 + 8]
         if ttl <= 1:
             return ('drop', tenant, DROP_TTL_EXPIRED)
@@ -135,15 +196,20 @@ class Model:
         nh = self.lookup(table, dst)
         if nh is None:
             return ('drop', tenant, DROP_NO_ROUTE)
-        port, dmac, smac = self.cfg.nexthops[nh]
-        out = bytearray(frame)
-        out[0:6] = mac_bytes(dmac)
-        out[6:12] = mac_bytes(smac) if smac else self.port_macs[port]
+        port, out = self.rewrite(frame, nh)
         out[l2 + 8] = ttl - 1
         out[l2 + 10:l2 + 12] = b'\0\0'
         out[l2 + 10:l2 + 12] = struct.pack(
             '!H', ipv4_checksum(bytes(out[l2:l2 + ihl])))
         return ('fwd', tenant, port, bytes(out))
+
+
+def is_ipv6(frame):
+    """A forwarded frame's family: its last EtherType before the header."""
+    off = 12
+    while struct.unpack_from('!H', frame, off)[0] in (0x8100, 0x88a8):
+        off += 4
+    return struct.unpack_from('!H', frame, off)[0] == 0x86dd
 
 
 class Counters:
@@ -152,6 +218,7 @@ class Counters:
     def __init__(self):
         self.rx = 0
         self.forwarded = 0
+        self.forwarded6 = 0
         self.drops = {r: 0 for r in DROP_REASONS}
         self.tenants = {}
 
@@ -163,6 +230,7 @@ class Counters:
                 tenant, {'packets': 0, 'bytes': 0, 'dropped': 0})
         if verdict[0] == 'fwd':
             self.forwarded += 1
+            self.forwarded6 += is_ipv6(verdict[3])
             t['packets'] += 1
             t['bytes'] += len(frame)
         else:
@@ -174,6 +242,7 @@ class Counters:
         """Differences with the application's JSON statistics."""
         errors = []
         for key, want in (('rx', self.rx), ('forwarded', self.forwarded),
+                          ('forwarded_ipv6', self.forwarded6),
                           ('tx_dropped', 0)):
             if stats[key] != want:
                 errors.append(f'{key}: {stats[key]}, expected {want}')
