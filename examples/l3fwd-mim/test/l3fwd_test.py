@@ -12,10 +12,10 @@
             single-table loop): every IPv4 frame routed by that one table,
             tenant ignored; exact output, counters, and the JSON's timing
             fields present (never judged).
-  swap      tenants' tables replaced many times through the telemetry
-            reload command while traffic loops; every frame must leave,
-            forwarded by its tenant's old or new table, in order, and every
-            replaced table must be released.
+  swap      tenants' IPv4 and IPv6 tables replaced many times through the
+            telemetry reload command while traffic of both families loops;
+            every frame must leave, forwarded by its tenant's old or new
+            table, in order, and every replaced table must be released.
 
 Usage: l3fwd_test.py BINARY TEST [--keep]
 """
@@ -317,7 +317,11 @@ SWAP_NEXTHOPS = {i: (1, f'02:00:00:00:0a:{i:02x}', f'02:aa:00:00:0a:{i:02x}')
                  for i in range(18)}
 SWAP_TENANTS = {10: 'a', 30: 'a', 20: 'b', 40: 'c'}
 SWAP_DSTS = ['10.1.2.130', '10.1.2.10', '10.1.3.5', '10.1.2.70',
-             '10.200.0.1', '10.5.5.5', '10.1.200.1', '10.1.2.255']
+             '10.200.0.1', '10.5.5.5', '10.1.200.1', '10.1.2.255',
+             # The same in IPv6 (10.x.y.z as 2001:db8:x:y::z).
+             '2001:db8:1:2::82', '2001:db8:1:2::a', '2001:db8:1:3::5',
+             '2001:db8:1:2::46', '2001:db8:c800::1', '2001:db8:5::5',
+             '2001:db8:1:c8::1', '2001:db8:1:2::ff']
 
 
 def swap_routes(base, gen):
@@ -325,24 +329,32 @@ def swap_routes(base, gen):
     by both, and no next hop in common."""
     if gen % 2 == 0:
         return [('10.0.0.0/8', base), ('10.1.0.0/16', base + 1),
-                ('10.1.2.0/24', base + 2), ('10.1.2.128/25', base + 3)]
+                ('10.1.2.0/24', base + 2), ('10.1.2.128/25', base + 3),
+                ('2001:db8::/32', base), ('2001:db8:1::/48', base + 1),
+                ('2001:db8:1:2::/64', base + 2),
+                ('2001:db8:1:2::80/121', base + 3)]
     return [('10.0.0.0/9', base + 4), ('10.128.0.0/9', base + 5),
             ('10.1.2.0/23', base + 6), ('10.1.2.64/26', base + 7),
-            ('10.1.2.255/32', base + 4)]
+            ('10.1.2.255/32', base + 4),
+            ('2001:db8::/33', base + 4), ('2001:db8:8000::/33', base + 5),
+            ('2001:db8:1:2::/63', base + 6),
+            ('2001:db8:1:2::40/122', base + 7),
+            ('2001:db8:1:2::ff/128', base + 4)]
 
 
 def swap_config(gen, extra_tenants=None):
     tables = {'a': swap_routes(0, gen['a']), 'b': swap_routes(8, gen['b']),
-              'c': [('10.0.0.0/8', 16), ('10.1.0.0/16', 17)]}
+              'c': [('10.0.0.0/8', 16), ('10.1.0.0/16', 17),
+                    ('2001:db8::/32', 16), ('2001:db8:1::/48', 17)]}
     tenants = dict(SWAP_TENANTS)
     tenants.update(extra_tenants or {})
     return model.Config(SWAP_NEXTHOPS, tenants, tables)
 
 
 def swap_traffic():
-    """One loop: 32 frames to forward, each followed by 31 dropped ones
-    (the same way in every generation), so the output stays small while
-    the lookups run at full rate."""
+    """One loop: 64 frames to forward (IPv4 and IPv6), each followed by 31
+    dropped ones (the same way in every generation), so the output stays
+    small while the lookups run at full rate."""
     fwd = [(t, d) for d in SWAP_DSTS for t in (10, 20, 30, 40)]
     fillers = []
     for n in range(31):
@@ -366,7 +378,8 @@ def swap_traffic():
     frames, forwardable = [], []
     for k, (tenant, dst) in enumerate(fwd):
         forwardable.append((len(frames), tenant))
-        frames.append(traffic.ipv4(tenant, dst, k, payload=b'%04d' % k))
+        make = traffic.ipv6 if ':' in dst else traffic.ipv4
+        frames.append(make(tenant, dst, k, payload=b'%04d' % k))
         frames.extend(fillers)
     return frames, forwardable
 
@@ -487,7 +500,9 @@ def test_swap(binary, workdir, nb_reloads=100):
                 if r is None or r['status'] != 'ok' or \
                         r['slots_updated'] != len(sharing) or \
                         r['old_table_id'] != before['table_id'] or \
-                        r['table_id'] == before['table_id']:
+                        r['old_table6_id'] != before['table6_id'] or \
+                        r['table_id'] == before['table_id'] or \
+                        r['table6_id'] == before['table6_id']:
                     raise Failure(f'reload of {step}: {r} (before: {before})')
                 for t in sharing:
                     if t in reloads:
