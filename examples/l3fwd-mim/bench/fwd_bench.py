@@ -15,11 +15,11 @@ loop's TSC time (l3fwd-mim's --stats-json).
 Configurations, all on the same IPv4 packets in the same order:
   one       1 tenant (VLAN 1) in the outer table, its LPM table
   many K    --tenants tenants (VLANs 1..N, each frame's drawn uniformly)
-            sharing K inner LPM tables (tenant v uses table v % K):
-            rte_lpm costs 64 MiB a table. K = --tables (the judged
-            figure) and each of --diag-tables (diagnostics: with K = 1
-            only the outer level and per-tenant counters differ from
-            the baseline)
+            over K inner LPM tables (tenant v uses table v % K; K = N:
+            each tenant on its own table). K = --tables
+            (the judged figure) and each of --diag-tables (diagnostics:
+            with K = 1 only the outer level and per-tenant counters
+            differ from the baseline)
   baseline  the many-tenant traffic and file with --baseline-lpm: every
             frame looked up in one mapinmap LPM table with
             mim_lookup_bulk(), tenant ignored
@@ -132,7 +132,7 @@ def meta_rows(a, start, load_before):
             ('rounds', a.rounds, 'count', 'rounds of every configuration'),
             ('duration_ms', a.duration_ms, 'ms', 'length of one run'),
             ('tenants', a.tenants, 'count', 'tenants of the many-tenant runs'),
-            ('tables', a.tables, 'count', 'inner LPM tables they share'),
+            ('tables', a.tables, 'count', 'inner LPM tables of the tenants'),
             ('diag_tables', '', '', a.diag_tables or 'none'),
             ('routes', a.routes, 'count', 'routes per table'),
             ('packets', a.packets, 'count', 'frames in the looped pcap'),
@@ -164,8 +164,8 @@ def main():
     ap.add_argument('--duration-ms', type=int, default=5000)
     ap.add_argument('--tenants', type=int, default=1000)
     ap.add_argument('--tables', type=int, default=32,
-                    help='distinct inner LPM tables the tenants share '
-                    '(the judged figure)')
+                    help='distinct inner LPM tables of the tenants (the '
+                    'judged figure; = --tenants: a private table each)')
     ap.add_argument('--diag-tables', default='1',
                     help='comma-separated table counts run as diagnostics '
                     '(default 1; "" for none)')
@@ -245,11 +245,11 @@ def main():
         for k in sorted(counts):
             n = f'many_{k}tbl'
             judged = k == a.tables
-            what = (f'{nt} tenants in {a.tenants} outer slots sharing {k} '
+            what = (f'{nt} tenants in {a.tenants} outer slots over {k} '
                     f'inner LPM table{"s" if k > 1 else ""}')
             if judged:
-                what += (f' (not {a.tenants} distinct tables: 64 MiB each); '
-                         'per-tenant counters; ')
+                what += ((' (each on its own table)' if k == a.tenants
+                          else '') + '; per-tenant counters; ')
             elif k == 1:
                 what += (' (diagnostic: one table\'s footprint as the '
                          'baseline; only the outer level and per-tenant '
