@@ -5,14 +5,14 @@
 with 1 tenant and with many tenants, against the same loop on one LPM
 table (--baseline-lpm), side by side.
 
-Input: a pcap of VLAN-tagged IPv4/UDP frames looped from memory by
-net_pcap (infinite_rx=1) on port 0; every frame is routed and leaves on
-port 1, a net_null port (frames freed, no copy). One forwarding lcore
+Input: a pcap of VLAN-tagged IPv4/UDP (--ipv6: IPv6/UDP) frames looped
+from memory by net_pcap (infinite_rx=1) on port 0; every frame is routed
+and leaves on port 1, a net_null port (frames freed, no copy). One forwarding lcore
 (lcore 1); the main lcore (0) only reclaims and stops the run. Each run
 lasts --duration-ms; its rate is forwarded frames over the forwarding
 loop's TSC time (l3fwd-mim's --stats-json).
 
-Configurations, all on the same IPv4 packets in the same order:
+Configurations, all on the same packets in the same order:
   one       1 tenant (VLAN 1) in the outer table, its LPM table
   many K    --tenants tenants (VLANs 1..N, each frame's drawn uniformly)
             over K inner LPM tables (tenant v uses table v % K; K = N:
@@ -136,6 +136,7 @@ def meta_rows(a, start, load_before):
             ('diag_tables', '', '', a.diag_tables or 'none'),
             ('routes', a.routes, 'count', 'routes per table'),
             ('packets', a.packets, 'count', 'frames in the looped pcap'),
+            ('family', 6 if a.ipv6 else 4, 'ip', 'routes and traffic'),
             ('load_before', '', '', load_before),
             ('load_after', '', '', loadavg())]
     return [','.join(str(x) for x in (
@@ -173,6 +174,8 @@ def main():
                     help='routes per table')
     ap.add_argument('--packets', type=int, default=16384,
                     help='frames in the pcap (looped)')
+    ap.add_argument('--ipv6', action='store_true',
+                    help='IPv6 routes and traffic instead of IPv4')
     ap.add_argument('--note', default='', help='appended to every row note')
     ap.add_argument('--commit', default='unknown',
                     help='the source\'s commit, recorded in the metadata')
@@ -191,7 +194,8 @@ def main():
     ok = False
     try:
         t0 = time.monotonic()
-        w = workload.write(workdir, a.tenants, counts, a.routes, a.packets)
+        w = workload.write(workdir, a.tenants, counts, a.routes, a.packets,
+                           v6=a.ipv6)
         print(f'workload: {w}, tables {counts} '
               f'({time.monotonic() - t0:.1f} s to write)', flush=True)
         nt = w['tenants_seen']
@@ -220,8 +224,10 @@ def main():
         med = {n: statistics.median(v) for n, v in pps.items()}
         rmed = {n: statistics.median(v) for n, v in ratio.items()}
         common = (f'median of {a.rounds} rounds of {a.duration_ms} ms; '
-                  f'net_pcap infinite_rx ({w["packets"]} VLAN IPv4/UDP '
-                  f'{workload.FRAME_LEN} B frames) to net_null; one '
+                  f'net_pcap infinite_rx ({w["packets"]} VLAN '
+                  f'{"IPv6" if a.ipv6 else "IPv4"}/UDP '
+                  f'{workload.FRAME_LEN6 if a.ipv6 else workload.FRAME_LEN} '
+                  f'B frames) to net_null; one '
                   f'forwarding lcore; {w["routes"]} routes per table')
         if a.note:
             common += '; ' + a.note
@@ -229,7 +235,8 @@ def main():
 
         def row(tenants, variant, value, base, rt, target, verdict, note):
             rows.append(','.join(str(x) for x in (
-                'forwarding', 'lpm', w['routes'], tenants, 'uniform',
+                'forwarding', 'lpm6' if a.ipv6 else 'lpm', w['routes'],
+                tenants, 'uniform',
                 variant, f'{value / 1e6:.4g}', 'Mpps', base,
                 '' if rt is None else f'{rt:.4g}', target, verdict,
                 # As mim-bench's CSV: no quoting, free text cleaned.
