@@ -7,7 +7,7 @@ Every table holds the same prefixes (so every destination is routed in
 every table, and a lookup does the same work whichever table it goes to);
 tables differ by their next hops. Destinations are drawn inside the
 prefixes, spread over the whole unicast space, so that the lookups touch
-tbl24 entries far apart (and tbl8 groups, for routes longer than /24).
+index entries and range arrays far apart.
 The 1-tenant and the many-tenant pcaps carry the same IPv4 packets in the
 same order; only their VLAN IDs differ. With v6, the same for IPv6:
 prefixes of 2000::/3 with a mix of lengths around /48, IPv6/UDP
