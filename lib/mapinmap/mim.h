@@ -120,10 +120,22 @@ enum mim_type {
 	MIM_TYPE_ARRAY_OF_TABLES,
 	/** Outer table: hash of inner tables, any key size. */
 	MIM_TYPE_HASH_OF_TABLES,
+	/**
+	 * An application's rte_hash (lock-free readers), adopted as an inner
+	 * table with mim_adopt_rte_hash() (mim_adopt.h); not created by
+	 * mim_create().
+	 */
+	MIM_TYPE_RTE_HASH,
+	/**
+	 * An application's rte_lpm (IPv4) with an array of values indexed by
+	 * next hop, adopted with mim_adopt_rte_lpm() (mim_adopt.h); not
+	 * created by mim_create().
+	 */
+	MIM_TYPE_RTE_LPM,
 };
 
 /** Number of table types plus one (types start at 1). */
-#define MIM_TYPE_MAX (MIM_TYPE_HASH_OF_TABLES + 1)
+#define MIM_TYPE_MAX (MIM_TYPE_RTE_LPM + 1)
 
 /** @name Update flags (mim_update_elem), as BPF_ANY / BPF_NOEXIST / BPF_EXIST
  * @{

@@ -46,7 +46,9 @@ table_type(enum bpf_map_type t)
 {
 	switch (t) {
 #define MIM_TYPE(id, name, ops, bpf) case bpf: return id;
+#define MIM_TYPE_ADOPTED(id, name, ops)
 #include "mim_types.h"
+#undef MIM_TYPE_ADOPTED
 #undef MIM_TYPE
 	default: return 0;
 	}

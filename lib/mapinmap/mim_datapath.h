@@ -45,14 +45,16 @@
  * next quiescent state) are lost. LPM: forbidden; routes with equal values
  * share one value slot, indexed by its bytes: a write would change every
  * such route and corrupt the index. Outer tables: never write through the
- * inner table pointer.
+ * inner table pointer. Adopted tables (mim_adopt.h): the values are the
+ * application's objects, written as the application decides.
  *
  * **Argument checks** (NULL pointers, n above #MIM_LOOKUP_BULK_MAX) compile
  * away unless MIM_DATAPATH_DEBUG is defined, as DPDK's fast paths do.
  *
  * The dispatch on the table type is a switch in this header: there are no
  * function pointers in table memory, so the functions can be inlined and
- * stay usable from a secondary process.
+ * stay usable from a secondary process (but for adopted rte_hash tables,
+ * whose lookups call rte_hash's hash function through its pointer).
  */
 
 #include <stdint.h>
@@ -62,6 +64,7 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_debug.h>
+#include <rte_hash.h>
 #include <rte_hash_crc.h>
 /* No longer used here; kept for programs that came to rely on it. */
 #include <rte_lpm.h>
@@ -186,9 +189,17 @@ struct mim_table {
 		struct mim_table **slots;     /**< ARRAY_OF_TABLES: inner tables. */
 		struct mim_hbucket *buckets;  /**< HASH and HASH_OF_TABLES. */
 		struct mim_lpm_root *lpm;     /**< LPM: the direct index. */
+		struct rte_hash *rte_hash;    /**< RTE_HASH: the application's. */
+		struct rte_lpm *rte_lpm;      /**< RTE_LPM: the application's. */
 	} u;
-	/** LPM: value slots, indexed by a range's next hop less one. */
+	/**
+	 * LPM: value slots, indexed by a range's next hop less one.
+	 * RTE_LPM: the application's values, indexed by next hop (stride
+	 * value_size).
+	 */
 	uint8_t *lpm_values;
+	/** RTE_LPM: next hops with a value (the length of lpm_values). */
+	uint32_t nb_nh_values;
 };
 
 #ifdef MIM_DATAPATH_DEBUG
@@ -260,6 +271,155 @@ __mim_aot_load(struct mim_table **slot)
 	 * mim_array.c (aot_publish()): the inner table is initialised.
 	 */
 	return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Adopted tables (mim_adopt.h): the application's rte_hash and rte_lpm,
+ * looked up with DPDK's own functions. Bulk and nested lookups take the
+ * keys of the burst that go to one table together: one
+ * rte_hash_lookup_bulk_data() or rte_lpm_lookup_bulk() per table of the
+ * burst.
+ */
+
+/** @internal rte_hash: the data pointer of the key (NULL data: a miss). */
+static __rte_always_inline void *
+__mim_adopt_hash_lookup(const struct mim_table *t, const void *key)
+{
+	void *data = NULL;
+
+	/* Lock-free readers (RW_CONCURRENCY_LF, checked at adoption):
+	 * rte_hash orders the data pointer after the key for us.
+	 */
+	if (rte_hash_lookup_data(t->u.rte_hash, key, &data) < 0)
+		return NULL;
+	return data;
+}
+
+/** @internal rte_lpm: the value of a next hop, or NULL. */
+static __rte_always_inline void *
+__mim_adopt_nh_value(const struct mim_table *t, uint32_t nh)
+{
+	if (unlikely(nh >= t->nb_nh_values))
+		return NULL;
+	return t->lpm_values + (size_t)nh * t->value_size;
+}
+
+/** @internal rte_lpm: the value of the longest prefix of the address. */
+static __rte_always_inline void *
+__mim_adopt_lpm_lookup(const struct mim_table *t, const void *key)
+{
+	uint32_t nh;
+
+	if (rte_lpm_lookup(t->u.rte_lpm, __mim_lpm_key_ip(key), &nh) != 0)
+		return NULL;
+	return __mim_adopt_nh_value(t, nh);
+}
+
+/**
+ * @internal The keys of the burst still to look up (bits of todo) whose
+ * table is the first one's: their indexes in idx, the table returned.
+ */
+static __rte_always_inline const struct mim_table *
+__mim_adopt_group(const struct mim_table *const tbl[], size_t tstride,
+		  uint64_t *todo, uint8_t idx[], unsigned int *m)
+{
+	const struct mim_table *t = tbl[rte_bsf64(*todo) * tstride];
+	uint64_t rest;
+	unsigned int j;
+
+	*m = 0;
+	for (rest = *todo; rest != 0; rest &= rest - 1) {
+		j = rte_bsf64(rest);
+		if (tbl[j * tstride] == t) {
+			idx[(*m)++] = (uint8_t)j;
+			*todo &= ~(UINT64_C(1) << j);
+		}
+	}
+	return t;
+}
+
+/** @internal Keys whose table is not NULL, as a mask; values cleared. */
+static __rte_always_inline uint64_t
+__mim_adopt_todo(const struct mim_table *const tbl[], size_t tstride,
+		 unsigned int n, void *values[])
+{
+	uint64_t todo = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		values[i] = NULL;
+		if (tbl[i * tstride] != NULL)
+			todo |= UINT64_C(1) << i;
+	}
+	return todo;
+}
+
+/**
+ * @internal rte_hash lookups of keys in any tables (tbl[i * tstride] for
+ * key i, NULL: miss): one rte_hash_lookup_bulk_data() per table.
+ */
+static __rte_always_inline unsigned int
+__mim_adopt_hash_lookup_multi(const struct mim_table *const tbl[],
+			      size_t tstride, const void *keys[],
+			      unsigned int n, void *values[])
+{
+	const void *k[MIM_LOOKUP_BULK_MAX];
+	void *data[MIM_LOOKUP_BULK_MAX];
+	uint8_t idx[MIM_LOOKUP_BULK_MAX];
+	uint64_t todo = __mim_adopt_todo(tbl, tstride, n, values), hit;
+	unsigned int j, m, hits = 0;
+
+	while (todo != 0) {
+		const struct mim_table *t =
+			__mim_adopt_group(tbl, tstride, &todo, idx, &m);
+
+		for (j = 0; j < m; j++)
+			k[j] = keys[idx[j]];
+		hit = 0;
+		if (rte_hash_lookup_bulk_data(t->u.rte_hash, k, m, &hit,
+					      data) < 0)
+			continue;
+		for (j = 0; j < m; j++) {
+			if (!(hit >> j & 1) || data[j] == NULL)
+				continue;
+			values[idx[j]] = data[j];
+			hits++;
+		}
+	}
+	return hits;
+}
+
+/**
+ * @internal rte_lpm lookups of keys in any tables, as
+ * __mim_adopt_hash_lookup_multi(): one rte_lpm_lookup_bulk() per table.
+ */
+static __rte_always_inline unsigned int
+__mim_adopt_lpm_lookup_multi(const struct mim_table *const tbl[],
+			     size_t tstride, const void *keys[],
+			     unsigned int n, void *values[])
+{
+	uint32_t ip[MIM_LOOKUP_BULK_MAX], nh[MIM_LOOKUP_BULK_MAX];
+	uint8_t idx[MIM_LOOKUP_BULK_MAX];
+	uint64_t todo = __mim_adopt_todo(tbl, tstride, n, values);
+	unsigned int j, m, hits = 0;
+
+	while (todo != 0) {
+		const struct mim_table *t =
+			__mim_adopt_group(tbl, tstride, &todo, idx, &m);
+
+		for (j = 0; j < m; j++)
+			ip[j] = __mim_lpm_key_ip(keys[idx[j]]);
+		rte_lpm_lookup_bulk(t->u.rte_lpm, ip, nh, m);
+		for (j = 0; j < m; j++) {
+			/* Raw entries: the flag, then 24 bits of next hop. */
+			if (!(nh[j] & RTE_LPM_LOOKUP_SUCCESS))
+				continue;
+			values[idx[j]] = __mim_adopt_nh_value(t,
+							      nh[j] & 0x00ffffff);
+			hits += values[idx[j]] != NULL;
+		}
+	}
+	return hits;
 }
 
 /*
@@ -643,12 +803,15 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
  *   Table (held; see the file overview).
  * @param key
  *   Key of key_size bytes; u32 index for arrays, struct mim_lpm_key
- *   (key_size 8) or struct mim_lpm6_key (key_size 20) for LPM.
+ *   (key_size 8) or struct mim_lpm6_key (key_size 20) for LPM,
+ *   struct mim_lpm_key for RTE_LPM, the rte_hash's key for RTE_HASH.
  * @return
  *   Pointer to the value (ARRAY and HASH values may be written through it,
  *   LPM values not: see the file overview); on an outer table, the inner
- *   struct mim_table (never written through). NULL on a miss (absent key,
- *   empty slot, index out of range).
+ *   struct mim_table (never written through); RTE_HASH: the key's data
+ *   pointer; RTE_LPM: the next hop's entry of the value array. NULL on a
+ *   miss (absent key, empty slot, index out of range, NULL data, a next
+ *   hop without a value).
  * @dp_contract
  */
 static inline void *
@@ -670,6 +833,10 @@ mim_lookup(const struct mim_table *t, const void *key)
 		return __mim_hot_value(t, __mim_hash_lookup(t, key));
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup(t, key);
+	case MIM_TYPE_RTE_HASH:
+		return __mim_adopt_hash_lookup(t, key);
+	case MIM_TYPE_RTE_LPM:
+		return __mim_adopt_lpm_lookup(t, key);
 	}
 	return NULL;
 }
@@ -784,6 +951,10 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 		return __mim_hash_lookup_multi(&t, 0, keys, n, values, 1);
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup_multi(&t, 0, keys, n, values);
+	case MIM_TYPE_RTE_HASH:
+		return __mim_adopt_hash_lookup_multi(&t, 0, keys, n, values);
+	case MIM_TYPE_RTE_LPM:
+		return __mim_adopt_lpm_lookup_multi(&t, 0, keys, n, values);
 	}
 	for (i = 0; i < n; i++)
 		values[i] = NULL;
@@ -867,6 +1038,12 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	case MIM_TYPE_HASH:
 		return __mim_hash_lookup_multi(inner, 1, inner_keys, n, values,
 					       0);
+	case MIM_TYPE_RTE_HASH:
+		return __mim_adopt_hash_lookup_multi(inner, 1, inner_keys, n,
+						     values);
+	case MIM_TYPE_RTE_LPM:
+		return __mim_adopt_lpm_lookup_multi(inner, 1, inner_keys, n,
+						    values);
 	case MIM_TYPE_ARRAY_OF_TABLES:
 	case MIM_TYPE_HASH_OF_TABLES:
 		break;   /* never inner: one level of nesting */

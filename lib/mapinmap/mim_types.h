@@ -22,3 +22,20 @@ MIM_TYPE(MIM_TYPE_ARRAY_OF_TABLES, array_of_tables, mim_array_of_tables_ops,
 	 BPF_MAP_TYPE_ARRAY_OF_MAPS)
 MIM_TYPE(MIM_TYPE_HASH_OF_TABLES, hash_of_tables, mim_hash_of_tables_ops,
 	 BPF_MAP_TYPE_HASH_OF_MAPS)
+
+/*
+ * Tables the application made and mapinmap adopted (mim_adopt.h). No BPF
+ * map type stands for them: a user of the list that maps BPF types defines
+ * MIM_TYPE_ADOPTED(id, name, ops) to nothing before including this file;
+ * for the others each line is a MIM_TYPE() line with bpf 0.
+ */
+#ifndef MIM_TYPE_ADOPTED
+#define MIM_TYPE_ADOPTED(id, name, ops) MIM_TYPE(id, name, ops, 0)
+#define MIM_TYPE_ADOPTED_DEFAULT
+#endif
+MIM_TYPE_ADOPTED(MIM_TYPE_RTE_HASH, rte_hash, mim_rte_hash_ops)
+MIM_TYPE_ADOPTED(MIM_TYPE_RTE_LPM, rte_lpm, mim_rte_lpm_ops)
+#ifdef MIM_TYPE_ADOPTED_DEFAULT
+#undef MIM_TYPE_ADOPTED
+#undef MIM_TYPE_ADOPTED_DEFAULT
+#endif
