@@ -830,5 +830,6 @@ int mim_get_next_key_sz(int id, const void *key, void *next_key,
 #include <mim_rcu.h>
 #include <mim_bpf.h>
 #include <mim_datapath.h>
+#include <mim_adopt.h>
 
 #endif /* MIM_H */
