@@ -17,7 +17,11 @@
  *   MIM_PERF_LOOKUPS   keys per timed pass
  *   MIM_PERF_REPS      repetitions of the replacement and reclamation runs
  *   MIM_PERF_REPLACE_ENTRIES  entries of the replaced inner table
- *   MIM_PERF_LPM_MAX_TENANTS, MIM_PERF_LPM_MAX_ROUTES  LPM runs' limits
+ *   MIM_PERF_LPM_MAX_TENANTS, MIM_PERF_LPM_MAX_ROUTES  the lookup grid's
+ *                      limits for per-tenant rte_lpm tables
+ *   MIM_PERF_LPM_ROUTES, MIM_PERF_LPM6_ROUTES, MIM_PERF_LPM_TENANTS,
+ *   MIM_PERF_LPM_SCALE
+ *                      the LPM rows' sizes (perf_lpm.h)
  *   MIM_PERF_ONLY      lookup configurations whose name contains one of
  *                      these comma-separated words (else all; "kernel":
  *                      the kernel's map-in-map)
@@ -25,7 +29,8 @@
  *   MIM_PERF_BPF_OBJ   the kernel loop's BPF object (else lookup.bpf.o
  *                      beside mim-bench)
  *   MIM_PERF_CASES     cases whose name contains one of these
- *                      comma-separated words (else all; e.g. "publish,reclaim")
+ *                      comma-separated words (else all; e.g. "publish,reclaim";
+ *                      "lpm": the LPM rows)
  *   MIM_PERF_SEED      random seed (fixed by default: runs are comparable)
  *   MIM_PERF_COMMIT    the source's commit, recorded in the CSV's metadata
  *
@@ -58,6 +63,10 @@ struct perf_cfg {
 	uint32_t replace_tenants;
 	uint32_t lpm_max_tenants;  /* rte_lpm: 64 MiB per table */
 	uint32_t lpm_max_routes;   /* per table: rte_lpm_add is O(routes) */
+	uint32_t lpm_routes;       /* the LPM rows' full table (perf_lpm.h) */
+	uint32_t lpm6_routes;      /* the IPv6 lookup rows' table */
+	uint32_t lpm_tenants;      /* tenants sharing lpm_routes */
+	uint32_t lpm_scale;        /* tenant tables of the scale rows */
 	uint32_t mem_tables;       /* tables per type in the memory case */
 	uint64_t seed;
 	uint64_t tsc_hz;
@@ -138,6 +147,11 @@ int perf_tenant_limit(void);
 int perf_publish(void);
 int perf_reclaim(void);
 int perf_memory(void);
+int perf_lpm_small(void);
+int perf_lpm_table(void);
+int perf_lpm_tenants(void);
+int perf_lpm6(void);
+int perf_lpm_scale(void);
 
 /* ---- replacement (perf_update.c, perf_reclaim.c) ----------------------- */
 

@@ -105,6 +105,10 @@ perf_setup(void)
 		perf.replace_tenants = 10;
 		perf.lpm_max_tenants = 10;
 		perf.lpm_max_routes = 100000;
+		perf.lpm_routes = 1000000;
+		perf.lpm6_routes = 100000;
+		perf.lpm_tenants = 32;
+		perf.lpm_scale = 100000;
 		perf.mem_tables = 100;
 	} else {
 		perf.nb_sizes = 1;
@@ -118,6 +122,11 @@ perf_setup(void)
 		perf.replace_tenants = 4;
 		perf.lpm_max_tenants = 2;
 		perf.lpm_max_routes = 1000;
+		perf.lpm_routes = 3200;
+		perf.lpm6_routes = 2000;
+		/* 64 MiB per rte_lpm: the smoke run has -m 1024 */
+		perf.lpm_tenants = 4;
+		perf.lpm_scale = 500;
 		perf.mem_tables = 4;
 	}
 	if (parse_list("MIM_PERF_SIZES", perf.sizes, &perf.nb_sizes) != 0 ||
@@ -137,10 +146,16 @@ perf_setup(void)
 				       perf.lpm_max_tenants);
 	perf.lpm_max_routes = env_u32("MIM_PERF_LPM_MAX_ROUTES",
 				      perf.lpm_max_routes);
+	perf.lpm_routes = env_u32("MIM_PERF_LPM_ROUTES", perf.lpm_routes);
+	perf.lpm6_routes = env_u32("MIM_PERF_LPM6_ROUTES", perf.lpm6_routes);
+	perf.lpm_tenants = env_u32("MIM_PERF_LPM_TENANTS", perf.lpm_tenants);
+	perf.lpm_scale = env_u32("MIM_PERF_LPM_SCALE", perf.lpm_scale);
 	perf.seed = seed != NULL ? strtoull(seed, NULL, 0) : 0x6d696d70ULL;
 	perf.tsc_hz = rte_get_tsc_hz();
-	if (perf.rounds == 0 || perf.lookups == 0 || perf.reps == 0) {
-		printf("  rounds, lookups and reps must be > 0\n");
+	if (perf.rounds == 0 || perf.lookups == 0 || perf.reps == 0 ||
+	    perf.lpm6_routes == 0 || perf.lpm_scale == 0 ||
+	    perf.lpm_tenants == 0 || perf.lpm_routes < perf.lpm_tenants) {
+		printf("  rounds, lookups, reps and the LPM sizes must be > 0 (LPM routes >= LPM tenants)\n");
 		return TEST_FAILED;
 	}
 
@@ -206,6 +221,11 @@ PERF_CASE(perf_tenant_limit)
 PERF_CASE(perf_publish)
 PERF_CASE(perf_reclaim)
 PERF_CASE(perf_memory)
+PERF_CASE(perf_lpm_small)
+PERF_CASE(perf_lpm_table)
+PERF_CASE(perf_lpm_tenants)
+PERF_CASE(perf_lpm6)
+PERF_CASE(perf_lpm_scale)
 
 static const struct autotest_case perf_cases[] = {
 	{ "perf_lookup", perf_lookup_selected },
@@ -213,12 +233,17 @@ static const struct autotest_case perf_cases[] = {
 	{ "perf_publish", perf_publish_selected },
 	{ "perf_reclaim", perf_reclaim_selected },
 	{ "perf_memory", perf_memory_selected },
+	{ "perf_lpm_small", perf_lpm_small_selected },
+	{ "perf_lpm_table", perf_lpm_table_selected },
+	{ "perf_lpm_tenants", perf_lpm_tenants_selected },
+	{ "perf_lpm6", perf_lpm6_selected },
+	{ "perf_lpm_scale", perf_lpm_scale_selected },
 	TEST_CASES_END(),
 };
 
 static struct autotest_suite perf_suite = {
 	.name = "perf",
-	.help = "benchmarks vs flat/per-tenant rte_hash and the kernel (MIM_PERF_SCALE=smoke|full, MIM_PERF_CSV=file)",
+	.help = "benchmarks vs flat/per-tenant rte_hash, rte_lpm and the kernel (MIM_PERF_SCALE=smoke|full, MIM_PERF_CSV=file)",
 	.setup = perf_setup,
 	.teardown = perf_teardown,
 	.cases = perf_cases,
