@@ -271,6 +271,7 @@ int
 perf_memory(void)
 {
 	const uint32_t k = perf.mem_tables;
+	/* rte_lpm: 64 MiB each whatever its routes */
 	const uint32_t k_lpm = RTE_MIN(k, 2U);
 	uint32_t n = k * MEM_ENTRIES;
 	int ret;
@@ -279,7 +280,7 @@ perf_memory(void)
 	if (ret == 0)
 		ret = mim_type_mem(MIM_TYPE_HASH, "hash", k);
 	if (ret == 0)
-		ret = mim_type_mem(MIM_TYPE_LPM, "lpm", k_lpm);
+		ret = mim_type_mem(MIM_TYPE_LPM, "lpm", k);
 	TEST_ASSERT_EQUAL(ret, 0, "mapinmap tables");
 	TEST_ASSERT_OK(raw_hash_mem(k));
 	TEST_ASSERT_OK(raw_lpm_mem(k_lpm));
