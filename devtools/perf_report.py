@@ -6,6 +6,7 @@
 The CSV (doc/perf/results.csv) has one row per figure, as mim-bench
 (figures lookup, kernel, limit, publish, reclaim, memory) and
 examples/l3fwd-mim/bench/fwd_bench.py (figure forwarding) write it, and
+the LPM rows (figures lpm_memory, lpm_lookup, lpm_update, lpm_scale),
 "meta" rows that describe each part's run (inner column "suite" or
 "forwarding"). Every number in the report is copied from the CSV as it
 is; the only ones computed here are how far a missed target was missed.
@@ -313,6 +314,35 @@ def section_figures(rows, figure, title):
                       'unit', 'target', 'verdict', 'note'), table))
 
 
+LPM_FIGURES = (('lpm_memory', 'memory'), ('lpm_update', 'build and updates'),
+               ('lpm_lookup', 'lookups'), ('lpm_scale', 'many tenants'))
+
+
+def section_lpm(rows):
+    """The LPM rows, by figure, each with what it is measured against."""
+    parts = []
+    for fig, title in LPM_FIGURES:
+        table = [(r['inner'], r['variant'], r['entries'], r['tenants'],
+                  r['value'], r['unit'],
+                  f'{ratio(r)} {r["baseline"]}' if r['ratio'] else '',
+                  r['target'], verdict(r), r['note'])
+                 for r in rows if r['figure'] == fig]
+        if table:
+            parts.append(f'### LPM {title}\n\n' + md_table(
+                ('family', 'configuration', 'entries>', 'tenants>', 'value>',
+                 'unit', 'ratio>', 'target', 'verdict', 'note'), table))
+    if not parts:
+        return ''
+    return ('## LPM route tables\n\n' +
+            para('MIM_TYPE_LPM (IPv4 and IPv6) beside rte_lpm and rte_lpm6 '
+                 'holding the same BGP-like prefixes, in the same run: memory '
+                 '(DPDK heap delta; mem_bytes from mim_get_info()), build '
+                 'time and single-route updates, bulk lookup cycles per key '
+                 '(ratios: mapinmap over the DPDK structure, median of '
+                 'paired rounds), and many tenant tables in one process.') +
+            '\n' + '\n'.join(parts))
+
+
 def section_forwarding(rows):
     fwd = [r for r in rows if r['figure'] == 'forwarding']
     if not fwd:
@@ -348,6 +378,7 @@ def readme(rows):
         section_figures(rows, 'reclaim', 'Reclamation'),
         section_figures(rows, 'memory', 'Memory'),
         section_figures(rows, 'limit', 'Tenant limit'),
+        section_lpm(rows),
         section_forwarding(rows)]
     return '\n'.join(p for p in parts if p)
 
