@@ -166,6 +166,16 @@ def draw_forwarding(rows, out):
               'Mpps', line, log=False)
 
 
+def draw_lpm(rows, out):
+    """LPM lookups, each configuration beside its DPDK baseline."""
+    bars = [(f'{r["inner"]} {r["variant"]}, {r["entries"]} routes / '
+             f'{r["tenants"]} tenant(s)', float(r['value'])) for r in rows
+            if r['figure'] == 'lpm_lookup' and r['value']]
+    bar_chart(out, 'lpm_lookup.png', bars,
+              'LPM bulk lookups (bursts of 32): cycles per key, median of '
+              'rounds (log scale)', 'cycles per key')
+
+
 def draw(rows, out):
     lookup_chart(rows, out, 'lookup_ratio.png', 'ratio', ('uniform', 'zipf'),
                  RATIO_VARIANTS,
@@ -179,4 +189,5 @@ def draw(rows, out):
                      f'Lookup cost, {d} keys: cycles per key (median over '
                      'rounds)', 'cycles per key')
     draw_bars(rows, out)
+    draw_lpm(rows, out)
     draw_forwarding(rows, out)

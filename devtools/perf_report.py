@@ -340,7 +340,8 @@ def section_lpm(rows):
                  'time and single-route updates, bulk lookup cycles per key '
                  '(ratios: mapinmap over the DPDK structure, median of '
                  'paired rounds), and many tenant tables in one process.') +
-            '\n' + '\n'.join(parts))
+            '\n' + '\n'.join(parts) +
+            '\n![LPM lookups](lpm_lookup.png)\n')
 
 
 def section_forwarding(rows):
