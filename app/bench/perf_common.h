@@ -29,8 +29,8 @@
  *   MIM_PERF_BPF_OBJ   the kernel loop's BPF object (else lookup.bpf.o
  *                      beside mim-bench)
  *   MIM_PERF_CASES     cases whose name contains one of these
- *                      comma-separated words (else all; e.g. "publish,reclaim";
- *                      "lpm": the LPM rows)
+ *                      comma-separated words (else all; e.g.
+ *                      "publish,reclaim"; "lpm": the LPM rows)
  *   MIM_PERF_SEED      random seed (fixed by default: runs are comparable)
  *   MIM_PERF_COMMIT    the source's commit, recorded in the CSV's metadata
  *
@@ -108,6 +108,12 @@ void perf_emit(const struct perf_row *r);
 /* A row saying a configuration was not run, and why. */
 void perf_not_run(const char *figure, const char *inner, uint64_t entries,
 		  uint32_t tenants, const char *variant, const char *why);
+
+/*
+ * Whether @name contains one of the comma-separated words of environment
+ * variable @env; true when it is unset or empty.
+ */
+bool perf_words_match(const char *env, const char *name);
 
 /* Deterministic random numbers (splitmix64). */
 uint64_t perf_rand(uint64_t *state);

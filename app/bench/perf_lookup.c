@@ -148,19 +148,7 @@ stream_fill(struct stream *s, const struct world *w, bool zipf,
 bool
 perf_selected(const char *name)
 {
-	const char *only = getenv("MIM_PERF_ONLY"), *p;
-	char tok[64];
-	size_t len;
-
-	if (only == NULL || *only == '\0')
-		return true;
-	for (p = only; *p != '\0'; p += len + (p[len] == ',')) {
-		len = strcspn(p, ",");
-		snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
-		if (len > 0 && strstr(name, tok) != NULL)
-			return true;
-	}
-	return false;
+	return perf_words_match("MIM_PERF_ONLY", name);
 }
 
 static bool

@@ -74,6 +74,27 @@ env_u32(const char *env, uint32_t def)
 	return s != NULL && *s != '\0' ? (uint32_t)strtoul(s, NULL, 0) : def;
 }
 
+/* The LPM rows' sizes (perf_lpm.h): the scale's, then the environment's. */
+static int
+lpm_sizes(void)
+{
+	perf.lpm_routes = perf.full ? 1000000 : 3200;
+	perf.lpm6_routes = perf.full ? 100000 : 2000;
+	/* 64 MiB per rte_lpm: the smoke run has -m 1024 */
+	perf.lpm_tenants = perf.full ? 32 : 4;
+	perf.lpm_scale = perf.full ? 100000 : 500;
+	perf.lpm_routes = env_u32("MIM_PERF_LPM_ROUTES", perf.lpm_routes);
+	perf.lpm6_routes = env_u32("MIM_PERF_LPM6_ROUTES", perf.lpm6_routes);
+	perf.lpm_tenants = env_u32("MIM_PERF_LPM_TENANTS", perf.lpm_tenants);
+	perf.lpm_scale = env_u32("MIM_PERF_LPM_SCALE", perf.lpm_scale);
+	if (perf.lpm6_routes == 0 || perf.lpm_scale == 0 ||
+	    perf.lpm_tenants == 0 || perf.lpm_routes < perf.lpm_tenants) {
+		printf("  the LPM sizes must be > 0, and LPM routes >= LPM tenants\n");
+		return -1;
+	}
+	return 0;
+}
+
 int
 perf_setup(void)
 {
@@ -105,10 +126,6 @@ perf_setup(void)
 		perf.replace_tenants = 10;
 		perf.lpm_max_tenants = 10;
 		perf.lpm_max_routes = 100000;
-		perf.lpm_routes = 1000000;
-		perf.lpm6_routes = 100000;
-		perf.lpm_tenants = 32;
-		perf.lpm_scale = 100000;
 		perf.mem_tables = 100;
 	} else {
 		perf.nb_sizes = 1;
@@ -122,11 +139,6 @@ perf_setup(void)
 		perf.replace_tenants = 4;
 		perf.lpm_max_tenants = 2;
 		perf.lpm_max_routes = 1000;
-		perf.lpm_routes = 3200;
-		perf.lpm6_routes = 2000;
-		/* 64 MiB per rte_lpm: the smoke run has -m 1024 */
-		perf.lpm_tenants = 4;
-		perf.lpm_scale = 500;
 		perf.mem_tables = 4;
 	}
 	if (parse_list("MIM_PERF_SIZES", perf.sizes, &perf.nb_sizes) != 0 ||
@@ -146,18 +158,14 @@ perf_setup(void)
 				       perf.lpm_max_tenants);
 	perf.lpm_max_routes = env_u32("MIM_PERF_LPM_MAX_ROUTES",
 				      perf.lpm_max_routes);
-	perf.lpm_routes = env_u32("MIM_PERF_LPM_ROUTES", perf.lpm_routes);
-	perf.lpm6_routes = env_u32("MIM_PERF_LPM6_ROUTES", perf.lpm6_routes);
-	perf.lpm_tenants = env_u32("MIM_PERF_LPM_TENANTS", perf.lpm_tenants);
-	perf.lpm_scale = env_u32("MIM_PERF_LPM_SCALE", perf.lpm_scale);
 	perf.seed = seed != NULL ? strtoull(seed, NULL, 0) : 0x6d696d70ULL;
 	perf.tsc_hz = rte_get_tsc_hz();
-	if (perf.rounds == 0 || perf.lookups == 0 || perf.reps == 0 ||
-	    perf.lpm6_routes == 0 || perf.lpm_scale == 0 ||
-	    perf.lpm_tenants == 0 || perf.lpm_routes < perf.lpm_tenants) {
-		printf("  rounds, lookups, reps and the LPM sizes must be > 0 (LPM routes >= LPM tenants)\n");
+	if (perf.rounds == 0 || perf.lookups == 0 || perf.reps == 0) {
+		printf("  rounds, lookups and reps must be > 0\n");
 		return TEST_FAILED;
 	}
+	if (lpm_sizes() != 0)
+		return TEST_FAILED;
 
 	if (csv != NULL && *csv != '\0') {
 		perf_csv = fopen(csv, "w");
@@ -183,38 +191,13 @@ perf_teardown(void)
 	perf_csv = NULL;
 }
 
-/*
- * MIM_PERF_CASES: run only the cases whose name contains one of these
- * comma-separated words (else all); the others are skipped.
- */
-static bool
-case_wanted(const char *name)
-{
-	const char *s = getenv("MIM_PERF_CASES"), *end;
-	char word[32];
-	size_t len;
-
-	if (s == NULL || *s == '\0')
-		return true;
-	for (; *s != '\0'; s = *end == ',' ? end + 1 : end) {
-		end = strchr(s, ',');
-		if (end == NULL)
-			end = s + strlen(s);
-		len = RTE_MIN((size_t)(end - s), sizeof(word) - 1);
-		memcpy(word, s, len);
-		word[len] = '\0';
-		if (len != 0 && strstr(name, word) != NULL)
-			return true;
-	}
-	return false;
-}
-
-/* A case that runs only when MIM_PERF_CASES selects it. */
+/* A case that runs only when MIM_PERF_CASES selects it (else all run). */
 #define PERF_CASE(fn)							\
 	static int							\
 	fn ## _selected(void)						\
 	{								\
-		return case_wanted(#fn) ? fn() : TEST_SKIPPED;		\
+		return perf_words_match("MIM_PERF_CASES", #fn) ?	\
+			fn() : TEST_SKIPPED;				\
 	}
 PERF_CASE(perf_lookup)
 PERF_CASE(perf_tenant_limit)

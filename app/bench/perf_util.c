@@ -99,6 +99,24 @@ perf_not_run(const char *figure, const char *inner, uint64_t entries,
 	perf_emit(&r);
 }
 
+bool
+perf_words_match(const char *env, const char *name)
+{
+	const char *only = getenv(env), *p;
+	char tok[64];
+	size_t len;
+
+	if (only == NULL || *only == '\0')
+		return true;
+	for (p = only; *p != '\0'; p += len + (p[len] == ',')) {
+		len = strcspn(p, ",");
+		snprintf(tok, sizeof(tok), "%.*s", (int)len, p);
+		if (len > 0 && strstr(name, tok) != NULL)
+			return true;
+	}
+	return false;
+}
+
 uint64_t
 perf_rand(uint64_t *state)
 {
