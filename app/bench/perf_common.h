@@ -19,6 +19,8 @@
  *   MIM_PERF_REPLACE_ENTRIES  entries of the replaced inner table
  *   MIM_PERF_LPM_MAX_TENANTS, MIM_PERF_LPM_MAX_ROUTES  the lookup grid's
  *                      limits for per-tenant rte_lpm tables
+ *   MIM_PERF_LPM_GRID_ROUTES  routes in all up to which the lookup grid
+ *                      builds mapinmap LPM tables
  *   MIM_PERF_LPM_ROUTES, MIM_PERF_LPM6_ROUTES, MIM_PERF_LPM_TENANTS,
  *   MIM_PERF_LPM_SCALE
  *                      the LPM rows' sizes (perf_lpm.h)
@@ -63,6 +65,7 @@ struct perf_cfg {
 	uint32_t replace_tenants;
 	uint32_t lpm_max_tenants;  /* rte_lpm: 64 MiB per table */
 	uint32_t lpm_max_routes;   /* per table: rte_lpm_add is O(routes) */
+	uint32_t lpm_grid_routes;  /* mapinmap LPM in the lookup grid */
 	uint32_t lpm_routes;       /* the LPM rows' full table (perf_lpm.h) */
 	uint32_t lpm6_routes;      /* the IPv6 lookup rows' table */
 	uint32_t lpm_tenants;      /* tenants sharing lpm_routes */

@@ -83,6 +83,9 @@ lpm_sizes(void)
 	/* 64 MiB per rte_lpm: the smoke run has -m 1024 */
 	perf.lpm_tenants = perf.full ? 32 : 4;
 	perf.lpm_scale = perf.full ? 100000 : 500;
+	perf.lpm_grid_routes = 1000000;
+	perf.lpm_grid_routes = env_u32("MIM_PERF_LPM_GRID_ROUTES",
+				       perf.lpm_grid_routes);
 	perf.lpm_routes = env_u32("MIM_PERF_LPM_ROUTES", perf.lpm_routes);
 	perf.lpm6_routes = env_u32("MIM_PERF_LPM6_ROUTES", perf.lpm6_routes);
 	perf.lpm_tenants = env_u32("MIM_PERF_LPM_TENANTS", perf.lpm_tenants);

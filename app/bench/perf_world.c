@@ -376,8 +376,13 @@ perf_world_build(struct world *w, bool with_xt)
 	build_th(w);
 	if (with_xt)
 		build_xt(w);
-	/* mapinmap's LPM tables at every point; rte_lpm's where they fit. */
-	build_ml(w);
+	/* mapinmap's LPM tables up to lpm_grid_routes; rte_lpm's where they fit. */
+	if (w->n <= perf.lpm_grid_routes)
+		build_ml(w);
+	else
+		snprintf(w->why_ml, sizeof(w->why_ml),
+			 "grid LPM tables up to %u routes in all (MIM_PERF_LPM_GRID_ROUTES): 10^7 in 10000 tables loaded for over 10 min here (rte_zmalloc in mim_update_elem); see the lpm_* rows",
+			 perf.lpm_grid_routes);
 	if (lpm_possible(w, w->why_tl, sizeof(w->why_tl)))
 		build_tl(w);
 	return 0;
