@@ -257,7 +257,8 @@ out:
 
 /*
  * K tables of each kind (the average is the row), empty then with 1,000
- * routes each (their own routes); a target where the issue sets one.
+ * routes each (their own routes); targets for the empty IPv4 table and
+ * for 1,000 routes of either family.
  */
 static int
 small_mim(bool v6, uint32_t kt, double rte_empty, double rte_full)
