@@ -376,6 +376,8 @@ def readme(rows):
         para(f'Charts: {links}.'), section_lookups(rows),
         section_kernel(rows),
         section_figures(rows, 'publish', 'Replacement'),
+        section_figures(rows, 'publish_step',
+                        'Replacement, step by step (median per step)'),
         section_figures(rows, 'reclaim', 'Reclamation'),
         section_figures(rows, 'memory', 'Memory'),
         section_figures(rows, 'limit', 'Tenant limit'),
