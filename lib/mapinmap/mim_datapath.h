@@ -118,13 +118,15 @@ struct mim_hbucket {
  * high then low, host order), then nb_ranges u32 next hops, then the
  * writer's copy of the block's routes. Packed (IPv4 blocks of a 16-bit
  * index whose next hops fit 16 bits): one u32 per range, the address's
- * low 16 bits then the next hop.
+ * low 16 bits then the next hop. The writer's routes are short (one u32
+ * each, mim_lpm_range.c) in packed arrays whose value slots fit 11 bits.
  */
 struct mim_lpm_chunk {
 	void *dead_next;     /**< Writer: chain of retired blocks. */
 	uint32_t nb_ranges;  /**< Ranges; the first starts at the block. */
 	uint32_t nb_recs;    /**< Writer: routes after the ranges. */
-	uint16_t pooled;     /**< Writer: from the table's pool. */
+	uint8_t pooled;      /**< Writer: from the table's pool. */
+	uint8_t recs_short;  /**< Writer: routes in one u32 each. */
 	uint16_t packed;     /**< Ranges are packed. */
 	uint32_t pool_off;   /**< Writer: offset in its pool slab. */
 	uint64_t data[];     /**< Ranges, next hops, routes. */

@@ -104,7 +104,7 @@ list_of(const struct mim_lpm_obj *l, mim_u128 addr, uint32_t plen,
 	*block = mim_lpm_block(l, root->kbits, addr);
 	c = root->dir[*block].chunk;
 	*n = c != NULL ? c->nb_recs : 0;
-	return c != NULL ? mim_lpm_chunk_recs(l, c) : NULL;
+	return c != NULL ? mim_lpm_chunk_routes(l, c, *block) : NULL;
 }
 
 int64_t
@@ -131,8 +131,10 @@ first_from(const struct mim_lpm_obj *l, uint32_t b, mim_u128 *addr,
 	for (; b < (1U << root->kbits); b++) {
 		c = root->dir[b].chunk;
 		if (c != NULL) {
-			*addr = mim_lpm_rec_addr(l, mim_lpm_chunk_recs(l, c));
-			*plen = mim_lpm_rec_plen(l, mim_lpm_chunk_recs(l, c));
+			const uint32_t *r = mim_lpm_chunk_routes(l, c, b);
+
+			*addr = mim_lpm_rec_addr(l, r);
+			*plen = mim_lpm_rec_plen(l, r);
 			return 0;
 		}
 	}
@@ -294,7 +296,7 @@ gather(struct mim_lpm_obj *l, const struct mim_lpm_txn *x, uint32_t *n_out,
 		c = root->dir[b].chunk;
 		if (c == NULL)
 			continue;
-		memcpy(a + words(l, m), mim_lpm_chunk_recs(l, c),
+		memcpy(a + words(l, m), mim_lpm_chunk_routes(l, c, b),
 		       words(l, c->nb_recs) * sizeof(uint32_t));
 		m += c->nb_recs;
 	}

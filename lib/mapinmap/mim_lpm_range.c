@@ -29,12 +29,24 @@
 /* rte_malloc's element header before every block (cache aligned). */
 #define LPM_MALLOC_OVERHEAD 128U
 
+/*
+ * Short routes: in the packed arrays of an IPv4 16-bit index whose value
+ * slots fit 11 bits, the writer keeps each route in one u32 instead of
+ * two (the block gives the address's high 16 bits): the low 16 bits, the
+ * prefix length less 16 (5 bits), the value slot (11 bits). The order is
+ * the long form's, so both sort alike; they are decoded for the writer
+ * into a buffer the size of the largest array made so far.
+ */
+#define LPM_SHORT_SLOT_BITS 11U
+
 static struct {
 	mim_u128 *start;
 	uint32_t *nh;
 	uint32_t nb_ranges;     /* capacity */
 	uint32_t *recs;
 	size_t nb_words;        /* capacity */
+	uint32_t *dec;          /* decoded short routes */
+	uint32_t nb_dec;        /* capacity, in routes */
 } scr;
 
 uint64_t
@@ -128,17 +140,19 @@ range_bytes(const struct mim_lpm_obj *l, bool packed)
 
 static size_t
 chunk_size(const struct mim_lpm_obj *l, uint32_t nb_ranges, uint32_t nb_recs,
-	   bool packed)
+	   bool packed, bool recs_short)
 {
 	return sizeof(struct mim_lpm_chunk) +
 		nb_ranges * range_bytes(l, packed) +
-		(size_t)nb_recs * l->rec_words * sizeof(uint32_t);
+		(size_t)nb_recs * (recs_short ? 1 : l->rec_words) *
+		sizeof(uint32_t);
 }
 
 size_t
 mim_lpm_chunk_size(const struct mim_lpm_obj *l, const struct mim_lpm_chunk *c)
 {
-	return chunk_size(l, c->nb_ranges, c->nb_recs, c->packed);
+	return chunk_size(l, c->nb_ranges, c->nb_recs, c->packed,
+			  c->recs_short);
 }
 
 size_t
@@ -148,11 +162,53 @@ mim_lpm_root_size(uint32_t kbits)
 		((size_t)1 << kbits) * sizeof(struct mim_lpm_dir);
 }
 
-uint32_t *
-mim_lpm_chunk_recs(const struct mim_lpm_obj *l, const struct mim_lpm_chunk *c)
+static uint32_t *
+chunk_recs(const struct mim_lpm_obj *l, const struct mim_lpm_chunk *c)
 {
 	return (uint32_t *)((uint8_t *)(uintptr_t)c->data +
 			    c->nb_ranges * range_bytes(l, c->packed));
+}
+
+const uint32_t *
+mim_lpm_chunk_routes(const struct mim_lpm_obj *l,
+		     const struct mim_lpm_chunk *c, uint32_t b)
+{
+	const uint32_t *e = chunk_recs(l, c);
+	uint32_t i;
+
+	if (!c->recs_short)
+		return e;
+	/* mim_lpm_chunk_make() made the buffer large enough for c. */
+	RTE_ASSERT(c->nb_recs <= scr.nb_dec);
+	for (i = 0; i < c->nb_recs; i++) {
+		scr.dec[2 * i] = b << 16 | e[i] >> 16;
+		scr.dec[2 * i + 1] = ((e[i] >> LPM_SHORT_SLOT_BITS & 31) + 16) <<
+			24 | (e[i] & ((1U << LPM_SHORT_SLOT_BITS) - 1));
+	}
+	return scr.dec;
+}
+
+/* Whether the n routes of an array can be short; if so, room to decode
+ * them (without it, they stay long).
+ */
+static bool
+recs_short_ok(const struct mim_lpm_obj *l, const uint32_t *recs, uint32_t n)
+{
+	uint32_t i, *dec;
+
+	for (i = 0; i < n; i++)
+		if (mim_lpm_rec_slot(l, recs + 2 * i) >=
+		    1U << LPM_SHORT_SLOT_BITS)
+			return false;
+	if (n > scr.nb_dec) {
+		dec = mim_calloc(2 * (size_t)RTE_MAX(n, 64U), sizeof(*dec));
+		if (dec == NULL)
+			return false;
+		free(scr.dec);
+		scr.dec = dec;
+		scr.nb_dec = RTE_MAX(n, 64U);
+	}
+	return true;
 }
 
 uint32_t *
@@ -297,7 +353,7 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	uint32_t nr, i;
 	uint64_t *s64;
 	uint32_t *s32, *nh;
-	bool packed;
+	bool packed, recs_short;
 	size_t size;
 
 	*out = NULL;
@@ -314,13 +370,15 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	for (i = 0; i < nr && packed; i++)
 		packed = scr.nh[i] == MIM_LPM_NH_INHERIT ||
 			scr.nh[i] < MIM_LPM_NH_PACKED_INHERIT;
-	size = chunk_size(l, nr, n, packed);
+	recs_short = packed && recs_short_ok(l, recs, n);
+	size = chunk_size(l, nr, n, packed, recs_short);
 	pooled = pooled && mim_lpm_pool_block(size) != 0;
 	c = pooled ? mim_lpm_pool_alloc(l, size) : mim_lpm_zmalloc(l, size);
 	if (c == NULL)
 		return -ENOMEM;
 	c->pooled = pooled;
 	c->packed = packed;
+	c->recs_short = recs_short;
 	c->nb_ranges = nr;
 	c->nb_recs = n;
 	s32 = (uint32_t *)c->data;
@@ -340,8 +398,17 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 		if (!packed)
 			nh[i] = scr.nh[i];
 	}
-	memcpy(mim_lpm_chunk_recs(l, c), recs,
-	       (size_t)n * l->rec_words * sizeof(uint32_t));
+	if (recs_short) {
+		s32 = chunk_recs(l, c);
+		for (i = 0; i < n; i++)
+			s32[i] = recs[2 * i] << 16 |
+				(mim_lpm_rec_plen(l, recs + 2 * i) - 16) <<
+				LPM_SHORT_SLOT_BITS |
+				mim_lpm_rec_slot(l, recs + 2 * i);
+	} else {
+		memcpy(chunk_recs(l, c), recs,
+		       (size_t)n * l->rec_words * sizeof(uint32_t));
+	}
 	*out = c;
 	return 0;
 }

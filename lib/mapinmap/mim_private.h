@@ -528,8 +528,13 @@ void mim_lpm_pool_free(struct mim_lpm_obj *l, struct mim_lpm_chunk *b,
 void mim_lpm_pool_fini(struct mim_lpm_obj *l);
 
 /* Range arrays (mim_lpm_range.c). */
-uint32_t *mim_lpm_chunk_recs(const struct mim_lpm_obj *l,
-			     const struct mim_lpm_chunk *c);
+/* The routes of range array c of block b, as the writer keeps them
+ * (rec_words words each): in the array, or decoded into a scratch buffer
+ * (valid until the next call) from an array's short routes.
+ */
+const uint32_t *mim_lpm_chunk_routes(const struct mim_lpm_obj *l,
+				     const struct mim_lpm_chunk *c,
+				     uint32_t b);
 /* The block of addr in an index of kbits. */
 uint32_t mim_lpm_block(const struct mim_lpm_obj *l, uint32_t kbits,
 		       mim_u128 addr);
