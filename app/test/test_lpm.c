@@ -179,7 +179,8 @@ random_present(struct run *r)
 }
 
 static int
-model_run(uint32_t alen, uint32_t vsize, uint32_t nroutes, uint32_t nprobes)
+model_run(uint32_t alen, uint32_t vsize, uint32_t nroutes, uint32_t nprobes,
+	  uint32_t nvals)
 {
 	struct run r = { .alen = alen, .vsize = vsize };
 	uint8_t addr[16];
@@ -195,7 +196,7 @@ model_run(uint32_t alen, uint32_t vsize, uint32_t nroutes, uint32_t nprobes)
 	/* Grow through the tiers, checking on the way. */
 	for (i = 0; i < nroutes; i++) {
 		lpm_random_prefix(addr, alen, &plen);
-		if (put(&r, addr, plen, 1 + lpm_rnd() % (nroutes / 2)) != 0)
+		if (put(&r, addr, plen, 1 + lpm_rnd() % nvals) != 0)
 			goto out;
 		if ((i & (i - 1)) == 0 && check(&r, 64) != TEST_SUCCESS)
 			goto out;
@@ -239,20 +240,20 @@ out:
 static int
 test_lpm4_model(void)
 {
-	return model_run(4, 8, 4000, 20000);
+	return model_run(4, 8, 4000, 20000, 4000 / 2);
 }
 
 static int
 test_lpm6_model(void)
 {
-	return model_run(16, 12, 3000, 10000);
+	return model_run(16, 12, 3000, 10000, 3000 / 2);
 }
 
 /* Past 4,096 IPv6 routes: the 16-bit index, and back. */
 static int
 test_lpm6_model_large(void)
 {
-	return model_run(16, 12, 6000, 4000);
+	return model_run(16, 12, 6000, 4000, 6000 / 2);
 }
 
 /* Past 32,768 routes: the 16-bit index, and back; more than 65,534
@@ -261,7 +262,17 @@ test_lpm6_model_large(void)
 static int
 test_lpm4_model_large(void)
 {
-	return model_run(4, 4, 150000, 2000);
+	return model_run(4, 4, 150000, 2000, 150000 / 2);
+}
+
+/* The 16-bit index with few values: the writer keeps its blocks' routes
+ * in the short form (one u32 each), which lookups through the control
+ * plane, the walk and every change decode.
+ */
+static int
+test_lpm4_model_short(void)
+{
+	return model_run(4, 4, 60000, 2000, 1500);
 }
 
 #define TENANTS 8
@@ -332,6 +343,7 @@ static const struct autotest_case lpm_cases[] = {
 	TEST_CASE(test_lpm4_model),
 	TEST_CASE(test_lpm6_model),
 	TEST_CASE(test_lpm4_model_large),
+	TEST_CASE(test_lpm4_model_short),
 	TEST_CASE(test_lpm6_model_large),
 	TEST_CASE(test_lpm6_nested),
 	TEST_CASE(test_lpm_memory),
