@@ -132,10 +132,17 @@ enum mim_type {
 	 * created by mim_create().
 	 */
 	MIM_TYPE_RTE_LPM,
+	/**
+	 * Array indexed by a u32 key holding one value per lcore, as the
+	 * kernel's BPF_MAP_TYPE_PERCPU_ARRAY: the data path sees the calling
+	 * lcore's copy (a thread without an lcore ID sees none), the control
+	 * plane reads and writes all mim_percpu_nb_copies() copies at once.
+	 */
+	MIM_TYPE_PERCPU_ARRAY,
 };
 
 /** Number of table types plus one (types start at 1). */
-#define MIM_TYPE_MAX (MIM_TYPE_RTE_LPM + 1)
+#define MIM_TYPE_MAX (MIM_TYPE_PERCPU_ARRAY + 1)
 
 /** @name Update flags (mim_update_elem), as BPF_ANY / BPF_NOEXIST / BPF_EXIST
  * @{
@@ -406,7 +413,10 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  * @param key
  *   Key (key_size bytes).
  * @param value
- *   Value (value_size bytes; a u32 table ID on outer tables).
+ *   Value (value_size bytes; a u32 table ID on outer tables; on a
+ *   #MIM_TYPE_PERCPU_ARRAY, mim_percpu_nb_copies() copies of
+ *   value_size rounded up to 8 bytes, lcore i's at i times that stride,
+ *   each written whole, padding included, as the kernel's syscall).
  * @param flags
  *   #MIM_ANY, #MIM_NOEXIST or #MIM_EXIST.
  * @return
@@ -448,7 +458,8 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *   it sees it initialised. An LPM route's value slot is written before
  *   the range array that points to it is published (one release store per
  *   array). ARRAY values are copied in place: a racing
- *   reader of the same index may see a mix of old and new bytes.
+ *   reader of the same index may see a mix of old and new bytes;
+ *   PERCPU_ARRAY copies likewise, one lcore's after another.
  * - **Memory reuse:** what the update replaces (an inner table whose last
  *   reference was the slot's, a hash value, an LPM value slot no route
  *   uses) is retired.
@@ -469,7 +480,9 @@ int mim_update_elem(int id, const void *key, const void *value,
  * @param key
  *   Key.
  * @param value
- *   Output buffer of value_size bytes.
+ *   Output buffer of value_size bytes; on a #MIM_TYPE_PERCPU_ARRAY, of
+ *   mim_percpu_nb_copies() copies of value_size rounded up to 8 bytes,
+ *   filled with every lcore's copy in lcore order (padding included).
  * @return
  *   0, or -EBADF (no such table), -EINVAL (key or value NULL), -ENOENT (no
  *   such element, empty outer slot, array index out of range).
@@ -690,6 +703,28 @@ int mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
  * - **Memory reuse:** a static string.
  */
 const char *mim_type_name(enum mim_type type);
+
+/**
+ * Number of per-lcore copies of each value of a #MIM_TYPE_PERCPU_ARRAY
+ * table, the kernel's num_possible_cpus() (libbpf_num_possible_cpus()):
+ * RTE_MAX_LCORE, one copy per possible lcore ID, whatever lcores this
+ * process's EAL runs, so that every thread with an lcore ID (EAL lcores,
+ * threads registered with rte_thread_register()) has its copy and every
+ * process of a multi-process application sees the same layout.
+ *
+ * mim_lookup_elem() and mim_update_elem() on such a table take a buffer
+ * of this many copies, each value_size rounded up to 8 bytes, copy i
+ * being lcore i's (the kernel's per-CPU layout in the bpf() syscall).
+ *
+ * @return
+ *   The number of copies (at least 1).
+ * @par Concurrency
+ * - **Threads:** any thread; takes no lock.
+ * - **RCU:** none.
+ * - **Ordering:** none (a build-time constant).
+ * - **Memory reuse:** none.
+ */
+uint32_t mim_percpu_nb_copies(void);
 
 /** Library-wide counters, filled by mim_get_stats(). */
 struct mim_stats {

@@ -3,9 +3,10 @@
  */
 
 /*
- * Arrays: MIM_TYPE_ARRAY (values in place) and MIM_TYPE_ARRAY_OF_TABLES
- * (slots holding inner tables), as the kernel's arraymap.c holds both
- * array_map_ops and array_of_maps_map_ops.
+ * Arrays: MIM_TYPE_ARRAY (values in place), MIM_TYPE_PERCPU_ARRAY (one
+ * copy of the values per lcore) and MIM_TYPE_ARRAY_OF_TABLES (slots
+ * holding inner tables), as the kernel's arraymap.c holds array_map_ops,
+ * percpu_array_map_ops and array_of_maps_map_ops.
  *
  * Storage is rounded up to a power of two of elements and indexes are
  * masked on the data path, so a mispredicted bound check cannot read out of
@@ -51,26 +52,35 @@ array_check(const struct mim_attr *attr, uint32_t flags_ok)
 }
 
 /*
- * Layout shared by both array types: mask, stride, storage. The size
- * limits come here, after the template (array_map_alloc()'s order).
+ * Layout shared by the array types: mask, stride, storage, nb_copies
+ * copies of the elements (PERCPU_ARRAY: one per lcore ID, each starting on
+ * its own cache line, so that two lcores never share one). The size limits
+ * come here, after the template (array_map_alloc()'s order).
  */
 static int
-array_layout(struct mim_obj *t, uint32_t elem_size)
+array_layout(struct mim_obj *t, uint32_t elem_size, uint32_t nb_copies)
 {
 	uint32_t n = rte_align32pow2(t->dp.max_entries);
+	uint64_t bytes = (uint64_t)n * elem_size;
 
 	if (t->dp.max_entries > (1U << 31))
 		return mim_err(E2BIG, "max_entries %u: an array holds at most 2^31 elements",
 			       t->dp.max_entries);
-	if ((uint64_t)n * elem_size >= (UINT64_C(1) << 32))
+	if (nb_copies > 1)
+		bytes = RTE_ALIGN_CEIL(bytes, RTE_CACHE_LINE_SIZE);
+	if (bytes >= (UINT64_C(1) << 32))
 		return mim_err(E2BIG, "%u elements of %u bytes (rounded up to a power of two) exceed 4 GiB",
 			       t->dp.max_entries, elem_size);
 
 	t->dp.index_mask = n - 1;
 	t->dp.elem_size = elem_size;
+	t->dp.percpu_stride = nb_copies > 1 ? (uint32_t)bytes : 0;
 	t->meta.index_mask = t->dp.index_mask;
 	t->meta.elem_size = elem_size;
-	t->dp.u.values = mim_zmalloc((size_t)n * elem_size, t->socket_id);
+	t->dp.u.values = mim_zmalloc((size_t)(bytes * nb_copies), t->socket_id);
+	if (t->dp.u.values == NULL && nb_copies > 1)
+		return mim_err(ENOMEM, "cannot allocate %u per-lcore copies of %u elements of %u bytes",
+			       nb_copies, n, elem_size);
 	if (t->dp.u.values == NULL)
 		return mim_err(ENOMEM, "cannot allocate %u elements of %u bytes",
 			       n, elem_size);
@@ -112,7 +122,7 @@ static int
 array_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
 	t->nb_entries = attr->max_entries;
-	return array_layout(t, RTE_ALIGN_CEIL(attr->value_size, 8));
+	return array_layout(t, RTE_ALIGN_CEIL(attr->value_size, 8), 1);
 }
 
 static int
@@ -126,9 +136,9 @@ array_lookup_elem(struct mim_obj *t, const void *key, void *value)
 	return 0;
 }
 
+/* The checks of bpf_array's update, in the kernel's order. */
 static int
-array_update_elem(struct mim_obj *t, const void *key, const void *value,
-		  uint64_t flags)
+array_update_check(const struct mim_obj *t, const void *key, uint64_t flags)
 {
 	uint32_t i = key_index(key);
 
@@ -139,6 +149,17 @@ array_update_elem(struct mim_obj *t, const void *key, const void *value,
 			       t->dp.max_entries);
 	if (flags == MIM_NOEXIST)
 		return mim_err(EEXIST, "MIM_NOEXIST on an array: every index exists");
+	return 0;
+}
+
+static int
+array_update_elem(struct mim_obj *t, const void *key, const void *value,
+		  uint64_t flags)
+{
+	int ret = array_update_check(t, key, flags);
+
+	if (ret != 0)
+		return ret;
 	/* In place, as the kernel's arrays: a racing reader may see a mix
 	 * of old and new bytes (documented in mim_datapath.h).
 	 */
@@ -190,6 +211,95 @@ const struct mim_table_ops mim_array_ops = {
 	.mem_bytes = NULL,	/* all allocated at creation: mem_bytes */
 };
 
+/* ---- MIM_TYPE_PERCPU_ARRAY ----------------------------------------------- */
+
+/* The kernel's PCPU_MIN_UNIT_SIZE: the largest per-CPU value. */
+#define PERCPU_VALUE_MAX (32U << 10)
+
+static int
+percpu_alloc_check(const struct mim_attr *attr)
+{
+	/* array_map_alloc_check(): no NUMA node (the copies serve lcores
+	 * of every socket) and no MIM_F_INNER_MAP, both -EINVAL.
+	 */
+	int ret = array_check(attr, 0);
+
+	if (ret != 0)
+		return ret;
+	if (RTE_ALIGN_CEIL(attr->value_size, 8) > PERCPU_VALUE_MAX)
+		return mim_err(E2BIG, "value_size %u above %u, the largest per-lcore value",
+			       attr->value_size, PERCPU_VALUE_MAX);
+	return 0;
+}
+
+static int
+percpu_alloc(struct mim_obj *t, const struct mim_attr *attr)
+{
+	t->nb_entries = attr->max_entries;
+	return array_layout(t, RTE_ALIGN_CEIL(attr->value_size, 8),
+			    mim_percpu_nb_copies());
+}
+
+/* bpf_percpu_array_copy(): every lcore's copy, each elem_size bytes. */
+static int
+percpu_lookup_elem(struct mim_obj *t, const void *key, void *value)
+{
+	const uint8_t *v = __mim_array_lookup(&t->dp, key);
+	uint8_t *out = value;
+	uint32_t lcore;
+
+	if (v == NULL)
+		return -ENOENT;
+	for (lcore = 0; lcore < mim_percpu_nb_copies(); lcore++)
+		memcpy(out + (size_t)lcore * t->dp.elem_size,
+		       v + (size_t)lcore * t->dp.percpu_stride, t->dp.elem_size);
+	return 0;
+}
+
+/* bpf_percpu_array_update(): every lcore's copy, in place. */
+static int
+percpu_update_elem(struct mim_obj *t, const void *key, const void *value,
+		   uint64_t flags)
+{
+	const uint8_t *in = value;
+	uint8_t *v;
+	uint32_t lcore;
+	int ret = array_update_check(t, key, flags);
+
+	if (ret != 0)
+		return ret;
+	v = __mim_array_lookup(&t->dp, key);
+	/* In place, as ARRAY: a reader racing on the same index sees a mix
+	 * of old and new bytes of its own copy.
+	 */
+	for (lcore = 0; lcore < mim_percpu_nb_copies(); lcore++)
+		memcpy(v + (size_t)lcore * t->dp.percpu_stride,
+		       in + (size_t)lcore * t->dp.elem_size, t->dp.elem_size);
+	return 0;
+}
+
+uint32_t
+mim_percpu_nb_copies(void)
+{
+	return RTE_MAX_LCORE;
+}
+
+const struct mim_table_ops mim_percpu_array_ops = {
+	.obj_size = sizeof(struct mim_obj),
+	.is_outer = false,
+	.alloc_check = percpu_alloc_check,
+	.alloc = percpu_alloc,
+	.free = array_free,
+	.lookup_elem = percpu_lookup_elem,
+	.update_elem = percpu_update_elem,
+	.delete_elem = array_delete_elem,
+	.get_next_key = array_get_next_key,
+	.meta_equal = array_meta_equal,
+	.release = NULL,	/* writes in place: retires nothing */
+	.drop_slots = NULL,	/* values are not tables */
+	.mem_bytes = NULL,	/* all allocated at creation: mem_bytes */
+};
+
 /* ---- MIM_TYPE_ARRAY_OF_TABLES -------------------------------------------- */
 
 static int
@@ -206,7 +316,7 @@ static int
 aot_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
 	RTE_SET_USED(attr);
-	return array_layout(t, sizeof(struct mim_table *));
+	return array_layout(t, sizeof(struct mim_table *), 1);
 }
 
 static int

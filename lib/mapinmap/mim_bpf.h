@@ -22,6 +22,7 @@
  * | BPF_MAP_TYPE_LPM_TRIE         | #MIM_TYPE_LPM (IPv4)       |
  * | BPF_MAP_TYPE_ARRAY_OF_MAPS    | #MIM_TYPE_ARRAY_OF_TABLES  |
  * | BPF_MAP_TYPE_HASH_OF_MAPS     | #MIM_TYPE_HASH_OF_TABLES   |
+ * | BPF_MAP_TYPE_PERCPU_ARRAY     | #MIM_TYPE_PERCPU_ARRAY     |
  *
  * An outer map's template is its `__array(values, struct inner)`
  * declaration, and its static initial slots (`.values = { [1] = &a }`)

@@ -39,7 +39,10 @@
  * mim_lookup_elem(), with no atomicity beyond the caller's own atomics
  * (mim_lookup_elem() copies bytes, and may copy a value half-written); a
  * racing mim_update_elem() of the same index is the application's problem,
- * as in the kernel. HASH (preallocated or #MIM_F_NO_PREALLOC alike): the
+ * as in the kernel. PERCPU_ARRAY: the value is the calling lcore's own
+ * copy (copies of different lcores never share a cache line), so counters
+ * need no atomics while only that lcore writes them; mim_lookup_elem()
+ * reads every lcore's copy, mim_update_elem() overwrites them all. HASH (preallocated or #MIM_F_NO_PREALLOC alike): the
  * same while the key keeps its value object; mim_update_elem() publishes a
  * new object, and writes to the old one (valid until the reading thread's
  * next quiescent state) are lost. LPM: forbidden; routes with equal values
@@ -66,6 +69,7 @@
 #include <rte_debug.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
+#include <rte_lcore.h>
 /* No longer used here; kept for programs that came to rely on it. */
 #include <rte_lpm.h>
 #include <rte_pause.h>
@@ -202,6 +206,11 @@ struct mim_table {
 	uint8_t *lpm_values;
 	/** RTE_LPM: next hops with a value (the length of lpm_values). */
 	uint32_t nb_nh_values;
+	/**
+	 * PERCPU_ARRAY: bytes from one lcore's copy of the array to the
+	 * next (the copies of lcore 0 start at u.values).
+	 */
+	uint32_t percpu_stride;
 };
 
 #ifdef MIM_DATAPATH_DEBUG
@@ -250,6 +259,40 @@ __mim_array_lookup(const struct mim_table *t, const void *key)
 	 * even under a mispredicted bound check.
 	 */
 	return t->u.values + (size_t)(i & t->index_mask) * t->elem_size;
+}
+
+/**
+ * @internal PERCPU_ARRAY: the calling lcore's copy of a value, or NULL
+ * (index out of range; a thread without an lcore ID has no copy).
+ */
+static __rte_always_inline void *
+__mim_percpu_lookup(const struct mim_table *t, const void *key)
+{
+	unsigned int lcore = rte_lcore_id();
+	uint8_t *v = __mim_array_lookup(t, key);
+
+	if (unlikely(lcore >= RTE_MAX_LCORE) || v == NULL)
+		return NULL;
+	return v + (size_t)lcore * t->percpu_stride;
+}
+
+/** @internal PERCPU_ARRAY bulk: the values prefetched, hits counted. */
+static __rte_always_inline unsigned int
+__mim_percpu_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
+			  const void *keys[], unsigned int n, void *values[])
+{
+	unsigned int i, hits = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct mim_table *t = tbl[i * tstride];
+
+		values[i] = t != NULL ? __mim_percpu_lookup(t, keys[i]) : NULL;
+		if (values[i] != NULL) {
+			rte_prefetch0(values[i]);
+			hits++;
+		}
+	}
+	return hits;
 }
 
 /** @internal */
@@ -811,7 +854,9 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
  *   Pointer to the value (ARRAY and HASH values may be written through it,
  *   LPM values not: see the file overview); on an outer table, the inner
  *   struct mim_table (never written through); RTE_HASH: the key's data
- *   pointer; RTE_LPM: the next hop's entry of the value array. NULL on a
+ *   pointer; RTE_LPM: the next hop's entry of the value array;
+ *   PERCPU_ARRAY: the calling lcore's copy (rte_lcore_id()), NULL for a
+ *   thread without an lcore ID (LCORE_ID_ANY). NULL on a
  *   miss (absent key, empty slot, index out of range, NULL data, a next
  *   hop without a value).
  * @dp_contract
@@ -839,6 +884,8 @@ mim_lookup(const struct mim_table *t, const void *key)
 		return __mim_adopt_hash_lookup(t, key);
 	case MIM_TYPE_RTE_LPM:
 		return __mim_adopt_lpm_lookup(t, key);
+	case MIM_TYPE_PERCPU_ARRAY:
+		return __mim_percpu_lookup(t, key);
 	}
 	return NULL;
 }
@@ -957,6 +1004,8 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 		return __mim_adopt_hash_lookup_multi(&t, 0, keys, n, values);
 	case MIM_TYPE_RTE_LPM:
 		return __mim_adopt_lpm_lookup_multi(&t, 0, keys, n, values);
+	case MIM_TYPE_PERCPU_ARRAY:
+		return __mim_percpu_lookup_multi(&t, 0, keys, n, values);
 	}
 	for (i = 0; i < n; i++)
 		values[i] = NULL;
@@ -1046,6 +1095,9 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	case MIM_TYPE_RTE_LPM:
 		return __mim_adopt_lpm_lookup_multi(inner, 1, inner_keys, n,
 						    values);
+	case MIM_TYPE_PERCPU_ARRAY:
+		return __mim_percpu_lookup_multi(inner, 1, inner_keys, n,
+						 values);
 	case MIM_TYPE_ARRAY_OF_TABLES:
 	case MIM_TYPE_HASH_OF_TABLES:
 		break;   /* never inner: one level of nesting */

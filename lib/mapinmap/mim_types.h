@@ -22,6 +22,8 @@ MIM_TYPE(MIM_TYPE_ARRAY_OF_TABLES, array_of_tables, mim_array_of_tables_ops,
 	 BPF_MAP_TYPE_ARRAY_OF_MAPS)
 MIM_TYPE(MIM_TYPE_HASH_OF_TABLES, hash_of_tables, mim_hash_of_tables_ops,
 	 BPF_MAP_TYPE_HASH_OF_MAPS)
+MIM_TYPE(MIM_TYPE_PERCPU_ARRAY, percpu_array, mim_percpu_array_ops,
+	 BPF_MAP_TYPE_PERCPU_ARRAY)
 
 /*
  * Tables the application made and mapinmap adopted (mim_adopt.h). No BPF
