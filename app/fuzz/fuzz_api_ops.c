@@ -258,6 +258,10 @@ elem_prepare(struct fz_in *in, struct fz_state *s, struct fz_elem *e)
 	e->known = mim_get_info(e->id, &e->info) == 0;
 	e->ks = e->known ? e->info.key_size : 8;
 	e->vs = e->known ? e->info.value_size : 8;
+	/* A per-lcore array's calls take every lcore's copy. */
+	if (e->known && e->info.type == MIM_TYPE_PERCPU_ARRAY &&
+	    e->vs <= FZ_VALUE_MAX)
+		e->vs = mim_percpu_nb_copies() * ((e->vs + 7) & ~7U);
 	if (e->ks > FZ_VALUE_MAX || e->vs > FZ_VALUE_MAX)
 		return false;
 	e->key = malloc(e->ks + (e->ks == 0));
