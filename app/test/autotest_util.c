@@ -146,16 +146,20 @@ static uint64_t
 digest_entries(int id, const struct mim_table_info *info, uint64_t h)
 {
 	static uint8_t key[MIM_KEY_SIZE_MAX], next[MIM_KEY_SIZE_MAX];
-	static uint8_t val[4096];
+	static uint8_t val[1U << 16];
 	const void *cur = NULL;
+	size_t vs = info->value_size;
 
-	if (info->value_size > sizeof(val))
+	/* A per-lcore array's value: every lcore's copy. */
+	if (info->type == MIM_TYPE_PERCPU_ARRAY)
+		vs = (size_t)mim_percpu_nb_copies() * ((vs + 7) & ~(size_t)7);
+	if (vs > sizeof(val))
 		return h;
 	while (mim_get_next_key(id, cur, next) == 0) {
 		memcpy(key, next, info->key_size);
 		h = fnv(h, key, info->key_size);
 		if (mim_lookup_elem(id, key, val) == 0)
-			h = fnv(h, val, info->value_size);
+			h = fnv(h, val, vs);
 		cur = key;
 	}
 	return h;
