@@ -85,5 +85,7 @@ extern const struct autotest_case conf_random_cases[];
 extern const struct autotest_case conf_lpm6_cases[];
 /* test_conformance_lpm_prefixes.c: randomized LPM runs, IPv4 and IPv6 */
 extern const struct autotest_case conf_lpm_prefix_cases[];
+/* test_conformance_percpu.c: PERCPU_ARRAY, compared copy by copy */
+extern const struct autotest_case conf_percpu_cases[];
 
 #endif /* MIM_CONFORMANCE_H */

@@ -21,6 +21,7 @@ static const struct autotest_case *const conformance_lists[] = {
 	conf_lpm6_cases,
 	conf_random_cases,
 	conf_lpm_prefix_cases,
+	conf_percpu_cases,
 	NULL,
 };
 
