@@ -563,18 +563,44 @@ __mim_hslot_match(const struct mim_table *t, const struct mim_hslot *s,
 	return 1;
 }
 
-/** @internal Look for the key in one bucket: as __mim_hslot_match(). */
+/** @internal 1 if slot s's key (or tag) is tag, read relaxed; else 0. */
+static __rte_always_inline unsigned int
+__mim_hslot_is(const struct mim_hslot *s, uint64_t tag)
+{
+	return __atomic_load_n(&s->k, __ATOMIC_RELAXED) == tag;
+}
+
+/**
+ * @internal Look for the key in one bucket: as __mim_hslot_match(). The
+ * four slots' keys are compared at once into a mask, so that no branch
+ * depends on which slot holds the key (a branch per slot mispredicts when
+ * keys sit in different slots from one lookup to the next); only a slot
+ * whose key matched is then read by __mim_hslot_match(). More than one
+ * may match: a free slot that kept a deleted key, or long keys sharing a
+ * tag.
+ */
 static __rte_always_inline int
 __mim_hbucket_find(const struct mim_table *t, const struct mim_hbucket *b,
 		   uint64_t tag, const void *key, void **v)
 {
-	unsigned int i;
+	const struct mim_hslot *s = b->s;
+	unsigned int m;
 	int ret;
 
-	for (i = 0; i < MIM_HBUCKET_SLOTS; i++) {
-		ret = __mim_hslot_match(t, &b->s[i], tag, key, v);
+	RTE_BUILD_BUG_ON(MIM_HBUCKET_SLOTS != 4);
+	/* The scan only picks slots: a picked slot is believed once
+	 * __mim_hslot_match() has read it in order (value, key, value). A
+	 * key written into a slot after the scan is missed as one written
+	 * after its slot was read: __mim_hfind() says why that is right.
+	 */
+	m = __mim_hslot_is(&s[0], tag) | __mim_hslot_is(&s[1], tag) << 1 |
+		__mim_hslot_is(&s[2], tag) << 2 |
+		__mim_hslot_is(&s[3], tag) << 3;
+	while (m != 0) {
+		ret = __mim_hslot_match(t, &s[__builtin_ctz(m)], tag, key, v);
 		if (ret != 0)
 			return ret;
+		m &= m - 1;
 	}
 	return 0;
 }
