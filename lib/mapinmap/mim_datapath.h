@@ -707,6 +707,61 @@ __mim_hash_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 	return hits;
 }
 
+/**
+ * @internal The outer level of a two-level lookup in a hash of tables, in
+ * stages across the burst: every outer key is hashed and its buckets
+ * prefetched, then every key is probed and the header of the inner table
+ * it found prefetched. When every key of the burst is the same (a burst of
+ * one tenant's packets), that key is probed once.
+ *
+ * @return
+ *   The mask of keys that found no inner table; *same is set when every
+ *   key of the burst equals the first.
+ */
+static __rte_always_inline uint64_t
+__mim_hot_lookup_multi(const struct mim_table *t, const void *keys[],
+		       unsigned int n, const struct mim_table *inner[],
+		       int *same)
+{
+	const struct mim_hbucket *b1[MIM_LOOKUP_BULK_MAX], *b2[MIM_LOOKUP_BULK_MAX];
+	uint64_t tag[MIM_LOOKUP_BULK_MAX], diff = 0, miss = 0;
+	unsigned int i;
+
+	/* "|| i == 0": n is at least 1, and the compiler is told so (every
+	 * key's tag is compared with key 0's).
+	 */
+	for (i = 0; i < n || i == 0; i++) {
+		__mim_hbuckets(t, __mim_hhash(t, keys[i], &tag[i]), &b1[i],
+			       &b2[i]);
+		rte_prefetch0(b1[i]);
+		rte_prefetch0(b2[i]);
+		/* No branch per key: equal keys have equal tags. */
+		diff |= tag[i] ^ tag[0];
+	}
+	*same = diff == 0;
+	/* Long keys: equal tags, and the same bytes. */
+	for (i = 1; *same && t->key_size > 8 && i < n; i++)
+		*same = memcmp(keys[i], keys[0], t->key_size) == 0;
+	if (*same) {
+		inner[0] = __mim_hot_value(t, __mim_hfind(t, b1[0], b2[0],
+							  tag[0], keys[0]));
+		for (i = 1; i < n; i++)
+			inner[i] = inner[0];
+		if (inner[0] == NULL)
+			return UINT64_MAX >> (64 - n);
+		rte_prefetch0(inner[0]);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		inner[i] = __mim_hot_value(t, __mim_hfind(t, b1[i], b2[i],
+							  tag[i], keys[i]));
+		if (inner[i] != NULL)
+			rte_prefetch0(inner[i]);
+		miss |= (uint64_t)(inner[i] == NULL) << i;
+	}
+	return miss;
+}
+
 /** @internal IPv6 address of an LPM key (struct mim_lpm6_key), host order. */
 static __rte_always_inline void
 __mim_lpm6_key_addr(const void *key, uint64_t *hi, uint64_t *lo)
@@ -1076,6 +1131,7 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	const struct mim_table *inner[MIM_LOOKUP_BULK_MAX];
 	uint64_t miss = 0;
 	unsigned int i, hits = 0;
+	int same = 0;
 
 	__MIM_DP_CHECK(outer != NULL && outer_keys != NULL &&
 		       inner_keys != NULL && values != NULL &&
@@ -1083,17 +1139,17 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 		       (outer->type == MIM_TYPE_ARRAY_OF_TABLES ||
 			outer->type == MIM_TYPE_HASH_OF_TABLES));
 
-	if (outer->type == MIM_TYPE_ARRAY_OF_TABLES)
+	if (outer->type == MIM_TYPE_ARRAY_OF_TABLES) {
 		__mim_aot_lookup_bulk(outer, outer_keys, n, (void **)inner);
-	else
-		__mim_hash_lookup_multi(&outer, 0, outer_keys, n, (void **)inner,
-					1);
-
-	for (i = 0; i < n; i++) {
-		if (inner[i] == NULL)
-			miss |= UINT64_C(1) << i;
-		else
-			rte_prefetch0(inner[i]);
+		for (i = 0; i < n; i++) {
+			if (inner[i] == NULL)
+				miss |= UINT64_C(1) << i;
+			else
+				rte_prefetch0(inner[i]);
+		}
+	} else {
+		miss = __mim_hot_lookup_multi(outer, outer_keys, n, inner,
+					      &same);
 	}
 	if (outer_miss != NULL)
 		*outer_miss = miss;
@@ -1113,6 +1169,10 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup_multi(inner, 1, inner_keys, n, values);
 	case MIM_TYPE_HASH:
+		/* One tenant's burst: its table's fields are read once. */
+		if (same)
+			return __mim_hash_lookup_multi(inner, 0, inner_keys, n,
+						       values, 0);
 		return __mim_hash_lookup_multi(inner, 1, inner_keys, n, values,
 					       0);
 	case MIM_TYPE_RTE_HASH:
