@@ -501,22 +501,36 @@ __mim_hkey_small(const void *key, uint32_t key_size)
 	return k;
 }
 
+/*
+ * The functions below that take "small" are given 1 by callers that know
+ * the table's keys are of at most 8 bytes (a bulk lookup checks once per
+ * call, not once per key), else 0: they then read the table's key_size.
+ */
+
 /**
  * @internal The hash of a key, and what its slot holds: the key itself
  * (keys of at most 8 bytes) or a 64-bit tag of it.
  */
 static __rte_always_inline uint32_t
-__mim_hhash(const struct mim_table *t, const void *key, uint64_t *tag)
+__mim_hhash_k(const struct mim_table *t, const void *key, uint64_t *tag,
+	      int small)
 {
 	uint32_t h;
 
-	if (likely(t->key_size <= 8)) {
+	if (small || likely(t->key_size <= 8)) {
 		*tag = __mim_hkey_small(key, t->key_size);
 		return rte_hash_crc_8byte(*tag, t->hash_seed);
 	}
 	h = rte_hash_crc(key, t->key_size, t->hash_seed);
 	*tag = (uint64_t)h << 32 | rte_hash_crc(key, t->key_size, ~t->hash_seed);
 	return h;
+}
+
+/** @internal __mim_hhash_k() for any table. */
+static __rte_always_inline uint32_t
+__mim_hhash(const struct mim_table *t, const void *key, uint64_t *tag)
+{
+	return __mim_hhash_k(t, key, tag, 0);
 }
 
 /** @internal The two buckets of a hash (always distinct). */
@@ -538,8 +552,8 @@ __mim_hbuckets(const struct mim_table *t, uint32_t h,
  * when the slot changed while it was read.
  */
 static __rte_always_inline int
-__mim_hslot_match(const struct mim_table *t, const struct mim_hslot *s,
-		  uint64_t tag, const void *key, void **v)
+__mim_hslot_match_k(const struct mim_table *t, const struct mim_hslot *s,
+		    uint64_t tag, const void *key, void **v, int small)
 {
 	/* Pairs with the release store of the value pointer in mim_cuckoo.c
 	 * (slot_publish(), mim_cuckoo_set()): the key, and a long key's bytes
@@ -549,7 +563,7 @@ __mim_hslot_match(const struct mim_table *t, const struct mim_hslot *s,
 
 	if (v1 == NULL || __atomic_load_n(&s->k, __ATOMIC_RELAXED) != tag)
 		return 0;
-	if (unlikely(t->key_size > 8) &&
+	if (!small && unlikely(t->key_size > 8) &&
 	    memcmp((const uint8_t *)v1 - t->elem_size, key, t->key_size) != 0)
 		return 0;
 	/* Within one cuckoo path the writer moves a key out of a slot and
@@ -561,6 +575,14 @@ __mim_hslot_match(const struct mim_table *t, const struct mim_hslot *s,
 		return -1;
 	*v = v1;
 	return 1;
+}
+
+/** @internal __mim_hslot_match_k() for any table. */
+static __rte_always_inline int
+__mim_hslot_match(const struct mim_table *t, const struct mim_hslot *s,
+		  uint64_t tag, const void *key, void **v)
+{
+	return __mim_hslot_match_k(t, s, tag, key, v, 0);
 }
 
 /** @internal 1 if slot s's key (or tag) is tag, read relaxed; else 0. */
@@ -581,7 +603,7 @@ __mim_hslot_is(const struct mim_hslot *s, uint64_t tag)
  */
 static __rte_always_inline int
 __mim_hbucket_find(const struct mim_table *t, const struct mim_hbucket *b,
-		   uint64_t tag, const void *key, void **v)
+		   uint64_t tag, const void *key, void **v, int small)
 {
 	const struct mim_hslot *s = b->s;
 	unsigned int m;
@@ -597,7 +619,8 @@ __mim_hbucket_find(const struct mim_table *t, const struct mim_hbucket *b,
 		__mim_hslot_is(&s[2], tag) << 2 |
 		__mim_hslot_is(&s[3], tag) << 3;
 	while (m != 0) {
-		ret = __mim_hslot_match(t, &s[__builtin_ctz(m)], tag, key, v);
+		ret = __mim_hslot_match_k(t, &s[__builtin_ctz(m)], tag, key, v,
+					  small);
 		if (ret != 0)
 			return ret;
 		m &= m - 1;
@@ -619,7 +642,8 @@ __mim_hbucket_find(const struct mim_table *t, const struct mim_hbucket *b,
  */
 static __rte_always_inline void *
 __mim_hfind(const struct mim_table *t, const struct mim_hbucket *b1,
-	    const struct mim_hbucket *b2, uint64_t tag, const void *key)
+	    const struct mim_hbucket *b2, uint64_t tag, const void *key,
+	    int small)
 {
 	uint32_t seq;
 	void *v = NULL;
@@ -630,11 +654,11 @@ __mim_hfind(const struct mim_table *t, const struct mim_hbucket *b1,
 		 * release store of seq_end() in mim_cuckoo.c.
 		 */
 		seq = __atomic_load_n(&t->hash_seq, __ATOMIC_ACQUIRE);
-		ret = __mim_hbucket_find(t, b1, tag, key, &v);
+		ret = __mim_hbucket_find(t, b1, tag, key, &v, small);
 		if (ret == 0)
-			ret = __mim_hbucket_find(t, b2, tag, key, &v);
+			ret = __mim_hbucket_find(t, b2, tag, key, &v, small);
 		if (ret == 0)
-			ret = __mim_hbucket_find(t, b1, tag, key, &v);
+			ret = __mim_hbucket_find(t, b1, tag, key, &v, small);
 		if (likely(ret > 0))
 			return v;
 		if (ret == 0) {
@@ -654,11 +678,18 @@ __mim_hfind(const struct mim_table *t, const struct mim_hbucket *b1,
  * (keys over 8 bytes: the value object holds a pointer to it).
  */
 static __rte_always_inline void *
-__mim_hot_value(const struct mim_table *t, void *v)
+__mim_hot_value_k(const struct mim_table *t, void *v, int small)
 {
-	if (v == NULL || likely(t->key_size <= 8))
+	if (v == NULL || small || likely(t->key_size <= 8))
 		return v;
 	return *(void **)v;
+}
+
+/** @internal __mim_hot_value_k() for any table. */
+static __rte_always_inline void *
+__mim_hot_value(const struct mim_table *t, void *v)
+{
+	return __mim_hot_value_k(t, v, 0);
 }
 
 /** @internal */
@@ -669,7 +700,7 @@ __mim_hash_lookup(const struct mim_table *t, const void *key)
 	uint64_t tag;
 
 	__mim_hbuckets(t, __mim_hhash(t, key, &tag), &b1, &b2);
-	return __mim_hfind(t, b1, b2, tag, key);
+	return __mim_hfind(t, b1, b2, tag, key, 0);
 }
 
 /**
@@ -679,7 +710,7 @@ __mim_hash_lookup(const struct mim_table *t, const void *key)
 static __rte_always_inline unsigned int
 __mim_hash_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 			const void *keys[], unsigned int n, void *values[],
-			int outer)
+			int outer, int small)
 {
 	const struct mim_hbucket *b1[MIM_LOOKUP_BULK_MAX], *b2[MIM_LOOKUP_BULK_MAX];
 	uint64_t tag[MIM_LOOKUP_BULK_MAX];
@@ -690,8 +721,8 @@ __mim_hash_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 
 		if (t == NULL)
 			continue;
-		__mim_hbuckets(t, __mim_hhash(t, keys[i], &tag[i]), &b1[i],
-			       &b2[i]);
+		__mim_hbuckets(t, __mim_hhash_k(t, keys[i], &tag[i], small),
+			       &b1[i], &b2[i]);
 		rte_prefetch0(b1[i]);
 		rte_prefetch0(b2[i]);
 	}
@@ -699,9 +730,9 @@ __mim_hash_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 		const struct mim_table *t = tbl[i * tstride];
 
 		values[i] = t == NULL ? NULL :
-			__mim_hfind(t, b1[i], b2[i], tag[i], keys[i]);
+			__mim_hfind(t, b1[i], b2[i], tag[i], keys[i], small);
 		if (outer)
-			values[i] = __mim_hot_value(t, values[i]);
+			values[i] = __mim_hot_value_k(t, values[i], small);
 		hits += values[i] != NULL;
 	}
 	return hits;
@@ -721,7 +752,7 @@ __mim_hash_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 static __rte_always_inline uint64_t
 __mim_hot_lookup_multi(const struct mim_table *t, const void *keys[],
 		       unsigned int n, const struct mim_table *inner[],
-		       int *same)
+		       int *same, int small)
 {
 	const struct mim_hbucket *b1[MIM_LOOKUP_BULK_MAX], *b2[MIM_LOOKUP_BULK_MAX];
 	uint64_t tag[MIM_LOOKUP_BULK_MAX], diff = 0, miss = 0;
@@ -731,8 +762,8 @@ __mim_hot_lookup_multi(const struct mim_table *t, const void *keys[],
 	 * key's tag is compared with key 0's).
 	 */
 	for (i = 0; i < n || i == 0; i++) {
-		__mim_hbuckets(t, __mim_hhash(t, keys[i], &tag[i]), &b1[i],
-			       &b2[i]);
+		__mim_hbuckets(t, __mim_hhash_k(t, keys[i], &tag[i], small),
+			       &b1[i], &b2[i]);
 		rte_prefetch0(b1[i]);
 		rte_prefetch0(b2[i]);
 		/* No branch per key: equal keys have equal tags. */
@@ -740,11 +771,12 @@ __mim_hot_lookup_multi(const struct mim_table *t, const void *keys[],
 	}
 	*same = diff == 0;
 	/* Long keys: equal tags, and the same bytes. */
-	for (i = 1; *same && t->key_size > 8 && i < n; i++)
+	for (i = 1; *same && !small && t->key_size > 8 && i < n; i++)
 		*same = memcmp(keys[i], keys[0], t->key_size) == 0;
 	if (*same) {
-		inner[0] = __mim_hot_value(t, __mim_hfind(t, b1[0], b2[0],
-							  tag[0], keys[0]));
+		inner[0] = __mim_hot_value_k(t, __mim_hfind(t, b1[0], b2[0],
+							    tag[0], keys[0],
+							    small), small);
 		for (i = 1; i < n; i++)
 			inner[i] = inner[0];
 		if (inner[0] == NULL)
@@ -753,13 +785,44 @@ __mim_hot_lookup_multi(const struct mim_table *t, const void *keys[],
 		return 0;
 	}
 	for (i = 0; i < n; i++) {
-		inner[i] = __mim_hot_value(t, __mim_hfind(t, b1[i], b2[i],
-							  tag[i], keys[i]));
+		inner[i] = __mim_hot_value_k(t, __mim_hfind(t, b1[i], b2[i],
+							    tag[i], keys[i],
+							    small), small);
 		if (inner[i] != NULL)
 			rte_prefetch0(inner[i]);
 		miss |= (uint64_t)(inner[i] == NULL) << i;
 	}
 	return miss;
+}
+
+/**
+ * @internal The inner level of a two-level lookup whose inner tables are
+ * HASH tables (inner[i] NULL: the outer key missed). They all have the
+ * outer table's template's key size: the first one found tells.
+ */
+static __rte_always_inline unsigned int
+__mim_hash_lookup_inner(const struct mim_table *const inner[], int same,
+			const void *keys[], unsigned int n, void *values[])
+{
+	const struct mim_table *t;
+	unsigned int i;
+
+	for (i = 0; i < n && inner[i] == NULL; i++)
+		;
+	if (unlikely(i == n)) {
+		for (i = 0; i < n; i++)
+			values[i] = NULL;
+		return 0;
+	}
+	t = inner[i];
+	/* A burst of one tenant: its table's fields are read once. */
+	if (same && t->key_size <= 8)
+		return __mim_hash_lookup_multi(inner, 0, keys, n, values, 0, 1);
+	if (same)
+		return __mim_hash_lookup_multi(inner, 0, keys, n, values, 0, 0);
+	if (t->key_size <= 8)
+		return __mim_hash_lookup_multi(inner, 1, keys, n, values, 0, 1);
+	return __mim_hash_lookup_multi(inner, 1, keys, n, values, 0, 0);
 }
 
 /** @internal IPv6 address of an LPM key (struct mim_lpm6_key), host order. */
@@ -1076,9 +1139,15 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 	case MIM_TYPE_ARRAY_OF_TABLES:
 		return __mim_aot_lookup_bulk(t, keys, n, values);
 	case MIM_TYPE_HASH:
-		return __mim_hash_lookup_multi(&t, 0, keys, n, values, 0);
+		if (t->key_size <= 8)
+			return __mim_hash_lookup_multi(&t, 0, keys, n, values,
+						       0, 1);
+		return __mim_hash_lookup_multi(&t, 0, keys, n, values, 0, 0);
 	case MIM_TYPE_HASH_OF_TABLES:
-		return __mim_hash_lookup_multi(&t, 0, keys, n, values, 1);
+		if (t->key_size <= 8)
+			return __mim_hash_lookup_multi(&t, 0, keys, n, values,
+						       1, 1);
+		return __mim_hash_lookup_multi(&t, 0, keys, n, values, 1, 0);
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup_multi(&t, 0, keys, n, values);
 	case MIM_TYPE_RTE_HASH:
@@ -1147,9 +1216,12 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 			else
 				rte_prefetch0(inner[i]);
 		}
+	} else if (outer->key_size <= 8) {
+		miss = __mim_hot_lookup_multi(outer, outer_keys, n, inner,
+					      &same, 1);
 	} else {
 		miss = __mim_hot_lookup_multi(outer, outer_keys, n, inner,
-					      &same);
+					      &same, 0);
 	}
 	if (outer_miss != NULL)
 		*outer_miss = miss;
@@ -1169,12 +1241,8 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	case MIM_TYPE_LPM:
 		return __mim_lpm_lookup_multi(inner, 1, inner_keys, n, values);
 	case MIM_TYPE_HASH:
-		/* One tenant's burst: its table's fields are read once. */
-		if (same)
-			return __mim_hash_lookup_multi(inner, 0, inner_keys, n,
-						       values, 0);
-		return __mim_hash_lookup_multi(inner, 1, inner_keys, n, values,
-					       0);
+		return __mim_hash_lookup_inner(inner, same, inner_keys, n,
+					       values);
 	case MIM_TYPE_RTE_HASH:
 		return __mim_adopt_hash_lookup_multi(inner, 1, inner_keys, n,
 						     values);
