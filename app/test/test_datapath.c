@@ -515,6 +515,188 @@ test_dp_nested_hot_array(void)
 	return nested_generic(MIM_TYPE_HASH_OF_TABLES, MIM_TYPE_ARRAY);
 }
 
+/*
+ * Bursts whose outer keys repeat (one tenant's burst, alternating tenants,
+ * all but the first or the last the same, unknown tenants among them), of
+ * 1 to MIM_LOOKUP_BULK_MAX keys, through a hash of tables with short and
+ * long keys at both levels. Tenants 0 to 5 exist, 6 and 7 do not; each
+ * inner table holds the even keys below 40, whose value encodes tenant
+ * and key. Every answer must be what single lookups give and what the
+ * keys say.
+ */
+#define REP_TENANTS 8
+#define REP_KEYS 48
+
+struct rep_world {
+	uint8_t okey[REP_TENANTS][16];
+	uint8_t ikey[REP_KEYS][16];
+};
+
+static void
+rep_key(uint8_t *k, uint32_t ksz, uint32_t n, uint32_t salt)
+{
+	uint32_t w[4] = { n * 7 + 1, salt, ~salt, n };
+
+	memcpy(k, w, ksz);
+}
+
+/* One burst: tenants tn[i], inner keys kn[i]; n keys. */
+static int
+rep_check(const struct mim_table *t, const struct rep_world *w,
+	  const uint32_t tn[], const uint32_t kn[], unsigned int n,
+	  const char *what)
+{
+	const void *ok[MIM_LOOKUP_BULK_MAX], *ik[MIM_LOOKUP_BULK_MAX];
+	void *val[MIM_LOOKUP_BULK_MAX];
+	uint64_t miss = 0, exp_miss = 0;
+	unsigned int i, hits, exp = 0;
+
+	for (i = 0; i < n; i++) {
+		ok[i] = w->okey[tn[i]];
+		ik[i] = w->ikey[kn[i]];
+		val[i] = (void *)(uintptr_t)1;   /* must be overwritten */
+	}
+	hits = mim_lookup_nested_bulk(t, ok, ik, n, val, &miss);
+	for (i = 0; i < n; i++) {
+		const struct mim_table *in = mim_lookup(t, ok[i]);
+		void *one = in != NULL ? mim_lookup(in, ik[i]) : NULL;
+		int known = tn[i] < 6, present = kn[i] % 2 == 0 && kn[i] < 40;
+
+		TEST_ASSERT((in != NULL) == known,
+			    "%s: single lookup of tenant %u", what, tn[i]);
+		TEST_ASSERT((one != NULL) == (known && present) &&
+			    (one == NULL ||
+			     *(uint32_t *)one == (tn[i] << 16 | kn[i])),
+			    "%s: single lookup of tenant %u key %u", what,
+			    tn[i], kn[i]);
+		TEST_ASSERT(val[i] == one,
+			    "%s, n %u: key %u (tenant %u, key %u) got %p, single lookups %p",
+			    what, n, i, tn[i], kn[i], val[i], one);
+		exp_miss |= (uint64_t)!known << i;
+		exp += one != NULL;
+	}
+	TEST_ASSERT_EQUAL(hits, exp, "%s, n %u", what, n);
+	TEST_ASSERT_EQUAL(miss, exp_miss, "%s, n %u", what, n);
+	return TEST_SUCCESS;
+}
+
+/* The burst shapes, for n keys: tn[] from shape s, random inner keys. */
+static const char *
+rep_shape(unsigned int s, unsigned int n, uint32_t tn[], uint32_t kn[])
+{
+	static const char *const names[] = {
+		"one tenant", "one known tenant", "alternating",
+		"first differs", "last differs", "unknown among one",
+		"any tenants",
+	};
+	uint32_t a = rnd() % REP_TENANTS, b = (a + 1 + rnd() % 5) % REP_TENANTS;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		kn[i] = rnd() % REP_KEYS;
+		switch (s) {
+		case 0:  /* one tenant, known or not */
+			tn[i] = a;
+			break;
+		case 1:  /* a known tenant (keys present and absent) */
+			tn[i] = a % 6;
+			break;
+		case 2:  /* alternating */
+			tn[i] = i % 2 ? b : a;
+			break;
+		case 3:  /* the first differs */
+			tn[i] = i == 0 ? b : a;
+			break;
+		case 4:  /* the last differs */
+			tn[i] = i == n - 1 ? b : a;
+			break;
+		case 5:  /* unknown tenants among a known one's keys */
+			tn[i] = rnd() % 4 == 0 ? 6 + rnd() % 2 : a % 6;
+			break;
+		default: /* any tenant */
+			tn[i] = rnd() % REP_TENANTS;
+			break;
+		}
+	}
+	return names[s];
+}
+
+static int
+rep_run(uint32_t oksz, uint32_t iksz)
+{
+	static const unsigned int sizes[] = { 1, 2, 3, 31, 32, 63,
+					      MIM_LOOKUP_BULK_MAX };
+	static struct rep_world w;
+	uint32_t tn[MIM_LOOKUP_BULK_MAX], kn[MIM_LOOKUP_BULK_MAX];
+	const void *bk[MIM_LOOKUP_BULK_MAX];
+	const struct mim_table *t;
+	unsigned int i, j, s, round;
+	int tmpl, outer, in;
+
+	for (i = 0; i < REP_TENANTS; i++)
+		rep_key(w.okey[i], oksz, i, 0x5a5a);
+	for (i = 0; i < REP_KEYS; i++)
+		rep_key(w.ikey[i], iksz, i, 0xabc);
+	tmpl = mim_create(MIM_TYPE_HASH, NULL, iksz, 4, 64, NULL);
+	TEST_ASSERT_OK(tmpl);
+	outer = mim_create(MIM_TYPE_HASH_OF_TABLES, NULL, oksz, 4, 16,
+			   &(struct mim_create_opts){ .sz = sizeof(struct mim_create_opts),
+						      .inner_id = (uint32_t)tmpl });
+	TEST_ASSERT_OK(outer);
+	TEST_ASSERT_OK(mim_close(tmpl));
+	for (i = 0; i < 6; i++) {
+		in = mim_create(MIM_TYPE_HASH, NULL, iksz, 4, 64, NULL);
+		TEST_ASSERT_OK(in);
+		for (j = 0; j < 40; j += 2) {
+			uint32_t v = i << 16 | j;
+
+			TEST_ASSERT_OK(mim_update_elem(in, w.ikey[j], &v,
+						       MIM_NOEXIST));
+		}
+		/* The inner tables' own bulk lookups, same key size. */
+		for (j = 0; j < MIM_LOOKUP_BULK_MAX; j++)
+			bk[j] = w.ikey[rnd() % REP_KEYS];
+		if (check_bulk(mim_table(in), bk, MIM_LOOKUP_BULK_MAX) !=
+		    TEST_SUCCESS)
+			return TEST_FAILED;
+		TEST_ASSERT_OK(mim_update_elem(outer, w.okey[i], &in,
+					       MIM_NOEXIST));
+		TEST_ASSERT_OK(mim_close(in));
+	}
+	t = mim_table(outer);
+	/* The outer table's bulk lookup, known and unknown tenants. */
+	for (j = 0; j < REP_TENANTS; j++)
+		bk[j] = w.okey[j];
+	if (check_bulk(t, bk, REP_TENANTS) != TEST_SUCCESS)
+		return TEST_FAILED;
+	for (round = 0; round < 40; round++)
+		for (s = 0; s <= 6; s++)
+			for (i = 0; i < RTE_DIM(sizes) + 2; i++) {
+				unsigned int n = i < RTE_DIM(sizes) ? sizes[i] :
+					1 + rnd() % MIM_LOOKUP_BULK_MAX;
+				const char *what = rep_shape(s, n, tn, kn);
+
+				if (rep_check(t, &w, tn, kn, n, what) !=
+				    TEST_SUCCESS) {
+					printf("    outer keys of %u bytes, inner keys of %u\n",
+					       oksz, iksz);
+					return TEST_FAILED;
+				}
+			}
+	TEST_ASSERT_OK(mim_close(outer));
+	return TEST_SUCCESS;
+}
+
+/* Short and long keys at each level: the bulk paths differ by key size. */
+static int
+test_dp_nested_hot_repeat(void)
+{
+	if (rep_run(4, 8) != TEST_SUCCESS || rep_run(12, 16) != TEST_SUCCESS ||
+	    rep_run(4, 16) != TEST_SUCCESS || rep_run(12, 8) != TEST_SUCCESS)
+		return TEST_FAILED;
+	return TEST_SUCCESS;
+}
+
 static const struct autotest_case datapath_cases[] = {
 	TEST_CASE(test_dp_array),
 	TEST_CASE(test_dp_hash),
@@ -524,6 +706,7 @@ static const struct autotest_case datapath_cases[] = {
 	TEST_CASE(test_dp_nested_hot_hash),
 	TEST_CASE(test_dp_nested_aot_array),
 	TEST_CASE(test_dp_nested_hot_array),
+	TEST_CASE(test_dp_nested_hot_repeat),
 	TEST_CASES_END(),
 };
 
