@@ -1170,6 +1170,8 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
  * belongs to, so that their cache misses overlap: outer slots (or outer
  * hash buckets) are prefetched, then the inner tables' headers, then the
  * inner buckets or LPM index entries and range arrays, before any inner lookup completes.
+ * A hash of tables looks up a burst whose outer keys are all equal (one
+ * tenant's burst) once at the outer level.
  *
  * @param outer
  *   An ARRAY_OF_TABLES or HASH_OF_TABLES table (held).
