@@ -7,7 +7,7 @@
  * shape checks (one list of reasons for the adopt call and for described
  * templates), the check of the parameters against the table, the template
  * comparison with rte_hash's names, and the control plane's reads. The
- * data path is in mim_datapath.h (__mim_adopt_hash_*).
+ * data path is in mim_dp_adopt.h (__mim_adopt_hash_*).
  */
 
 #include <errno.h>

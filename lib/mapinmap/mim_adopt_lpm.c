@@ -7,7 +7,7 @@
  * array of values indexed by next hop. The shape checks (shared by the
  * adopt call and described templates), the check of the name against the
  * table, the template comparison, and the control plane's reads. The data
- * path is in mim_datapath.h (__mim_adopt_lpm_*).
+ * path is in mim_dp_adopt.h (__mim_adopt_lpm_*).
  */
 
 #include <errno.h>

@@ -4,7 +4,7 @@
 
 /*
  * The library's own hash table, the writer's side (readers are inline, in
- * mim_datapath.h). HASH and HASH_OF_TABLES tables are built on it.
+ * mim_dp_hash.h). HASH and HASH_OF_TABLES tables are built on it.
  *
  * Why not rte_hash: rte_hash overlaps the cache misses of a bulk lookup
  * only within one table, so a burst whose keys belong to many tenants'
@@ -29,7 +29,7 @@
  *   copied to its new slot before it leaves the old one, and the path is
  *   bracketed by two increments of hash_seq: a reader that misses a key
  *   looks again if a path started or ended meanwhile, and never waits for
- *   one in progress (__mim_hfind() in mim_datapath.h says why that is
+ *   one in progress (__mim_hfind() in mim_dp_hash.h says why that is
  *   right).
  */
 

@@ -9,7 +9,7 @@
  * structure of the library's own. Every DPDK LPM has a 2^24-entry first
  * level (16 to 128 MiB): none can be a per-tenant table.
  *
- * Layout (read by mim_datapath.h), after DXR (Zec, Rizzo, Mikuc) and
+ * Layout (read by mim_dp_lpm.h), after DXR (Zec, Rizzo, Mikuc) and
  * FreeBSD's size-tiered fib_algo:
  * - a direct index of 2^kbits entries on the address's first bits, by
  *   the number of routes: kbits 0 (IPv4 up to 1,024 routes, IPv6 4,096:

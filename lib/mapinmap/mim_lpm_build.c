@@ -544,7 +544,7 @@ mim_lpm_commit(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 	}
 	old = (struct mim_lpm_chunk *)(uintptr_t)root->dir[x->block].chunk;
 	/* Pairs with the acquire loads of the entry's array in
-	 * mim_datapath.h: the new array is written.
+	 * mim_dp_lpm.h: the new array is written.
 	 */
 	__atomic_store_n(&root->dir[x->block].chunk, x->chunk, __ATOMIC_RELEASE);
 	if (old != NULL)

@@ -4,7 +4,7 @@
 
 /*
  * LPM range arrays: from a sorted list of routes to the sorted address
- * ranges a lookup searches (mim_datapath.h), and the blocks they live in.
+ * ranges a lookup searches (mim_dp_lpm.h), and the blocks they live in.
  *
  * Routes are sorted by address, then by prefix length, so a route comes
  * after every route that covers it. One pass with a stack of the routes
