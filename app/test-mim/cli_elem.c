@@ -11,10 +11,14 @@
  *   iterate <table>
  *
  * Arguments are parsed and sized against the table before the library is
- * called, so a malformed command changes nothing.
+ * called, so a malformed command changes nothing. Values of per-lcore
+ * tables are buffers of every lcore's copy (printer.h): lookup shows them
+ * all, update sets them all to one value, or with <value>@<lcore> one
+ * lcore's copy only.
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,14 +45,14 @@ static int
 elem_bufs_alloc(const struct mim_table_info *ti, struct elem_bufs *b)
 {
 	b->key_sz = ti->key_size;
-	b->value_sz = ti->value_size;
+	b->value_sz = elem_value_buf_size(ti);
 	b->key = calloc(1, b->key_sz);
 	b->value = calloc(1, b->value_sz);
 	if (b->key == NULL || b->value == NULL) {
 		free(b->key);
 		free(b->value);
-		return cli_err("out of memory for a %u-byte key and a %u-byte value",
-			       ti->key_size, ti->value_size);
+		return cli_err("out of memory for a %u-byte key and a %zu-byte value",
+			       ti->key_size, b->value_sz);
 	}
 	return 0;
 }
@@ -158,6 +162,48 @@ outer_update_print(const struct mim_table_info *ti, const void *key,
 	elem_printer_close(p);
 }
 
+/*
+ * The value of an update into b->value (b->key parsed). On a per-lcore
+ * table, V sets every lcore's copy, V@N lcore N's only: the others are
+ * read first and written back as they were (not atomic with other
+ * writers; test-mim's workers only read). Returns 0 or -1 (reported).
+ */
+static int
+parse_update_value(const struct mim_table_info *ti, const struct cli_word *w,
+		   struct elem_bufs *b)
+{
+	size_t stride = elem_copy_stride(ti);
+	uint32_t i, lcore, n = elem_nb_copies(ti);
+	struct cli_word v = *w, lc;
+	uint8_t *buf = b->value;
+	const char *at;
+
+	if (!table_is_percpu(ti->type))
+		return parse_value(ti, w, b->value);
+	at = memchr(w->s, '@', w->len);
+	if (at == NULL) {
+		if (parse_value(ti, w, buf) != 0)
+			return -1;
+		for (i = 1; i < n; i++)
+			memcpy(buf + (size_t)i * stride, buf, stride);
+		return 0;
+	}
+	v.len = (uint32_t)(at - w->s);
+	lc.s = at + 1;
+	lc.len = w->len - v.len - 1;
+	if (parse_u32("lcore (after @)", &lc, &lcore) != 0)
+		return -1;
+	if (lcore >= n)
+		return cli_err("update: lcore %" PRIu32 ": the table has copies for lcores 0 to %" PRIu32,
+			       lcore, n - 1);
+	/* An index out of range leaves the copies zero: the update then
+	 * says what is wrong with the key.
+	 */
+	(void)mim_lookup_elem_sz((int)ti->id, b->key, b->key_sz, buf,
+				 b->value_sz);
+	return parse_value(ti, &v, buf + (size_t)lcore * stride);
+}
+
 /* update: mim_update_elem_sz() with flags any (default), noexist, exist. */
 static int
 cmd_update(void *res)
@@ -176,7 +222,7 @@ cmd_update(void *res)
 		flags = MIM_EXIST;
 	if (elem_args(&r->table, &r->key, &ti, &b) != 0)
 		return -1;
-	if (parse_value(&ti, &r->value, b.value) != 0) {
+	if (parse_update_value(&ti, &r->value, &b) != 0) {
 		elem_bufs_free(&b);
 		return -1;
 	}
@@ -207,12 +253,13 @@ static struct cli_token_word update_key =
 			       "key: index, a.b.c.d/len or hex");
 static struct cli_token_word update_value =
 	TOKEN_WORD_INITIALIZER(struct update_res, value, CLI_WORD_ANY,
-			       "value: hex, or inner table");
+			       "value: hex (per-lcore tables: hex@lcore for one copy), or inner table");
 static cmdline_parse_token_string_t update_flag =
 	TOKEN_STRING_INITIALIZER(struct update_res, flag, "any#noexist#exist");
 
 #define UPDATE_HELP "update <table> <key> <value> [any|noexist|exist]: " \
-	"create or update an element (outer tables: value is an inner table)"
+	"create or update an element (outer tables: value is an inner table; " \
+	"per-lcore tables: value sets every copy, value@lcore one)"
 
 static cmdline_parse_inst_t cmd_update_inst = {
 	.f = cli_exec,
@@ -274,9 +321,7 @@ cmd_lookup(void *res)
 		jw_obj_begin();
 		jw_name("key");
 		elem_key_json(p, b.key);
-		jw_name("value");
-		elem_value_json(p, b.value);
-		elem_formatted_json(p, b.key, b.value);
+		elem_values_json(p, b.key, b.value);
 		if (table_is_outer(ti.type)) {
 			jw_name("inner");
 			inner_json(has_inner ? &inner : NULL);
@@ -291,8 +336,8 @@ cmd_lookup(void *res)
 			       table_type_name(inner.type), inner.nb_entries,
 			       inner.nb_entries == 1 ? "y" : "ies");
 		} else {
-			printf("  value: ");
-			elem_value_text(p, stdout, b.value);
+			printf("  ");
+			elem_values_text(p, stdout, b.value);
 			printf("\n");
 		}
 	}

@@ -208,17 +208,15 @@ dump_elem(struct elem_printer *p, const void *key, const void *value,
 		jw_obj_begin();
 		jw_name("key");
 		elem_key_json(p, key);
-		jw_name("value");
-		elem_value_json(p, value);
-		elem_formatted_json(p, key, value);
+		elem_values_json(p, key, value);
 		jw_obj_end();
 		return;
 	}
 	indent(depth);
 	printf("key: ");
 	elem_key_text(p, stdout, key);
-	printf("  value: ");
-	elem_value_text(p, stdout, value);
+	printf("  ");
+	elem_values_text(p, stdout, value);
 	printf("\n");
 }
 
@@ -234,6 +232,7 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 	   unsigned int depth)
 {
 	bool outer = table_is_outer(ti->type);
+	size_t value_sz = elem_value_buf_size(ti);
 	uint64_t n = 0, empty = 0, steps = 0;
 	uint8_t *key, *next, *value;
 	struct elem_printer *p;
@@ -241,13 +240,13 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 	int ret;
 
 	key = calloc(2, ti->key_size);
-	value = calloc(1, ti->value_size);
+	value = calloc(1, value_sz);
 	if (key == NULL || value == NULL) {
 		free(key);
 		free(value);
-		return cli_err("dump %s: out of memory for a %u-byte key and a %u-byte value",
+		return cli_err("dump %s: out of memory for a %u-byte key and a %zu-byte value",
 			       table_desc(ti, d, sizeof(d)), ti->key_size,
-			       ti->value_size);
+			       value_sz);
 	}
 	next = key + ti->key_size;
 	p = elem_printer_open(ti);
@@ -272,7 +271,7 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 	/* Bounded by max_entries: iteration is not a snapshot. */
 	while (ret == 0 && steps++ < ti->max_entries) {
 		if (mim_lookup_elem_sz((int)ti->id, next, ti->key_size, value,
-				       ti->value_size) != 0) {
+				       value_sz) != 0) {
 			empty++;  /* an empty outer slot */
 		} else {
 			n++;

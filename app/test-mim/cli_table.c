@@ -58,6 +58,7 @@ static const struct {
 	{ "lpm", MIM_TYPE_LPM },
 	{ "array_of_tables", MIM_TYPE_ARRAY_OF_TABLES },
 	{ "hash_of_tables", MIM_TYPE_HASH_OF_TABLES },
+	{ "percpu_array", MIM_TYPE_PERCPU_ARRAY },
 };
 
 /* Options of create, in the order usage lists them. */
@@ -296,7 +297,7 @@ static cmdline_parse_token_string_t create_tok =
 	TOKEN_STRING_INITIALIZER(struct create_res, create, "create");
 static cmdline_parse_token_string_t create_type =
 	TOKEN_STRING_INITIALIZER(struct create_res, type,
-		"array#hash#lpm#array_of_tables#hash_of_tables");
+		"array#hash#lpm#array_of_tables#hash_of_tables#percpu_array");
 static struct cli_token_word create_name =
 	TOKEN_WORD_INITIALIZER(struct create_res, name, CLI_WORD_ANY,
 			       "name (- for none)");
@@ -322,7 +323,7 @@ static struct cli_token_word create_options_tok =
 #define CREATE_HELP "create <type> <name|-> key <size> value <size> entries <n> " \
 	"[template <table>] [flags <flags>] [tbl8 <n>] [socket <id>] "	\
 	"[btf <file> [key_type <type>] [value_type <type>]]: "		\
-	"create a table (type: array, hash, lpm, array_of_tables, hash_of_tables)"
+	"create a table (type: array, hash, lpm, array_of_tables, hash_of_tables, percpu_array)"
 
 static cmdline_parse_inst_t cmd_create_inst = {
 	.f = cli_exec,

@@ -291,6 +291,7 @@ parse_key(const struct mim_table_info *ti, const struct cli_word *w, void *key)
 	switch (ti->type) {
 	case MIM_TYPE_ARRAY:
 	case MIM_TYPE_ARRAY_OF_TABLES:
+	case MIM_TYPE_PERCPU_ARRAY:
 		if (parse_u32("key (array index)", w, &idx) != 0)
 			return -1;
 		memcpy(key, &idx, sizeof(idx));

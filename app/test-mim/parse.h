@@ -14,12 +14,12 @@
  * - numbers: decimal, or hex with 0x; u32 unless said otherwise;
  * - tables: a table ID, or a table name (an all-digit word is an ID if a
  *   live table has it, else a name);
- * - keys, by table type: arrays (and arrays of tables) a u32 index; LPM
- *   a.b.c.d/len (a.b.c.d alone is /32) with key_size 8, addr6/len
- *   (addr6 alone is /128) with key_size 20; hashes hex bytes, exactly key_size
- *   of them, with an optional 0x;
+ * - keys, by table type: arrays (arrays of tables, per-lcore arrays) a
+ *   u32 index; LPM a.b.c.d/len (a.b.c.d alone is /32) with key_size 8,
+ *   addr6/len (addr6 alone is /128) with key_size 20; hashes hex bytes,
+ *   exactly key_size of them, with an optional 0x;
  * - values: outer tables a table ID or name; others hex bytes, exactly
- *   value_size of them.
+ *   value_size of them (per-lcore arrays: one copy's; update spreads it).
  */
 
 #include <stdint.h>

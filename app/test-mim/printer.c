@@ -118,6 +118,7 @@ raw_key_text(struct elem_printer *p, FILE *f, const void *key)
 	switch (p->ti.type) {
 	case MIM_TYPE_ARRAY:
 	case MIM_TYPE_ARRAY_OF_TABLES:
+	case MIM_TYPE_PERCPU_ARRAY:
 		fprintf(f, "%" PRIu32, u32_of(key));
 		break;
 	case MIM_TYPE_LPM:
@@ -136,6 +137,7 @@ raw_key_json(struct elem_printer *p, const void *key)
 	switch (p->ti.type) {
 	case MIM_TYPE_ARRAY:
 	case MIM_TYPE_ARRAY_OF_TABLES:
+	case MIM_TYPE_PERCPU_ARRAY:
 		jw_u64(u32_of(key));
 		break;
 	case MIM_TYPE_LPM:

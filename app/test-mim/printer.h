@@ -84,6 +84,35 @@ void elem_formatted_json(struct elem_printer *p, const void *key,
 /* Whether a table type holds inner tables. */
 bool table_is_outer(uint32_t type);
 
+/*
+ * Per-lcore values (printer_percpu.c). A PERCPU_ARRAY table's value
+ * buffer, for mim_lookup_elem_sz() and mim_update_elem_sz(), holds
+ * mim_percpu_nb_copies() copies of value_size bytes, each copy's start
+ * elem_copy_stride() bytes after the previous one's (lcore i's copy is the
+ * i-th); other tables' holds one value of value_size bytes.
+ */
+bool table_is_percpu(uint32_t type);
+/* value_size rounded up to 8: from one copy to the next. */
+size_t elem_copy_stride(const struct mim_table_info *ti);
+/* Copies in a value buffer of ti: mim_percpu_nb_copies(), or 1. */
+uint32_t elem_nb_copies(const struct mim_table_info *ti);
+/* Bytes of a value buffer of ti. */
+size_t elem_value_buf_size(const struct mim_table_info *ti);
+/*
+ * A value buffer as text: "value: V", or on a per-lcore table "values:"
+ * then every copy, consecutive lcores with equal copies as one item
+ * ("lcore 0: V; lcores 1-127: W").
+ */
+void elem_values_text(struct elem_printer *p, FILE *f, const void *value);
+/*
+ * A value buffer as JSON members of the current object: "value" and
+ * "formatted" (elem_formatted_json() of key and value); on a per-lcore
+ * table "formatted" of the key, then "values": one {"lcore", "value"}
+ * object per copy (with "formatted" of the copy when typed).
+ */
+void elem_values_json(struct elem_printer *p, const void *key,
+		      const void *value);
+
 /* "'name' (id N)", or "(id N)" for an anonymous table, in buf. */
 const char *table_desc(const struct mim_table_info *ti, char *buf,
 		       size_t len);

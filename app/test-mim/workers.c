@@ -168,6 +168,7 @@ sample_keys(const struct mim_table_info *ti, uint8_t *out, uint32_t want)
 	switch (ti->type) {
 	case MIM_TYPE_ARRAY:
 	case MIM_TYPE_ARRAY_OF_TABLES:
+	case MIM_TYPE_PERCPU_ARRAY:
 		for (i = 0; i < want; i++) {
 			uint32_t idx = (uint32_t)rte_rand_max(ti->max_entries);
 
