@@ -12,7 +12,6 @@
  * released yet are kept on a list, and a table on it is refused.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,26 +32,6 @@ adopted_find(const void *table)
 		if (o->table == table)
 			return o;
 	return NULL;
-}
-
-/* The rules of mim_create()'s names. */
-static int
-adopt_name_check(const char *name)
-{
-	size_t i, len;
-
-	if (name == NULL)
-		return 0;
-	len = strnlen(name, MIM_NAMESIZE);
-	if (len == MIM_NAMESIZE)
-		return mim_err(EINVAL, "name longer than %d characters",
-			       MIM_NAMESIZE - 1);
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
-		    name[i] != '.' && name[i] != '-')
-			return mim_err(EINVAL, "name '%s': character %zu is not one of [A-Za-z0-9_.-]",
-				       name, i + 1);
-	return 0;
 }
 
 static int
@@ -118,7 +97,7 @@ mim_adopt_table(const struct mim_adopt_args *a, const char *name)
 	struct mim_adopt_obj *o;
 	int ret;
 
-	ret = adopt_name_check(name);
+	ret = mim_name_check(name);
 	if (ret == 0)
 		ret = mim_eal_check();
 	if (ret != 0)

@@ -8,7 +8,6 @@
  * ops (mim_array.c, mim_hash.c, mim_lpm.c); the template in mim_meta.c.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,25 +25,6 @@
 static uint64_t nb_created, nb_replaced;
 
 struct mim_prof mim_prof;
-
-static int
-name_check(const char *name)
-{
-	size_t i, len;
-
-	if (name == NULL)
-		return 0;
-	len = strnlen(name, MIM_NAMESIZE);
-	if (len == MIM_NAMESIZE)
-		return mim_err(EINVAL, "name longer than %d characters",
-			       MIM_NAMESIZE - 1);
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
-		    name[i] != '.' && name[i] != '-')
-			return mim_err(EINVAL, "name '%s': character %zu is not one of [A-Za-z0-9_.-]",
-				       name, i + 1);
-	return 0;
-}
 
 static bool
 socket_known(int socket_id)
@@ -220,7 +200,7 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	ret = mim_attr_btf_check(ops, &attr);
 	if (ret != 0)
 		return ret;
-	ret = name_check(name);
+	ret = mim_name_check(name);
 	if (ret != 0)
 		return ret;
 

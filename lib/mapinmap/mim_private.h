@@ -206,6 +206,8 @@ bool mim_lock_free(void);
  * first: t becomes the one the name finds.
  */
 int mim_registry_add(struct mim_obj *t, const char *name, bool shared);
+/* 0 if name (may be NULL) is a valid table name, else -EINVAL and a reason. */
+int mim_name_check(const char *name);
 /* Remove t's ID and name: they stop resolving (a shared name resolves to
  * its next newest holder).
  */

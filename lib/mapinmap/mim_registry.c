@@ -15,6 +15,7 @@
  * them.
  */
 
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -106,6 +107,26 @@ name_grow(void)
 	free(name_bkt);
 	name_bkt = nbkt;
 	name_nb_bkt = nb;
+	return 0;
+}
+
+/* The rules of a table's name: mim_create(), the adopt calls. */
+int
+mim_name_check(const char *name)
+{
+	size_t i, len;
+
+	if (name == NULL)
+		return 0;
+	len = strnlen(name, MIM_NAMESIZE);
+	if (len == MIM_NAMESIZE)
+		return mim_err(EINVAL, "name longer than %d characters",
+			       MIM_NAMESIZE - 1);
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
+		    name[i] != '.' && name[i] != '-')
+			return mim_err(EINVAL, "name '%s': character %zu is not one of [A-Za-z0-9_.-]",
+				       name, i + 1);
 	return 0;
 }
 
