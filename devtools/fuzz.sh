@@ -22,7 +22,8 @@
 # close) is reported as libbpf's, and the run goes on. In regression mode
 # every crash fails.
 #
-# Usage: devtools/fuzz.sh [fuzz_api|fuzz_bpf_import]...   (default: both)
+# Usage: devtools/fuzz.sh [fuzz_api|fuzz_bpf_import|fuzz_l3fwd_config]...
+#        (default: all three)
 # Environment: FUZZ_SECONDS (per target), FUZZ_BUILD_DIR (build-fuzz),
 # FUZZ_WORK (a scratch directory, default a new one under /tmp), FUZZ_SEED
 # (libFuzzer's -seed: CI fixes it, so that a run mutates as the one before
@@ -33,7 +34,7 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-20}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_api fuzz_bpf_import)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_api fuzz_bpf_import fuzz_l3fwd_config)
 
 # Debian packages: the build's, and clang's runtime (libFuzzer, sanitizers).
 missing=()
@@ -67,8 +68,13 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fuzz_opts=(-timeout=10 -rss_limit_mb=4096 -print_final_stats=1)
 [ -n "${FUZZ_SEED:-}" ] && fuzz_opts+=(-seed="$FUZZ_SEED")
 # Longest input: 64 operations of fuzz_api fit in 2 KiB; objects are bigger.
+# A configuration file of 4 KiB holds a hundred records.
 max_len() {
-	[ "$1" = fuzz_api ] && echo 2048 || echo 16384
+	case $1 in
+	fuzz_api) echo 2048 ;;
+	fuzz_l3fwd_config) echo 4096 ;;
+	*) echo 16384 ;;
+	esac
 }
 
 # 0 if the report in $1 is a crash inside libbpf called by mim_bpf_import.
@@ -89,6 +95,9 @@ libbpf_crash() {
 # each: about a second an execution) is in the regression run only.
 seed_corpus() {   # seed_corpus TARGET DIR regression|mutation
 	cp app/fuzz/corpus/"$1"/* "$2"/
+	if [ "$1" = fuzz_l3fwd_config ]; then
+		cp examples/l3fwd-mim/l3fwd-mim.conf "$2"/
+	fi
 	if [ "$1" = fuzz_bpf_import ]; then
 		cp "$build"/app/fuzz/*.bpf.o "$2"/
 		[ "$3" = regression ] || rm -f "$2"/import.bpf.o

@@ -63,7 +63,8 @@ MIM_STRESS_SECONDS=1 meson test -C build-clang --print-errorlogs \
 	--suite unit --suite doc
 
 echo "== fuzz targets (libFuzzer), a short bounded run of each"
-# The control-plane API and mim_bpf_import(): the committed corpus first
+# The control-plane API, mim_bpf_import() and l3fwd-mim's configuration
+# parser: the committed corpus first
 # (regression inputs must pass), then a short mutation run of each, from a
 # fixed seed (devtools/fuzz.sh with no FUZZ_SEED explores afresh).
 FUZZ_SECONDS=${FUZZ_SECONDS:-15} FUZZ_SEED=${FUZZ_SEED:-1} bash devtools/fuzz.sh
