@@ -168,6 +168,9 @@ meta_btf_differs(const struct mim_meta *tmpl, const struct mim_meta *m,
 			 what);
 		return true;
 	}
+	/* Tables made from the template's own BTF copy: nothing to walk. */
+	if (m->btf == tmpl->btf && id == tid)
+		return false;
 	return mim_btf_type_equal(m->btf, id, tmpl->btf, tid, what, why,
 				  len) != 0;
 }
