@@ -50,6 +50,12 @@ struct rte_hash;
 struct rte_lpm;
 
 #define PERF_MAX_LIST 8
+
+/* The publish's limits, median us: warm (after a build), cache-cold. */
+#define PERF_PUBLISH_US 1.0
+#define PERF_PUBLISH_US_TARGET "<=1 us"
+#define PERF_PUBLISH_COLD_US 3.0
+#define PERF_PUBLISH_COLD_US_TARGET "<=3 us"
 #define PERF_BURST 32
 
 struct perf_cfg {
