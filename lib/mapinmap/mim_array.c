@@ -330,7 +330,7 @@ aot_lookup_elem(struct mim_obj *t, const void *key, void *value)
 	return 0;
 }
 
-static void
+static __rte_hot void
 aot_publish(struct mim_table **slot, struct mim_obj *inner)
 {
 	/* Pairs with the acquire load in __mim_aot_load(): a reader that
@@ -341,7 +341,7 @@ aot_publish(struct mim_table **slot, struct mim_obj *inner)
 }
 
 /* Replace the table in a slot; the old one's reference is dropped. */
-static void
+static __rte_hot void
 aot_replace(struct mim_obj *t, struct mim_table **slot, struct mim_obj *inner)
 {
 	struct mim_obj *old = *slot != NULL ? mim_obj_of(*slot) : NULL;
@@ -364,7 +364,7 @@ aot_replace(struct mim_obj *t, struct mim_table **slot, struct mim_obj *inner)
 }
 
 /* Room for the retirement dropping old would make. */
-static int
+static __rte_hot int
 aot_reserve(const struct mim_table *old, const struct mim_obj *inner)
 {
 	if (old == NULL || mim_obj_of(old) == inner ||
@@ -374,7 +374,7 @@ aot_reserve(const struct mim_table *old, const struct mim_obj *inner)
 }
 
 /* bpf_fd_array_map_update_elem(), in the kernel's order. */
-static int
+static __rte_hot int
 aot_update_elem(struct mim_obj *t, const void *key, const void *value,
 		uint64_t flags)
 {

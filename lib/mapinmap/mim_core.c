@@ -241,7 +241,14 @@ outer_prefetch(const struct mim_obj *t, const void *key)
 
 	rte_prefetch0(&t->tmpl);
 	rte_prefetch0(&t->nb_updates);
-	cur = mim_lookup(&t->dp, key);
+	/* The two outer types' own lookups, as mim_lookup_nested_bulk()
+	 * does: mim_lookup() would inline every type's into the update
+	 * entry point and spread it over more code pages.
+	 */
+	if (t->dp.type == MIM_TYPE_ARRAY_OF_TABLES)
+		cur = __mim_aot_load(__mim_aot_slot(&t->dp, key));
+	else
+		cur = __mim_hot_value(&t->dp, __mim_hash_lookup(&t->dp, key));
 	if (cur == NULL)
 		return;
 	old = mim_obj_of(cur);

@@ -17,7 +17,7 @@ RTE_LOG_REGISTER_DEFAULT(mim_logtype, NOTICE);
 static _Thread_local char mim_errbuf[MIM_ERR_LEN];
 static _Thread_local const char *mim_errop = "mapinmap";
 
-void
+__rte_hot void
 mim_err_enter(const char *op)
 {
 	mim_errop = op;

@@ -291,7 +291,7 @@ hash_free(struct mim_obj *t)
 	mim_cuckoo_fini(t, &ht->h);
 }
 
-static uint64_t
+static __rte_hot uint64_t
 hash_mem_bytes(const struct mim_obj *t)
 {
 	const struct mim_hash_obj *ht =
@@ -442,7 +442,7 @@ hot_inner(const struct mim_obj *t, uint32_t pos)
 }
 
 /* What a slot holds for inner: itself, or a {key, inner} object. */
-static int
+static __rte_hot int
 hot_slot_value(struct mim_obj *t, const void *key, struct mim_obj *inner,
 	       void **v)
 {
@@ -467,7 +467,7 @@ hot_lookup_elem(struct mim_obj *t, const void *key, void *value)
 }
 
 /* bpf_fd_htab_map_update_elem(): the table ID is checked first. */
-static int
+static __rte_hot int
 hot_update_elem(struct mim_obj *t, const void *key, const void *value,
 		uint64_t flags)
 {

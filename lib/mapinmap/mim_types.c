@@ -25,7 +25,7 @@ enum {
 _Static_assert(MIM_NB_LISTED == MIM_TYPE_MAX - 1,
 	       "MIM_TYPE_MAX and mim_types.h disagree");
 
-const struct mim_table_ops *
+__rte_hot const struct mim_table_ops *
 mim_ops(uint32_t type)
 {
 	return type < MIM_TYPE_MAX ? ops_of_type[type] : NULL;
