@@ -233,10 +233,61 @@ test_btf_offsets(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Tables made from one BTF share its copy: the check may skip the walk
+ * for the template's own type, never for another type of that copy.
+ */
+static int
+test_btf_same_copy(void)
+{
+	struct btf *b = btf__new_empty();
+	int u16 = btf__add_int(b, "u16", 2, 0);
+	uint32_t pair, other;
+	const struct btf *b1, *b2;
+	int tmpl, outer, t;
+
+	pair = (uint32_t)btf__add_struct(b, "pair", 8);
+	btf__add_field(b, "lo", u16, 0, 0);
+	btf__add_field(b, "hi", u16, 32, 0);
+	other = (uint32_t)btf__add_struct(b, "other", 8);
+	btf__add_field(b, "lo", u16, 0, 0);
+	btf__add_field(b, "hi", u16, 48, 0);
+	tmpl = mim_create(MIM_TYPE_HASH, "tmpl", 4, 8, 8,
+			  &(struct mim_create_opts){
+				.sz = sizeof(struct mim_create_opts),
+				.btf = b, .btf_value_type_id = pair });
+	outer = mim_create(MIM_TYPE_ARRAY_OF_TABLES, "outer", 4, 4, 8,
+			   &(struct mim_create_opts){
+				.sz = sizeof(struct mim_create_opts),
+				.inner_id = (uint32_t)tmpl });
+	TEST_ASSERT_OK(outer);
+	t = mim_create(MIM_TYPE_HASH, "t", 4, 8, 8,
+		       &(struct mim_create_opts){
+				.sz = sizeof(struct mim_create_opts),
+				.btf = b, .btf_value_type_id = other });
+	TEST_ASSERT_OK(mim_get_btf(t, &b1, NULL, NULL));
+	TEST_ASSERT_OK(mim_get_btf(tmpl, &b2, NULL, NULL));
+	TEST_ASSERT(b1 == b2, "tables of one BTF share its copy");
+	TEST_ASSERT_ERR(autotest_put(outer, 0, t), EINVAL,
+			".hi is at bit 48 (0 bits), the template's at bit 32 (0 bits)");
+	TEST_ASSERT_OK(mim_close(t));
+	t = mim_create(MIM_TYPE_HASH, "t", 4, 8, 8,
+		       &(struct mim_create_opts){
+				.sz = sizeof(struct mim_create_opts),
+				.btf = b, .btf_value_type_id = pair });
+	TEST_ASSERT_OK(autotest_put(outer, 0, t));
+	TEST_ASSERT_OK(mim_close(t));
+	TEST_ASSERT_OK(mim_close(outer));
+	TEST_ASSERT_OK(mim_close(tmpl));
+	btf__free(b);
+	return TEST_SUCCESS;
+}
+
 static const struct autotest_case btf_cases[] = {
 	TEST_CASE(test_btf_create),
 	TEST_CASE(test_btf_template),
 	TEST_CASE(test_btf_offsets),
+	TEST_CASE(test_btf_same_copy),
 	TEST_CASES_END(),
 };
 
