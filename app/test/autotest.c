@@ -122,9 +122,17 @@ autotest_run(struct autotest_suite *s)
 	unsigned long checks0 = autotest_nb_checks;
 
 	printf("suite %s\n", s->name);
-	if (s->setup != NULL && s->setup() != TEST_SUCCESS) {
-		printf("  setup failed\n");
-		return 1;
+	if (s->setup != NULL) {
+		int ret = s->setup();
+
+		if (ret == TEST_SKIPPED) {
+			printf("suite %s: skipped by its setup\n", s->name);
+			return TEST_SKIPPED;
+		}
+		if (ret != TEST_SUCCESS) {
+			printf("  setup failed\n");
+			return 1;
+		}
 	}
 	for (c = s->cases; c->name != NULL; c++)
 		run_case(s, c, &n);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/* Starting mim-test again as a secondary process, and waiting for it. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mp_util.h"
+
+const char *
+mp_huge_dir(void)
+{
+	return getenv("MIM_HUGE_DIR");
+}
+
+const char *
+mp_file_prefix(void)
+{
+	return getenv("MIM_FILE_PREFIX");
+}
+
+pid_t
+mp_spawn(const char *name, const char *arg)
+{
+	char prefix[128], huge[256];
+	char *argv[] = {
+		(char *)"mim-test", (char *)"--proc-type=secondary", prefix,
+		huge, (char *)"--no-pci", (char *)"--lcores=1@(0-1),2@(0-1)",
+		(char *)"--log-level=lib.eal:warning", (char *)"--",
+		(char *)"mp_child", NULL,
+	};
+	pid_t pid;
+
+	if (mp_huge_dir() == NULL || mp_file_prefix() == NULL)
+		return -1;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", mp_file_prefix());
+	snprintf(huge, sizeof(huge), "--huge-dir=%s", mp_huge_dir());
+	fflush(stdout);
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	setenv("MIM_MP_CASE", name, 1);
+	if (arg != NULL)
+		setenv("MIM_MP_ARG", arg, 1);
+	execv("/proc/self/exe", argv);
+	fprintf(stderr, "mp_spawn: execv: %s\n", strerror(errno));
+	_exit(127);
+}
+
+int
+mp_wait(pid_t pid)
+{
+	int st;
+
+	if (pid < 0)
+		return -1;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+}
+
+int
+mp_run(const char *name, const char *arg)
+{
+	return mp_wait(mp_spawn(name, arg));
+}
