@@ -62,6 +62,11 @@
  *   and what the call writes out is a copy; no reference is taken unless
  *   the function says so.
  *
+ * **Multi-process.** The tables live in the primary process; in a
+ * secondary, the control-plane calls are carried to the primary and
+ * answered as there, and the data path reads the primary's tables
+ * directly. mim_mp.h gives the contract and what a secondary may not do.
+ *
  * *Retiring calls*, those that may unpublish something (mim_update_elem(),
  * mim_delete_elem(), mim_close(), and mim_bpf_import() through them), first
  * reclaim when more than reclaim_thd releases are pending, never waiting
@@ -866,5 +871,6 @@ int mim_get_next_key_sz(int id, const void *key, void *next_key,
 #include <mim_bpf.h>
 #include <mim_datapath.h>
 #include <mim_adopt.h>
+#include <mim_mp.h>
 
 #endif /* MIM_H */

@@ -17,6 +17,7 @@
 #include <rte_hash.h>
 
 #include "mim_adopt_private.h"
+#include "mim_mp_private.h"
 
 #define RTE_HASH_FLAGS_KNOWN						\
 	(RTE_HASH_EXTRA_FLAGS_TRANS_MEM_SUPPORT |			\
@@ -94,6 +95,8 @@ mim_adopt_rte_hash(const char *name, struct rte_hash *hash,
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	ret = MIM_OPTS_CHECK(opts, mim_adopt_rte_hash_opts);
 	if (ret != 0)
 		return ret;

@@ -18,6 +18,7 @@
 #include <rte_lpm.h>
 
 #include "mim_adopt_private.h"
+#include "mim_mp_private.h"
 
 /* rte_lpm next hops are 24 bits. */
 #define ADOPT_LPM_NH_MAX (1U << 24)
@@ -76,6 +77,8 @@ mim_adopt_rte_lpm(const char *name, struct rte_lpm *lpm,
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	ret = MIM_OPTS_CHECK(opts, mim_adopt_rte_lpm_opts);
 	if (ret != 0)
 		return ret;

@@ -27,7 +27,7 @@
 #include <gelf.h>
 #include <libelf.h>
 
-#include "mim_private.h"
+#include "mim_mp_private.h"
 #include "mim_bpf.h"
 
 #define BPF_PTR_SIZE 8   /* BPF objects are 64-bit whatever the host */
@@ -307,6 +307,8 @@ mim_bpf_import(const char *path, const struct mim_bpf_import_opts *opts,
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	if (path == NULL)
 		return mim_err(EINVAL, "path is NULL");
 	ret = MIM_OPTS_CHECK(opts, mim_bpf_import_opts);

@@ -19,7 +19,7 @@
 
 #include "mim_datapath.h"
 
-#include "mim_private.h"
+#include "mim_mp_private.h"
 
 /* Counters of mim_get_stats() that the calls of this file bump. */
 static uint64_t nb_created, nb_replaced;
@@ -184,6 +184,9 @@ mim_create(enum mim_type type, const char *name, uint32_t key_size,
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_create(type, name, key_size, value_size,
+					  max_entries, opts);
 	ret = attr_init(&attr, type, key_size, value_size, max_entries, opts);
 	if (ret != 0)
 		return ret;
@@ -276,6 +279,8 @@ mim_update_elem(int id, const void *key, const void *value, uint64_t flags)
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_elem(MIM_MP_UPDATE, id, key, 0, value, 0, flags);
 	p = mim_prof_start();
 	mim_lock();
 	mim_rcu_prefetch();
@@ -323,6 +328,8 @@ mim_lookup_elem(int id, const void *key, void *value)
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_elem(MIM_MP_LOOKUP, id, key, 0, value, 0, 0);
 	mim_lock();
 	t = obj_by_id(id);
 	if (t == NULL)
@@ -347,6 +354,8 @@ mim_delete_elem(int id, const void *key)
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_elem(MIM_MP_DELETE, id, key, 0, NULL, 0, 0);
 	mim_lock();
 	mim_rcu_maybe_reclaim();
 	t = obj_by_id(id);
@@ -372,6 +381,8 @@ mim_get_next_key(int id, const void *key, void *next_key)
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_elem(MIM_MP_NEXT_KEY, id, key, 0, next_key, 0, 0);
 	mim_lock();
 	t = obj_by_id(id);
 	if (t == NULL)
@@ -396,6 +407,8 @@ mim_get_by_id(mim_id_t id)
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_id(MIM_MP_GET_BY_ID, id);
 	mim_lock();
 	t = mim_registry_lookup(id);
 	if (t == NULL) {
@@ -418,6 +431,8 @@ mim_close(int id)
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_id(MIM_MP_CLOSE, id);
 	mim_lock();
 	mim_rcu_maybe_reclaim();
 	t = obj_by_id(id);
@@ -450,6 +465,8 @@ mim_find(const char *name)
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_find(name);
 	if (name == NULL || name[0] == '\0')
 		return mim_err(EINVAL, "name is NULL or empty");
 	mim_lock();
@@ -466,6 +483,8 @@ mim_get_next_id(uint32_t start_id, uint32_t *next_id)
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_next_id(start_id, next_id);
 	if (next_id == NULL)
 		return mim_err(EINVAL, "next_id is NULL");
 	mim_lock();
@@ -483,6 +502,8 @@ mim_get_info(int id, struct mim_table_info *info)
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_out(MIM_MP_INFO, id, info, sizeof(*info));
 	mim_lock();
 	t = obj_by_id(id);
 	if (t == NULL)
@@ -528,6 +549,8 @@ mim_get_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 	int ret = -EBADF;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_btf(id, btf, key_type_id, value_type_id);
 	if (btf == NULL)
 		return mim_err(EINVAL, "btf is NULL");
 	mim_lock();
@@ -550,6 +573,8 @@ mim_table(int id)
 	struct mim_obj *t;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_table(id);
 	mim_lock();
 	t = mim_registry_lookup(id);
 	if (t == NULL) {
@@ -574,6 +599,8 @@ int
 mim_get_stats(struct mim_stats *st)
 {
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_out(MIM_MP_STATS, 0, st, sizeof(*st));
 	if (st == NULL)
 		return mim_err(EINVAL, "stats is NULL");
 	memset(st, 0, sizeof(*st));

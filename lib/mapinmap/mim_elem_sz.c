@@ -14,7 +14,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "mim_private.h"
+#include "mim_mp_private.h"
 
 /* The size of a value buffer of t: PERCPU_ARRAY, one copy per lcore. */
 static size_t
@@ -62,6 +62,9 @@ mim_update_elem_sz(int id, const void *key, size_t key_sz,
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_elem(MIM_MP_UPDATE_SZ, id, key, key_sz, value,
+				       value_sz, flags);
 	ret = sizes_check(id, key_sz, &value_sz);
 	return ret != 0 ? ret : mim_update_elem(id, key, value, flags);
 }
@@ -73,6 +76,9 @@ mim_lookup_elem_sz(int id, const void *key, size_t key_sz, void *value,
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_elem(MIM_MP_LOOKUP_SZ, id, key, key_sz, value,
+				       value_sz, 0);
 	ret = sizes_check(id, key_sz, &value_sz);
 	return ret != 0 ? ret : mim_lookup_elem(id, key, value);
 }
@@ -83,6 +89,9 @@ mim_delete_elem_sz(int id, const void *key, size_t key_sz)
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_elem(MIM_MP_DELETE_SZ, id, key, key_sz, NULL,
+				       SIZE_MAX, 0);
 	ret = sizes_check(id, key_sz, NULL);
 	return ret != 0 ? ret : mim_delete_elem(id, key);
 }
@@ -93,6 +102,9 @@ mim_get_next_key_sz(int id, const void *key, void *next_key, size_t key_sz)
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_elem(MIM_MP_NEXT_KEY_SZ, id, key, key_sz,
+				       next_key, key_sz, 0);
 	ret = sizes_check(id, key_sz, NULL);
 	return ret != 0 ? ret : mim_get_next_key(id, key, next_key);
 }

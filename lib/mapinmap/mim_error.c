@@ -38,6 +38,18 @@ mim_err(int err, const char *fmt, ...)
 	return -err;
 }
 
+void
+mim_err_set(const char *text)
+{
+	snprintf(mim_errbuf, sizeof(mim_errbuf), "%s", text);
+}
+
+void
+mim_err_clear(void)
+{
+	mim_errbuf[0] = '\0';
+}
+
 const char *
 mim_last_error(void)
 {

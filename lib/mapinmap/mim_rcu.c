@@ -51,7 +51,7 @@
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
-#include "mim_private.h"
+#include "mim_mp_private.h"
 
 /* SYNC mode: seconds before the first warning about lagging readers, and
  * between the next ones.
@@ -482,6 +482,8 @@ mim_rcu_configure(const struct mim_rcu_opts *opts)
 	int ret = 0;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	ret = MIM_OPTS_CHECK(opts, mim_rcu_opts);
 	if (ret != 0)
 		return ret;
@@ -530,6 +532,8 @@ mim_rcu_qsbr_add(struct rte_rcu_qsbr *v)
 	int ret;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	if (v == NULL)
 		return mim_err(EINVAL, "QSBR variable is NULL");
 	ret = mim_eal_check();
@@ -570,6 +574,8 @@ mim_rcu_qsbr_remove(struct rte_rcu_qsbr *v)
 	int ret = 0;
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	if (v == NULL)
 		return mim_err(EINVAL, "QSBR variable is NULL");
 	mim_lock();
@@ -606,11 +612,30 @@ out:
 	return ret;
 }
 
+struct rte_rcu_qsbr *
+mim_rcu_var(uint32_t idx)
+{
+	return idx < rcu.nb_vars ? rcu.stage[idx]->v : NULL;
+}
+
+bool
+mim_rcu_attached(const struct rte_rcu_qsbr *v)
+{
+	uint32_t i;
+
+	for (i = 0; i < rcu.nb_vars; i++)
+		if (rcu.stage[i]->v == v)
+			return true;
+	return false;
+}
+
 int
 mim_reclaim(void)
 {
 	int n;
 
+	if (mim_mp_secondary())
+		return mim_mp_fwd_id(MIM_MP_RECLAIM, 0);
 	mim_lock();
 	n = (int)mim_rcu_reclaim_all();
 	mim_unlock();
@@ -625,6 +650,8 @@ int
 mim_rcu_get_stats(struct mim_rcu_stats *st)
 {
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_fwd_out(MIM_MP_RCU_STATS, 0, st, sizeof(*st));
 	if (st == NULL)
 		return mim_err(EINVAL, "stats is NULL");
 	mim_lock();

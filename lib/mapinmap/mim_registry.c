@@ -24,7 +24,7 @@
 
 #include <rte_string_fns.h>
 
-#include "mim_private.h"
+#include "mim_mp_private.h"
 
 #define PAGE_SHIFT 12
 #define PAGE_SLOTS (1U << PAGE_SHIFT)
@@ -49,6 +49,8 @@ static uint32_t name_count;
 __rte_hot void
 mim_lock(void)
 {
+	/* The first call after rte_eal_init() starts serving secondaries. */
+	mim_mp_serve_lazy();
 	pthread_mutex_lock(&mim_mutex);
 }
 

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
 #include <rte_telemetry.h>
 
 #include "mim.h"
@@ -98,6 +99,9 @@ tel_list(const char *cmd __rte_unused, const char *params,
 	uint32_t id = 0, next, n = 0;
 	char key[16];
 
+	/* The primary serves telemetry; a secondary's would forward. */
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return -ENOTSUP;
 	if (params != NULL && params[0] != '\0' &&
 	    tel_parse_u32(params, &id) != 0)
 		return -EINVAL;
@@ -152,6 +156,9 @@ tel_info(const char *cmd __rte_unused, const char *params,
 	struct mim_table_info info;
 	int id;
 
+	/* The primary serves telemetry; a secondary's would forward. */
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return -ENOTSUP;
 	id = tel_table_id(params);
 	if (id < 0)
 		return id;
@@ -193,6 +200,9 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct rte_tel_data *c;
 	struct mim_stats st;
 
+	/* The primary serves telemetry; a secondary's would forward. */
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return -ENOTSUP;
 	if (mim_get_stats(&st) != 0 || mim_rcu_get_stats(&rs) != 0)
 		return -EINVAL;
 	rte_tel_data_start_dict(d);

@@ -11,6 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
+
+#include <mim.h>
+
 #include "mp_util.h"
 
 const char *
@@ -72,4 +76,36 @@ int
 mp_run(const char *name, const char *arg)
 {
 	return mp_wait(mp_spawn(name, arg));
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double
+mp_lookup_median_us(int id, unsigned int n)
+{
+	uint64_t *t = calloc(n, sizeof(*t));
+	uint32_t k = 0, v;
+	double us = -1;
+	unsigned int i;
+
+	if (t == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		uint64_t c = rte_rdtsc_precise();
+
+		if (mim_lookup_elem(id, &k, &v) != 0)
+			goto out;
+		t[i] = rte_rdtsc_precise() - c;
+	}
+	qsort(t, n, sizeof(*t), cmp_u64);
+	us = (double)t[n / 2] * 1e6 / (double)rte_get_tsc_hz();
+out:
+	free(t);
+	return us;
 }

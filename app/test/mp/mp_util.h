@@ -29,6 +29,12 @@ int mp_wait(pid_t pid);
 /* mp_spawn() then mp_wait(). */
 int mp_run(const char *name, const char *arg);
 
+/*
+ * Median time of n mim_lookup_elem() calls on key 0 of array id (4-byte
+ * values), in microseconds; -1 if one fails. A figure, not a test.
+ */
+double mp_lookup_median_us(int id, unsigned int n);
+
 /* A child case: returns 0 on success. */
 struct mp_child_case {
 	const char *name;

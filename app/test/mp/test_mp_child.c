@@ -8,16 +8,22 @@
  * runs the child function MIM_MP_CASE names.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_rcu_qsbr.h>
 
 #include <mim.h>
+#include <mim_mp.h>
 
 #include "autotest.h"
+#include "mp_script.h"
 #include "mp_util.h"
 
 /* The child attached to the primary's memory as a secondary. */
@@ -30,8 +36,194 @@ child_attach(const char *arg)
 	return 0;
 }
 
+/* Says it is ready in the file arg, then waits to be killed. */
+static int
+child_idle(const char *arg)
+{
+	FILE *f = fopen(arg, "w");
+
+	TEST_ASSERT(f != NULL, "cannot write %s", arg);
+	fclose(f);
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* A script's transcript, to the file arg. */
+static int
+child_script(const char *arg, void (*script)(FILE *f))
+{
+	FILE *f = arg != NULL ? fopen(arg, "w") : NULL;
+
+	TEST_ASSERT(f != NULL, "cannot write %s", arg != NULL ? arg : "(null)");
+	script(f);
+	fclose(f);
+	return 0;
+}
+
+static int
+child_reads(const char *arg)
+{
+	return child_script(arg, mp_script_reads);
+}
+
+static int
+child_writes(const char *arg)
+{
+	return child_script(arg, mp_script_writes);
+}
+
+/* Started before the primary made any table: sees none, then "late". */
+static int
+child_early(const char *arg)
+{
+	uint64_t end = rte_get_timer_cycles() + 20 * rte_get_timer_hz();
+	uint32_t next, k = 0, v = 0;
+	FILE *f;
+	int id;
+
+	TEST_ASSERT_ERR(mim_find("late"), ENOENT, "no table named 'late'");
+	TEST_ASSERT_ERR(mim_get_next_id(0, &next), ENOENT, "no table id above 0");
+	/* Tell the primary it may create the table now. */
+	f = fopen(arg, "w");
+	TEST_ASSERT(f != NULL, "cannot write %s", arg);
+	fclose(f);
+	while ((id = mim_find("late")) < 0 && rte_get_timer_cycles() < end)
+		rte_delay_ms(5);
+	TEST_ASSERT_OK(id);
+	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &v));
+	TEST_ASSERT_EQUAL(v, 4242, "the primary's value");
+	return 0;
+}
+
+/* The reader: what the data path finds through the outer table. */
+struct rd {
+	struct rte_rcu_qsbr *v;
+	const struct mim_table *outer;
+	unsigned int tid;
+	uint64_t bad, lookups, gens;
+	uint64_t seconds;
+	int hold;       /* 1: stay online, never quiescent, until killed */
+};
+
+#define RD_KEYS 16
+
+/* A value of generation g at key k, as the primary writes it. */
+static uint64_t
+rd_check(uint64_t g, uint32_t k)
+{
+	return g * 1000003ULL + k * 7919ULL + 1;
+}
+
+static int
+rd_loop(void *arg)
+{
+	struct rd *r = arg;
+	uint64_t end = rte_get_timer_cycles() + r->seconds * rte_get_timer_hz();
+	uint64_t last = UINT64_MAX;
+	uint32_t zero = 0, k;
+
+	rte_rcu_qsbr_thread_register(r->v, r->tid);
+	rte_rcu_qsbr_thread_online(r->v, r->tid);
+	while (rte_get_timer_cycles() < end && (r->hold || r->gens < 50)) {
+		const struct mim_table *in = mim_lookup(r->outer, &zero);
+		uint64_t g = UINT64_MAX;
+
+		for (k = 0; in != NULL && k < RD_KEYS; k++) {
+			const uint64_t *val = mim_lookup(in, &k);
+
+			r->lookups++;
+			if (val == NULL || val[1] != rd_check(val[0], k) ||
+			    (g != UINT64_MAX && val[0] != g)) {
+				r->bad++;
+				continue;
+			}
+			g = val[0];
+		}
+		if (g != UINT64_MAX && g != last) {
+			r->gens++;
+			last = g;
+		}
+		if (!r->hold)
+			rte_rcu_qsbr_quiescent(r->v, r->tid);
+	}
+	rte_rcu_qsbr_thread_offline(r->v, r->tid);
+	rte_rcu_qsbr_thread_unregister(r->v, r->tid);
+	return 0;
+}
+
+/*
+ * A reader on a worker lcore of this secondary, on the primary's QSBR
+ * variable 0 and outer table "rd_outer": every value it finds must be
+ * whole. arg "hold": it stays online without a quiescent state until the
+ * primary kills the process (it writes "ready" to MIM_MP_READY first).
+ */
+static int
+child_reader(const char *arg)
+{
+	struct rd r = { .tid = 1, .seconds = 20 };
+	unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
+	const char *ready = getenv("MIM_MP_READY");
+	int outer;
+
+	r.hold = arg != NULL && strcmp(arg, "hold") == 0;
+	TEST_ASSERT(lcore < RTE_MAX_LCORE, "no worker lcore");
+	TEST_ASSERT_OK(mim_mp_rcu_qsbr_get(0, &r.v));
+	TEST_ASSERT_ERR(mim_mp_rcu_qsbr_get(5, &r.v), ENOENT, "no QSBR variable");
+	TEST_ASSERT_OK(mim_mp_rcu_qsbr_get(0, &r.v));
+	TEST_ASSERT_OK(mim_mp_reader_claim(r.v, r.tid));
+	TEST_ASSERT_ERR(mim_mp_reader_claim(r.v, r.tid), EEXIST, "already");
+	TEST_ASSERT_ERR(mim_mp_reader_claim(r.v, 100000), EINVAL, "max_threads");
+	outer = mim_find("rd_outer");
+	TEST_ASSERT_OK(outer);
+	/* The handle keeps the outer table, and so its pointer, valid. */
+	TEST_ASSERT_OK(mim_get_by_id(outer));
+	r.outer = mim_table(outer);
+	TEST_ASSERT(r.outer != NULL, "mim_table: %s", mim_last_error());
+	TEST_ASSERT_OK(rte_eal_remote_launch(rd_loop, &r, lcore));
+	if (r.hold && ready != NULL) {
+		FILE *f;
+
+		rte_delay_ms(200);
+		f = fopen(ready, "w");
+		TEST_ASSERT(f != NULL, "cannot write %s", ready);
+		fclose(f);
+	}
+	rte_eal_wait_lcore(lcore);
+	printf("    reader: %" PRIu64 " lookups, %" PRIu64 " generations, %" PRIu64 " bad\n",
+	       r.lookups, r.gens, r.bad);
+	TEST_ASSERT_OK(mim_mp_reader_unclaim(r.v, r.tid));
+	TEST_ASSERT_OK(mim_close(outer));
+	TEST_ASSERT_EQUAL(r.bad, 0, "values not whole");
+	TEST_ASSERT(r.gens >= 2, "the primary replaced no table (%" PRIu64 ")",
+		    r.gens);
+	return 0;
+}
+
+int mp_child_hostile(const char *arg);
+
+/* The cost of one forwarded lookup (arg: the array's ID). */
+static int
+child_lookup_cost(const char *arg)
+{
+	double us;
+
+	mp_lookup_median_us(atoi(arg), 100);   /* warm: sizes, buffer */
+	us = mp_lookup_median_us(atoi(arg), 1000);
+	TEST_ASSERT(us >= 0, "a lookup failed: %s", mim_last_error());
+	printf("    secondary: mim_lookup_elem median %.2f us (1000 calls)\n", us);
+	return 0;
+}
+
 static const struct mp_child_case child_cases[] = {
+	{ "hostile", mp_child_hostile },
+	{ "lookup_cost", child_lookup_cost },
 	{ "attach", child_attach },
+	{ "idle", child_idle },
+	{ "reads", child_reads },
+	{ "writes", child_writes },
+	{ "early", child_early },
+	{ "reader", child_reader },
 	{ NULL, NULL },
 };
 

@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * The secondary process's side of mim_mp.h: each forwarded call stages
+ * its inputs in the bounce buffer, sends one request to the primary and
+ * copies back the outputs and the reason. One process-local mutex
+ * serialises the calls, as they share the buffer.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/btf.h>
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "mim_mp_private.h"
+
+/* Seconds to wait for the primary: a first contact, then any call (a
+ * retiring call may wait for a grace period there).
+ */
+#define MIM_MP_HELLO_TIMEOUT 2
+#define MIM_MP_TIMEOUT 60
+/* Tries of a call whose sizes went stale or whose buffer was too small. */
+#define MIM_MP_TRIES 4
+
+static pthread_mutex_t cl_mutex = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t *cl_buf;      /* the registered bounce buffer */
+static size_t cl_len;
+
+/* Sizes of the last table a plain element call met. */
+static struct {
+	int id;
+	uint32_t key_size, vbuf_size;
+} cl_sizes;
+
+/* BTF parsed from the primary's, one per table asked about. */
+struct cl_btf {
+	int id;
+	struct btf *btf;
+	struct cl_btf *next;
+};
+static struct cl_btf *cl_btfs;
+
+int
+mim_mp_refuse(const char *fn)
+{
+	return mim_err(ENOTSUP, "%s is not available in a secondary process: call it in the primary",
+		       fn);
+}
+
+static int
+send_req(const struct mim_mp_req *q, struct mim_mp_rep *r, int timeout)
+{
+	struct timespec ts = { .tv_sec = timeout, .tv_nsec = 0 };
+	struct rte_mp_reply rep;
+	struct rte_mp_msg m;
+	int ret;
+
+	memset(&m, 0, sizeof(m));
+	memset(&rep, 0, sizeof(rep));
+	snprintf(m.name, sizeof(m.name), "%s", MIM_MP_ACTION);
+	m.len_param = sizeof(*q);
+	memcpy(m.param, q, sizeof(*q));
+	ret = rte_mp_request_sync(&m, &rep, &ts);
+	if (ret != 0 || rep.nb_received != 1) {
+		free(rep.msgs);
+		return mim_err(ENOTCONN, "no answer from the primary process in %d s: it serves mapinmap once it has called mim_mp_init() or any control-plane function",
+			       timeout);
+	}
+	if (rep.msgs[0].len_param != (int)sizeof(*r)) {
+		free(rep.msgs);
+		return mim_err(EPROTO, "the primary's reply has %d bytes, not %zu: not the same mapinmap",
+			       rep.msgs[0].len_param, sizeof(*r));
+	}
+	memcpy(r, rep.msgs[0].param, sizeof(*r));
+	free(rep.msgs);
+	if (r->magic != MIM_MP_MAGIC)
+		return mim_err(EPROTO, "the primary's reply is not a mapinmap reply");
+	return 0;
+}
+
+/* Allocate a bounce buffer of at least need bytes and register it. */
+static int
+buf_reserve(size_t need)
+{
+	struct mim_mp_req q = { .magic = MIM_MP_MAGIC, .op = MIM_MP_HELLO };
+	struct mim_mp_rep r;
+	size_t len = MIM_MP_BUF_MIN;
+	uint8_t *b;
+	int ret;
+
+	if (cl_buf != NULL && need <= cl_len)
+		return 0;
+	if (need > MIM_MP_BUF_MAX)
+		return mim_err(E2BIG, "the call needs %zu bytes of bounce buffer, more than MIM_MP_BUF_MAX (%u)",
+			       need, MIM_MP_BUF_MAX);
+	while (len < need)
+		len *= 2;
+	b = mim_fault() ? NULL : rte_zmalloc("mim_mp", len, RTE_CACHE_LINE_SIZE);
+	if (b == NULL)
+		return mim_err(ENOMEM, "cannot allocate a bounce buffer of %zu bytes in DPDK memory",
+			       len);
+	q.ptr = (uintptr_t)b;
+	q.len = len;
+	ret = send_req(&q, &r, MIM_MP_HELLO_TIMEOUT);
+	if (ret == 0 && r.ret != 0) {
+		ret = r.ret;
+		mim_err(-ret, "the primary refused the bounce buffer (%s)",
+			rte_strerror(-ret));
+	}
+	if (ret != 0) {
+		rte_free(b);
+		return ret;
+	}
+	rte_free(cl_buf);
+	cl_buf = b;
+	cl_len = len;
+	return 0;
+}
+
+/* Stage len bytes of src at *off (8-byte aligned); advances *off. */
+static uint32_t
+stage(size_t *off, const void *src, size_t len)
+{
+	uint32_t at = (uint32_t)*off;
+
+	if (src != NULL && len != 0)
+		memcpy(cl_buf + at, src, len);
+	*off += RTE_ALIGN_CEIL(len, 8);
+	return at;
+}
+
+/* Send q; on DONE, the reply's reason becomes this thread's. */
+static int
+run(struct mim_mp_req *q, struct mim_mp_rep *r)
+{
+	int ret;
+
+	q->magic = MIM_MP_MAGIC;
+	ret = send_req(q, r, MIM_MP_TIMEOUT);
+	if (ret != 0)
+		return ret;
+	if (r->status == MIM_MP_DONE && r->reason) {
+		cl_buf[MIM_MP_REASON_LEN - 1] = '\0';
+		mim_err_set((const char *)cl_buf);
+	}
+	return 0;
+}
+
+/* After a GROW or STALE reply: make room or learn sizes; 0 to retry. */
+static int
+retry_prepare(const struct mim_mp_rep *r, int id)
+{
+	if (r->status == MIM_MP_GROW)
+		return buf_reserve(r->need);
+	cl_sizes.id = id;
+	cl_sizes.key_size = r->key_size;
+	cl_sizes.vbuf_size = r->vbuf_size;
+	return 0;
+}
+
+static int
+too_many_tries(void)
+{
+	return mim_err(EAGAIN, "the primary's table changed under %d tries of this call",
+		       MIM_MP_TRIES);
+}
+
+/* Begin a forwarded call: the mutex, and a buffer of at least need. */
+static int
+enter(size_t need)
+{
+	int ret;
+
+	pthread_mutex_lock(&cl_mutex);
+	ret = buf_reserve(need);
+	if (ret != 0)
+		pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
+
+/*
+ * Element calls. The _sz forms (key_sz and value_sz as given, SIZE_MAX
+ * for no value) carry the caller's sizes; the plain forms carry the sizes
+ * last seen for the table, which the primary checks (STALE: try again
+ * with the sizes it gives).
+ */
+int
+mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
+		const void *value, size_t value_sz, uint64_t flags)
+{
+	bool sized = op >= MIM_MP_UPDATE_SZ;
+	bool out = op == MIM_MP_LOOKUP || op == MIM_MP_NEXT_KEY ||
+		op == MIM_MP_LOOKUP_SZ || op == MIM_MP_NEXT_KEY_SZ;
+	struct mim_mp_req q;
+	struct mim_mp_rep r;
+	size_t off, klen, vlen;
+	int ret, i;
+
+	if (sized && (key_sz > MIM_MP_BUF_MAX ||
+		      (value_sz != SIZE_MAX && value_sz > MIM_MP_BUF_MAX)))
+		return mim_err(E2BIG, "key_sz %zu or value_sz %zu is larger than a secondary's bounce buffer (%u)",
+			       key_sz, value_sz, MIM_MP_BUF_MAX);
+	ret = enter(MIM_MP_BUF_MIN);
+	if (ret != 0)
+		return ret;
+	for (i = 0; i < MIM_MP_TRIES; i++) {
+		memset(&q, 0, sizeof(q));
+		q.op = op;
+		q.id = id;
+		q.flags = flags;
+		q.key_sz = key_sz;
+		q.value_sz = value_sz;
+		if (sized) {
+			klen = key_sz;
+			vlen = value_sz == SIZE_MAX ? 0 : value_sz;
+		} else {
+			klen = cl_sizes.id == id ? cl_sizes.key_size : 0;
+			vlen = cl_sizes.id == id ? cl_sizes.vbuf_size : 0;
+			if (op == MIM_MP_NEXT_KEY)
+				vlen = klen;
+			if (op == MIM_MP_DELETE)
+				vlen = 0;
+		}
+		ret = buf_reserve(MIM_MP_DATA + RTE_ALIGN_CEIL(klen, 8) +
+				  RTE_ALIGN_CEIL(vlen, 8));
+		if (ret != 0)
+			break;
+		off = MIM_MP_DATA;
+		q.nulls = (key == NULL ? MIM_MP_NULL_KEY : 0) |
+			(value == NULL ? MIM_MP_NULL_VAL : 0);
+		q.key_len = key != NULL ? klen : 0;
+		q.key_off = stage(&off, key, q.key_len);
+		q.val_len = value != NULL ? vlen : 0;
+		q.val_off = stage(&off, out ? NULL : value, q.val_len);
+		ret = run(&q, &r);
+		if (ret != 0)
+			break;
+		if (r.status == MIM_MP_DONE) {
+			ret = r.ret;
+			if (ret == 0 && out && value != NULL)
+				memcpy((void *)(uintptr_t)value,
+				       cl_buf + q.val_off, q.val_len);
+			break;
+		}
+		ret = retry_prepare(&r, id);
+		if (ret != 0)
+			break;
+	}
+	if (i == MIM_MP_TRIES)
+		ret = too_many_tries();
+	pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
+
+/* A call on an ID with no other input or output. */
+int
+mim_mp_fwd_id(uint32_t op, int id)
+{
+	struct mim_mp_req q = { .op = op, .id = id };
+	struct mim_mp_rep r;
+	struct cl_btf **pp, *b;
+	int ret = enter(MIM_MP_BUF_MIN);
+
+	if (ret != 0)
+		return ret;
+	ret = run(&q, &r);
+	if (ret == 0)
+		ret = r.ret;
+	/* The last handle of this process went: so does its BTF copy. */
+	if (op == MIM_MP_CLOSE && ret == 0 && r.out[0] == 0)
+		for (pp = &cl_btfs; *pp != NULL; pp = &(*pp)->next)
+			if ((*pp)->id == id) {
+				b = *pp;
+				*pp = b->next;
+				btf__free(b->btf);
+				free(b);
+				break;
+			}
+	pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
+
+int
+mim_mp_fwd_find(const char *name)
+{
+	struct mim_mp_req q = { .op = MIM_MP_FIND };
+	struct mim_mp_rep r;
+	size_t off = MIM_MP_DATA;
+	int ret;
+
+	if (name == NULL || name[0] == '\0')
+		return mim_err(EINVAL, "name is NULL or empty");
+	ret = enter(MIM_MP_BUF_MIN);
+	if (ret != 0)
+		return ret;
+	q.key_len = strnlen(name, MIM_MP_NAME_MAX - 1);
+	q.key_off = stage(&off, name, q.key_len);
+	ret = run(&q, &r);
+	if (ret == 0)
+		ret = r.ret;
+	pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
+
+int
+mim_mp_fwd_next_id(uint32_t start_id, uint32_t *next_id)
+{
+	struct mim_mp_req q = { .op = MIM_MP_NEXT_ID, .arg = start_id };
+	struct mim_mp_rep r;
+	int ret;
+
+	if (next_id == NULL)
+		return mim_err(EINVAL, "next_id is NULL");
+	ret = enter(MIM_MP_BUF_MIN);
+	if (ret != 0)
+		return ret;
+	ret = run(&q, &r);
+	if (ret == 0)
+		ret = r.ret;
+	if (ret == 0)
+		*next_id = r.out[0];
+	pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
+
+/*
+ * A call that writes len bytes to out (info, stats): the primary writes
+ * them at MIM_MP_DATA. id is the table's, or the index (QSBR_GET); out
+ * NULL is sent as such, the primary refuses it as the call does.
+ */
+int
+mim_mp_fwd_out(uint32_t op, int id, void *out, size_t len)
+{
+	struct mim_mp_req q = { .op = op, .id = id, .arg = (uint32_t)id };
+	struct mim_mp_rep r;
+	int ret = enter(MIM_MP_DATA + len);
+
+	if (ret != 0)
+		return ret;
+	q.nulls = out == NULL ? MIM_MP_NULL_VAL : 0;
+	q.val_off = MIM_MP_DATA;
+	q.val_len = out == NULL ? 0 : len;
+	/* mim_mp_stats: the caller's sz and fields, as the call checks them. */
+	if (out != NULL && op == MIM_MP_MP_STATS)
+		memcpy(cl_buf + MIM_MP_DATA, out, len);
+	ret = run(&q, &r);
+	if (ret == 0)
+		ret = r.ret;
+	if (ret >= 0 && out != NULL) {
+		if (op == MIM_MP_QSBR_GET)
+			*(void **)out = (void *)(uintptr_t)r.ptr;
+		else
+			memcpy(out, cl_buf + MIM_MP_DATA, len);
+	}
+	pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
+
+struct mim_table *
+mim_mp_fwd_table(int id)
+{
+	struct mim_mp_req q = { .op = MIM_MP_TABLE, .id = id };
+	struct mim_mp_rep r;
+	int ret = enter(MIM_MP_BUF_MIN);
+
+	if (ret != 0) {
+		rte_errno = -ret;
+		return NULL;
+	}
+	ret = run(&q, &r);
+	if (ret == 0)
+		ret = r.ret;
+	pthread_mutex_unlock(&cl_mutex);
+	if (ret != 0) {
+		rte_errno = -ret;
+		return NULL;
+	}
+	return (struct mim_table *)(uintptr_t)r.ptr;
+}
+
+/* The raw bytes of a secondary's BTF object, or NULL with a reason. */
+static const void *
+btf_raw(const struct btf *b, uint32_t *size)
+{
+	const void *raw = btf__raw_data(b, size);
+
+	if (raw == NULL)
+		mim_err(EINVAL, "cannot get the raw bytes of the BTF object");
+	return raw;
+}
+
+/*
+ * mim_create(): the options' bytes as the caller gave them, their BTF
+ * objects as raw bytes, which the primary parses and puts in their place.
+ */
+int
+mim_mp_fwd_create(enum mim_type type, const char *name, uint32_t key_size,
+		  uint32_t value_size, uint32_t max_entries,
+		  const struct mim_create_opts *opts)
+{
+	const void *raw = NULL, *iraw = NULL;
+	uint32_t rsz = 0, irsz = 0;
+	struct mim_mp_req q;
+	struct mim_mp_rep r;
+	size_t osz = 0, nlen = 0, off;
+	int ret;
+
+	if (opts != NULL) {
+		osz = opts->sz;
+		if (osz > MIM_MP_OPTS_MAX)
+			return mim_err(E2BIG, "opts->sz %zu: a secondary process sends at most %u bytes of options",
+				       osz, MIM_MP_OPTS_MAX);
+		if (osz < sizeof(size_t))
+			osz = sizeof(size_t);
+		if (osz >= offsetof(struct mim_create_opts, btf) + sizeof(void *) &&
+		    opts->btf != NULL && (raw = btf_raw(opts->btf, &rsz)) == NULL)
+			return -EINVAL;
+		if (osz >= offsetof(struct mim_create_opts, inner_btf) + sizeof(void *) &&
+		    opts->inner_btf != NULL &&
+		    (iraw = btf_raw(opts->inner_btf, &irsz)) == NULL)
+			return -EINVAL;
+	}
+	if (name != NULL)
+		nlen = strnlen(name, MIM_MP_NAME_MAX - 1) + 1;
+	ret = enter(MIM_MP_DATA + RTE_ALIGN_CEIL(nlen, 8) +
+		    RTE_ALIGN_CEIL(osz, 8) + RTE_ALIGN_CEIL(rsz, 8) +
+		    RTE_ALIGN_CEIL(irsz, 8));
+	if (ret != 0)
+		return ret;
+	memset(&q, 0, sizeof(q));
+	q.op = MIM_MP_CREATE;
+	q.arg = (uint32_t)type;
+	q.key_size = key_size;
+	q.value_size = value_size;
+	q.max_entries = max_entries;
+	off = MIM_MP_DATA;
+	q.nulls = (name == NULL ? MIM_MP_NULL_NAME : 0) |
+		(opts == NULL ? MIM_MP_NULL_OPTS : 0);
+	q.key_len = nlen;
+	q.key_off = stage(&off, name, nlen);
+	if (nlen != 0)
+		cl_buf[q.key_off + nlen - 1] = '\0';
+	q.opts_len = osz;
+	q.opts_off = stage(&off, NULL, osz);
+	if (opts != NULL)
+		memcpy(cl_buf + q.opts_off, opts, osz);
+	q.btf_len = rsz;
+	q.btf_off = stage(&off, raw, rsz);
+	q.ibtf_len = irsz;
+	q.ibtf_off = stage(&off, iraw, irsz);
+	ret = run(&q, &r);
+	if (ret == 0)
+		ret = r.ret;
+	pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
+
+/* The cached copy of table id's BTF if its bytes are raw, else a new one. */
+static int
+btf_cache(int id, const void *raw, uint32_t size, const struct btf **out)
+{
+	struct cl_btf *b;
+	const void *have;
+	uint32_t hsz;
+
+	for (b = cl_btfs; b != NULL; b = b->next)
+		if (b->id == id) {
+			have = btf__raw_data(b->btf, &hsz);
+			if (have != NULL && hsz == size &&
+			    memcmp(have, raw, size) == 0) {
+				*out = b->btf;
+				return 0;
+			}
+		}
+	b = mim_calloc(1, sizeof(*b));
+	if (b == NULL)
+		return mim_err(ENOMEM, "cannot allocate the BTF copy of table id %d",
+			       id);
+	b->btf = mim_fault() ? NULL : btf__new(raw, size);
+	if (b->btf == NULL) {
+		free(b);
+		return mim_err(ENOMEM, "cannot parse the BTF of table id %d the primary sent",
+			       id);
+	}
+	b->id = id;
+	b->next = cl_btfs;
+	cl_btfs = b;
+	*out = b->btf;
+	return 0;
+}
+
+int
+mim_mp_fwd_btf(int id, const struct btf **btf, uint32_t *key_type_id,
+	       uint32_t *value_type_id)
+{
+	struct mim_mp_req q;
+	struct mim_mp_rep r;
+	int ret, i;
+
+	if (btf == NULL)
+		return mim_err(EINVAL, "btf is NULL");
+	ret = enter(MIM_MP_BUF_MIN);
+	if (ret != 0)
+		return ret;
+	for (i = 0; i < MIM_MP_TRIES; i++) {
+		memset(&q, 0, sizeof(q));
+		q.op = MIM_MP_BTF;
+		q.id = id;
+		q.val_off = MIM_MP_DATA;
+		q.val_len = cl_len - MIM_MP_DATA;
+		ret = run(&q, &r);
+		if (ret != 0 || r.status == MIM_MP_DONE)
+			break;
+		ret = retry_prepare(&r, id);
+		if (ret != 0)
+			break;
+	}
+	if (i == MIM_MP_TRIES)
+		ret = too_many_tries();
+	else if (ret == 0)
+		ret = r.ret;
+	if (ret == 0) {
+		*btf = NULL;
+		if (r.out_len != 0)
+			ret = btf_cache(id, cl_buf + MIM_MP_DATA, r.out_len, btf);
+		if (key_type_id != NULL)
+			*key_type_id = r.out[1];
+		if (value_type_id != NULL)
+			*value_type_id = r.out[2];
+	}
+	pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
+
+/* The BTF copies go with the process. */
+RTE_FINI(mim_mp_fini)
+{
+	struct cl_btf *b;
+
+	while ((b = cl_btfs) != NULL) {
+		cl_btfs = b->next;
+		btf__free(b->btf);
+		free(b);
+	}
+}
+
+int
+mim_mp_fwd_claim(uint32_t op, struct rte_rcu_qsbr *v, unsigned int tid)
+{
+	struct mim_mp_req q = { .op = op, .ptr = (uintptr_t)v, .arg = tid };
+	struct mim_mp_rep r;
+	int ret = enter(MIM_MP_BUF_MIN);
+
+	if (ret != 0)
+		return ret;
+	ret = run(&q, &r);
+	if (ret == 0)
+		ret = r.ret;
+	pthread_mutex_unlock(&cl_mutex);
+	return ret;
+}
