@@ -487,7 +487,7 @@ btf_cache(int id, const void *raw, uint32_t size, const struct btf **out)
 	b->btf = mim_fault() ? NULL : btf__new(raw, size);
 	if (b->btf == NULL) {
 		free(b);
-		return mim_err(ENOMEM, "cannot parse the BTF of table id %d the primary sent",
+		return mim_err(ENOMEM, "cannot copy the BTF of table id %d the primary sent",
 			       id);
 	}
 	b->id = id;

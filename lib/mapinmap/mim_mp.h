@@ -53,7 +53,11 @@
  * hash function through a pointer holding the primary's code address.
  * Options structures of more than 4096 bytes give -E2BIG. Telemetry
  * commands are served by the primary only (in a secondary they answer
- * an error).
+ * an error). In #MIM_RCU_MODE_SYNC, a secondary's thread must not be
+ * online on an attached variable when it makes a retiring call: the
+ * primary cannot tell (no -EDEADLK) and would wait for it. An adopted
+ * rte_lpm's values are read where the application put them: for a
+ * secondary's data path they must be in DPDK memory.
  *
  * **Handles.** A table ID means the same table in every process. The
  * handle references a secondary takes (mim_create(), mim_get_by_id()) are

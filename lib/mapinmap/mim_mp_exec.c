@@ -181,7 +181,10 @@ opts_btf(const struct mim_mp_peer *p, uint32_t off, uint32_t len,
 	raw = off >= MIM_MP_DATA ? mim_mp_peer_span(p, off, len) : NULL;
 	if (raw == NULL)
 		return refuse("BTF bytes outside its bounce buffer");
-	*made = mim_fault() ? NULL : btf__new(raw, len);
+	if (mim_fault())
+		return mim_err(ENOMEM, "cannot allocate the BTF a secondary process sent (%u bytes)",
+			       len);
+	*made = btf__new(raw, len);
 	if (*made == NULL)
 		return mim_err(EINVAL, "cannot parse the BTF a secondary process sent (%u bytes)",
 			       len);

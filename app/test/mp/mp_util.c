@@ -14,6 +14,7 @@
 #include <rte_cycles.h>
 
 #include <mim.h>
+#include <mim_mp.h>
 
 #include "mp_util.h"
 
@@ -108,4 +109,19 @@ mp_lookup_median_us(int id, unsigned int n)
 out:
 	free(t);
 	return us;
+}
+
+int
+mp_reap(void)
+{
+	MIM_OPTS(mim_mp_stats, st);
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		mim_mp_peers_check();
+		if (mim_mp_get_stats(&st) == 0 && st.nb_peers == 0)
+			return 0;
+		rte_delay_ms(10);
+	}
+	return -1;
 }

@@ -35,6 +35,9 @@ int mp_run(const char *name, const char *arg);
  */
 double mp_lookup_median_us(int id, unsigned int n);
 
+/* Wait until the primary has let go of every secondary that exited. */
+int mp_reap(void);
+
 /* A child case: returns 0 on success. */
 struct mp_child_case {
 	const char *name;

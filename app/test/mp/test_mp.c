@@ -67,28 +67,12 @@ path(const char *name)
 	return p[i];
 }
 
-/* Wait until the primary has let go of every secondary that exited. */
-static int
-reap(void)
-{
-	MIM_OPTS(mim_mp_stats, st);
-	int i;
-
-	for (i = 0; i < 200; i++) {
-		mim_mp_peers_check();
-		if (mim_mp_get_stats(&st) == 0 && st.nb_peers == 0)
-			return 0;
-		rte_delay_ms(10);
-	}
-	return -1;
-}
-
 /* A secondary process attaches to this primary. */
 static int
 test_mp_attach(void)
 {
 	TEST_ASSERT_EQUAL(mp_run("attach", NULL), 0, "child failed");
-	TEST_ASSERT_OK(reap());
+	TEST_ASSERT_OK(mp_reap());
 	return TEST_SUCCESS;
 }
 
@@ -107,7 +91,7 @@ test_mp_reads(void)
 			  "child failed");
 	TEST_ASSERT_OK(mp_same_files(path("reads.primary"),
 				     path("reads.secondary")));
-	TEST_ASSERT_OK(reap());
+	TEST_ASSERT_OK(mp_reap());
 	autotest_close_all();
 	return TEST_SUCCESS;
 }
@@ -127,7 +111,7 @@ test_mp_writes(void)
 			  "child failed");
 	TEST_ASSERT_OK(mp_same_files(path("writes.primary"),
 				     path("writes.secondary")));
-	TEST_ASSERT_OK(reap());
+	TEST_ASSERT_OK(mp_reap());
 	TEST_ASSERT_ERR(mim_get_next_id(0, &next), ENOENT, "");
 	return TEST_SUCCESS;
 }
@@ -149,7 +133,7 @@ test_mp_early(void)
 	TEST_ASSERT_OK(id);
 	TEST_ASSERT_OK(mim_update_elem(id, &k, &v, MIM_ANY));
 	TEST_ASSERT_EQUAL(mp_wait(pid), 0, "child failed");
-	TEST_ASSERT_OK(reap());
+	TEST_ASSERT_OK(mp_reap());
 	TEST_ASSERT_OK(mim_close(id));
 	return TEST_SUCCESS;
 }
@@ -209,7 +193,7 @@ test_mp_reader(void)
 		rte_delay_us_sleep(2000);
 	}
 	TEST_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child failed");
-	TEST_ASSERT_OK(reap());
+	TEST_ASSERT_OK(mp_reap());
 	TEST_ASSERT_OK(mim_close(outer));
 	mim_reclaim();
 	TEST_ASSERT_OK(mim_rcu_get_stats(&rs));
@@ -291,7 +275,7 @@ test_mp_reader_killed(void)
 	TEST_ASSERT(rs.pending > 0, "released under an online reader");
 	kill(pid, SIGKILL);
 	TEST_ASSERT_EQUAL(mp_wait(pid), 128 + SIGKILL, "not killed");
-	TEST_ASSERT_OK(reap());
+	TEST_ASSERT_OK(mp_reap());
 	TEST_ASSERT_OK(mim_mp_get_stats(&ms));
 	TEST_ASSERT_EQUAL(ms.nb_dead_peers - ms0.nb_dead_peers, 1, "");
 	TEST_ASSERT_EQUAL(ms.nb_dead_readers - ms0.nb_dead_readers, 1, "");
@@ -327,7 +311,7 @@ test_mp_hostile(void)
 	TEST_ASSERT_OK(mim_mp_get_stats(&ms0));
 	autotest_snapshot(&a);
 	TEST_ASSERT_EQUAL(mp_run("hostile", arg), 0, "child failed");
-	TEST_ASSERT_OK(reap());
+	TEST_ASSERT_OK(mp_reap());
 	autotest_snapshot(&b);
 	TEST_ASSERT_OK(autotest_snap_diff(&a, &b));
 	TEST_ASSERT_OK(mim_mp_get_stats(&ms));
@@ -355,7 +339,7 @@ test_mp_lookup_cost(void)
 	printf("    primary: mim_lookup_elem median %.2f us (1000 calls)\n", us);
 	snprintf(arg, sizeof(arg), "%d", id);
 	TEST_ASSERT_EQUAL(mp_run("lookup_cost", arg), 0, "child failed");
-	TEST_ASSERT_OK(reap());
+	TEST_ASSERT_OK(mp_reap());
 	TEST_ASSERT_OK(mim_close(id));
 	return TEST_SUCCESS;
 }
@@ -390,12 +374,16 @@ static struct autotest_suite mp_kill_suite = {
 
 REGISTER_AUTOTEST(mp_kill_suite);
 
+extern const struct autotest_case mp_fault_cases[];
+static const struct autotest_case *const mp_more[] = { mp_fault_cases, NULL };
+
 static struct autotest_suite mp_suite = {
 	.name = "mp",
 	.help = "secondary processes on the primary's tables (hugepages.sh)",
 	.setup = mp_setup,
 	.teardown = mp_teardown,
 	.cases = mp_cases,
+	.more_cases = mp_more,
 };
 
 REGISTER_AUTOTEST(mp_suite);

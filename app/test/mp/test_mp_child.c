@@ -201,6 +201,8 @@ child_reader(const char *arg)
 }
 
 int mp_child_hostile(const char *arg);
+int mp_child_fault(const char *arg);
+int mp_child_fault_op(const char *arg);
 
 /* The cost of one forwarded lookup (arg: the array's ID). */
 static int
@@ -217,6 +219,8 @@ child_lookup_cost(const char *arg)
 
 static const struct mp_child_case child_cases[] = {
 	{ "hostile", mp_child_hostile },
+	{ "fault", mp_child_fault },
+	{ "fault_op", mp_child_fault_op },
 	{ "lookup_cost", child_lookup_cost },
 	{ "attach", child_attach },
 	{ "idle", child_idle },
