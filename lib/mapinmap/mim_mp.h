@@ -20,13 +20,13 @@
  * buffer in DPDK memory that the secondary allocates (and grows, up to
  * #MIM_MP_BUF_MAX bytes) and registers with the primary.
  *
- * **The primary must serve.** It registers the action at its first
- * control-plane call after rte_eal_init() (any mim_* call that takes the
- * library mutex), or at mim_mp_init(). Until then a secondary's calls
- * fail with -ENOTCONN after a short wait; a primary that starts
- * secondaries before it makes any call should call mim_mp_init(). With
- * --in-memory or --no-shconf there are no secondaries and nothing is
- * served. Requests are executed one at a time by a control thread of
+ * **The primary serves with no call of its own.** The library registers
+ * the action when it is loaded (before rte_eal_init(); the EAL keeps it)
+ * and the primary starts serving at its first control-plane call, at
+ * mim_mp_init(), or at a secondary's first request, whichever comes
+ * first. A secondary whose request finds no primary answering fails
+ * with -ENOTCONN after 2 s. With --in-memory or --no-shconf there are
+ * no secondaries and nothing is served. Requests are executed one at a time by a control thread of
  * the primary ("mim-mp"), not by the EAL's IPC thread, which stays free
  * for DPDK's own messages (memory hotplug).
  *
@@ -105,8 +105,10 @@ struct rte_rcu_qsbr;
  * Serve the secondary processes now: register the IPC action and start
  * the control thread that executes their requests.
  *
- * Not needed if the primary makes any control-plane call before its
- * secondaries make theirs. Calling it again does nothing.
+ * Never needed: the first control-plane call, or a secondary's first
+ * request, starts the service too. A primary may call it to learn that
+ * secondaries can be served, or to start the service at a time of its
+ * choosing. Calling it again does nothing.
  *
  * @return
  *   0; or -ENOTSUP in a secondary process, or when the EAL has no

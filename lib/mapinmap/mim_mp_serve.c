@@ -72,6 +72,8 @@ reply(const struct rte_mp_msg *req, const char *peer,
 			rte_strerror(rte_errno));
 }
 
+static int serve_start(bool lazy);
+
 /* In the EAL's IPC thread: queue the request. */
 static int
 on_msg(const struct rte_mp_msg *msg, const void *peer)
@@ -79,6 +81,18 @@ on_msg(const struct rte_mp_msg *msg, const void *peer)
 	struct mim_mp_rep r = { .magic = MIM_MP_MAGIC, .ret = -EBUSY };
 	struct job *j = NULL;
 
+	/* Registered before rte_eal_init() in every process: only the
+	 * primary serves, and it starts its thread at the first request
+	 * if no call of its own has yet.
+	 */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	if (__atomic_load_n(&served, __ATOMIC_RELAXED) != 1) {
+		pthread_mutex_lock(&init_mutex);
+		if (served != 1)
+			serve_start(true);
+		pthread_mutex_unlock(&init_mutex);
+	}
 	pthread_mutex_lock(&q_mutex);
 	if (q_len < MIM_MP_QUEUE_MAX)
 		j = malloc(sizeof(*j));
@@ -198,8 +212,6 @@ static int
 serve_init(bool lazy)
 {
 	char why[128];
-	pthread_t tid;
-	int ret;
 
 	if (rte_mp_action_register(MIM_MP_ACTION, on_msg) != 0 &&
 	    rte_errno != EEXIST) {
@@ -211,9 +223,24 @@ serve_init(bool lazy)
 			 MIM_MP_ACTION, rte_strerror(rte_errno));
 		goto fail;
 	}
+	return serve_start(lazy);
+fail:
+	if (!lazy)
+		return mim_err(EIO, "%s", why);
+	MIM_LOG(WARNING, "secondary processes are not served: %s", why);
+	return -EIO;
+}
+
+/* Start the control thread (the action is registered); init_mutex held. */
+static int
+serve_start(bool lazy)
+{
+	char why[128];
+	pthread_t tid;
+	int ret;
+
 	ret = rte_ctrl_thread_create(&tid, "mim-mp", NULL, worker_start, NULL);
 	if (ret != 0) {
-		rte_mp_action_unregister(MIM_MP_ACTION);
 		snprintf(why, sizeof(why), "cannot start the mim-mp control thread: %s",
 			 rte_strerror(ret));
 		goto fail;
@@ -259,4 +286,15 @@ mim_mp_serve_lazy(void)
 	if (served == 0 && serve_init(true) == -EIO)
 		__atomic_store_n(&served, -2, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&init_mutex);
+}
+
+/*
+ * Before rte_eal_init(): the EAL keeps the action and dispatches to it
+ * once its IPC thread runs, so a primary that never calls mapinmap
+ * still answers (with --no-shconf or --in-memory nothing ever arrives).
+ * Later calls find it registered (EEXIST) and start the thread.
+ */
+RTE_INIT(mim_mp_register_early)
+{
+	rte_mp_action_register(MIM_MP_ACTION, on_msg);
 }

@@ -30,9 +30,21 @@
 static int
 child_attach(const char *arg)
 {
+	uint32_t next;
+
 	(void)arg;
 	TEST_ASSERT(rte_eal_process_type() == RTE_PROC_SECONDARY,
 		    "not a secondary process");
+	/* Answered by the primary (not -ENOTCONN), which has no table. */
+	TEST_ASSERT_ERR(mim_find("nothing"), ENOENT, "no table named 'nothing'");
+	TEST_ASSERT_ERR(mim_get_next_id(0, &next), ENOENT, "no table id above 0");
+	/* What only the primary may do. */
+	TEST_ASSERT_ERR(mim_rcu_qsbr_add((struct rte_rcu_qsbr *)&next), ENOTSUP,
+			"not available in a secondary process");
+	TEST_ASSERT_ERR(mim_rcu_configure(NULL), ENOTSUP, "mim_rcu_configure");
+	TEST_ASSERT_ERR(mim_mp_peers_check(), ENOTSUP, "");
+	TEST_ASSERT_ERR(mim_mp_init(), ENOTSUP, "");
+	TEST_ASSERT_ERR(mim_bpf_import("/nonexistent", NULL, NULL, 0), ENOTSUP, "");
 	return 0;
 }
 
