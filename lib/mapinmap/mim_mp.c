@@ -34,11 +34,12 @@ static pthread_mutex_t cl_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint8_t *cl_buf;      /* the registered bounce buffer */
 static size_t cl_len;
 
-/* Sizes of the last table a plain element call met. */
+/* Sizes of tables plain element calls met, by ID modulo the count. */
+#define CL_SIZES 64
 static struct {
 	int id;
 	uint32_t key_size, vbuf_size;
-} cl_sizes;
+} cl_sizes[CL_SIZES];
 
 /* BTF parsed from the primary's, one per table asked about. */
 struct cl_btf {
@@ -160,9 +161,9 @@ retry_prepare(const struct mim_mp_rep *r, int id)
 {
 	if (r->status == MIM_MP_GROW)
 		return buf_reserve(r->need);
-	cl_sizes.id = id;
-	cl_sizes.key_size = r->key_size;
-	cl_sizes.vbuf_size = r->vbuf_size;
+	cl_sizes[(uint32_t)id % CL_SIZES].id = id;
+	cl_sizes[(uint32_t)id % CL_SIZES].key_size = r->key_size;
+	cl_sizes[(uint32_t)id % CL_SIZES].vbuf_size = r->vbuf_size;
 	return 0;
 }
 
@@ -199,6 +200,7 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 	bool sized = op >= MIM_MP_UPDATE_SZ;
 	bool out = op == MIM_MP_LOOKUP || op == MIM_MP_NEXT_KEY ||
 		op == MIM_MP_LOOKUP_SZ || op == MIM_MP_NEXT_KEY_SZ;
+	const typeof(cl_sizes[0]) *c = &cl_sizes[(uint32_t)id % CL_SIZES];
 	struct mim_mp_req q;
 	struct mim_mp_rep r;
 	size_t off, klen, vlen;
@@ -222,8 +224,8 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 			klen = key_sz;
 			vlen = value_sz == SIZE_MAX ? 0 : value_sz;
 		} else {
-			klen = cl_sizes.id == id ? cl_sizes.key_size : 0;
-			vlen = cl_sizes.id == id ? cl_sizes.vbuf_size : 0;
+			klen = c->id == id ? c->key_size : 0;
+			vlen = c->id == id ? c->vbuf_size : 0;
 			if (op == MIM_MP_NEXT_KEY)
 				vlen = klen;
 			if (op == MIM_MP_DELETE)

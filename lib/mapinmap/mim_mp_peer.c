@@ -321,8 +321,13 @@ peer_release(struct mim_mp_peer *p)
 	uint32_t i;
 
 	if (!p->dead) {
-		MIM_LOG(WARNING, "secondary process %d is gone: %u reader thread ids go offline, %u tables' handles are dropped",
-			p->pid, p->nb_c, p->nb_h);
+		/* A process that held nothing ended as it should have. */
+		if (p->nb_c != 0 || p->nb_h != 0)
+			MIM_LOG(WARNING, "secondary process %d is gone: %u reader thread ids go offline, %u tables' handles are dropped",
+				p->pid, p->nb_c, p->nb_h);
+		else
+			MIM_LOG(INFO, "secondary process %d is gone",
+				p->pid);
 		nb_dead_peers++;
 		p->dead = true;
 	}

@@ -132,7 +132,8 @@ serve(const struct job *j)
 		return;
 	}
 	memcpy(&q, j->msg.param, sizeof(q));
-	p = mim_mp_peer_get(j->peer, q.op == MIM_MP_HELLO);
+	p = q.magic != MIM_MP_MAGIC ? NULL :
+		mim_mp_peer_get(j->peer, q.op == MIM_MP_HELLO);
 	if (q.magic != MIM_MP_MAGIC || p == NULL ||
 	    (q.op != MIM_MP_HELLO && mim_mp_peer_buf_len(p) == 0)) {
 		mim_mp_nb_refused++;

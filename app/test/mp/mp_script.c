@@ -183,6 +183,7 @@ one_table(FILE *f, uint32_t id)
 	const struct btf *b = NULL;
 	uint32_t kt = 7, vt = 7;
 	struct mim_table *t;
+	uint8_t dkey[64];
 
 	fprintf(f, "table %u\n", id);
 	if (res(f, "get_info", mim_get_info((int)id, &in)) != 0)
@@ -197,6 +198,21 @@ one_table(FILE *f, uint32_t id)
 			b != NULL ? btf__type_cnt(b) : 0, kt, vt);
 	t = mim_table((int)id);
 	fprintf(f, "  table %p errno %d\n", (void *)t, t == NULL ? rte_errno : 0);
+	/* The data path, on the shared table (a per-lcore copy differs
+	 * between processes: not that one).
+	 */
+	if (t != NULL && in.type != MIM_TYPE_PERCPU_ARRAY &&
+	    mim_get_next_key((int)id, NULL, dkey) == 0) {
+		const void *dv = mim_lookup(t, dkey);
+
+		if (dv == NULL)
+			fprintf(f, "  datapath miss\n");
+		else if (in.type == MIM_TYPE_ARRAY_OF_TABLES ||
+			 in.type == MIM_TYPE_HASH_OF_TABLES)
+			fprintf(f, "  datapath inner %p\n", dv);
+		else
+			hex(f, "datapath", dv, in.value_size);
+	}
 	if (res(f, "get_by_id", mim_get_by_id((int)id)) > 0)
 		res(f, "close", mim_close((int)id));
 	walk(f, &in);
