@@ -206,10 +206,6 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 	size_t off, klen, vlen;
 	int ret, i;
 
-	if (sized && (key_sz > MIM_MP_BUF_MAX ||
-		      (value_sz != SIZE_MAX && value_sz > MIM_MP_BUF_MAX)))
-		return mim_err(E2BIG, "key_sz %zu or value_sz %zu is larger than a secondary's bounce buffer (%u)",
-			       key_sz, value_sz, MIM_MP_BUF_MAX);
 	ret = enter(MIM_MP_BUF_MIN);
 	if (ret != 0)
 		return ret;
@@ -221,8 +217,16 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 		q.key_sz = key_sz;
 		q.value_sz = value_sz;
 		if (sized) {
+			/* The caller's buffers are read or written only once
+			 * their sizes are known to be the table's: a wrong
+			 * size is refused by the primary without them.
+			 */
 			klen = key_sz;
 			vlen = value_sz == SIZE_MAX ? 0 : value_sz;
+			if (c->id != id || klen != c->key_size ||
+			    (vlen != 0 && vlen != (op == MIM_MP_NEXT_KEY_SZ ?
+						   c->key_size : c->vbuf_size)))
+				klen = vlen = 0;
 		} else {
 			klen = c->id == id ? c->key_size : 0;
 			vlen = c->id == id ? c->vbuf_size : 0;

@@ -88,22 +88,32 @@ sizes_stale(const struct mim_mp_req *q, const uint8_t *key,
 	return false;
 }
 
-/* A sized call whose buffers were too big to stage: refused by its size
- * check unless the sizes are the table's (then too big for a secondary).
+/*
+ * A sized call whose buffers were not staged (the secondary did not know
+ * the table's sizes): if the sizes are the table's, STALE with them, so
+ * that it stages them; else its size check refuses it without them.
  */
 static bool
-sized_unstaged_ok(const struct mim_mp_req *q)
+sized_unstaged_stale(const struct mim_mp_req *q, struct mim_mp_rep *r)
 {
+	size_t want_v = SIZE_MAX;
 	struct mim_obj *t;
-	bool ok = true;
+	bool stale = false;
 
 	mim_lock();
 	t = mim_registry_lookup(q->id);
-	if (t != NULL && q->key_sz == t->dp.key_size &&
-	    (q->value_sz == SIZE_MAX || q->value_sz == value_buf_size(t)))
-		ok = false;
+	if (t != NULL) {
+		if (q->value_sz != SIZE_MAX)
+			want_v = q->op == MIM_MP_NEXT_KEY_SZ ? t->dp.key_size :
+				value_buf_size(t);
+		stale = q->key_sz == t->dp.key_size && q->value_sz == want_v;
+		r->key_size = t->dp.key_size;
+		r->vbuf_size = value_buf_size(t);
+	}
 	mim_unlock();
-	return ok;
+	if (stale)
+		r->status = MIM_MP_STALE;
+	return stale;
 }
 
 static int
@@ -122,9 +132,8 @@ exec_elem(struct mim_mp_peer *p, const struct mim_mp_req *q,
 	if (sized && ((key != NULL && q->key_len != q->key_sz) ||
 		      (val != NULL && q->value_sz != SIZE_MAX &&
 		       q->val_len != q->value_sz))) {
-		if (!sized_unstaged_ok(q))
-			return mim_err(E2BIG, "key_sz %" PRIu64 " or value_sz %" PRIu64 " is larger than a secondary's bounce buffer",
-				       q->key_sz, q->value_sz);
+		if (sized_unstaged_stale(q, r))
+			return 0;
 		key = key != NULL ? dummy : NULL;
 		val = val != NULL ? dummy : NULL;
 	}

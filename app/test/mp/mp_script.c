@@ -321,7 +321,7 @@ mp_script_writes(FILE *f)
 	writes_elem(f, h);
 	a = made(f, "create(array)", mim_create(MIM_TYPE_ARRAY, NULL, 4, 8, 4, NULL));
 	k = 7;
-	res(f, "update(index)", mim_update_elem(a, &k, &k, MIM_ANY));
+	res(f, "update(index)", mim_update_elem(a, &k, &big.tail, MIM_ANY));
 	res(f, "delete(array)", mim_delete_elem(a, &k));
 	MIM_OPTS(mim_create_opts, oo, .inner_id = h);
 	outer = made(f, "create(outer)",
