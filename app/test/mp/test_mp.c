@@ -18,6 +18,7 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_hash.h>
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
@@ -28,6 +29,7 @@
 #include "autotest.h"
 #include "autotest_util.h"
 #include "mp_script.h"
+#include "test_adopt.h"
 #include "mp_util.h"
 
 static char dir[64];
@@ -350,9 +352,46 @@ test_mp_lookup_cost(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * An adopted rte_hash: a secondary reads it through the control plane,
+ * but gets no data-path handle for it or for an outer table holding it
+ * (their lookups call a function pointer of the primary).
+ */
+static int
+test_mp_adopted(void)
+{
+	struct rte_hash_parameters p;
+	char name[RTE_HASH_NAMESIZE], arg[32];
+	struct handback hb = { 0 };
+	uint64_t key = 5, val = 77;
+	struct rte_hash *h;
+	int id, outer;
+
+	h = adopt_mk_hash(&p, name, "mpad", 16, 8,
+			  RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF);
+	TEST_ASSERT(h != NULL, "rte_hash_create");
+	TEST_ASSERT(rte_hash_add_key_data(h, &key, &val) == 0, "add");
+	id = adopt_hash("mp_adopted", h, &p, 8, &hb);
+	TEST_ASSERT_OK(id);
+	outer = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "mp_adopted_outer", 2, id);
+	TEST_ASSERT_OK(outer);
+	TEST_ASSERT(mim_table(id) != NULL, "the primary's handle");
+	snprintf(arg, sizeof(arg), "%d %d", id, outer);
+	TEST_ASSERT_EQUAL(mp_run("adopted", arg), 0, "child failed");
+	TEST_ASSERT_OK(mp_reap());
+	TEST_ASSERT_OK(mim_close(outer));
+	TEST_ASSERT_OK(mim_close(id));
+	mim_reclaim();
+	TEST_ASSERT_EQUAL(hb.calls, 1, "handed back");
+	rte_hash_free(h);
+	return TEST_SUCCESS;
+}
+
 static const struct autotest_case mp_cases[] = {
-	TEST_CASE(test_mp_hostile),
+	/* First: the primary has made no mapinmap call yet. */
 	TEST_CASE(test_mp_attach),
+	TEST_CASE(test_mp_adopted),
+	TEST_CASE(test_mp_hostile),
 	TEST_CASE(test_mp_reads),
 	TEST_CASE(test_mp_writes),
 	TEST_CASE(test_mp_early),

@@ -16,6 +16,7 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_rcu_qsbr.h>
 
@@ -212,6 +213,33 @@ child_reader(const char *arg)
 	return 0;
 }
 
+/* arg "id outer": the adopted rte_hash and an outer table of them. */
+static int
+child_adopted(const char *arg)
+{
+	struct mim_table_info info;
+	uint64_t key = 5, val = 0;
+	int id, outer;
+
+	TEST_ASSERT(arg != NULL && sscanf(arg, "%d %d", &id, &outer) == 2,
+		    "bad arg");
+	TEST_ASSERT_OK(mim_get_info(id, &info));
+	TEST_ASSERT_EQUAL(info.type, MIM_TYPE_RTE_HASH, "type");
+	TEST_ASSERT_OK(mim_lookup_elem(id, &key, &val));
+	TEST_ASSERT_EQUAL(val, 77, "the value, through the primary");
+	TEST_ASSERT(mim_table(id) == NULL && rte_errno == ENOTSUP,
+		    "a data-path handle on an adopted rte_hash");
+	TEST_ASSERT(strstr(mim_last_error(), "adopted rte_hash") != NULL,
+		    "reason: %s", mim_last_error());
+	TEST_ASSERT(mim_table(outer) == NULL && rte_errno == ENOTSUP,
+		    "a data-path handle on an outer table of them");
+	TEST_ASSERT_ERR(mim_adopt_rte_hash("x", NULL, NULL), ENOTSUP,
+			"not available in a secondary process");
+	TEST_ASSERT_ERR(mim_adopt_rte_lpm("x", NULL, NULL), ENOTSUP,
+			"not available in a secondary process");
+	return 0;
+}
+
 int mp_child_hostile(const char *arg);
 int mp_child_fault(const char *arg);
 int mp_child_fault_op(const char *arg);
@@ -231,6 +259,7 @@ child_lookup_cost(const char *arg)
 
 static const struct mp_child_case child_cases[] = {
 	{ "hostile", mp_child_hostile },
+	{ "adopted", child_adopted },
 	{ "fault", mp_child_fault },
 	{ "fault_op", mp_child_fault_op },
 	{ "lookup_cost", child_lookup_cost },
