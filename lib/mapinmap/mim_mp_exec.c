@@ -37,7 +37,7 @@ arg_span(const struct mim_mp_peer *p, uint32_t null_bit,
 
 	if (q->nulls & null_bit)
 		return NULL;
-	if (off < MIM_MP_DATA) {
+	if (off < MIM_MP_DATA || off % 8 != 0) {
 		*bad = true;
 		return NULL;
 	}
@@ -320,6 +320,7 @@ exec_out(struct mim_mp_peer *p, const struct mim_mp_req *q,
 	uint8_t *out = arg_span(p, MIM_MP_NULL_VAL, q, q->val_off, q->val_len,
 				&bad);
 	struct rte_rcu_qsbr *v = NULL;
+	size_t sz = 0;
 	int ret;
 
 	if (bad)
@@ -338,8 +339,10 @@ exec_out(struct mim_mp_peer *p, const struct mim_mp_req *q,
 			return refuse("a bad output size");
 		return mim_rcu_get_stats((struct mim_rcu_stats *)out);
 	case MIM_MP_MP_STATS:
+		if (out != NULL && q->val_len >= sizeof(size_t))
+			memcpy(&sz, out, sizeof(sz));
 		if (out != NULL && (q->val_len < sizeof(size_t) ||
-				    q->val_len != *(size_t *)out))
+				    q->val_len != sz))
 			return refuse("a bad output size");
 		return mim_mp_get_stats((struct mim_mp_stats *)out);
 	default:
