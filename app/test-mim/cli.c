@@ -75,18 +75,6 @@ cli_fini(void)
 }
 
 void
-cli_close_all(void)
-{
-	struct mim_table_info info;
-	uint32_t id = 0;
-
-	while (mim_get_next_id(id, &id) == 0)
-		if (mim_get_info((int)id, &info) == 0)
-			while (info.handles-- > 0)
-				mim_close((int)id);
-}
-
-void
 cli_flush(void)
 {
 	fflush(stdout);
@@ -104,6 +92,7 @@ cli_errno_name(int err)
 		{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
 		{ EBUSY, "EBUSY" }, { EEXIST, "EEXIST" }, { EINVAL, "EINVAL" },
 		{ ENOSPC, "ENOSPC" }, { ENOTSUP, "ENOTSUP" },
+		{ ENOTCONN, "ENOTCONN" },
 	};
 	static _Thread_local char buf[24];
 	size_t i;

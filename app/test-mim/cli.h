@@ -95,12 +95,6 @@ int cli_init(void);
 void cli_fini(void);
 
 /*
- * Close every handle the session holds on any table, so that each table is
- * released at exit (a leak checker then finds nothing).
- */
-void cli_close_all(void);
-
-/*
  * Run a script read from f (a file, or stdin when it is not a terminal):
  * one command per line, blank lines and '#' comments skipped. Stops at
  * the first failing command unless --continue-on-error. A read error, a

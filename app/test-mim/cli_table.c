@@ -32,6 +32,7 @@
 #include "jsonw.h"
 #include "parse.h"
 #include "printer.h"
+#include "session.h"
 
 /* ---- create ------------------------------------------------------------ */
 
@@ -274,6 +275,10 @@ cmd_create(void *res)
 	if (id < 0)
 		return cli_lib_err(id, "create %s '%s'", r->type,
 				   n != NULL ? n : "");
+	if (session_hold(id) != 0) {
+		mim_close(id);
+		return cli_err("create: out of memory");
+	}
 	if (mim_get_info(id, &ti) != 0)
 		return cli_lib_err(-EBADF, "create: table %d", id);
 	if (cli.json) {
@@ -373,6 +378,10 @@ cmd_open(void *res)
 	ret = mim_get_by_id(ti.id);
 	if (ret < 0)
 		return cli_lib_err(ret, "open %s", table_desc(&ti, d, sizeof(d)));
+	if (session_hold(ret) != 0) {
+		mim_close(ret);
+		return cli_err("open: out of memory");
+	}
 	if (mim_get_info((int)ti.id, &ti) != 0)
 		return cli_lib_err(-EBADF, "open: table %u", ti.id);
 	if (cli.json) {
@@ -401,9 +410,13 @@ cmd_close(void *res)
 	if (parse_table(&r->table, &ti) != 0)
 		return -1;
 	table_desc(&ti, d, sizeof(d));
+	/* In a secondary the library refuses (-EBADF) a table this process
+	 * holds no handle on: the application's handles are not its own.
+	 */
 	ret = mim_close((int)ti.id);
 	if (ret < 0)
 		return cli_lib_err(ret, "close %s", d);
+	session_release((int)ti.id);
 	alive = mim_get_info((int)ti.id, &after) == 0;
 	if (cli.json) {
 		jw_obj_begin();

@@ -12,8 +12,12 @@
  * Built on the public headers only, linked like any application. The test
  * suites are another program (app/test, mim-test).
  *
+ * With EAL's --proc-type=secondary and the --file-prefix of a running
+ * mapinmap application, it works on that application's tables (session.h).
+ *
  * Exit status: 0 success; 1 a command failed, or EAL did not start;
- * 2 bad usage or set-up failure (a --cmdline-file that cannot be opened).
+ * 2 bad usage or set-up failure (a --cmdline-file that cannot be opened,
+ * a primary process that does not answer).
  */
 
 #include <errno.h>
@@ -30,6 +34,7 @@
 #include <mim.h>
 
 #include "cli.h"
+#include "session.h"
 #include "workers.h"
 
 /* What main() was asked to do. */
@@ -37,6 +42,7 @@ struct app_opts {
 	const char *cmdline_file;  /* --cmdline-file */
 	bool interactive;          /* -i: the prompt after the file */
 	enum mim_rcu_mode rcu_mode;
+	bool rcu_mode_set;         /* --rcu-mode was given */
 };
 
 static void
@@ -52,7 +58,11 @@ usage(const char *prog)
 	       "  --rcu-mode dq|sync      how releases wait for readers (default dq)\n"
 	       "Without FILE or -i: the prompt if stdin is a terminal, else a script\n"
 	       "read from stdin. A script stops at the first failing command and\n"
-	       "exits with status 1; a FILE that cannot be opened exits with 2.\n",
+	       "exits with status 1; a FILE that cannot be opened exits with 2.\n"
+	       "Attach to a running mapinmap application with the EAL options\n"
+	       "--proc-type=secondary --file-prefix <its prefix> (and its --huge-dir):\n"
+	       "its tables are listed, dumped and changed through the primary; at exit\n"
+	       "only the handles this session took are dropped.\n",
 	       prog);
 }
 
@@ -104,6 +114,7 @@ parse_args(int argc, char **argv, struct app_opts *o)
 					optarg);
 				return -1;
 			}
+			o->rcu_mode_set = true;
 			break;
 		case 'h':
 			return 1;
@@ -187,15 +198,30 @@ run_cli(const struct app_opts *o)
 			fails = cli_run_script(stdin, "<stdin>");
 	}
 	workers_stop();         /* if running: they hold a handle too */
-	/* Drop the handles the session still holds, so that every table is
-	 * released (and a leak checker finds nothing).
+	/* Drop the handles the session still holds: as a primary every
+	 * table is then released (and a leak checker finds nothing); as a
+	 * secondary, the application's tables stay as they are.
 	 */
-	cli_close_all();
+	session_close_all();
 	workers_fini();
 	cli_fini();
 	if (status == 0 && fails != 0)
 		status = 1;
 	return status;
+}
+
+/* Whether the EAL options ask for a secondary process (for a message). */
+static bool
+secondary_asked(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--proc-type=secondary") == 0 ||
+		    (strcmp(argv[i], "--proc-type") == 0 && i + 1 < argc &&
+		     strcmp(argv[i + 1], "secondary") == 0))
+			return true;
+	return false;
 }
 
 int
@@ -206,7 +232,10 @@ main(int argc, char **argv)
 
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "test-mim: EAL initialisation failed\n");
+		fprintf(stderr, "test-mim: EAL initialisation failed%s\n",
+			secondary_asked(argc, argv) ?
+			" (--proc-type=secondary: is a primary process running with this --file-prefix and --huge-dir?)" :
+			"");
 		return 1;
 	}
 	argc -= ret;
@@ -216,6 +245,15 @@ main(int argc, char **argv)
 		usage(argv[0]);
 		rte_eal_cleanup();
 		return ret > 0 ? 0 : 2;
+	}
+	ret = session_init();
+	if (ret == 0 && session_secondary() && o.rcu_mode_set) {
+		fprintf(stderr, "test-mim: --rcu-mode: not in a secondary process (how releases wait is the primary's choice)\n");
+		ret = -1;
+	}
+	if (ret != 0) {
+		rte_eal_cleanup();
+		return 2;
 	}
 	ret = run_cli(&o);
 	rte_eal_cleanup();

@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "printer.h"
+#include "session.h"
 #include "workers.h"
 
 /* Counters one worker publishes after each burst (read by the main lcore). */
@@ -80,6 +81,11 @@ workers_init(enum mim_rcu_mode mode)
 	size_t sz;
 	int ret;
 
+	/* A secondary's workers would need the primary's QSBR variables,
+	 * and the reclamation mode is the primary's choice.
+	 */
+	if (session_secondary())
+		return 0;
 	ret = mim_rcu_configure(&o);
 	if (ret < 0) {
 		fprintf(stderr, "test-mim: mim_rcu_configure: %s\n",
@@ -360,6 +366,8 @@ workers_start(const struct mim_table_info *ti, enum worker_mode mode,
 	if (wk.running)
 		return cli_err("workers start: workers are running on table %s ('workers stop' first)",
 			       table_desc(&wk.ti, d, sizeof(d)));
+	if (!wk.attached && session_secondary())
+		return cli_err("workers start: not in a secondary process (its lcores would report to no QSBR variable of the primary)");
 	if (!wk.attached)
 		return cli_err("workers start: no QSBR variable is attached");
 	if (rte_lcore_count() < 2)
