@@ -20,6 +20,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
+#include <mim_mp.h>
 
 #include "cli.h"
 #include "printer.h"
@@ -34,9 +35,11 @@ struct worker {
 	uint64_t tsc_start;
 	uint64_t tsc_end;
 	unsigned int lcore;
+	unsigned int tid;  /* thread ID on the QSBR variable */
 } __rte_cache_aligned;
 
 static struct {
+	/* test-mim's own variable, or in a secondary the primary's. */
 	struct rte_rcu_qsbr *v;
 	bool attached;
 	bool running;
@@ -132,10 +135,9 @@ workers_fini(void)
 			fprintf(stderr, "test-mim: QSBR variable left attached: %s\n",
 				mim_last_error());
 	}
-	if (!wk.attached) {
-		rte_free(wk.v);
-		wk.v = NULL;
-	}
+	if (!wk.attached && !session_secondary())
+		rte_free(wk.v);  /* a secondary's is the primary's */
+	wk.v = NULL;
 }
 
 /* ---- the key sample ------------------------------------------------------ */
@@ -306,13 +308,13 @@ worker_main(void *arg)
 	const void *okeys[WORKER_BURST_MAX], *ikeys[WORKER_BURST_MAX];
 	void *values[WORKER_BURST_MAX];
 	const struct mim_table *t = wk.t;
-	unsigned int lcore = rte_lcore_id(), burst = wk.burst, i;
+	unsigned int burst = wk.burst, i;
 	uint64_t lookups = 0, hits = 0, omiss = 0, miss, rnd;
 	uint32_t n = wk.pool_n;
 
 	rnd = rte_rand() | 1;
-	rte_rcu_qsbr_thread_register(wk.v, lcore);
-	rte_rcu_qsbr_thread_online(wk.v, lcore);
+	rte_rcu_qsbr_thread_register(wk.v, w->tid);
+	rte_rcu_qsbr_thread_online(wk.v, w->tid);
 	__atomic_store_n(&w->tsc_start, rte_rdtsc(), __ATOMIC_RELAXED);
 	/* Relaxed: the flag only ends the loop; rte_eal_wait_lcore()
 	 * orders everything the worker wrote before it returned.
@@ -344,11 +346,79 @@ worker_main(void *arg)
 		__atomic_store_n(&w->lookups, lookups, __ATOMIC_RELAXED);
 		__atomic_store_n(&w->hits, hits, __ATOMIC_RELAXED);
 		__atomic_store_n(&w->outer_misses, omiss, __ATOMIC_RELAXED);
-		rte_rcu_qsbr_quiescent(wk.v, lcore);
+		rte_rcu_qsbr_quiescent(wk.v, w->tid);
 	}
 	__atomic_store_n(&w->tsc_end, rte_rdtsc(), __ATOMIC_RELAXED);
-	rte_rcu_qsbr_thread_offline(wk.v, lcore);
-	rte_rcu_qsbr_thread_unregister(wk.v, lcore);
+	rte_rcu_qsbr_thread_offline(wk.v, w->tid);
+	rte_rcu_qsbr_thread_unregister(wk.v, w->tid);
+	return 0;
+}
+
+/* ---- readers of a secondary process -------------------------------------- */
+
+/* Whether thread ID tid of v is registered (by one of the primary's
+ * readers: the primary claims no ID). Acquire: pairs with the release of
+ * the bitmap update in rte_rcu_qsbr_thread_register().
+ */
+static bool
+tid_registered(struct rte_rcu_qsbr *v, unsigned int tid)
+{
+	/* The macro does not parenthesise its index. */
+	const unsigned int word = tid >> __RTE_QSBR_THRID_INDEX_SHIFT;
+	const uint64_t *bmap = __RTE_QSBR_THRID_ARRAY_ELM(v, word);
+
+	return (__atomic_load_n(bmap, __ATOMIC_ACQUIRE) >>
+		(tid & __RTE_QSBR_THRID_MASK)) & 1;
+}
+
+/*
+ * Give workers from..to-1 their claims back (they have unregistered, or
+ * never started).
+ */
+static void
+mp_readers_unclaim(unsigned int from, unsigned int to)
+{
+	unsigned int i;
+
+	for (i = from; i < to; i++)
+		mim_mp_reader_unclaim(wk.v, wk.w[i].tid);
+}
+
+/*
+ * In a secondary, the first n workers read on the primary's first QSBR
+ * variable, each under a thread ID it claims (so that the primary takes
+ * it offline should test-mim die): from the top of the variable down,
+ * as the primary's readers usually take their lcore IDs, skipping those
+ * registered or claimed by another process. Returns 0, or -1 (reported).
+ */
+static int
+mp_readers_claim(unsigned int n)
+{
+	unsigned int i, tid;
+	int ret;
+
+	ret = mim_mp_rcu_qsbr_get(0, &wk.v);
+	if (ret < 0)
+		return cli_lib_err(ret, "workers start: the primary's QSBR variable");
+	tid = wk.v->max_threads;
+	for (i = 0; i < n; i++) {
+		ret = -EBUSY;
+		while (tid > 0 && ret != 0) {
+			if (tid_registered(wk.v, --tid))
+				continue;
+			ret = mim_mp_reader_claim(wk.v, tid);
+			if (ret < 0 && ret != -EBUSY && ret != -EEXIST)
+				break;
+		}
+		if (ret < 0) {
+			mp_readers_unclaim(0, i);
+			if (tid == 0 && (ret == -EBUSY || ret == -EEXIST))
+				return cli_err("workers start: no free thread ID on the primary's QSBR variable for %u workers",
+					       n);
+			return cli_lib_err(ret, "workers start: a thread ID of the primary's QSBR variable");
+		}
+		wk.w[i].tid = tid;
+	}
 	return 0;
 }
 
@@ -358,7 +428,7 @@ int
 workers_start(const struct mim_table_info *ti, enum worker_mode mode,
 	      unsigned int burst)
 {
-	unsigned int lcore, nb = 0;
+	unsigned int lcore, nb = 0, i;
 	char d[64];
 	int ret;
 
@@ -366,9 +436,7 @@ workers_start(const struct mim_table_info *ti, enum worker_mode mode,
 	if (wk.running)
 		return cli_err("workers start: workers are running on table %s ('workers stop' first)",
 			       table_desc(&wk.ti, d, sizeof(d)));
-	if (!wk.attached && session_secondary())
-		return cli_err("workers start: not in a secondary process (its lcores would report to no QSBR variable of the primary)");
-	if (!wk.attached)
+	if (!wk.attached && !session_secondary())
 		return cli_err("workers start: no QSBR variable is attached");
 	if (rte_lcore_count() < 2)
 		return cli_err("workers start: no worker lcore (start test-mim with -l 0-N, N >= 1)");
@@ -417,14 +485,22 @@ workers_start(const struct mim_table_info *ti, enum worker_mode mode,
 	__atomic_store_n(&wk.stop, 0, __ATOMIC_RELAXED);
 	memset(wk.w, 0, sizeof(wk.w));
 	RTE_LCORE_FOREACH_WORKER(lcore) {
-		struct worker *w = &wk.w[nb];
-
-		w->lcore = lcore;
-		/* The launch publishes everything written above. */
-		if (rte_eal_remote_launch(worker_main, w, lcore) != 0)
-			break;
-		nb++;
+		wk.w[nb].lcore = lcore;
+		wk.w[nb++].tid = lcore;
 	}
+	if (session_secondary() && mp_readers_claim(nb) != 0) {
+		mim_close(wk.handle);
+		pool_free();
+		return -1;
+	}
+	for (i = 0; i < nb; i++)
+		/* The launch publishes everything written above. */
+		if (rte_eal_remote_launch(worker_main, &wk.w[i],
+					  wk.w[i].lcore) != 0)
+			break;
+	if (session_secondary())
+		mp_readers_unclaim(i, nb);
+	nb = i;
 	wk.nb_workers = nb;
 	wk.sampled = wk.pool_n;
 	wk.running = true;
@@ -443,6 +519,8 @@ workers_stop(void)
 	__atomic_store_n(&wk.stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < wk.nb_workers; i++)
 		rte_eal_wait_lcore(wk.w[i].lcore);
+	if (session_secondary())
+		mp_readers_unclaim(0, wk.nb_workers);
 	wk.running = false;
 	wk.t = NULL;
 	ret = mim_close(wk.handle);

@@ -14,7 +14,11 @@
  * Readers and reclamation: test-mim owns one rte_rcu_qsbr variable,
  * attached with mim_rcu_qsbr_add() at start. Each worker registers on it
  * with its lcore id, goes online, reports a quiescent state after every
- * burst, and goes offline when stopped. A table replaced or closed while
+ * burst, and goes offline when stopped. In a secondary process the
+ * variable is the primary's first (mim_mp_rcu_qsbr_get()), and each worker
+ * claims a thread ID of it that no other process uses
+ * (mim_mp_reader_claim()), so that the primary takes it offline should
+ * test-mim die. A table replaced or closed while
  * workers run is therefore released only after every worker has passed a
  * burst boundary (see `show stats`, `reclaim`).
  *
