@@ -72,7 +72,7 @@ send_req(const struct mim_mp_req *q, struct mim_mp_rep *r, int timeout)
 	ret = rte_mp_request_sync(&m, &rep, &ts);
 	if (ret != 0 || rep.nb_received != 1) {
 		free(rep.msgs);
-		return mim_err(ENOTCONN, "no answer from the primary process in %d s: it serves mapinmap once it has called mim_mp_init() or any control-plane function",
+		return mim_err(ENOTCONN, "no answer from the primary process in %d s: it does not link mapinmap, or its requests wait behind a long call",
 			       timeout);
 	}
 	if (rep.msgs[0].len_param != (int)sizeof(*r)) {
