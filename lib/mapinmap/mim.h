@@ -178,6 +178,15 @@ enum mim_type {
  * max_entries (as BPF_F_INNER_MAP). Valid on MIM_TYPE_ARRAY only.
  */
 #define MIM_F_INNER_MAP (1U << 12)
+/**
+ * On a HASH table: reader threads may also insert, update and delete
+ * (mim_dp_write.h), concurrently with each other and with the control
+ * plane. Readers pay nothing for it; the table's values are preallocated
+ * (incompatible with #MIM_F_NO_PREALLOC) and its control-plane writes
+ * take the same bucket locks. Not a kernel flag (kernel hashes are always
+ * multi-writer): the bit is outside those the kernel defines.
+ */
+#define MIM_F_DP_WRITE (1U << 28)
 /** @} */
 
 /** Maximum length of a table name, including the terminating NUL. */
@@ -870,6 +879,7 @@ int mim_get_next_key_sz(int id, const void *key, void *next_key,
 #include <mim_rcu.h>
 #include <mim_bpf.h>
 #include <mim_datapath.h>
+#include <mim_dp_write.h>
 #include <mim_adopt.h>
 #include <mim_mp.h>
 

@@ -31,9 +31,27 @@
  *   looks again if a path started or ended meanwhile, and never waits for
  *   one in progress (__mim_hfind() in mim_dp_hash.h says why that is
  *   right).
+ *
+ * Concurrent writers (MIM_F_DP_WRITE tables, mim_dp_write.c) keep every
+ * one of these steps and add locks, so that each writer's steps are those
+ * of the one writer above for the keys it touches:
+ * - a lock word per bucket; a writer takes both buckets of its key, in
+ *   index order, for the whole find-then-change: a key moves only between
+ *   its own two buckets, so under both locks it cannot appear, vanish or
+ *   move, and no one else can fill their free slots;
+ * - key moves take the table's move lock (movers are serialised, so
+ *   hash_seq still has one writer) and, for each single move, the two
+ *   buckets of the key moved, checking under them that the path is still
+ *   what the search saw (the search reads without locks); a path that
+ *   changed stops there (the keys moved so far are in valid buckets) and
+ *   the search starts again;
+ * - reserved[], nb_reserved and nb_moves are atomic: a release after a
+ *   grace period clears a slot's flag without a lock (a slot only becomes
+ *   usable, which a writer sees under its lock or on its next try).
  */
 
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +60,10 @@
 #include "mim_private.h"
 
 #define BFS_NODES 128
+/* Concurrent writers: cuckoo searches per insert before -ENOSPC. */
+#define MT_PATH_TRIES 8
+/* Spins on a held lock between two yields (a preempted holder). */
+#define LOCK_SPINS_YIELD 4096
 
 static struct mim_hslot *
 slot_at(const struct mim_obj *t, uint32_t pos)
@@ -82,6 +104,64 @@ mim_cuckoo_fini(struct mim_obj *t, struct mim_cuckoo *h)
 	t->dp.u.buckets = NULL;
 	free(h->reserved);
 	h->reserved = NULL;
+	mim_free(h->locks);
+	h->locks = NULL;
+}
+
+int
+mim_cuckoo_locks_init(struct mim_obj *t, struct mim_cuckoo *h)
+{
+	uint32_t nb = t->dp.index_mask + 1;
+
+	/* Beside the buckets, not in them: a bucket is one full cache
+	 * line of slots, and readers never look at the locks.
+	 */
+	h->locks = mim_zmalloc((size_t)nb * sizeof(*h->locks), t->socket_id);
+	if (h->locks == NULL)
+		return mim_err(ENOMEM, "cannot allocate the %u bucket locks of a MIM_F_DP_WRITE table",
+			       nb);
+	h->move_lock = 0;
+	return 0;
+}
+
+static void
+lock_word(uint32_t *l)
+{
+	unsigned int spins = 0;
+
+	/* Acquire: pairs with the release in unlock_word(); the previous
+	 * holder's slot changes are seen.
+	 */
+	while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE) != 0)
+		while (__atomic_load_n(l, __ATOMIC_RELAXED) != 0) {
+			rte_pause();
+			/* Lcores may share a core: let a preempted
+			 * holder run.
+			 */
+			if (++spins % LOCK_SPINS_YIELD == 0)
+				sched_yield();
+		}
+}
+
+static void
+unlock_word(uint32_t *l)
+{
+	/* Pairs with the acquire exchange in lock_word(). */
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
+}
+
+static void
+lock2(struct mim_cuckoo *h, uint32_t a, uint32_t b)
+{
+	lock_word(&h->locks[RTE_MIN(a, b)]);   /* index order: no deadlock */
+	lock_word(&h->locks[RTE_MAX(a, b)]);
+}
+
+static void
+unlock2(struct mim_cuckoo *h, uint32_t a, uint32_t b)
+{
+	unlock_word(&h->locks[RTE_MAX(a, b)]);
+	unlock_word(&h->locks[RTE_MIN(a, b)]);
 }
 
 /* The hash a stored slot's key had (to find its other bucket). */
@@ -134,9 +214,15 @@ free_slot(const struct mim_obj *t, const struct mim_cuckoo *h, uint32_t b)
 {
 	uint32_t s, pos;
 
+	/* Relaxed: under the bucket's lock (or the one writer) the slot
+	 * does not change; a search without locks only guesses, and its
+	 * moves check again under the locks.
+	 */
 	for (s = 0; s < MIM_HBUCKET_SLOTS; s++) {
 		pos = b * MIM_HBUCKET_SLOTS + s;
-		if (slot_at(t, pos)->v == NULL && !h->reserved[pos])
+		if (__atomic_load_n(&slot_at(t, pos)->v, __ATOMIC_RELAXED) ==
+		    NULL &&
+		    !__atomic_load_n(&h->reserved[pos], __ATOMIC_RELAXED))
 			return (int32_t)pos;
 	}
 	return -1;
@@ -145,6 +231,9 @@ free_slot(const struct mim_obj *t, const struct mim_cuckoo *h, uint32_t b)
 static void
 seq_begin(struct mim_obj *t)
 {
+	/* One writer of hash_seq at a time (the mutex, or the move lock):
+	 * a plain read of it is its last value.
+	 */
 	__atomic_store_n(&t->dp.hash_seq, t->dp.hash_seq + 1, __ATOMIC_RELAXED);
 	/* The new count is visible before any slot changes: a reader that
 	 * sees a slot of the path sees the count changed (pairs with the
@@ -189,16 +278,25 @@ queued(const struct bfs_node *q, uint32_t qn, uint32_t bucket)
 	return false;
 }
 
+/* The other bucket of the key in slot sl of bucket b. */
+static uint32_t
+other_bucket(const struct mim_obj *t, uint64_t k, uint32_t b)
+{
+	uint32_t a1, a2;
+
+	buckets_of(t, slot_hash(t, k), &a1, &a2);
+	return a1 == b ? a2 : a1;
+}
+
 /*
- * Make room in bucket i1 or i2 by moving keys along the shortest cuckoo
- * path found (breadth first, at most BFS_NODES buckets). Returns the free
- * slot, or -1.
+ * The shortest cuckoo path that frees a slot in bucket i1 or i2 (breadth
+ * first, at most BFS_NODES buckets): its free end, or -1; q[*qi] is the
+ * node whose bucket holds it.
  */
 static int32_t
-cuckoo_make_room(struct mim_obj *t, struct mim_cuckoo *h, uint32_t i1,
-		 uint32_t i2)
+cuckoo_search(const struct mim_obj *t, const struct mim_cuckoo *h,
+	      uint32_t i1, uint32_t i2, struct bfs_node *q, uint32_t *qip)
 {
-	struct bfs_node q[BFS_NODES];
 	uint32_t qn = 2, qi, s;
 	int32_t dst = -1;
 
@@ -213,12 +311,14 @@ cuckoo_make_room(struct mim_obj *t, struct mim_cuckoo *h, uint32_t i1,
 		for (s = 0; s < MIM_HBUCKET_SLOTS && qn < BFS_NODES; s++) {
 			uint32_t pos = q[qi].bucket * MIM_HBUCKET_SLOTS + s;
 			const struct mim_hslot *sl = slot_at(t, pos);
-			uint32_t a1, a2;
+			uint32_t a1;
 
-			if (sl->v == NULL)  /* reserved: cannot move */
-				continue;
-			buckets_of(t, slot_hash(t, sl->k), &a1, &a2);
-			a1 = a1 == q[qi].bucket ? a2 : a1;
+			/* Relaxed: see free_slot(). */
+			if (__atomic_load_n(&sl->v, __ATOMIC_RELAXED) == NULL)
+				continue;   /* reserved: cannot move */
+			a1 = other_bucket(t, __atomic_load_n(&sl->k,
+							     __ATOMIC_RELAXED),
+					  q[qi].bucket);
 			/* A bucket once: a path never moves a key twice. */
 			if (!queued(q, qn, a1))
 				q[qn++] = (struct bfs_node){
@@ -228,6 +328,22 @@ cuckoo_make_room(struct mim_obj *t, struct mim_cuckoo *h, uint32_t i1,
 				};
 		}
 	}
+	*qip = qi;
+	return dst;
+}
+
+/*
+ * Make room in bucket i1 or i2 by moving keys along the shortest cuckoo
+ * path found. Returns the free slot, or -1.
+ */
+static int32_t
+cuckoo_make_room(struct mim_obj *t, struct mim_cuckoo *h, uint32_t i1,
+		 uint32_t i2)
+{
+	struct bfs_node q[BFS_NODES];
+	uint32_t qi;
+	int32_t dst = cuckoo_search(t, h, i1, i2, q, &qi);
+
 	if (dst < 0)
 		return -1;
 	/* Move keys one step each, from the free end back to the root. */
@@ -241,7 +357,7 @@ cuckoo_make_room(struct mim_obj *t, struct mim_cuckoo *h, uint32_t i1,
 		mim_fault_stall();      /* tests: the key in both slots */
 		__atomic_store_n(&from->v, NULL, __ATOMIC_RELAXED);
 		mim_fault_stall();      /* tests: between two moves */
-		h->nb_moves++;
+		__atomic_fetch_add(&h->nb_moves, 1, __ATOMIC_RELAXED);
 		dst = (int32_t)src;
 		qi = (uint32_t)q[qi].parent;
 	}
@@ -280,15 +396,16 @@ void
 mim_cuckoo_remove(struct mim_obj *t, struct mim_cuckoo *h, uint32_t pos)
 {
 	__atomic_store_n(&slot_at(t, pos)->v, NULL, __ATOMIC_RELEASE);
-	h->reserved[pos] = 1;
-	h->nb_reserved++;
+	/* Relaxed: see struct mim_cuckoo. */
+	__atomic_store_n(&h->reserved[pos], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&h->nb_reserved, 1, __ATOMIC_RELAXED);
 }
 
 void
 mim_cuckoo_release(struct mim_cuckoo *h, uint32_t pos)
 {
-	h->reserved[pos] = 0;
-	h->nb_reserved--;
+	__atomic_store_n(&h->reserved[pos], 0, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&h->nb_reserved, 1, __ATOMIC_RELAXED);
 }
 
 int32_t
@@ -313,4 +430,135 @@ mim_cuckoo_key(const struct mim_obj *t, uint32_t pos, void *key)
 	else
 		memcpy(key, (const uint8_t *)s->v - t->dp.elem_size,
 		       t->dp.key_size);
+}
+
+/* ---- concurrent writers ----------------------------------------------- */
+
+void
+mim_cuckoo_hkey(const struct mim_obj *t, const void *key, struct mim_hkey *k)
+{
+	uint32_t i1, i2;
+
+	k->key = key;
+	buckets_of(t, __mim_hhash(&t->dp, key, &k->tag), &i1, &i2);
+	k->b[0] = RTE_MIN(i1, i2);
+	k->b[1] = RTE_MAX(i1, i2);
+}
+
+void
+mim_cuckoo_lock(struct mim_cuckoo *h, const struct mim_hkey *k)
+{
+	lock2(h, k->b[0], k->b[1]);
+}
+
+void
+mim_cuckoo_unlock(struct mim_cuckoo *h, const struct mim_hkey *k)
+{
+	unlock2(h, k->b[0], k->b[1]);
+}
+
+int32_t
+mim_cuckoo_find_locked(const struct mim_obj *t, const struct mim_hkey *k)
+{
+	uint32_t b, s;
+	void *v;
+
+	/* Under both locks nothing changes the key's slots but this
+	 * writer (and releases, which only clear reserved flags).
+	 */
+	for (b = 0; b < 2; b++)
+		for (s = 0; s < MIM_HBUCKET_SLOTS; s++)
+			if (__mim_hslot_match(&t->dp,
+					      &t->dp.u.buckets[k->b[b]].s[s],
+					      k->tag, k->key, &v) > 0)
+				return (int32_t)(k->b[b] * MIM_HBUCKET_SLOTS + s);
+	return -1;
+}
+
+int32_t
+mim_cuckoo_place(struct mim_obj *t, struct mim_cuckoo *h,
+		 const struct mim_hkey *k, void *v)
+{
+	int32_t pos = free_slot(t, h, k->b[0]);
+
+	if (pos < 0)
+		pos = free_slot(t, h, k->b[1]);
+	if (pos >= 0)
+		slot_publish(slot_at(t, (uint32_t)pos), k->tag, v);
+	return pos;
+}
+
+/*
+ * One move of a path, under the two buckets' locks of the key moved: the
+ * key in slot src (bucket sb) to free slot dst (bucket db). false when the
+ * path changed since the search: src no longer holds a key of db, or dst
+ * was taken.
+ */
+static bool
+move_one(struct mim_obj *t, struct mim_cuckoo *h, uint32_t src, uint32_t sb,
+	 uint32_t dst, uint32_t db)
+{
+	struct mim_hslot *from = slot_at(t, src), *to = slot_at(t, dst);
+	bool ok;
+	void *v;
+
+	lock2(h, sb, db);
+	v = __atomic_load_n(&from->v, __ATOMIC_RELAXED);
+	ok = v != NULL && other_bucket(t, from->k, sb) == db &&
+		to->v == NULL &&
+		!__atomic_load_n(&h->reserved[dst], __ATOMIC_RELAXED);
+	if (ok) {
+		slot_publish(to, from->k, v);
+		mim_fault_stall();      /* tests: the key in both slots */
+		__atomic_store_n(&from->v, NULL, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&h->nb_moves, 1, __ATOMIC_RELAXED);
+	}
+	unlock2(h, sb, db);
+	mim_fault_stall();              /* tests: between two moves */
+	return ok;
+}
+
+/* One search and its moves: 0 (room made), 1 (path changed), -ENOSPC. */
+static int
+make_room_once(struct mim_obj *t, struct mim_cuckoo *h,
+	       const struct mim_hkey *k)
+{
+	struct bfs_node q[BFS_NODES];
+	uint32_t qi;
+	int32_t dst;
+	int ret = 0;
+
+	if (free_slot(t, h, k->b[0]) >= 0 || free_slot(t, h, k->b[1]) >= 0)
+		return 0;   /* a slot was freed meanwhile */
+	dst = cuckoo_search(t, h, k->b[0], k->b[1], q, &qi);
+	if (dst < 0)
+		return -ENOSPC;
+	seq_begin(t);
+	while (q[qi].parent >= 0) {
+		const struct bfs_node *p = &q[q[qi].parent];
+		uint32_t src = p->bucket * MIM_HBUCKET_SLOTS + q[qi].slot;
+
+		if (!move_one(t, h, src, p->bucket, (uint32_t)dst,
+			      q[qi].bucket)) {
+			ret = 1;
+			break;
+		}
+		dst = (int32_t)src;
+		qi = (uint32_t)q[qi].parent;
+	}
+	seq_end(t);
+	return ret;
+}
+
+int
+mim_cuckoo_make_room_mt(struct mim_obj *t, struct mim_cuckoo *h,
+			const struct mim_hkey *k)
+{
+	int ret = 1, i;
+
+	lock_word(&h->move_lock);
+	for (i = 0; i < MT_PATH_TRIES && ret == 1; i++)
+		ret = make_room_once(t, h, k);
+	unlock_word(&h->move_lock);
+	return ret == 0 ? 0 : -ENOSPC;
 }

@@ -20,6 +20,9 @@
  * (the slot holds a tag of them); a HASH OF TABLES with such keys keeps
  * {key, inner table} objects from the pools for the same reason. A deleted
  * key's slot is released after a grace period too.
+ *
+ * MIM_F_DP_WRITE tables (HASH only) are also written by reader threads:
+ * their writes, the control plane's included, go through mim_dp_write.c.
  */
 
 #include <errno.h>
@@ -45,6 +48,7 @@ struct mim_hash_obj {
 	uint32_t nb_objs;    /* objects in the store */
 	bool pool_ref;       /* a value pool reference (all objects, or overflow) */
 	uint32_t nb_pool_objs;  /* objects taken from the pools, live or retired */
+	struct mim_dpw *dpw;    /* MIM_F_DP_WRITE: the writers' state, or NULL */
 };
 
 static struct mim_hash_obj *
@@ -57,12 +61,16 @@ hash_obj(struct mim_obj *t)
 static int
 hash_check(const struct mim_attr *attr)
 {
-	const uint32_t flags_ok = MIM_F_NO_PREALLOC | MIM_F_NUMA_NODE;
+	const uint32_t flags_ok = MIM_F_NO_PREALLOC | MIM_F_NUMA_NODE |
+		(attr->type == MIM_TYPE_HASH ? MIM_F_DP_WRITE : 0);
 
 	if (attr->map_flags & ~flags_ok)
 		return mim_err(EINVAL, "map_flags 0x%x not supported by %s",
 			       attr->map_flags & ~flags_ok,
 			       mim_type_name(attr->type));
+	if ((attr->map_flags & MIM_F_DP_WRITE) &&
+	    (attr->map_flags & MIM_F_NO_PREALLOC))
+		return mim_err(EINVAL, "MIM_F_DP_WRITE needs preallocated values: not with MIM_F_NO_PREALLOC");
 	if (attr->max_entries == 0)
 		return mim_err(EINVAL, "max_entries is 0");
 	if (attr->key_size == 0)
@@ -158,9 +166,24 @@ hash_build(struct mim_obj *t, const struct mim_attr *attr, uint32_t obj_size,
 		ret = store_init(t, attr->max_entries);
 	else
 		ht->obj_bytes = mim_valpool_obj_bytes(obj_size);
+	/* MIM_F_DP_WRITE: the objects go to a ring; the stack is unused. */
+	if (ret == 0 && (attr->map_flags & MIM_F_DP_WRITE)) {
+		ret = mim_dpw_init(t, &ht->h, ht->store, ht->nb_objs,
+				   ht->obj_bytes, &ht->dpw);
+		if (ret != 0) {
+			mim_free(ht->store);
+			free(ht->free_objs);
+		}
+	}
 	if (ret != 0)
 		mim_cuckoo_fini(t, &ht->h);
 	return ret;
+}
+
+struct mim_dpw *
+mim_hash_dpw(struct mim_obj *t)
+{
+	return hash_obj(t)->dpw;
 }
 
 /* A new value object holding payload (and the key, when it is long); *v
@@ -208,6 +231,10 @@ obj_put(struct mim_obj *t, void *obj)
 
 	if (obj == NULL)
 		return;
+	if (ht->dpw != NULL) {
+		mim_dpw_obj_put(ht->dpw, obj);
+		return;
+	}
 	if (!in_store(ht, obj)) {
 		mim_valpool_free(obj);
 		ht->nb_pool_objs--;
@@ -286,6 +313,7 @@ hash_free(struct mim_obj *t)
 	RTE_ASSERT(ht->nb_pool_objs == 0);
 	if (ht->pool_ref)
 		mim_valpool_put(ht->obj_size, t->socket_id);
+	mim_dpw_fini(ht->dpw);
 	mim_free(ht->store);
 	free(ht->free_objs);
 	mim_cuckoo_fini(t, &ht->h);
@@ -324,8 +352,11 @@ hash_alloc(struct mim_obj *t, const struct mim_attr *attr)
 static int
 hash_lookup_elem(struct mim_obj *t, const void *key, void *value)
 {
-	int32_t pos = mim_cuckoo_find(t, key);
+	int32_t pos;
 
+	if (hash_obj(t)->dpw != NULL)
+		return mim_dpw_cp_lookup(t, key, value);
+	pos = mim_cuckoo_find(t, key);
 	if (pos < 0)
 		return -ENOENT;
 	memcpy(value, mim_cuckoo_value(t, (uint32_t)pos), t->dp.value_size);
@@ -342,6 +373,8 @@ hash_update_elem(struct mim_obj *t, const void *key, const void *value,
 	void *v;
 	int ret;
 
+	if (hash_obj(t)->dpw != NULL)
+		return mim_dpw_cp_update(hash_obj(t)->dpw, key, value, flags);
 	if (flags > MIM_EXIST)
 		return mim_err(EINVAL, "unknown update flags 0x%" PRIx64, flags);
 	pos = mim_cuckoo_find(t, key);
@@ -377,9 +410,12 @@ static int
 hash_delete_elem(struct mim_obj *t, const void *key)
 {
 	struct mim_retire r = { .owner = t };
-	int32_t pos = mim_cuckoo_find(t, key);
+	int32_t pos;
 	int ret;
 
+	if (hash_obj(t)->dpw != NULL)
+		return mim_dpw_cp_delete(hash_obj(t)->dpw, key);
+	pos = mim_cuckoo_find(t, key);
 	if (pos < 0)
 		return mim_err(ENOENT, "no such key");
 	ret = mim_rcu_reserve();

@@ -197,6 +197,8 @@ void mim_lock(void);
  * blocks (mim_free_drain()).
  */
 void mim_unlock(void);
+/* Take the mutex if it is free: true, else false at once. */
+bool mim_trylock(void);
 /* Tests: whether the mutex is free (it is taken and released at once). */
 bool mim_lock_free(void);
 
@@ -346,6 +348,10 @@ void mim_rcu_maybe_reclaim(void);
 uint32_t mim_rcu_reclaim_all(void);
 /* Retirements waiting for readers. */
 uint32_t mim_rcu_pending(void);
+/* Whether retirements wait in defer queues (DQ mode, a variable attached):
+ * then a reclamation never waits for readers.
+ */
+bool mim_rcu_deferred(void);
 
 /* ---- value slots of hash tables (mim_valpool.c) ----------------------- */
 
@@ -366,12 +372,26 @@ uint64_t mim_hash_nb_moves(const struct mim_obj *t);
 
 /* ---- the library's hash table, writer side (mim_cuckoo.c) ------------- */
 
-/* Writer-only state of a hash table (the buckets are in t->dp). */
+/*
+ * Writer-only state of a hash table (the buckets are in t->dp). With
+ * concurrent writers (locks set, MIM_F_DP_WRITE), reserved[], nb_reserved
+ * and nb_moves are accessed atomically (relaxed: counts and flags that
+ * order nothing else; a slot's state is read under its bucket's lock).
+ */
 struct mim_cuckoo {
 	uint8_t *reserved;     /* per slot: deleted, unusable until released */
 	uint32_t nb_slots;
 	uint32_t nb_reserved;
 	uint64_t nb_moves;     /* keys moved to their other bucket */
+	uint32_t *locks;       /* a lock word per bucket, or NULL: one writer */
+	uint32_t move_lock;    /* concurrent writers: one key mover at a time */
+};
+
+/* A key hashed once: its two buckets, and what its slot holds. */
+struct mim_hkey {
+	const void *key;
+	uint64_t tag;
+	uint32_t b[2];         /* bucket indexes, b[0] < b[1] */
 };
 
 /* Buckets for max_entries keys at most half full: 0, or -ENOMEM. */
@@ -397,6 +417,63 @@ int32_t mim_cuckoo_next(const struct mim_obj *t, const struct mim_cuckoo *h,
 			int32_t pos);
 /* The key of an occupied slot, key_size bytes. */
 void mim_cuckoo_key(const struct mim_obj *t, uint32_t pos, void *key);
+
+/*
+ * Concurrent writers (mim_dp_write.c): callable without the library mutex
+ * on a table whose locks were made by mim_cuckoo_locks_init(), from any
+ * thread, as long as the table is not freed meanwhile (the caller is a
+ * reader, or holds the mutex).
+ */
+int mim_cuckoo_locks_init(struct mim_obj *t, struct mim_cuckoo *h);
+void mim_cuckoo_hkey(const struct mim_obj *t, const void *key,
+		     struct mim_hkey *k);
+/* Take (release) both bucket locks of k, in index order. */
+void mim_cuckoo_lock(struct mim_cuckoo *h, const struct mim_hkey *k);
+void mim_cuckoo_unlock(struct mim_cuckoo *h, const struct mim_hkey *k);
+/* Under k's locks: the slot holding k, or -1. */
+int32_t mim_cuckoo_find_locked(const struct mim_obj *t,
+			       const struct mim_hkey *k);
+/* Under k's locks: publish absent k in a free slot of its buckets; the
+ * position, or -1 when both are full.
+ */
+int32_t mim_cuckoo_place(struct mim_obj *t, struct mim_cuckoo *h,
+			 const struct mim_hkey *k, void *v);
+/* Not under any lock: move keys (one mover at a time) until a bucket of k
+ * has a free slot. 0 (the slot may be taken again before the caller locks)
+ * or -ENOSPC.
+ */
+int mim_cuckoo_make_room_mt(struct mim_obj *t, struct mim_cuckoo *h,
+			    const struct mim_hkey *k);
+
+/* ---- data-path writes in MIM_F_DP_WRITE hash tables (mim_dp_write.c) -- */
+
+struct mim_dpw;
+
+/* The concurrent writers' state of a HASH table, or NULL. Any thread. */
+struct mim_dpw *mim_hash_dpw(struct mim_obj *t);
+/* Bucket locks and object rings for nb_objs objects of the store. */
+int mim_dpw_init(struct mim_obj *t, struct mim_cuckoo *h, uint8_t *store,
+		 uint32_t nb_objs, uint32_t obj_bytes, struct mim_dpw **out);
+void mim_dpw_fini(struct mim_dpw *w);
+/* Any thread: a value object is free again (no reader can reach it). */
+void mim_dpw_obj_put(struct mim_dpw *w, void *obj);
+/* Any thread (the mutex need not be held): mim_dp_update() and
+ * mim_dp_delete() after their argument checks.
+ */
+int mim_dpw_update(struct mim_dpw *w, const void *key, const void *value,
+		   uint64_t flags);
+int mim_dpw_delete(struct mim_dpw *w, const void *key);
+/* The control plane's calls on a MIM_F_DP_WRITE table (the mutex held):
+ * as a reader's, then drain.
+ */
+int mim_dpw_cp_lookup(struct mim_obj *t, const void *key, void *value);
+int mim_dpw_cp_update(struct mim_dpw *w, const void *key, const void *value,
+		      uint64_t flags);
+int mim_dpw_cp_delete(struct mim_dpw *w, const void *key);
+/* Move every live table's data-path retirements to the defer queue. */
+void mim_dpw_drain_all(void);
+/* Whether any MIM_F_DP_WRITE table exists. */
+bool mim_dpw_active(void);
 
 /* ---- LPM tables (mim_lpm.c, mim_lpm_build.c, mim_lpm_vals.c) ---------- */
 

@@ -457,6 +457,9 @@ mim_rcu_prefetch(void)
 __rte_hot void
 mim_rcu_maybe_reclaim(void)
 {
+	/* Data-path writers' retirements join the queue first. */
+	if (unlikely(mim_dpw_active()))
+		mim_dpw_drain_all();
 	if (rcu.inflight > rcu.reclaim_thd)
 		reclaim(rcu.reclaim_max);
 }
@@ -471,6 +474,12 @@ uint32_t
 mim_rcu_pending(void)
 {
 	return rcu.inflight;
+}
+
+bool
+mim_rcu_deferred(void)
+{
+	return rcu.mode == MIM_RCU_MODE_DQ && rcu.nb_vars != 0;
 }
 
 int
@@ -637,6 +646,7 @@ mim_reclaim(void)
 	if (mim_mp_secondary())
 		return mim_mp_fwd_id(MIM_MP_RECLAIM, 0);
 	mim_lock();
+	mim_dpw_drain_all();
 	n = (int)mim_rcu_reclaim_all();
 	mim_unlock();
 	/* What it released is back in DPDK's heap when it returns: the

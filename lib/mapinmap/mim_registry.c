@@ -66,6 +66,12 @@ mim_unlock(void)
 }
 
 bool
+mim_trylock(void)
+{
+	return pthread_mutex_trylock(&mim_mutex) == 0;
+}
+
+bool
 mim_lock_free(void)
 {
 	if (pthread_mutex_trylock(&mim_mutex) != 0)

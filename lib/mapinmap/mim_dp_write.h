@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+#ifndef MIM_DP_WRITE_H
+#define MIM_DP_WRITE_H
+
+/**
+ * @file
+ * mapinmap data path: inserts, updates and deletes from reader threads in
+ * HASH tables created with #MIM_F_DP_WRITE.
+ *
+ * @par Data-path write contract
+ * - **Threads:** as the lookups of mim_datapath.h: a thread registered and
+ *   online on every attached QSBR variable (with none attached: any
+ *   thread, while no control-plane call runs). Any number of them, with
+ *   the control plane, on the same table. The table is held as for a
+ *   lookup (a handle, or the outer slot it was found in since the thread's
+ *   last quiescent state).
+ * - **Locks:** no library mutex. A call takes the lock words of the key's
+ *   two buckets (a spin lock each, held for a few hundred cycles, taken in
+ *   index order), and a rare insert that must move keys between buckets
+ *   takes the table's move lock too. Readers take none of them and never
+ *   wait for a writer. A writer never waits for a grace period.
+ * - **Ordering:** a value is copied into a fresh value object, which is
+ *   published with a release store (the lookup's acquire load pairs with
+ *   it): a reader sees the old value or the new one, whole. Updates of one
+ *   key are linearisable (under the key's bucket locks).
+ * - **Memory reuse:** a replaced value, or a deleted key's value and slot,
+ *   is retired onto the table's own queue without the mutex; the control
+ *   plane moves those retirements to the defer queue of mim_rcu.h (a new
+ *   grace period, started then) in mim_reclaim() and at the start of every
+ *   changing call, and releases them after it. The application's control
+ *   plane must therefore call mim_reclaim() (or make other changes) now
+ *   and then, as it must for its own retirements. Until it does, replaced
+ *   values use the table's spare value objects (max_entries / 4, at least
+ *   16); an insert or update that finds none fails with -EBUSY.
+ * - **Capacity:** exact: an insert fails with -E2BIG when max_entries keys
+ *   are present (or being deleted at that moment), never otherwise; the
+ *   count is one atomic word of the table.
+ * - **Errors:** negative errno, and mim_last_error() (thread-local) says
+ *   why; a rejection logs at INFO, as the control plane's do. Calls on a
+ *   table without #MIM_F_DP_WRITE fail with -EINVAL.
+ * - **Counters:** data-path writes are not counted in mim_table_info's
+ *   nb_updates (nb_entries counts them).
+ */
+
+#include <stdint.h>
+
+#include <mim.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Insert or update one key, as mim_update_elem() does, from a reader.
+ *
+ * @param t
+ *   A HASH table created with #MIM_F_DP_WRITE.
+ * @param key
+ *   key_size bytes.
+ * @param value
+ *   value_size bytes, copied.
+ * @param flags
+ *   #MIM_ANY, #MIM_NOEXIST or #MIM_EXIST.
+ * @return
+ *   0, or:
+ *   - -EINVAL: t, key or value NULL, t not a HASH table with
+ *     #MIM_F_DP_WRITE, or unknown flags;
+ *   - -EEXIST: the key exists and flags is #MIM_NOEXIST;
+ *   - -ENOENT: the key does not exist and flags is #MIM_EXIST;
+ *   - -E2BIG: the key is new and max_entries keys are present;
+ *   - -ENOSPC: neither bucket of the key can be freed by moving keys;
+ *   - -EBUSY: every spare value object waits for readers (or deleted
+ *     keys' slots fill the key's buckets): the control plane has not
+ *     reclaimed, or a reader has not reported a quiescent state.
+ * @dp_contract
+ * As the data-path write contract above.
+ */
+int mim_dp_update(const struct mim_table *t, const void *key,
+		  const void *value, uint64_t flags);
+
+/**
+ * Delete one key, as mim_delete_elem() does, from a reader.
+ *
+ * @param t
+ *   A HASH table created with #MIM_F_DP_WRITE.
+ * @param key
+ *   key_size bytes.
+ * @return
+ *   0, or -EINVAL (t or key NULL, t not a HASH table with #MIM_F_DP_WRITE),
+ *   -ENOENT (no such key). Never -EBUSY: the retirement's queue holds
+ *   as many entries as the table has value objects.
+ * @dp_contract
+ * As the data-path write contract above.
+ */
+int mim_dp_delete(const struct mim_table *t, const void *key);
+
+/**
+ * Insert a burst's keys (typically the misses of a bulk lookup), each as
+ * mim_dp_update() with the same flags. The keys are hashed and their
+ * buckets prefetched first, and their value objects taken in one step.
+ *
+ * @param t
+ *   A HASH table created with #MIM_F_DP_WRITE.
+ * @param keys
+ *   n keys of key_size bytes.
+ * @param values
+ *   n values of value_size bytes, copied.
+ * @param n
+ *   Number of keys, at most #MIM_LOOKUP_BULK_MAX.
+ * @param flags
+ *   #MIM_ANY, #MIM_NOEXIST or #MIM_EXIST, for every key.
+ * @param results
+ *   Output (may be NULL): per key, 0 or what mim_dp_update() would have
+ *   returned. Keys are handled in order: a key given twice is inserted,
+ *   then found.
+ * @return
+ *   The number of keys written (results 0), or -EINVAL (as mim_dp_update(),
+ *   or keys or values NULL, or n above #MIM_LOOKUP_BULK_MAX) with nothing
+ *   written.
+ * @dp_contract
+ * As the data-path write contract above.
+ */
+int mim_dp_update_bulk(const struct mim_table *t, const void *const keys[],
+		       const void *const values[], unsigned int n,
+		       uint64_t flags, int results[]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MIM_DP_WRITE_H */
