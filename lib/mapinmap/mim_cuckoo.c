@@ -437,12 +437,11 @@ mim_cuckoo_key(const struct mim_obj *t, uint32_t pos, void *key)
 void
 mim_cuckoo_hkey(const struct mim_obj *t, const void *key, struct mim_hkey *k)
 {
-	uint32_t i1, i2;
-
 	k->key = key;
-	buckets_of(t, __mim_hhash(&t->dp, key, &k->tag), &i1, &i2);
-	k->b[0] = RTE_MIN(i1, i2);
-	k->b[1] = RTE_MAX(i1, i2);
+	/* The lookup's order: a new key goes to its first bucket if it
+	 * can, where a lookup finds it with one probe.
+	 */
+	buckets_of(t, __mim_hhash(&t->dp, key, &k->tag), &k->b[0], &k->b[1]);
 }
 
 void
@@ -460,18 +459,31 @@ mim_cuckoo_unlock(struct mim_cuckoo *h, const struct mim_hkey *k)
 int32_t
 mim_cuckoo_find_locked(const struct mim_obj *t, const struct mim_hkey *k)
 {
-	uint32_t b, s;
+	const struct mim_hslot *s0 = t->dp.u.buckets[k->b[0]].s;
+	const struct mim_hslot *s1 = t->dp.u.buckets[k->b[1]].s;
+	unsigned int m, i;
 	void *v;
 
 	/* Under both locks nothing changes the key's slots but this
-	 * writer (and releases, which only clear reserved flags).
+	 * writer (and releases, which only clear reserved flags). The
+	 * eight keys are compared at once, as __mim_hbucket_find() does:
+	 * for a new key, usually none matches.
 	 */
-	for (b = 0; b < 2; b++)
-		for (s = 0; s < MIM_HBUCKET_SLOTS; s++)
-			if (__mim_hslot_match(&t->dp,
-					      &t->dp.u.buckets[k->b[b]].s[s],
-					      k->tag, k->key, &v) > 0)
-				return (int32_t)(k->b[b] * MIM_HBUCKET_SLOTS + s);
+	RTE_BUILD_BUG_ON(MIM_HBUCKET_SLOTS != 4);
+	m = __mim_hslot_is(&s0[0], k->tag) | __mim_hslot_is(&s0[1], k->tag) << 1 |
+		__mim_hslot_is(&s0[2], k->tag) << 2 |
+		__mim_hslot_is(&s0[3], k->tag) << 3 |
+		__mim_hslot_is(&s1[0], k->tag) << 4 |
+		__mim_hslot_is(&s1[1], k->tag) << 5 |
+		__mim_hslot_is(&s1[2], k->tag) << 6 |
+		__mim_hslot_is(&s1[3], k->tag) << 7;
+	for (; m != 0; m &= m - 1) {
+		i = (unsigned int)__builtin_ctz(m);
+		if (__mim_hslot_match(&t->dp, i < 4 ? &s0[i] : &s1[i - 4],
+				      k->tag, k->key, &v) > 0)
+			return (int32_t)(k->b[i / 4] * MIM_HBUCKET_SLOTS +
+					 i % 4);
+	}
 	return -1;
 }
 

@@ -214,27 +214,41 @@ retire(struct mim_dpw *w, void *obj, uint32_t pos)
 	rte_ring_enqueue_elem(w->retired, &e, sizeof(e));
 }
 
-/* One count below max_entries, or false. */
-static bool
-count_take(struct mim_obj *t)
+/* Up to want counts below max_entries: how many were taken. */
+static uint32_t
+count_take_n(struct mim_obj *t, uint32_t want)
 {
-	uint32_t n = __atomic_load_n(&t->nb_entries, __ATOMIC_RELAXED);
+	uint32_t n = __atomic_load_n(&t->nb_entries, __ATOMIC_RELAXED), got;
 
 	/* Relaxed: the count orders nothing; the slot's publication does. */
 	do {
-		if (n >= t->dp.max_entries)
-			return false;
-	} while (!__atomic_compare_exchange_n(&t->nb_entries, &n, n + 1, true,
-					      __ATOMIC_RELAXED,
+		got = RTE_MIN(want, t->dp.max_entries - RTE_MIN(n,
+						t->dp.max_entries));
+		if (got == 0)
+			return 0;
+	} while (!__atomic_compare_exchange_n(&t->nb_entries, &n, n + got,
+					      true, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
-	return true;
+	return got;
 }
 
 static void
-count_give(struct mim_obj *t)
+count_give_n(struct mim_obj *t, uint32_t n)
 {
-	/* Relaxed: see count_take(). */
-	__atomic_fetch_sub(&t->nb_entries, 1, __ATOMIC_RELAXED);
+	/* Relaxed: see count_take_n(). */
+	if (n != 0)
+		__atomic_fetch_sub(&t->nb_entries, n, __ATOMIC_RELAXED);
+}
+
+/* One count for a new key: from the call's quota, else the table's. */
+static bool
+count_take(struct mim_obj *t, uint32_t *quota)
+{
+	if (*quota > 0) {
+		(*quota)--;
+		return true;
+	}
+	return count_take_n(t, 1) == 1;
 }
 
 static int
@@ -255,7 +269,7 @@ err_full(const struct mim_obj *t, const struct mim_cuckoo *h)
  */
 static int
 write_one(struct mim_dpw *w, const struct mim_hkey *k, void *obj,
-	  uint64_t flags, int *ret)
+	  uint64_t flags, uint32_t *quota, int *ret)
 {
 	struct mim_obj *t = w->t;
 	void *v = (uint8_t *)obj + t->dp.elem_size, *old;
@@ -273,7 +287,7 @@ write_one(struct mim_dpw *w, const struct mim_hkey *k, void *obj,
 			mim_cuckoo_set(t, (uint32_t)pos, v);
 			mim_cuckoo_unlock(w->h, k);
 			if (counted)     /* it was inserted meanwhile */
-				count_give(t);
+				(*quota)++;
 			retire(w, (uint8_t *)old - t->dp.elem_size,
 			       MIM_RETIRE_NO_POS);
 			*ret = 0;
@@ -281,7 +295,7 @@ write_one(struct mim_dpw *w, const struct mim_hkey *k, void *obj,
 		}
 		if (flags == MIM_EXIST)
 			break;
-		if (!counted && !count_take(t)) {
+		if (!counted && !count_take(t, quota)) {
 			mim_cuckoo_unlock(w->h, k);
 			*ret = mim_err(E2BIG, "table is full (max_entries %u)",
 				       t->dp.max_entries);
@@ -302,10 +316,10 @@ write_one(struct mim_dpw *w, const struct mim_hkey *k, void *obj,
 	*ret = pos >= 0 ? mim_err(EEXIST, "key exists (MIM_NOEXIST)") :
 		mim_err(ENOENT, "no such key (MIM_EXIST)");
 	if (counted)
-		count_give(t);
+		(*quota)++;
 	return 1;
 full:
-	count_give(t);
+	(*quota)++;
 	*ret = err_full(t, w->h);
 	return 1;
 }
@@ -369,6 +383,7 @@ int
 mim_dpw_update(struct mim_dpw *w, const void *key, const void *value,
 	       uint64_t flags)
 {
+	uint32_t quota = 0;
 	struct mim_hkey k;
 	void *obj;
 	int ret;
@@ -383,8 +398,9 @@ mim_dpw_update(struct mim_dpw *w, const void *key, const void *value,
 	    (!self_reclaim(w) || rte_ring_dequeue(w->free_objs, &obj) != 0))
 		return check_only(w, &k, flags);
 	obj_fill(w->t, obj, key, value);
-	if (write_one(w, &k, obj, flags, &ret) != 0)
+	if (write_one(w, &k, obj, flags, &quota, &ret) != 0)
 		rte_ring_enqueue(w->free_objs, obj);  /* never published */
+	count_give_n(w->t, quota);
 	return ret;
 }
 
@@ -406,7 +422,7 @@ mim_dpw_delete(struct mim_dpw *w, const void *key)
 	old = mim_cuckoo_value(t, (uint32_t)pos);
 	mim_cuckoo_remove(t, w->h, (uint32_t)pos);
 	mim_cuckoo_unlock(w->h, &k);
-	count_give(t);
+	count_give_n(t, 1);
 	retire(w, (uint8_t *)old - t->dp.elem_size, (uint32_t)pos);
 	return 0;
 }
@@ -507,6 +523,7 @@ mim_dp_update_bulk(const struct mim_table *tbl, const void *const keys[],
 	void *obj[MIM_LOOKUP_BULK_MAX];
 	struct mim_dpw *w = dpw_of(tbl);
 	unsigned int i, got, used = 0;
+	uint32_t quota;
 	int done = 0, ret;
 
 	mim_err_enter(__func__);
@@ -518,22 +535,37 @@ mim_dp_update_bulk(const struct mim_table *tbl, const void *const keys[],
 		return mim_err(EINVAL, "n %u above %u", n, MIM_LOOKUP_BULK_MAX);
 	if (flags > MIM_EXIST)
 		return mim_err(EINVAL, "unknown update flags 0x%" PRIx64, flags);
+	/* Every key's buckets, lock words and reserved flags on their way
+	 * first.
+	 */
 	for (i = 0; i < n; i++) {
 		mim_cuckoo_hkey(w->t, keys[i], &k[i]);
 		rte_prefetch0(&tbl->u.buckets[k[i].b[0]]);
 		rte_prefetch0(&tbl->u.buckets[k[i].b[1]]);
+		rte_prefetch0(&w->h->locks[k[i].b[0]]);
+		rte_prefetch0(&w->h->locks[k[i].b[1]]);
+		/* A free slot is one that is not reserved either. */
+		rte_prefetch0(&w->h->reserved[k[i].b[0] * MIM_HBUCKET_SLOTS]);
+		rte_prefetch0(&w->h->reserved[k[i].b[1] * MIM_HBUCKET_SLOTS]);
 	}
+	/* The counts of new keys in one step (a burst's misses), given
+	 * back at the end for keys that were found.
+	 */
+	quota = flags == MIM_EXIST ? 0 : count_take_n(w->t, n);
 	/* Acquire (in the ring): as in mim_dpw_update(). */
 	got = rte_ring_dequeue_burst(w->free_objs, obj, n, NULL);
 	if (got < n && self_reclaim(w))
 		got += rte_ring_dequeue_burst(w->free_objs, &obj[got],
 					      n - got, NULL);
+	for (i = 0; i < got; i++)
+		rte_prefetch0_write(obj[i]);
 	for (i = 0; i < n; i++) {
 		if (used == got) {
 			ret = check_only(w, &k[i], flags);
 		} else {
 			obj_fill(w->t, obj[used], keys[i], values[i]);
-			if (write_one(w, &k[i], obj[used], flags, &ret) == 0)
+			if (write_one(w, &k[i], obj[used], flags, &quota,
+				      &ret) == 0)
 				used++;
 		}
 		done += ret == 0;
@@ -543,5 +575,6 @@ mim_dp_update_bulk(const struct mim_table *tbl, const void *const keys[],
 	if (used < got)
 		rte_ring_enqueue_bulk(w->free_objs, &obj[used], got - used,
 					 NULL);
+	count_give_n(w->t, quota);
 	return done;
 }

@@ -75,8 +75,21 @@ extern "C" {
  *   - -EBUSY: every spare value object waits for readers (or deleted
  *     keys' slots fill the key's buckets): the control plane has not
  *     reclaimed, or a reader has not reported a quiescent state.
- * @dp_contract
- * As the data-path write contract above.
+ * @par Concurrency
+ * - **Threads:** a reader thread (registered and online on every attached
+ *   QSBR variable; with none attached, any thread while no control-plane
+ *   call runs), any number at once, and the control plane, on the same
+ *   table. Takes the key's two bucket spin locks, never the library
+ *   mutex but with a try-lock to reclaim when no value object is free;
+ *   never waits for a grace period.
+ * - **RCU:** online; the table is held as for a lookup.
+ * - **Ordering:** the new value object is published with a release store
+ *   that a lookup's acquire load pairs with: a reader sees the old value
+ *   or the new one, whole. Writes of one key are linearisable.
+ * - **Memory reuse:** the replaced value is retired: released after a
+ *   grace period that starts when it reaches the defer queue (at the
+ *   control plane's next call or mim_reclaim(), or a writer's
+ *   reclamation).
  */
 int mim_dp_update(const struct mim_table *t, const void *key,
 		  const void *value, uint64_t flags);
@@ -92,8 +105,14 @@ int mim_dp_update(const struct mim_table *t, const void *key,
  *   0, or -EINVAL (t or key NULL, t not a HASH table with #MIM_F_DP_WRITE),
  *   -ENOENT (no such key). Never -EBUSY: the retirement's queue holds
  *   as many entries as the table has value objects.
- * @dp_contract
- * As the data-path write contract above.
+ * @par Concurrency
+ * - **Threads:** as mim_dp_update().
+ * - **RCU:** online; the table is held as for a lookup.
+ * - **Ordering:** the slot's value pointer is cleared with a release
+ *   store: a racing lookup finds the key with its value, or not at all.
+ * - **Memory reuse:** the key's value and slot are retired as
+ *   mim_dp_update()'s replaced value; the slot is reused only after that
+ *   grace period.
  */
 int mim_dp_delete(const struct mim_table *t, const void *key);
 
@@ -120,8 +139,11 @@ int mim_dp_delete(const struct mim_table *t, const void *key);
  *   The number of keys written (results 0), or -EINVAL (as mim_dp_update(),
  *   or keys or values NULL, or n above #MIM_LOOKUP_BULK_MAX) with nothing
  *   written.
- * @dp_contract
- * As the data-path write contract above.
+ * @par Concurrency
+ * - **Threads:** as mim_dp_update().
+ * - **RCU:** online; the table is held as for a lookup.
+ * - **Ordering:** each key as mim_dp_update(); no order across keys.
+ * - **Memory reuse:** as mim_dp_update(); keys and values are copied.
  */
 int mim_dp_update_bulk(const struct mim_table *t, const void *const keys[],
 		       const void *const values[], unsigned int n,

@@ -391,7 +391,7 @@ struct mim_cuckoo {
 struct mim_hkey {
 	const void *key;
 	uint64_t tag;
-	uint32_t b[2];         /* bucket indexes, b[0] < b[1] */
+	uint32_t b[2];         /* bucket indexes, the first one first */
 };
 
 /* Buckets for max_entries keys at most half full: 0, or -ENOMEM. */
@@ -427,7 +427,7 @@ void mim_cuckoo_key(const struct mim_obj *t, uint32_t pos, void *key);
 int mim_cuckoo_locks_init(struct mim_obj *t, struct mim_cuckoo *h);
 void mim_cuckoo_hkey(const struct mim_obj *t, const void *key,
 		     struct mim_hkey *k);
-/* Take (release) both bucket locks of k, in index order. */
+/* Take (release) both bucket locks of k, in index order (no deadlock). */
 void mim_cuckoo_lock(struct mim_cuckoo *h, const struct mim_hkey *k);
 void mim_cuckoo_unlock(struct mim_cuckoo *h, const struct mim_hkey *k);
 /* Under k's locks: the slot holding k, or -1. */
