@@ -31,10 +31,16 @@
  * The control plane's own writes on such a table go through the same
  * functions (it holds the mutex for everything else), then drain.
  *
+ * Which rings to drain: a table whose retire ring may hold entries is
+ * marked dirty and pushed onto a lock-free stack of such tables (pushes
+ * from any thread, the control plane takes the whole stack at once: no
+ * ABA), so that draining costs nothing while no data-path write retired
+ * anything, however many tables there are.
+ *
  * A dead table (its last reference gone, id 0) is no longer drained: its
  * retirement is queued already, and whatever its ring still holds is freed
  * with it (a reader still writing to it finished before its grace period
- * ended).
+ * ended). It stays marked, so it is never pushed again.
  */
 
 #include <errno.h>
@@ -63,11 +69,36 @@ struct mim_dpw {
 	struct rte_ring *free_objs;  /* free value objects: MP/MC */
 	struct rte_ring *retired;    /* struct dpw_retired: MP/SC */
 	uint32_t obj_bytes;
-	struct mim_dpw *next;        /* dpw_list, under the mutex */
+	uint32_t dirty;              /* on the dirty stack, or being drained */
+	struct mim_dpw *dirty_next;
 };
 
-/* Every MIM_F_DP_WRITE table not freed yet (control plane only). */
-static struct mim_dpw *dpw_list;
+/* Tables whose retire rings may hold entries (see the top of the file). */
+static struct mim_dpw *dirty_head;
+
+/* w may have retirements: have the control plane drain it. Any thread. */
+static void
+dirty_mark(struct mim_dpw *w)
+{
+	struct mim_dpw *h;
+
+	/* Acquire-release: the exchange comes after the caller's enqueue
+	 * in the flag's modification order, so the control plane's own
+	 * exchange (in take_dirty's drain) either sees it and drains after
+	 * it, or came first and this one pushes w again.
+	 */
+	if (__atomic_exchange_n(&w->dirty, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	h = __atomic_load_n(&dirty_head, __ATOMIC_RELAXED);
+	do {
+		w->dirty_next = h;
+		/* Release: pairs with the acquire exchange of
+		 * mim_dpw_drain_all(), which then reads dirty_next.
+		 */
+	} while (!__atomic_compare_exchange_n(&dirty_head, &h, w, true,
+					      __ATOMIC_RELEASE,
+					      __ATOMIC_RELAXED));
+}
 
 static struct rte_ring *
 ring_new(const struct mim_obj *t, const char *what, uint32_t count,
@@ -132,8 +163,6 @@ mim_dpw_init(struct mim_obj *t, struct mim_cuckoo *h, uint8_t *store,
 	w->t = t;
 	w->h = h;
 	w->obj_bytes = obj_bytes;
-	w->next = dpw_list;
-	dpw_list = w;
 	*out = w;
 	return 0;
 }
@@ -141,15 +170,25 @@ mim_dpw_init(struct mim_obj *t, struct mim_cuckoo *h, uint8_t *store,
 void
 mim_dpw_fini(struct mim_dpw *w)
 {
-	struct mim_dpw **p;
+	struct mim_dpw *l, *next;
 
 	if (w == NULL)
 		return;
-	for (p = &dpw_list; *p != NULL; p = &(*p)->next)
-		if (*p == w) {
-			*p = w->next;
-			break;
+	/* After its grace period no thread pushes w: take it off the
+	 * stack, and put the others back.
+	 */
+	if (__atomic_load_n(&w->dirty, __ATOMIC_RELAXED) != 0) {
+		/* Acquire: pairs with the release of dirty_mark(). */
+		l = __atomic_exchange_n(&dirty_head, NULL, __ATOMIC_ACQUIRE);
+		for (; l != NULL; l = next) {
+			next = l->dirty_next;
+			if (l != w) {
+				__atomic_store_n(&l->dirty, 0,
+						 __ATOMIC_RELAXED);
+				dirty_mark(l);
+			}
 		}
+	}
 	mim_free(w->free_objs);
 	mim_free(w->retired);
 	free(w);
@@ -187,17 +226,28 @@ dpw_drain(struct mim_dpw *w)
 void
 mim_dpw_drain_all(void)
 {
-	struct mim_dpw *w;
+	struct mim_dpw *l, *next;
 
-	for (w = dpw_list; w != NULL; w = w->next)
-		if (w->t->id != 0)
-			dpw_drain(w);
-}
-
-bool
-mim_dpw_active(void)
-{
-	return dpw_list != NULL;
+	/* Relaxed: a peek; an entry pushed meanwhile waits for the next
+	 * drain, as one pushed just after this one would.
+	 */
+	if (__atomic_load_n(&dirty_head, __ATOMIC_RELAXED) == NULL)
+		return;
+	/* Acquire: pairs with the release of dirty_mark(). */
+	l = __atomic_exchange_n(&dirty_head, NULL, __ATOMIC_ACQUIRE);
+	for (; l != NULL; l = next) {
+		next = l->dirty_next;
+		if (l->t->id == 0)
+			continue;       /* dead: stays marked, never drained */
+		/* Acquire-release: see dirty_mark(). Cleared before the
+		 * ring is read, so an entry enqueued after the ring was
+		 * read has its table pushed again.
+		 */
+		__atomic_exchange_n(&l->dirty, 0, __ATOMIC_ACQ_REL);
+		dpw_drain(l);
+		if (!rte_ring_empty(l->retired))
+			dirty_mark(l);  /* the defer queue is full */
+	}
 }
 
 /* ---- the writes --------------------------------------------------------- */
@@ -212,6 +262,7 @@ retire(struct mim_dpw *w, void *obj, uint32_t pos)
 	 * before it takes its grace period's token.
 	 */
 	rte_ring_enqueue_elem(w->retired, &e, sizeof(e));
+	dirty_mark(w);
 }
 
 /* Up to want counts below max_entries: how many were taken. */

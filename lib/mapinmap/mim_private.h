@@ -470,10 +470,10 @@ int mim_dpw_cp_lookup(struct mim_obj *t, const void *key, void *value);
 int mim_dpw_cp_update(struct mim_dpw *w, const void *key, const void *value,
 		      uint64_t flags);
 int mim_dpw_cp_delete(struct mim_dpw *w, const void *key);
-/* Move every live table's data-path retirements to the defer queue. */
+/* Move every live table's data-path retirements to the defer queue (one
+ * load when there are none).
+ */
 void mim_dpw_drain_all(void);
-/* Whether any MIM_F_DP_WRITE table exists. */
-bool mim_dpw_active(void);
 
 /* ---- LPM tables (mim_lpm.c, mim_lpm_build.c, mim_lpm_vals.c) ---------- */
 

@@ -458,8 +458,7 @@ __rte_hot void
 mim_rcu_maybe_reclaim(void)
 {
 	/* Data-path writers' retirements join the queue first. */
-	if (unlikely(mim_dpw_active()))
-		mim_dpw_drain_all();
+	mim_dpw_drain_all();
 	if (rcu.inflight > rcu.reclaim_thd)
 		reclaim(rcu.reclaim_max);
 }
