@@ -254,7 +254,14 @@ seq_end(struct mim_obj *t)
 static void
 slot_publish(struct mim_hslot *s, uint64_t k, void *v)
 {
-	__atomic_store_n(&s->k, k, __ATOMIC_RELAXED);
+	/* Release: pairs with the acquire fence that follows a reader's
+	 * key load in __mim_hslot_match(). A reader that sees this key
+	 * then sees every earlier change of the slot, the clearing of a
+	 * key moved out of it included (by another writer, before it let
+	 * the bucket's lock go): its second load of the value cannot still
+	 * find the old key's value pointer and take it for this key's.
+	 */
+	__atomic_store_n(&s->k, k, __ATOMIC_RELEASE);
 	/* Pairs with the acquire load in __mim_hslot_match(): the key (and a
 	 * long key's bytes in the object) are seen with the value.
 	 */
@@ -414,8 +421,11 @@ mim_cuckoo_next(const struct mim_obj *t, const struct mim_cuckoo *h,
 {
 	uint32_t p;
 
+	/* Relaxed: with data-path writers, a snapshot (a key they move
+	 * meanwhile may be missed or seen twice).
+	 */
 	for (p = (uint32_t)(pos + 1); p < h->nb_slots; p++)
-		if (slot_at(t, p)->v != NULL)
+		if (__atomic_load_n(&slot_at(t, p)->v, __ATOMIC_RELAXED) != NULL)
 			return (int32_t)p;
 	return -1;
 }

@@ -144,7 +144,9 @@ __mim_hslot_match_k(const struct mim_table *t, const struct mim_hslot *s,
 		return 0;
 	/* Within one cuckoo path the writer moves a key out of a slot and
 	 * another into it: the key just read must still go with v1. The
-	 * loads above happen before the value is read again.
+	 * loads above happen before the value is read again; the fence
+	 * also pairs with the release store of the key (slot_publish()):
+	 * the value read again is at least as new as that key.
 	 */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (unlikely(__atomic_load_n(&s->v, __ATOMIC_RELAXED) != v1))
