@@ -463,6 +463,10 @@ void mim_dpw_obj_put(struct mim_dpw *w, void *obj);
 int mim_dpw_update(struct mim_dpw *w, const void *key, const void *value,
 		   uint64_t flags);
 int mim_dpw_delete(struct mim_dpw *w, const void *key);
+/* mim_dp_update_bulk() after its argument checks. */
+int mim_dpw_update_bulk(struct mim_dpw *w, const void *const keys[],
+			const void *const values[], unsigned int n,
+			uint64_t flags, int results[]);
 /* The control plane's calls on a MIM_F_DP_WRITE table (the mutex held):
  * as a reader's, then drain.
  */
