@@ -31,6 +31,12 @@ extern "C" {
 #define MIM_LPM_NH_INHERIT UINT32_MAX
 /** The same in a packed range (16-bit next hops). */
 #define MIM_LPM_NH_PACKED_INHERIT 0xffffU
+/** mim_lpm_chunk::packed: packed ranges. */
+#define MIM_LPM_PACKED 1
+/** mim_lpm_chunk::packed: packed ranges behind a sub-index. */
+#define MIM_LPM_PACKED_SUB 2
+/** Entries of a packed array's sub-index (one per 4,096 addresses). */
+#define MIM_LPM_SUB_ENTRIES 16U
 
 /**
  * An LPM range array (private to the library): the address ranges of one
@@ -41,8 +47,13 @@ extern "C" {
  * high then low, host order), then nb_ranges u32 next hops, then the
  * writer's copy of the block's routes. Packed (IPv4 blocks of a 16-bit
  * index whose next hops fit 16 bits): one u32 per range, the address's
- * low 16 bits then the next hop. The writer's routes are short (one u32
- * each, mim_lpm_range.c) in packed arrays whose value slots fit 11 bits.
+ * low 16 bits then the next hop. A packed array of more ranges than its
+ * first cache line holds (11 to 256) starts with a sub-index
+ * (MIM_LPM_PACKED_SUB): MIM_LPM_SUB_ENTRIES bytes, entry j the range
+ * holding the block's address j * 4096, so that a search reads the few
+ * ranges between two entries (one cache line, mostly) instead of the
+ * whole array. The writer's routes are short (one u32 each,
+ * mim_lpm_range.c) in packed arrays whose value slots fit 11 bits.
  */
 struct mim_lpm_chunk {
 	void *dead_next;     /**< Writer: chain of retired blocks. */
@@ -50,10 +61,15 @@ struct mim_lpm_chunk {
 	uint32_t nb_recs;    /**< Writer: routes after the ranges. */
 	uint8_t pooled;      /**< Writer: from the table's pool. */
 	uint8_t recs_short;  /**< Writer: routes in one u32 each. */
-	uint16_t packed;     /**< Ranges are packed. */
+	uint16_t packed;     /**< 0, MIM_LPM_PACKED or MIM_LPM_PACKED_SUB. */
 	uint32_t pool_off;   /**< Writer: offset in its pool slab. */
 	uint64_t data[];     /**< Ranges, next hops, routes. */
 };
+
+/** mim_lpm_dir::hint: the hint is valid. */
+#define MIM_LPM_HINT_VALID (1U << 31)
+/** Eighths of a block a hint locates (3 bits each). */
+#define MIM_LPM_HINT_PARTS 8U
 
 /** An entry of an LPM table's direct index (private to the library). */
 struct mim_lpm_dir {
@@ -61,7 +77,15 @@ struct mim_lpm_dir {
 	const struct mim_lpm_chunk *chunk;
 	/** Next hop of the longest route shorter than kbits covering it. */
 	uint32_t dflt;
-	uint32_t reserved;   /**< Zero. */
+	/**
+	 * Where the search of chunk reads, so that the header line and the
+	 * ranges can be prefetched at once (only a prefetch follows it: a
+	 * reader may pair it with the entry's previous or next array): if
+	 * MIM_LPM_HINT_VALID, 3 bits per eighth of the block (part k at bit
+	 * 3k), the cache line of the chunk (counted from the line holding
+	 * its start) of the ranges the part's search reads first.
+	 */
+	uint32_t hint;
 };
 
 /**
@@ -124,12 +148,36 @@ __mim_lpm4_search(const struct mim_lpm_chunk *c, uint32_t ip)
 	return start[c->nb_ranges + base];
 }
 
+/**
+ * @internal The ranges of a packed array that may hold an IPv4 address:
+ * the first (returned) and how many (*n).
+ */
+static __rte_always_inline const uint32_t *
+__mim_lpm4p_bracket(const struct mim_lpm_chunk *c, uint32_t ip, uint32_t *n)
+{
+	const uint8_t *sub = (const uint8_t *)c->data;
+	uint32_t j, lo, hi;
+
+	if (c->packed != MIM_LPM_PACKED_SUB) {
+		*n = c->nb_ranges;
+		return (const uint32_t *)c->data;
+	}
+	/* Entry j holds address j << 12: the range holding ip is between
+	 * entries j and j + 1 (the last range for the last entry).
+	 */
+	j = (ip >> 12) & (MIM_LPM_SUB_ENTRIES - 1);
+	lo = sub[j];
+	hi = j + 1 < MIM_LPM_SUB_ENTRIES ? sub[j + 1] : c->nb_ranges - 1;
+	*n = hi - lo + 1;
+	return (const uint32_t *)(sub + MIM_LPM_SUB_ENTRIES) + lo;
+}
+
 /** @internal The packed range holding an IPv4 address: its next hop. */
 static __rte_always_inline uint32_t
 __mim_lpm4p_search(const struct mim_lpm_chunk *c, uint32_t ip)
 {
-	const uint32_t *r = (const uint32_t *)c->data;
-	uint32_t n = c->nb_ranges, base = 0, half, x = ip << 16 | 0xffff, nh;
+	uint32_t n, base = 0, half, x = ip << 16 | 0xffff, nh;
+	const uint32_t *r = __mim_lpm4p_bracket(c, ip, &n);
 
 	while (n > 1) {
 		half = n >> 1;
@@ -157,13 +205,24 @@ __mim_lpm6_search(const struct mim_lpm_chunk *c, uint64_t hi, uint64_t lo)
 	return ((const uint32_t *)(start + 2 * (size_t)c->nb_ranges))[base];
 }
 
-/** @internal Prefetch what the search of a range array reads. */
+/**
+ * @internal Prefetch what the search of a range array reads, once its
+ * header line is in (it was prefetched a stage before).
+ */
 static __rte_always_inline void
-__mim_lpm_prefetch_chunk(const struct mim_lpm_chunk *c)
+__mim_lpm_prefetch_chunk(const struct mim_lpm_chunk *c, const void *key)
 {
 	const uint8_t *p = (const uint8_t *)c;
+	const uint32_t *r;
+	uint32_t n;
 
-	rte_prefetch0(p);
+	if (c->packed == MIM_LPM_PACKED_SUB) {
+		/* The ranges between two sub-index entries. */
+		r = __mim_lpm4p_bracket(c, __mim_lpm_key_ip(key), &n);
+		rte_prefetch0(r);
+		rte_prefetch0(r + n - 1);
+		return;
+	}
 	/* Arrays of up to four cache lines whole (IPv4: 58 packed ranges,
 	 * 29 others); else where the first steps read.
 	 */
@@ -176,6 +235,26 @@ __mim_lpm_prefetch_chunk(const struct mim_lpm_chunk *c)
 	rte_prefetch0((const uint8_t *)c->data +
 		      (c->nb_ranges >> 1) * sizeof(uint32_t));
 	rte_prefetch0((const uint8_t *)c->data + c->nb_ranges);
+}
+
+/**
+ * @internal Prefetch a range array's header line and, with a valid hint
+ * (IPv4 keys only), the two lines where the key's search reads.
+ */
+static __rte_always_inline void
+__mim_lpm_prefetch_hinted(const struct mim_lpm_chunk *c, uint32_t hint,
+			  const void *key)
+{
+	uintptr_t line = (uintptr_t)c & ~(uintptr_t)(RTE_CACHE_LINE_SIZE - 1);
+	uint32_t part;
+
+	rte_prefetch0(c);
+	if (!(hint & MIM_LPM_HINT_VALID))
+		return;
+	part = (__mim_lpm_key_ip(key) >> 13) & (MIM_LPM_HINT_PARTS - 1);
+	line += ((hint >> (3 * part)) & 7) * RTE_CACHE_LINE_SIZE;
+	rte_prefetch0((const void *)line);
+	rte_prefetch0((const void *)(line + RTE_CACHE_LINE_SIZE));
 }
 
 /**
@@ -234,8 +313,8 @@ __mim_lpm_lookup(const struct mim_table *t, const void *key)
 /**
  * @internal LPM lookups, each key in its own table (or all in one), in
  * stages across the burst: the direct indexes, their entries, the range
- * arrays (header and first search step) are prefetched for every key
- * before the next stage reads them.
+ * arrays' header lines, then the ranges a search reads are prefetched for
+ * every key before the next stage reads them.
  */
 static __rte_always_inline unsigned int
 __mim_lpm_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
@@ -244,6 +323,7 @@ __mim_lpm_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 	const struct mim_lpm_root *r[MIM_LOOKUP_BULK_MAX];
 	const struct mim_lpm_dir *d[MIM_LOOKUP_BULK_MAX];
 	const struct mim_lpm_chunk *c[MIM_LOOKUP_BULK_MAX];
+	uint32_t h[MIM_LOOKUP_BULK_MAX];
 	unsigned int i, hits = 0;
 
 	/* Acquire loads: as in __mim_lpm_lookup(). */
@@ -265,9 +345,14 @@ __mim_lpm_lookup_multi(const struct mim_table *const tbl[], size_t tstride,
 		if (r[i] == NULL)
 			continue;
 		c[i] = __atomic_load_n(&d[i]->chunk, __ATOMIC_ACQUIRE);
+		h[i] = __atomic_load_n(&d[i]->hint, __ATOMIC_RELAXED);
 		if (c[i] != NULL)
-			__mim_lpm_prefetch_chunk(c[i]);
+			__mim_lpm_prefetch_hinted(c[i], h[i], keys[i]);
 	}
+	for (i = 0; i < n; i++)
+		if (r[i] != NULL && c[i] != NULL &&
+		    !(h[i] & MIM_LPM_HINT_VALID))
+			__mim_lpm_prefetch_chunk(c[i], keys[i]);
 	for (i = 0; i < n; i++) {
 		values[i] = r[i] == NULL ? NULL :
 			__mim_lpm_resolve(tbl[i * tstride], d[i], c[i], keys[i]);

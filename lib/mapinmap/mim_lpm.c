@@ -15,8 +15,10 @@
  *   the number of routes: kbits 0 (IPv4 up to 1,024 routes, IPv6 4,096:
  *   one entry), 8 (IPv4 up to 32,768), else 16;
  * - per entry, a sorted array of address ranges and their next hops for
- *   the routes of at least kbits bits in that block, searched by bisection,
- *   and the next hop of the longest shorter route covering the block;
+ *   the routes of at least kbits bits in that block, searched by bisection
+ *   (packed arrays of a 16-bit index behind a 16-entry sub-index, and a
+ *   hint in the entry of the lines to prefetch), and the next hop of the
+ *   longest shorter route covering the block;
  * - value slots: a next hop is 1 + the index of a value slot, and equal
  *   values share a slot (mim_lpm_vals.c).
  * An empty table is its header and a one-entry index (704 bytes of heap);

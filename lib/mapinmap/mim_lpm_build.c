@@ -342,6 +342,7 @@ build_blocks(struct mim_lpm_obj *l, struct mim_lpm_root *root,
 				       j - i, false, &c) != 0)
 			return -ENOMEM;
 		root->dir[b].chunk = c;
+		root->dir[b].hint = mim_lpm_chunk_hint(c);
 		i = j;
 	}
 	return 0;
@@ -546,6 +547,12 @@ mim_lpm_commit(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 	/* Pairs with the acquire loads of the entry's array in
 	 * mim_dp_lpm.h: the new array is written.
 	 */
+	/* The hint only steers prefetches: readers may see it with the
+	 * entry's old array (mim_dp_lpm.h).
+	 */
+	__atomic_store_n(&root->dir[x->block].hint,
+			 x->chunk != NULL ? mim_lpm_chunk_hint(x->chunk) : 0,
+			 __ATOMIC_RELAXED);
 	__atomic_store_n(&root->dir[x->block].chunk, x->chunk, __ATOMIC_RELEASE);
 	if (old != NULL)
 		mim_lpm_retire_chunk(l, x, old);

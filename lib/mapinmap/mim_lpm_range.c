@@ -138,11 +138,32 @@ range_bytes(const struct mim_lpm_obj *l, bool packed)
 		sizeof(uint32_t);
 }
 
+/* Ranges of a packed array that its first cache line holds whole. */
+#define LPM_LINE_RANGES ((RTE_CACHE_LINE_SIZE - \
+			  sizeof(struct mim_lpm_chunk)) / sizeof(uint32_t))
+
+/* The packing of an array of nr ranges: 0, MIM_LPM_PACKED(_SUB). */
+static uint16_t
+packing(bool packed, uint32_t nr)
+{
+	if (!packed)
+		return 0;
+	return nr > LPM_LINE_RANGES && nr <= 1U + UINT8_MAX ?
+		MIM_LPM_PACKED_SUB : MIM_LPM_PACKED;
+}
+
+/* Bytes before the ranges: the sub-index, if any. */
+static size_t
+sub_bytes(uint16_t packing)
+{
+	return packing == MIM_LPM_PACKED_SUB ? MIM_LPM_SUB_ENTRIES : 0;
+}
+
 static size_t
 chunk_size(const struct mim_lpm_obj *l, uint32_t nb_ranges, uint32_t nb_recs,
-	   bool packed, bool recs_short)
+	   uint16_t packed, bool recs_short)
 {
-	return sizeof(struct mim_lpm_chunk) +
+	return sizeof(struct mim_lpm_chunk) + sub_bytes(packed) +
 		nb_ranges * range_bytes(l, packed) +
 		(size_t)nb_recs * (recs_short ? 1 : l->rec_words) *
 		sizeof(uint32_t);
@@ -166,6 +187,7 @@ static uint32_t *
 chunk_recs(const struct mim_lpm_obj *l, const struct mim_lpm_chunk *c)
 {
 	return (uint32_t *)((uint8_t *)(uintptr_t)c->data +
+			    sub_bytes(c->packed) +
 			    c->nb_ranges * range_bytes(l, c->packed));
 }
 
@@ -344,6 +366,24 @@ mim_lpm_block(const struct mim_lpm_obj *l, uint32_t kbits, mim_u128 addr)
 	return kbits == 0 ? 0 : (uint32_t)(addr >> (l->width - kbits));
 }
 
+/*
+ * The sub-index of a packed array of nr ranges (from the scratch ranges):
+ * entry j is the last range starting at or before the block's address
+ * j << 12 (the first range starts at the block).
+ */
+static void
+sub_make(uint8_t *sub, uint32_t nr)
+{
+	uint32_t i = 0, j;
+
+	for (j = 0; j < MIM_LPM_SUB_ENTRIES; j++) {
+		while (i + 1 < nr &&
+		       ((uint32_t)scr.start[i + 1] & 0xffff) <= j << 12)
+			i++;
+		sub[j] = (uint8_t)i;
+	}
+}
+
 int
 mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 		   uint32_t n, bool pooled, struct mim_lpm_chunk **out)
@@ -353,7 +393,8 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	uint32_t nr, i;
 	uint64_t *s64;
 	uint32_t *s32, *nh;
-	bool packed, recs_short;
+	uint16_t packed;
+	bool recs_short;
 	size_t size;
 
 	*out = NULL;
@@ -370,6 +411,7 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	for (i = 0; i < nr && packed; i++)
 		packed = scr.nh[i] == MIM_LPM_NH_INHERIT ||
 			scr.nh[i] < MIM_LPM_NH_PACKED_INHERIT;
+	packed = packing(packed, nr);
 	recs_short = packed && recs_short_ok(l, recs, n);
 	size = chunk_size(l, nr, n, packed, recs_short);
 	pooled = pooled && mim_lpm_pool_block(size) != 0;
@@ -381,7 +423,9 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	c->recs_short = recs_short;
 	c->nb_ranges = nr;
 	c->nb_recs = n;
-	s32 = (uint32_t *)c->data;
+	if (packed == MIM_LPM_PACKED_SUB)
+		sub_make((uint8_t *)c->data, nr);
+	s32 = (uint32_t *)((uint8_t *)c->data + sub_bytes(packed));
 	s64 = c->data;
 	nh = (uint32_t *)((uint8_t *)c->data + nr * (range_bytes(l, packed) -
 						      sizeof(uint32_t)));
@@ -411,6 +455,30 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	}
 	*out = c;
 	return 0;
+}
+
+uint32_t
+mim_lpm_chunk_hint(const struct mim_lpm_chunk *c)
+{
+	const uint8_t *sub = (const uint8_t *)c->data;
+	uintptr_t first = (uintptr_t)c / RTE_CACHE_LINE_SIZE, at;
+	uint32_t hint = MIM_LPM_HINT_VALID, k, line;
+
+	if (c->packed == MIM_LPM_PACKED)
+		return hint;    /* the header line holds every range */
+	if (c->packed != MIM_LPM_PACKED_SUB)
+		return 0;
+	for (k = 0; k < MIM_LPM_HINT_PARTS; k++) {
+		/* Part k starts at sub-index entry 2k: its first range. */
+		at = (uintptr_t)(sub + MIM_LPM_SUB_ENTRIES) +
+			sub[k * MIM_LPM_SUB_ENTRIES / MIM_LPM_HINT_PARTS] *
+			sizeof(uint32_t);
+		line = (uint32_t)(at / RTE_CACHE_LINE_SIZE - first);
+		if (line > 7)
+			return 0;
+		hint |= line << (3 * k);
+	}
+	return hint;
 }
 
 static void

@@ -631,6 +631,8 @@ int mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits,
 		       const uint32_t *recs, uint32_t n, bool pooled,
 		       struct mim_lpm_chunk **out);
 void mim_lpm_chunk_free(struct mim_lpm_obj *l, struct mim_lpm_chunk *c);
+/* The mim_lpm_dir::hint of array c (0: none). */
+uint32_t mim_lpm_chunk_hint(const struct mim_lpm_chunk *c);
 void mim_lpm_retire_chunk(struct mim_lpm_obj *l, struct mim_lpm_txn *x,
 			  struct mim_lpm_chunk *c);
 /* After a grace period: free a chain of retired blocks. */
