@@ -251,6 +251,8 @@ __mim_lpm_prefetch_hinted(const struct mim_lpm_chunk *c, uint32_t hint,
 	rte_prefetch0(c);
 	if (!(hint & MIM_LPM_HINT_VALID))
 		return;
+	/* The sub-index's end: pool blocks start in mid-line too. */
+	rte_prefetch0((const uint8_t *)c->data + MIM_LPM_SUB_ENTRIES - 1);
 	part = (__mim_lpm_key_ip(key) >> 13) & (MIM_LPM_HINT_PARTS - 1);
 	line += ((hint >> (3 * part)) & 7) * RTE_CACHE_LINE_SIZE;
 	rte_prefetch0((const void *)line);

@@ -97,7 +97,7 @@ mim_lpm_retire_chunk(struct mim_lpm_obj *l, struct mim_lpm_txn *x,
 		mim_lpm_retire_blk(l, x, c, size);
 		return;
 	}
-	/* The link's low bit marks a pool block (blocks are 64-aligned). */
+	/* The link's low bit marks a pool block (blocks are 32-aligned). */
 	*(uintptr_t *)c = (uintptr_t)x->dead | 1;
 	x->dead = c;
 	x->dead_bytes += mim_lpm_pool_block(size);
