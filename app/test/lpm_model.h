@@ -58,6 +58,7 @@ void lpm_random_addr(const struct lpm_model *m, uint8_t *addr);
 /* Cases of the lpm suite in test_lpm_mem.c. */
 int test_lpm_memory(void);
 int test_lpm_many_tables(void);
+int test_lpm_pool_compact(void);
 int test_lpm_fault(void);
 
 #endif /* MIM_TEST_LPM_MODEL_H */

@@ -348,6 +348,7 @@ static const struct autotest_case lpm_cases[] = {
 	TEST_CASE(test_lpm6_nested),
 	TEST_CASE(test_lpm_memory),
 	TEST_CASE(test_lpm_many_tables),
+	TEST_CASE(test_lpm_pool_compact),
 	TEST_CASE(test_lpm_fault),
 	TEST_CASES_END(),
 };

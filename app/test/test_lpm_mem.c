@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <rte_byteorder.h>
 #include <rte_malloc.h>
 
 #include <mim.h>
@@ -147,6 +148,86 @@ test_lpm_many_tables(void)
 	mim_reclaim();
 	TEST_ASSERT_EQUAL(ret, TEST_SUCCESS, "");
 	TEST_ASSERT(h / MANY <= (4ULL << 30) / 100000, "");
+	return TEST_SUCCESS;
+}
+
+#define PACK_BLOCKS 3000
+#define PACK_PER 20
+
+/* Route i of the pool test: /24 number i % PACK_PER of /16 i / PACK_PER. */
+static void
+pack_key(struct mim_lpm_key *k, uint32_t i)
+{
+	k->prefixlen = 24;
+	k->addr = rte_cpu_to_be_32((0x0a000000U + (i / PACK_PER << 16)) |
+				   (i % PACK_PER * 7 % 256) << 8);
+}
+
+/* Every route of the pool test found with its value, or none if gone. */
+static int
+pack_check(int id, const uint64_t *val, uint32_t n)
+{
+	const struct mim_table *t = mim_table(id);
+	struct mim_lpm_key k;
+	const uint64_t *v;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		pack_key(&k, i);
+		v = mim_lookup(t, &k);
+		TEST_ASSERT(val[i] == 0 ? v == NULL : v != NULL && *v == val[i],
+			    "route %u", i);
+	}
+	return TEST_SUCCESS;
+}
+
+/*
+ * A 16-bit index built and thinned in random order, so that the writer
+ * moves arrays out of sparse pool slabs (some thousands of moves): every
+ * route is still found with its value, and every deleted one is gone.
+ */
+int
+test_lpm_pool_compact(void)
+{
+	const uint32_t n = PACK_BLOCKS * PACK_PER;
+	uint64_t *val = calloc(n, sizeof(*val));
+	uint32_t *order = calloc(n, sizeof(*order)), i, j, tmp;
+	struct mim_lpm_key k;
+	int id;
+
+	TEST_ASSERT(val != NULL && order != NULL, "");
+	lpm_seed();
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		j = lpm_rnd() % (i + 1);
+		tmp = order[i];
+		order[i] = order[j];
+		order[j] = tmp;
+	}
+	id = mim_create(MIM_TYPE_LPM, NULL, 8, 8, n, NULL);
+	TEST_ASSERT_OK(id);
+	for (i = 0; i < n; i++) {
+		pack_key(&k, order[i]);
+		val[order[i]] = 1 + order[i] % 1000;
+		TEST_ASSERT_OK(mim_update_elem(id, &k, &val[order[i]], MIM_ANY));
+	}
+	/* A third goes, in another order (40,000 stay: still 16 bits). */
+	for (i = 0; i < n; i++) {
+		j = (order[i] * 7919U + 13) % n;
+		if (j % 3 != 0)
+			continue;
+		pack_key(&k, j);
+		TEST_ASSERT_OK(mim_delete_elem(id, &k));
+		val[j] = 0;
+	}
+	mim_reclaim();
+	TEST_ASSERT_EQUAL(pack_check(id, val, n), TEST_SUCCESS, "");
+	printf("    %u routes after churn: %" PRIu64 " bytes\n", n - n / 3,
+	       mem_bytes(id));
+	mim_close(id);
+	free(val);
+	free(order);
 	return TEST_SUCCESS;
 }
 

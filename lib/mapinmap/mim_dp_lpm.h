@@ -62,7 +62,8 @@ struct mim_lpm_chunk {
 	uint8_t pooled;      /**< Writer: from the table's pool. */
 	uint8_t recs_short;  /**< Writer: routes in one u32 each. */
 	uint16_t packed;     /**< 0, MIM_LPM_PACKED or MIM_LPM_PACKED_SUB. */
-	uint32_t pool_off;   /**< Writer: offset in its pool slab. */
+	uint16_t pool_off;   /**< Writer: offset in its pool slab. */
+	uint16_t block;      /**< Writer: its block (pool arrays). */
 	uint64_t data[];     /**< Ranges, next hops, routes. */
 };
 

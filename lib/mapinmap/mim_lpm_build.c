@@ -544,18 +544,11 @@ mim_lpm_commit(struct mim_lpm_obj *l, struct mim_lpm_txn *x)
 		return;
 	}
 	old = (struct mim_lpm_chunk *)(uintptr_t)root->dir[x->block].chunk;
-	/* Pairs with the acquire loads of the entry's array in
-	 * mim_dp_lpm.h: the new array is written.
-	 */
-	/* The hint only steers prefetches: readers may see it with the
-	 * entry's old array (mim_dp_lpm.h).
-	 */
-	__atomic_store_n(&root->dir[x->block].hint,
-			 x->chunk != NULL ? mim_lpm_chunk_hint(x->chunk) : 0,
-			 __ATOMIC_RELAXED);
-	__atomic_store_n(&root->dir[x->block].chunk, x->chunk, __ATOMIC_RELEASE);
+	mim_lpm_publish(root, x->block, x->chunk);
 	if (old != NULL)
 		mim_lpm_retire_chunk(l, x, old);
+	if (old != NULL && old->pooled)
+		mim_lpm_pool_compact(l, x, old);
 	x->chunk = NULL;
 	x->chunk_new = false;
 }

@@ -423,6 +423,8 @@ mim_lpm_chunk_make(struct mim_lpm_obj *l, uint32_t kbits, const uint32_t *recs,
 	c->recs_short = recs_short;
 	c->nb_ranges = nr;
 	c->nb_recs = n;
+	c->block = (uint16_t)mim_lpm_block(l, kbits,
+					   mim_lpm_rec_addr(l, recs));
 	if (packed == MIM_LPM_PACKED_SUB)
 		sub_make((uint8_t *)c->data, nr);
 	s32 = (uint32_t *)((uint8_t *)c->data + sub_bytes(packed));

@@ -609,6 +609,16 @@ struct mim_lpm_chunk *mim_lpm_pool_alloc(struct mim_lpm_obj *l, size_t size);
 void mim_lpm_pool_free(struct mim_lpm_obj *l, struct mim_lpm_chunk *b,
 		       size_t size);
 void mim_lpm_pool_fini(struct mim_lpm_obj *l);
+/* Publish c as block b's array (replacing one or none); hint included. */
+void mim_lpm_publish(struct mim_lpm_root *root, uint32_t b,
+		     struct mim_lpm_chunk *c);
+/* After retiring pool block old: move arrays out of its slab if sparse. */
+void mim_lpm_pool_compact(struct mim_lpm_obj *l, struct mim_lpm_txn *x,
+			  struct mim_lpm_chunk *old);
+/* An array in use to move out of b's slab, if that slab is sparse. */
+struct mim_lpm_chunk *mim_lpm_pool_sparse(const struct mim_lpm_obj *l,
+					  const struct mim_lpm_chunk *b,
+					  const struct mim_lpm_root *root);
 
 /* Range arrays (mim_lpm_range.c). */
 /* The routes of range array c of block b, as the writer keeps them
