@@ -31,25 +31,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mim_private.h"
+#include "mim_hash_private.h"
 
 /* sizeof(struct htab_elem) in the kernel (x86-64). */
 #define HTAB_ELEM_SIZE 48
-
-struct mim_hash_obj {
-	struct mim_obj base;
-	struct mim_cuckoo h;
-	uint32_t obj_size;   /* bytes of a value object; 0: none (HOT, short keys) */
-	uint32_t obj_bytes;  /* memory per object */
-	/* Preallocated objects (NULL: the shared pools): obj_bytes apart. */
-	uint8_t *store;
-	uint32_t *free_objs; /* stack of free object indexes */
-	uint32_t nb_free;
-	uint32_t nb_objs;    /* objects in the store */
-	bool pool_ref;       /* a value pool reference (all objects, or overflow) */
-	uint32_t nb_pool_objs;  /* objects taken from the pools, live or retired */
-	struct mim_dpw *dpw;    /* MIM_F_DP_WRITE: the writers' state, or NULL */
-};
 
 static struct mim_hash_obj *
 hash_obj(struct mim_obj *t)
@@ -611,3 +596,43 @@ const struct mim_table_ops mim_hash_of_tables_ops = {
 	.drop_slots = hot_drop_slots,
 	.mem_bytes = hash_mem_bytes,
 };
+
+/* ---- for the other hash types (mim_hash_private.h) ----------------------- */
+
+int
+mim_hash_build(struct mim_obj *t, const struct mim_attr *attr,
+	       uint32_t obj_size, bool prealloc)
+{
+	return hash_build(t, attr, obj_size, prealloc);
+}
+
+int
+mim_hash_obj_new(struct mim_obj *t, const void *key, const void *payload,
+		 size_t len, void **v)
+{
+	return obj_new(t, key, payload, len, v);
+}
+
+void *
+mim_hash_obj_of(const struct mim_obj *t, void *v)
+{
+	return obj_of(t, v);
+}
+
+void
+mim_hash_obj_put(struct mim_obj *t, void *obj)
+{
+	obj_put(t, obj);
+}
+
+int
+mim_hash_insert(struct mim_obj *t, const void *key, void *v)
+{
+	return hash_insert(t, key, v);
+}
+
+int
+mim_hash_update_check(struct mim_obj *t, uint64_t flags, bool exists)
+{
+	return hash_update_check(t, flags, exists);
+}
