@@ -258,8 +258,9 @@ elem_prepare(struct fz_in *in, struct fz_state *s, struct fz_elem *e)
 	e->known = mim_get_info(e->id, &e->info) == 0;
 	e->ks = e->known ? e->info.key_size : 8;
 	e->vs = e->known ? e->info.value_size : 8;
-	/* A per-lcore array's calls take every lcore's copy. */
-	if (e->known && e->info.type == MIM_TYPE_PERCPU_ARRAY &&
+	/* A per-lcore table's calls take every lcore's copy. */
+	if (e->known && (e->info.type == MIM_TYPE_PERCPU_ARRAY ||
+			 e->info.type == MIM_TYPE_PERCPU_HASH) &&
 	    e->vs <= FZ_VALUE_MAX)
 		e->vs = mim_percpu_nb_copies() * ((e->vs + 7) & ~7U);
 	if (e->ks > FZ_VALUE_MAX || e->vs > FZ_VALUE_MAX)

@@ -150,8 +150,9 @@ digest_entries(int id, const struct mim_table_info *info, uint64_t h)
 	const void *cur = NULL;
 	size_t vs = info->value_size;
 
-	/* A per-lcore array's value: every lcore's copy. */
-	if (info->type == MIM_TYPE_PERCPU_ARRAY)
+	/* A per-lcore array's or hash's value: every lcore's copy. */
+	if (info->type == MIM_TYPE_PERCPU_ARRAY ||
+	    info->type == MIM_TYPE_PERCPU_HASH)
 		vs = (size_t)mim_percpu_nb_copies() * ((vs + 7) & ~(size_t)7);
 	if (vs > sizeof(val))
 		return h;

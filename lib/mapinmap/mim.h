@@ -144,10 +144,18 @@ enum mim_type {
 	 * plane reads and writes all mim_percpu_nb_copies() copies at once.
 	 */
 	MIM_TYPE_PERCPU_ARRAY,
+	/**
+	 * Hash table holding one value per lcore, as the kernel's
+	 * BPF_MAP_TYPE_PERCPU_HASH: the data path sees the calling lcore's
+	 * copy of a key's value (a thread without an lcore ID sees none),
+	 * the control plane reads and writes all mim_percpu_nb_copies()
+	 * copies at once, as on a #MIM_TYPE_PERCPU_ARRAY.
+	 */
+	MIM_TYPE_PERCPU_HASH,
 };
 
 /** Number of table types plus one (types start at 1). */
-#define MIM_TYPE_MAX (MIM_TYPE_PERCPU_ARRAY + 1)
+#define MIM_TYPE_MAX (MIM_TYPE_PERCPU_HASH + 1)
 
 /** @name Update flags (mim_update_elem), as BPF_ANY / BPF_NOEXIST / BPF_EXIST
  * @{
@@ -171,6 +179,15 @@ enum mim_type {
  * effect on them.
  */
 #define MIM_F_NO_PREALLOC (1U << 0)
+/**
+ * As BPF_F_NO_COMMON_LRU: an LRU_HASH table keeps one LRU list per lcore
+ * (and one for threads without an lcore ID) instead of one for the
+ * table; each list holds max_entries divided by the number of lists, and
+ * max_entries is rounded up to a multiple of that number as the kernel
+ * rounds it to one of its CPUs. Valid on LRU_HASH only (-EINVAL on the
+ * other hash types, as the kernel).
+ */
+#define MIM_F_NO_COMMON_LRU (1U << 1)
 /** Use mim_create_opts::socket_id for the table's memory (else any socket). */
 #define MIM_F_NUMA_NODE (1U << 2)
 /**

@@ -60,8 +60,8 @@
  * whose lookups call rte_hash's hash function through its pointer).
  * Each type's layout and inline helpers are in an internal header that
  * this one includes: mim_dp_array.h (ARRAY, ARRAY_OF_TABLES),
- * mim_dp_percpu.h, mim_dp_adopt.h (RTE_HASH, RTE_LPM), mim_dp_hash.h
- * (HASH, HASH_OF_TABLES) and mim_dp_lpm.h.
+ * mim_dp_percpu.h (PERCPU_ARRAY, PERCPU_HASH), mim_dp_adopt.h (RTE_HASH,
+ * RTE_LPM), mim_dp_hash.h (HASH, HASH_OF_TABLES) and mim_dp_lpm.h.
  */
 
 #include <stdint.h>
@@ -185,9 +185,9 @@ __mim_lpm_key_ip(const void *key)
 
 /* The layout and lookups of each table type (internal headers). */
 #include <mim_dp_array.h>
-#include <mim_dp_percpu.h>
 #include <mim_dp_adopt.h>
 #include <mim_dp_hash.h>
+#include <mim_dp_percpu.h>
 #include <mim_dp_lpm.h>
 
 /**
@@ -209,7 +209,8 @@ __mim_lpm_key_ip(const void *key)
  *   struct mim_table (never written through); RTE_HASH: the key's data
  *   pointer; RTE_LPM: the next hop's entry of the value array;
  *   PERCPU_ARRAY: the calling lcore's copy (rte_lcore_id()), NULL for a
- *   thread without an lcore ID (LCORE_ID_ANY). NULL on a
+ *   thread without an lcore ID (LCORE_ID_ANY); PERCPU_HASH: likewise,
+ *   the calling lcore's copy of the key's value. NULL on a
  *   miss (absent key, empty slot, index out of range, NULL data, a next
  *   hop without a value).
  * @dp_contract
@@ -239,6 +240,8 @@ mim_lookup(const struct mim_table *t, const void *key)
 		return __mim_adopt_lpm_lookup(t, key);
 	case MIM_TYPE_PERCPU_ARRAY:
 		return __mim_percpu_lookup(t, key);
+	case MIM_TYPE_PERCPU_HASH:
+		return __mim_pch_lookup(t, key);
 	}
 	return NULL;
 }
@@ -300,6 +303,8 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 		return __mim_adopt_lpm_lookup_multi(&t, 0, keys, n, values);
 	case MIM_TYPE_PERCPU_ARRAY:
 		return __mim_percpu_lookup_multi(&t, 0, keys, n, values);
+	case MIM_TYPE_PERCPU_HASH:
+		return __mim_pch_lookup_bulk(t, keys, n, values);
 	}
 	for (i = 0; i < n; i++)
 		values[i] = NULL;
@@ -398,6 +403,9 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 	case MIM_TYPE_PERCPU_ARRAY:
 		return __mim_percpu_lookup_multi(inner, 1, inner_keys, n,
 						 values);
+	case MIM_TYPE_PERCPU_HASH:
+		return __mim_pch_lookup_inner(inner, same, inner_keys, n,
+					      values);
 	case MIM_TYPE_ARRAY_OF_TABLES:
 	case MIM_TYPE_HASH_OF_TABLES:
 		break;   /* never inner: one level of nesting */

@@ -58,4 +58,10 @@ int mim_hash_insert(struct mim_obj *t, const void *key, void *v);
 /* The update flags against the key's presence, and the capacity (E2BIG). */
 int mim_hash_update_check(struct mim_obj *t, uint64_t flags, bool exists);
 
+/*
+ * htab_map_alloc_check() for the hash types with per-lcore values
+ * (percpu) or an LRU (lru), in the kernel's order (mim_percpu_hash.c).
+ */
+int mim_hash_x_check(const struct mim_attr *attr, bool percpu, bool lru);
+
 #endif /* MIM_HASH_PRIVATE_H */
