@@ -118,6 +118,8 @@ conf_bpf_type(enum mim_type type)
 		return BPF_MAP_TYPE_ARRAY_OF_MAPS;
 	case MIM_TYPE_HASH_OF_TABLES:
 		return BPF_MAP_TYPE_HASH_OF_MAPS;
+	case MIM_TYPE_PERCPU_HASH:
+		return BPF_MAP_TYPE_PERCPU_HASH;
 	default:
 		/* No such map type: both sides reject it. */
 		return type == 0 ? BPF_MAP_TYPE_UNSPEC : 0x7fff;
@@ -138,6 +140,8 @@ conf_type_str(enum mim_type type)
 		return "ARRAY_OF_MAPS";
 	case MIM_TYPE_HASH_OF_TABLES:
 		return "HASH_OF_MAPS";
+	case MIM_TYPE_PERCPU_HASH:
+		return "PERCPU_HASH";
 	default:
 		return "(no such type)";
 	}

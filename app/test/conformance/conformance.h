@@ -87,5 +87,7 @@ extern const struct autotest_case conf_lpm6_cases[];
 extern const struct autotest_case conf_lpm_prefix_cases[];
 /* test_conformance_percpu.c: PERCPU_ARRAY, compared copy by copy */
 extern const struct autotest_case conf_percpu_cases[];
+/* test_conformance_hashx.c: PERCPU_HASH, compared copy by copy */
+extern const struct autotest_case conf_hashx_cases[];
 
 #endif /* MIM_CONFORMANCE_H */

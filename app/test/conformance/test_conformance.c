@@ -22,6 +22,7 @@ static const struct autotest_case *const conformance_lists[] = {
 	conf_random_cases,
 	conf_lpm_prefix_cases,
 	conf_percpu_cases,
+	conf_hashx_cases,
 	NULL,
 };
 
