@@ -60,6 +60,7 @@ static const struct {
 	{ "array_of_tables", MIM_TYPE_ARRAY_OF_TABLES },
 	{ "hash_of_tables", MIM_TYPE_HASH_OF_TABLES },
 	{ "percpu_array", MIM_TYPE_PERCPU_ARRAY },
+	{ "percpu_hash", MIM_TYPE_PERCPU_HASH },
 };
 
 /* Options of create, in the order usage lists them. */
@@ -302,7 +303,8 @@ static cmdline_parse_token_string_t create_tok =
 	TOKEN_STRING_INITIALIZER(struct create_res, create, "create");
 static cmdline_parse_token_string_t create_type =
 	TOKEN_STRING_INITIALIZER(struct create_res, type,
-		"array#hash#lpm#array_of_tables#hash_of_tables#percpu_array");
+		"array#hash#lpm#array_of_tables#hash_of_tables#percpu_array#"
+		"percpu_hash");
 static struct cli_token_word create_name =
 	TOKEN_WORD_INITIALIZER(struct create_res, name, CLI_WORD_ANY,
 			       "name (- for none)");
@@ -328,7 +330,8 @@ static struct cli_token_word create_options_tok =
 #define CREATE_HELP "create <type> <name|-> key <size> value <size> entries <n> " \
 	"[template <table>] [flags <flags>] [tbl8 <n>] [socket <id>] "	\
 	"[btf <file> [key_type <type>] [value_type <type>]]: "		\
-	"create a table (type: array, hash, lpm, array_of_tables, hash_of_tables, percpu_array)"
+	"create a table (type: array, hash, lpm, array_of_tables, hash_of_tables, percpu_array, " \
+	"percpu_hash)"
 
 static cmdline_parse_inst_t cmd_create_inst = {
 	.f = cli_exec,

@@ -123,6 +123,7 @@ static const struct {
 	{ "no_prealloc", MIM_F_NO_PREALLOC },
 	{ "numa_node", MIM_F_NUMA_NODE },
 	{ "inner_map", MIM_F_INNER_MAP },
+	{ "no_common_lru", MIM_F_NO_COMMON_LRU },
 };
 
 int

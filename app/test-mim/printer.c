@@ -50,6 +50,7 @@ table_flags_str(uint32_t flags, char *buf, size_t len)
 		{ MIM_F_NO_PREALLOC, "no_prealloc" },
 		{ MIM_F_NUMA_NODE, "numa_node" },
 		{ MIM_F_INNER_MAP, "inner_map" },
+		{ MIM_F_NO_COMMON_LRU, "no_common_lru" },
 	};
 	size_t i, n;
 	char sep = '(';

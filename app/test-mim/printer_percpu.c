@@ -21,7 +21,7 @@
 bool
 table_is_percpu(uint32_t type)
 {
-	return type == MIM_TYPE_PERCPU_ARRAY;
+	return type == MIM_TYPE_PERCPU_ARRAY || type == MIM_TYPE_PERCPU_HASH;
 }
 
 size_t

@@ -12,6 +12,11 @@ TEST is one of:
            equal copies; JSON: one object per copy), an update of every
            copy and of one lcore's copy (value@lcore), bad updates refused
            with their reasons, and the table dumped as an inner table.
+  percpu_hash
+           tests/percpu_hash.cmd in text and with --json: a percpu_hash
+           table, every copy of a key's value and one lcore's copy set,
+           a full table and an absent key refused, and the table dumped
+           as an inner table of a hash of tables.
 
 Exit status: 0 passed, 1 failed.
 """
@@ -124,8 +129,67 @@ def test_percpu():
         pos = i + len(want_line)
 
 
+def test_percpu_hash():
+    path = app_test.script_path('percpu_hash.cmd')
+
+    st, out, err = app_test.run('percpu_hash_json',
+                                ['--json', '--cmdline-file', path])
+    check(st == 0, 'percpu_hash.cmd --json: status %d\n%s' % (st, err))
+    docs = app_test.json_docs(out)
+    cmds = app_test.command_lines(path)
+    check(len(docs) == len(cmds), '%d documents for %d commands' % (len(docs), len(cmds)))
+    seen = {}
+    for (_, c), doc in zip(cmds, docs):
+        seen.setdefault(c, []).append(doc)
+    d = {c: v[0] for c, v in seen.items()}
+    check(d['create percpu_hash ph key 4 value 4 entries 2'] ==
+          {'id': 1, 'name': 'ph', 'type': 'percpu_hash'}, 'create by type name')
+    one = seen['lookup ph 0a000001']
+    n = len(one[0]['values'])
+    check(n >= 5, 'only %d copies per value' % n)
+    check(one[0]['values'] == [{'lcore': i, 'value': '2a000000'} for i in range(n)],
+          'update of every copy: %r' % one[0])
+    want = ['07000000' if i == 3 else '2a000000' for i in range(n)]
+    check([c['value'] for c in one[1]['values']] == want,
+          'update of lcore 3 only: %r' % one[1])
+    dump = d['dump ph']
+    check(dump['type'] == 'percpu_hash' and
+          sorted(e['key'] for e in dump['elements']) == ['0a000001', '0a000002'],
+          'dump keys: %r' % dump)
+    by_key = {e['key']: e for e in dump['elements']}
+    check([c['value'] for c in by_key['0a000002']['values']] ==
+          ['01000000'] + ['00000000'] * (n - 1), 'a new key set on lcore 0 only')
+    bad = {
+        'expect-error update ph 0a000003 01000000': 'E2BIG',
+        'expect-error lookup ph 0a000009': 'ENOENT',
+    }
+    for c, why in bad.items():
+        check(d[c].get('expected') is True and why in d[c].get('error', ''),
+              '%s: %r' % (c, d[c]))
+    outer = d['dump outer']['elements']
+    check(len(outer) == 1 and outer[0]['inner']['type'] == 'percpu_hash',
+          'nested dump: %r' % outer)
+
+    st, out, err = app_test.run('percpu_hash', ['--cmdline-file', path])
+    check(st == 0, 'percpu_hash.cmd: status %d\n%s%s' % (st, out, err))
+    mixed = copies(n, [(0, 2, '2a000000'), (3, 3, '07000000'),
+                       (4, n - 1, '2a000000')])
+    lines = [
+        "created percpu_hash table 'ph' (id 1)",
+        'key: 0a000001  ' + copies(n, [(0, n - 1, '2a000000')]),
+        'key: 0a000001  ' + mixed,
+        "table 'ph' (id 1): percpu_hash",
+    ]
+    pos = 0
+    for want_line in lines:
+        i = out.find(want_line, pos)
+        check(i >= 0, 'percpu_hash.cmd: no %r (in order) in:\n%s' % (want_line, out[pos:]))
+        pos = i + len(want_line)
+
+
 TESTS = {
     'percpu': test_percpu,
+    'percpu_hash': test_percpu_hash,
 }
 
 
