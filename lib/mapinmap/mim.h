@@ -386,6 +386,7 @@ struct mim_table_info {
  *   Outer tables: 4 (a u32 table ID). ARRAY: 1 to INT_MAX, the array
  *   (max_entries rounded up to a power of two, values to 8 bytes) under
  *   4 GiB. HASH: key_size + value_size below #MIM_VALUE_SIZE_MAX - 48.
+ *   PERCPU_ARRAY and PERCPU_HASH: also at most 32768 (each lcore's copy).
  *   LPM: 1 to 256.
  * @param max_entries
  *   Capacity, > 0. Arrays hold exactly max_entries elements (at most 2^31);
@@ -445,7 +446,8 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *   Key (key_size bytes).
  * @param value
  *   Value (value_size bytes; a u32 table ID on outer tables; on a
- *   #MIM_TYPE_PERCPU_ARRAY, mim_percpu_nb_copies() copies of
+ *   #MIM_TYPE_PERCPU_ARRAY or #MIM_TYPE_PERCPU_HASH,
+ *   mim_percpu_nb_copies() copies of
  *   value_size rounded up to 8 bytes, lcore i's at i times that stride,
  *   each written whole, padding included, as the kernel's syscall).
  * @param flags
@@ -511,7 +513,8 @@ int mim_update_elem(int id, const void *key, const void *value,
  * @param key
  *   Key.
  * @param value
- *   Output buffer of value_size bytes; on a #MIM_TYPE_PERCPU_ARRAY, of
+ *   Output buffer of value_size bytes; on a #MIM_TYPE_PERCPU_ARRAY or
+ *   #MIM_TYPE_PERCPU_HASH, of
  *   mim_percpu_nb_copies() copies of value_size rounded up to 8 bytes,
  *   filled with every lcore's copy in lcore order (padding included).
  * @return

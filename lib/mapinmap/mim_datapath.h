@@ -42,7 +42,10 @@
  * as in the kernel. PERCPU_ARRAY: the value is the calling lcore's own
  * copy (copies of different lcores never share a cache line), so counters
  * need no atomics while only that lcore writes them; mim_lookup_elem()
- * reads every lcore's copy, mim_update_elem() overwrites them all. HASH (preallocated or #MIM_F_NO_PREALLOC alike): the
+ * reads every lcore's copy, mim_update_elem() overwrites them all.
+ * PERCPU_HASH: the calling lcore's copy of the key's value, likewise, as
+ * long as the key keeps its value object (as HASH below).
+ * HASH (preallocated or #MIM_F_NO_PREALLOC alike): the
  * same while the key keeps its value object; mim_update_elem() publishes a
  * new object, and writes to the old one (valid until the reading thread's
  * next quiescent state) are lost. LPM: forbidden; routes with equal values
