@@ -152,10 +152,17 @@ enum mim_type {
 	 * copies at once, as on a #MIM_TYPE_PERCPU_ARRAY.
 	 */
 	MIM_TYPE_PERCPU_HASH,
+	/**
+	 * Hash table that evicts a least recently used key when full, as the
+	 * kernel's BPF_MAP_TYPE_LRU_HASH, instead of failing with -E2BIG.
+	 * Data-path lookups mark the key used; one LRU list for the table,
+	 * or one per lcore with #MIM_F_NO_COMMON_LRU.
+	 */
+	MIM_TYPE_LRU_HASH,
 };
 
 /** Number of table types plus one (types start at 1). */
-#define MIM_TYPE_MAX (MIM_TYPE_PERCPU_HASH + 1)
+#define MIM_TYPE_MAX (MIM_TYPE_LRU_HASH + 1)
 
 /** @name Update flags (mim_update_elem), as BPF_ANY / BPF_NOEXIST / BPF_EXIST
  * @{
@@ -180,7 +187,7 @@ enum mim_type {
  */
 #define MIM_F_NO_PREALLOC (1U << 0)
 /**
- * As BPF_F_NO_COMMON_LRU: an LRU_HASH table keeps one LRU list per lcore
+ * As BPF_F_NO_COMMON_LRU: a #MIM_TYPE_LRU_HASH table keeps one LRU list per lcore
  * (and one for threads without an lcore ID) instead of one for the
  * table; each list holds max_entries divided by the number of lists, and
  * max_entries is rounded up to a multiple of that number as the kernel
@@ -783,6 +790,36 @@ struct mim_stats {
  * @cp_contract
  */
 int mim_get_stats(struct mim_stats *stats);
+
+/** Counters of a #MIM_TYPE_LRU_HASH table, filled by mim_get_lru_stats(). */
+struct mim_lru_stats {
+	/** sizeof(struct mim_lru_stats), set by the caller (as libbpf opts). */
+	size_t sz;
+	/** Keys evicted (least recently used) to make room since creation. */
+	uint64_t nb_evictions;
+	/**
+	 * LRU lists: 1, or with #MIM_F_NO_COMMON_LRU one per lcore ID plus
+	 * one for threads without an lcore ID (RTE_MAX_LCORE + 1).
+	 */
+	uint32_t nb_lists;
+	/** Keys each list holds at most (max_entries / nb_lists). */
+	uint32_t list_capacity;
+};
+
+/**
+ * Get the eviction counters of an LRU hash table.
+ *
+ * @param id
+ *   Table ID.
+ * @param stats
+ *   Output; its sz set by the caller. Fields past sz are not written
+ *   (a program built against an older, shorter struct stays correct).
+ * @return
+ *   0, or -EBADF (no such table), -EINVAL (stats NULL, sz too small to
+ *   hold nb_evictions, or the table is not a #MIM_TYPE_LRU_HASH).
+ * @cp_contract
+ */
+int mim_get_lru_stats(int id, struct mim_lru_stats *stats);
 
 /**
  * @name Element calls with buffer sizes

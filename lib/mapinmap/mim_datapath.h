@@ -64,7 +64,8 @@
  * Each type's layout and inline helpers are in an internal header that
  * this one includes: mim_dp_array.h (ARRAY, ARRAY_OF_TABLES),
  * mim_dp_percpu.h (PERCPU_ARRAY, PERCPU_HASH), mim_dp_adopt.h (RTE_HASH,
- * RTE_LPM), mim_dp_hash.h (HASH, HASH_OF_TABLES) and mim_dp_lpm.h.
+ * RTE_LPM), mim_dp_hash.h (HASH, HASH_OF_TABLES), mim_dp_lru.h (LRU_HASH)
+ * and mim_dp_lpm.h.
  */
 
 #include <stdint.h>
@@ -191,6 +192,7 @@ __mim_lpm_key_ip(const void *key)
 #include <mim_dp_adopt.h>
 #include <mim_dp_hash.h>
 #include <mim_dp_percpu.h>
+#include <mim_dp_lru.h>
 #include <mim_dp_lpm.h>
 
 /**
@@ -213,7 +215,9 @@ __mim_lpm_key_ip(const void *key)
  *   pointer; RTE_LPM: the next hop's entry of the value array;
  *   PERCPU_ARRAY: the calling lcore's copy (rte_lcore_id()), NULL for a
  *   thread without an lcore ID (LCORE_ID_ANY); PERCPU_HASH: likewise,
- *   the calling lcore's copy of the key's value. NULL on a
+ *   the calling lcore's copy of the key's value; LRU_HASH: the value,
+ *   and the key is marked used (it outlives keys not used since the
+ *   writer last looked for one to evict). NULL on a
  *   miss (absent key, empty slot, index out of range, NULL data, a next
  *   hop without a value).
  * @dp_contract
@@ -245,6 +249,8 @@ mim_lookup(const struct mim_table *t, const void *key)
 		return __mim_percpu_lookup(t, key);
 	case MIM_TYPE_PERCPU_HASH:
 		return __mim_pch_lookup(t, key);
+	case MIM_TYPE_LRU_HASH:
+		return __mim_lru_lookup(t, key);
 	}
 	return NULL;
 }
@@ -308,6 +314,8 @@ mim_lookup_bulk(const struct mim_table *t, const void *keys[], unsigned int n,
 		return __mim_percpu_lookup_multi(&t, 0, keys, n, values);
 	case MIM_TYPE_PERCPU_HASH:
 		return __mim_pch_lookup_bulk(t, keys, n, values);
+	case MIM_TYPE_LRU_HASH:
+		return __mim_lru_lookup_bulk(t, keys, n, values);
 	}
 	for (i = 0; i < n; i++)
 		values[i] = NULL;
@@ -408,6 +416,9 @@ mim_lookup_nested_bulk(const struct mim_table *outer, const void *outer_keys[],
 						 values);
 	case MIM_TYPE_PERCPU_HASH:
 		return __mim_pch_lookup_inner(inner, same, inner_keys, n,
+					      values);
+	case MIM_TYPE_LRU_HASH:
+		return __mim_lru_lookup_inner(inner, same, inner_keys, n,
 					      values);
 	case MIM_TYPE_ARRAY_OF_TABLES:
 	case MIM_TYPE_HASH_OF_TABLES:

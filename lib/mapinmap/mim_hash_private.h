@@ -7,8 +7,9 @@
 
 /*
  * Private to the hash table types: the writer's object of a hash table
- * (mim_hash.c), and what the types built on it use of mim_hash.c. The
- * library mutex is held, as everywhere in mim_private.h.
+ * (mim_hash.c), and what the types built on it (mim_percpu_hash.c,
+ * mim_lru.c) use of mim_hash.c. The library mutex is held, as everywhere
+ * in mim_private.h.
  */
 
 #include "mim_private.h"

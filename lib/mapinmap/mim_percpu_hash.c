@@ -17,7 +17,7 @@
  * does; the old one is released after a grace period.
  *
  * Also here: the creation checks of every hash type of the kernel's
- * htab_map_alloc_check(), for the hash types built on HASH.
+ * htab_map_alloc_check(), which LRU_HASH (mim_lru.c) shares.
  */
 
 #include <errno.h>

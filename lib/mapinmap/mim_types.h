@@ -25,6 +25,7 @@ MIM_TYPE(MIM_TYPE_HASH_OF_TABLES, hash_of_tables, mim_hash_of_tables_ops,
 MIM_TYPE(MIM_TYPE_PERCPU_ARRAY, percpu_array, mim_percpu_array_ops,
 	 BPF_MAP_TYPE_PERCPU_ARRAY)
 MIM_TYPE(MIM_TYPE_PERCPU_HASH, percpu_hash, mim_percpu_hash_ops, BPF_MAP_TYPE_PERCPU_HASH)
+MIM_TYPE(MIM_TYPE_LRU_HASH, lru_hash, mim_lru_hash_ops, BPF_MAP_TYPE_LRU_HASH)
 
 /*
  * Tables the application made and mapinmap adopted (mim_adopt.h). No BPF

@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The mapinmap authors
+ */
+
+/*
+ * MIM_TYPE_LRU_HASH, as the kernel's htab_lru_map_ops: a HASH table
+ * (mim_hash.c) that, full, evicts a least recently used key rather than
+ * fail with -E2BIG.
+ *
+ * Use is marked by data-path lookups (mim_dp_lru.h) in a "referenced"
+ * byte of the value object, right after the value: a plain store, made
+ * only when the byte is not set yet, so that a key looked up all the time
+ * costs readers one load and no cache line bounces between lcores. The
+ * writer chooses what to evict by second chance (CLOCK) over each LRU
+ * list, kept in insertion order: the oldest key is evicted unless it was
+ * referenced since the hand last passed it; then its byte is cleared and
+ * it moves to the young end. The kernel's active and inactive lists give
+ * the same guarantee (a key used since the last sweep outlives the keys
+ * that were not) with two lists to balance; one list and one byte are
+ * enough for a single writer, which owns the lists.
+ *
+ * The list links live in the object too (after the referenced byte),
+ * written by the writer only. Keys of every size are kept in the object,
+ * so that the writer finds a victim's slot from its key. An evicted key
+ * is unpublished at once and its slot and object are released after a
+ * grace period, as a deleted key's. Every object is preallocated: the
+ * kernel refuses BPF_F_NO_PREALLOC on LRU maps.
+ *
+ * MIM_F_NO_COMMON_LRU: one list per lcore ID and one for threads without
+ * one (the control plane's), each of max_entries / lists keys. An insert
+ * goes to the list of the calling thread and evicts from that list only;
+ * a replaced value keeps its key's list.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+
+#include "mim_hash_private.h"
+
+/* Writer's links, in the object after the referenced byte. */
+struct lru_node {
+	uint8_t ref;         /* set by readers (mim_dp_lru.h), cleared here */
+	uint8_t pad[3];
+	uint32_t list;       /* index in lists[] */
+	struct lru_node *prev, *next;   /* towards the older, the younger */
+};
+
+/* One LRU list: head oldest, tail youngest. */
+struct lru_list {
+	struct lru_node *head, *tail;
+	uint32_t nb;
+	uint32_t cap;
+};
+
+struct mim_lru_obj {
+	struct mim_hash_obj h;
+	struct lru_list *lists;   /* process-local, writer only */
+	uint32_t nb_lists;
+	uint64_t nb_evictions;
+};
+
+static struct mim_lru_obj *
+lru_obj(struct mim_obj *t)
+{
+	return container_of(t, struct mim_lru_obj, h.base);
+}
+
+static struct lru_node *
+node_of(const struct mim_obj *t, void *v)
+{
+	return (struct lru_node *)((uint8_t *)v +
+				   RTE_ALIGN_CEIL(t->dp.value_size, 8));
+}
+
+/* The key kept in front of the value a node follows. */
+static const void *
+node_key(const struct mim_obj *t, const struct lru_node *n)
+{
+	return (const uint8_t *)n - RTE_ALIGN_CEIL(t->dp.value_size, 8) -
+		t->dp.elem_size;
+}
+
+static void
+list_unlink(struct mim_lru_obj *l, struct lru_node *n)
+{
+	struct lru_list *L = &l->lists[n->list];
+
+	if (n->prev != NULL)
+		n->prev->next = n->next;
+	else
+		L->head = n->next;
+	if (n->next != NULL)
+		n->next->prev = n->prev;
+	else
+		L->tail = n->prev;
+	L->nb--;
+}
+
+/* At the young end of list i, not referenced yet. */
+static void
+list_push(struct mim_lru_obj *l, struct lru_node *n, uint32_t i)
+{
+	struct lru_list *L = &l->lists[i];
+
+	__atomic_store_n(&n->ref, 0, __ATOMIC_RELAXED);
+	n->list = i;
+	n->next = NULL;
+	n->prev = L->tail;
+	if (L->tail != NULL)
+		L->tail->next = n;
+	else
+		L->head = n;
+	L->tail = n;
+	L->nb++;
+}
+
+/* The list an insert by the calling thread goes to. */
+static uint32_t
+list_of_caller(const struct mim_lru_obj *l)
+{
+	unsigned int lcore = rte_lcore_id();
+
+	if (l->nb_lists == 1)
+		return 0;
+	return lcore < RTE_MAX_LCORE ? lcore : RTE_MAX_LCORE;
+}
+
+/*
+ * Second chance: the oldest node not referenced since the hand passed
+ * it. Readers may set bytes again behind the hand: after two rounds the
+ * oldest is taken whatever its byte, so the work is bounded.
+ */
+static struct lru_node *
+clock_victim(struct mim_lru_obj *l, uint32_t i)
+{
+	struct lru_list *L = &l->lists[i];
+	uint64_t steps = 2 * (uint64_t)L->nb;
+	struct lru_node *n;
+
+	while (steps-- > 0) {
+		n = L->head;
+		/* Relaxed: pairs with nothing; a byte set by a reader
+		 * after this load is seen on the next round.
+		 */
+		if (__atomic_load_n(&n->ref, __ATOMIC_RELAXED) == 0)
+			return n;
+		list_unlink(l, n);
+		list_push(l, n, i);
+	}
+	return L->head;
+}
+
+static int
+lru_check(const struct mim_attr *attr)
+{
+	return mim_hash_x_check(attr, false, true);
+}
+
+static int
+lru_alloc(struct mim_obj *t, const struct mim_attr *attr)
+{
+	struct mim_lru_obj *l = lru_obj(t);
+	struct mim_attr a = *attr;
+	uint32_t key_part = RTE_ALIGN_CEIL(attr->key_size, 8), i;
+	int ret;
+
+	l->nb_lists = attr->map_flags & MIM_F_NO_COMMON_LRU ?
+		RTE_MAX_LCORE + 1 : 1;
+	/* As htab_map_alloc() rounds to the CPUs: every list has keys. */
+	if (l->nb_lists > 1) {
+		uint64_t up = ((uint64_t)a.max_entries + l->nb_lists - 1) /
+			l->nb_lists * l->nb_lists;
+
+		a.max_entries = up <= UINT32_MAX ? (uint32_t)up :
+			a.max_entries / l->nb_lists * l->nb_lists;
+		t->dp.max_entries = a.max_entries;
+		t->meta.max_entries = a.max_entries;
+	}
+	l->lists = mim_calloc(l->nb_lists, sizeof(*l->lists));
+	if (l->lists == NULL)
+		return mim_err(ENOMEM, "no memory for %u LRU lists",
+			       l->nb_lists);
+	for (i = 0; i < l->nb_lists; i++)
+		l->lists[i].cap = a.max_entries / l->nb_lists;
+	ret = mim_hash_build(t, &a, key_part +
+			     RTE_ALIGN_CEIL(a.value_size, 8) +
+			     sizeof(struct lru_node), true);
+	if (ret != 0) {
+		free(l->lists);
+		return ret;
+	}
+	t->dp.elem_size = key_part;   /* every key kept in its object */
+	return 0;
+}
+
+static void
+lru_free(struct mim_obj *t)
+{
+	mim_hash_ops.free(t);
+	free(lru_obj(t)->lists);
+}
+
+/* The syscall's lookup: it does not mark use (htab_lru_map_lookup_elem_sys). */
+static int
+lru_lookup_elem(struct mim_obj *t, const void *key, void *value)
+{
+	return mim_hash_ops.lookup_elem(t, key, value);
+}
+
+/* Unpublish the least recently used key of list i, into r. */
+static void
+lru_evict(struct mim_obj *t, uint32_t i, struct mim_retire *r)
+{
+	struct mim_lru_obj *l = lru_obj(t);
+	struct lru_node *n = clock_victim(l, i);
+	int32_t pos = mim_cuckoo_find(t, node_key(t, n));
+
+	RTE_ASSERT(pos >= 0);
+	list_unlink(l, n);
+	r->pos = (uint32_t)pos;
+	r->obj = mim_hash_obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	r->bytes = l->h.obj_bytes;
+	mim_cuckoo_remove(t, &l->h.h, (uint32_t)pos);
+	t->nb_entries--;
+	l->nb_evictions++;
+}
+
+/* A new key: into the caller's list, evicting from it when it is full. */
+static int
+lru_insert(struct mim_obj *t, const void *key, void *v)
+{
+	struct mim_retire r = { .owner = t, .pos = MIM_RETIRE_NO_POS };
+	struct mim_lru_obj *l = lru_obj(t);
+	uint32_t i = list_of_caller(l);
+	int ret;
+
+	if (l->lists[i].nb >= l->lists[i].cap) {
+		ret = mim_rcu_reserve();
+		if (ret != 0)
+			return ret;
+		lru_evict(t, i, &r);
+	}
+	ret = mim_hash_insert(t, key, v);
+	if (ret == 0) {
+		list_push(l, node_of(t, v), i);
+		t->nb_entries++;
+	}
+	if (r.obj != NULL)
+		mim_rcu_retire(&r);   /* evicted, even if the insert failed */
+	return ret;
+}
+
+/* htab_lru_map_update_elem(): never -E2BIG, a key is evicted instead. */
+static int
+lru_update_elem(struct mim_obj *t, const void *key, const void *value,
+		uint64_t flags)
+{
+	struct mim_retire r = { .owner = t, .pos = MIM_RETIRE_NO_POS };
+	struct mim_lru_obj *l = lru_obj(t);
+	struct lru_node *old;
+	int32_t pos;
+	void *v;
+	int ret;
+
+	if (flags > MIM_EXIST)
+		return mim_err(EINVAL, "unknown update flags 0x%" PRIx64, flags);
+	pos = mim_cuckoo_find(t, key);
+	if (pos >= 0 && flags == MIM_NOEXIST)
+		return mim_err(EEXIST, "key exists (MIM_NOEXIST)");
+	if (pos < 0 && flags == MIM_EXIST)
+		return mim_err(ENOENT, "no such key (MIM_EXIST)");
+	if (pos >= 0) {
+		ret = mim_rcu_reserve();
+		if (ret != 0)
+			return ret;
+	}
+	ret = mim_hash_obj_new(t, key, value, t->dp.value_size, &v);
+	if (ret != 0)
+		return ret;
+	if (pos < 0) {
+		ret = lru_insert(t, key, v);
+		if (ret != 0)
+			mim_hash_obj_put(t, mim_hash_obj_of(t, v));
+		return ret;
+	}
+	/* A new value: its key is the youngest of the list it was on. */
+	old = node_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	list_unlink(l, old);
+	list_push(l, node_of(t, v), old->list);
+	r.obj = mim_hash_obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	r.bytes = l->h.obj_bytes;
+	mim_cuckoo_set(t, (uint32_t)pos, v);
+	t->nb_replacements++;
+	mim_rcu_retire(&r);
+	return 0;
+}
+
+static int
+lru_delete_elem(struct mim_obj *t, const void *key)
+{
+	struct mim_retire r = { .owner = t };
+	struct mim_lru_obj *l = lru_obj(t);
+	int32_t pos = mim_cuckoo_find(t, key);
+	int ret;
+
+	if (pos < 0)
+		return mim_err(ENOENT, "no such key");
+	ret = mim_rcu_reserve();
+	if (ret != 0)
+		return ret;
+	list_unlink(l, node_of(t, mim_cuckoo_value(t, (uint32_t)pos)));
+	r.pos = (uint32_t)pos;
+	r.obj = mim_hash_obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	r.bytes = l->h.obj_bytes;
+	mim_cuckoo_remove(t, &l->h.h, (uint32_t)pos);
+	t->nb_entries--;
+	mim_rcu_retire(&r);
+	return 0;
+}
+
+static int
+lru_get_next_key(struct mim_obj *t, const void *key, void *next_key)
+{
+	return mim_hash_ops.get_next_key(t, key, next_key);
+}
+
+static void
+lru_release(struct mim_obj *t, const struct mim_retire *r)
+{
+	mim_hash_ops.release(t, r);
+}
+
+static uint64_t
+lru_mem_bytes(const struct mim_obj *t)
+{
+	return mim_hash_ops.mem_bytes(t);
+}
+
+int
+mim_get_lru_stats(int id, struct mim_lru_stats *stats)
+{
+	struct mim_lru_stats st = { .sz = sizeof(st) };
+	const struct mim_lru_obj *l;
+	struct mim_obj *t;
+	int ret = 0;
+
+	mim_err_enter(__func__);
+	if (stats == NULL)
+		return mim_err(EINVAL, "stats is NULL");
+	if (stats->sz < offsetofend(struct mim_lru_stats, nb_evictions))
+		return mim_err(EINVAL, "stats->sz %zu too small (at least %zu)",
+			       stats->sz,
+			       offsetofend(struct mim_lru_stats, nb_evictions));
+	mim_lock();
+	t = mim_registry_lookup(id);
+	if (t == NULL) {
+		ret = mim_err(EBADF, "no table with id %d", id);
+	} else if (t->dp.type != MIM_TYPE_LRU_HASH) {
+		ret = mim_err(EINVAL, "table is a %s, not an lru_hash",
+			      mim_type_name(t->dp.type));
+	} else {
+		l = lru_obj(t);
+		st.nb_evictions = l->nb_evictions;
+		st.nb_lists = l->nb_lists;
+		st.list_capacity = l->lists[0].cap;
+	}
+	mim_unlock();
+	if (ret == 0)
+		memcpy((uint8_t *)stats + sizeof(st.sz), (uint8_t *)&st +
+		       sizeof(st.sz), RTE_MIN(stats->sz, sizeof(st)) -
+		       sizeof(st.sz));
+	return ret;
+}
+
+const struct mim_table_ops mim_lru_hash_ops = {
+	.obj_size = sizeof(struct mim_lru_obj),
+	.is_outer = false,
+	.alloc_check = lru_check,
+	.alloc = lru_alloc,
+	.free = lru_free,
+	.lookup_elem = lru_lookup_elem,
+	.update_elem = lru_update_elem,
+	.delete_elem = lru_delete_elem,
+	.get_next_key = lru_get_next_key,
+	/* Capacity may differ between inner tables (as HASH). */
+	.meta_equal = mim_meta_equal,
+	.release = lru_release,
+	.drop_slots = NULL,	/* values are not tables */
+	.mem_bytes = lru_mem_bytes,
+};
