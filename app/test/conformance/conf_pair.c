@@ -120,6 +120,8 @@ conf_bpf_type(enum mim_type type)
 		return BPF_MAP_TYPE_HASH_OF_MAPS;
 	case MIM_TYPE_PERCPU_HASH:
 		return BPF_MAP_TYPE_PERCPU_HASH;
+	case MIM_TYPE_LRU_HASH:
+		return BPF_MAP_TYPE_LRU_HASH;
 	default:
 		/* No such map type: both sides reject it. */
 		return type == 0 ? BPF_MAP_TYPE_UNSPEC : 0x7fff;
@@ -142,6 +144,8 @@ conf_type_str(enum mim_type type)
 		return "HASH_OF_MAPS";
 	case MIM_TYPE_PERCPU_HASH:
 		return "PERCPU_HASH";
+	case MIM_TYPE_LRU_HASH:
+		return "LRU_HASH";
 	default:
 		return "(no such type)";
 	}
