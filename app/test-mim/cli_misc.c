@@ -32,7 +32,7 @@ static const char help_formats[] =
 	"    <key>     array, array_of_tables, percpu_array: u32 index (decimal, or 0x hex)\n"
 	"              lpm key 8: a.b.c.d/len (a.b.c.d alone is /32)\n"
 	"              lpm key 20: addr6/len, e.g. 2001:db8::/32 (alone /128)\n"
-	"              hash, hash_of_tables, percpu_hash: key_size bytes in hex, e.g. 0a000001\n"
+	"              hash, hash_of_tables, percpu_hash, lru_hash: key_size bytes in hex, e.g. 0a000001\n"
 	"    <value>   outer tables: the inner table (ID or name)\n"
 	"              others: value_size bytes in hex\n"
 	"              percpu_array, percpu_hash: sets every lcore's copy; value@lcore one\n"

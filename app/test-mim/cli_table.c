@@ -61,6 +61,7 @@ static const struct {
 	{ "hash_of_tables", MIM_TYPE_HASH_OF_TABLES },
 	{ "percpu_array", MIM_TYPE_PERCPU_ARRAY },
 	{ "percpu_hash", MIM_TYPE_PERCPU_HASH },
+	{ "lru_hash", MIM_TYPE_LRU_HASH },
 };
 
 /* Options of create, in the order usage lists them. */
@@ -304,7 +305,7 @@ static cmdline_parse_token_string_t create_tok =
 static cmdline_parse_token_string_t create_type =
 	TOKEN_STRING_INITIALIZER(struct create_res, type,
 		"array#hash#lpm#array_of_tables#hash_of_tables#percpu_array#"
-		"percpu_hash");
+		"percpu_hash#lru_hash");
 static struct cli_token_word create_name =
 	TOKEN_WORD_INITIALIZER(struct create_res, name, CLI_WORD_ANY,
 			       "name (- for none)");
@@ -331,7 +332,7 @@ static struct cli_token_word create_options_tok =
 	"[template <table>] [flags <flags>] [tbl8 <n>] [socket <id>] "	\
 	"[btf <file> [key_type <type>] [value_type <type>]]: "		\
 	"create a table (type: array, hash, lpm, array_of_tables, hash_of_tables, percpu_array, " \
-	"percpu_hash)"
+	"percpu_hash, lru_hash)"
 
 static cmdline_parse_inst_t cmd_create_inst = {
 	.f = cli_exec,

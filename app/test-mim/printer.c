@@ -252,6 +252,7 @@ socket_str(int socket_id, char *buf, size_t len)
 void
 print_table_text(const struct mim_table_info *ti, bool verbose)
 {
+	struct mim_lru_stats lru = { .sz = sizeof(lru) };
 	char fl[64], sock[16];
 
 	printf("%u: %s", ti->id, table_type_name(ti->type));
@@ -277,6 +278,10 @@ print_table_text(const struct mim_table_info *ti, bool verbose)
 	}
 	printf("\trefs %u (handles %u)  memory %" PRIu64 "B  memzones %u\n",
 	       ti->refcnt, ti->handles, ti->mem_bytes, ti->memzones);
+	if (ti->type == MIM_TYPE_LRU_HASH &&
+	    mim_get_lru_stats((int)ti->id, &lru) == 0)
+		printf("\tlru lists %u of %u keys  evictions %" PRIu64 "\n",
+		       lru.nb_lists, lru.list_capacity, lru.nb_evictions);
 	if (verbose)
 		printf("\tsocket %s  updates %" PRIu64 "  deletes %" PRIu64
 		       "  replacements %" PRIu64 "\n",
@@ -287,6 +292,8 @@ print_table_text(const struct mim_table_info *ti, bool verbose)
 void
 print_table_json(const struct mim_table_info *ti)
 {
+	struct mim_lru_stats lru = { .sz = sizeof(lru) };
+
 	jw_obj_begin();
 	jw_kv_u64("id", ti->id);
 	jw_kv_str("type", table_type_name(ti->type));
@@ -306,6 +313,15 @@ print_table_json(const struct mim_table_info *ti)
 	jw_kv_u64("replacements", ti->nb_replacements);
 	jw_kv_u64("btf_key_type_id", ti->btf_key_type_id);
 	jw_kv_u64("btf_value_type_id", ti->btf_value_type_id);
+	if (ti->type == MIM_TYPE_LRU_HASH &&
+	    mim_get_lru_stats((int)ti->id, &lru) == 0) {
+		jw_name("lru");
+		jw_obj_begin();
+		jw_kv_u64("lists", lru.nb_lists);
+		jw_kv_u64("list_capacity", lru.list_capacity);
+		jw_kv_u64("evictions", lru.nb_evictions);
+		jw_obj_end();
+	}
 	if (table_is_outer(ti->type)) {
 		jw_kv_u64("inner_id", ti->inner_id);
 		jw_name("template");
