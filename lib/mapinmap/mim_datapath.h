@@ -151,6 +151,17 @@ struct mim_table {
 	 * next (the copies of lcore 0 start at u.values).
 	 */
 	uint32_t percpu_stride;
+	/**
+	 * LRU_HASH: the "referenced" byte of each preallocated value object,
+	 * by object index (lru_nb_objs of them), set by lookups.
+	 */
+	uint8_t *lru_refs;
+	/** LRU_HASH: the value of object 0 (objects are 2^lru_shift apart). */
+	uintptr_t lru_base;
+	/** LRU_HASH: objects in the preallocated store. */
+	uint32_t lru_nb_objs;
+	/** LRU_HASH: log2 of the bytes of one value object. */
+	uint32_t lru_shift;
 };
 
 #ifdef MIM_DATAPATH_DEBUG

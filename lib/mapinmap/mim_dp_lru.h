@@ -24,24 +24,28 @@ extern "C" {
 
 /**
  * @internal LRU_HASH: mark the key of a value found (NULL: a miss) used.
- * The byte after the value is written only when it is not set yet, with
- * a plain store: a key in use costs one load, and no cache line is
- * written again and again by every lcore that looks it up. The writer
- * reads and clears it when it looks for a key to evict (mim_lru.c); a
- * store racing with that clearing is seen on the writer's next pass, or
- * lost, which at worst evicts a key that was just used.
+ * Each preallocated value object has a "referenced" byte in lru_refs, a
+ * dense array (one byte per object, so that it stays in cache where the
+ * objects would not), found from the value's address with a subtraction
+ * and a shift. The byte is written only when it is not set yet, with a
+ * plain store: a key in use costs one load, and no cache line is written
+ * again and again by every lcore that looks it up. The writer reads and
+ * clears it when it looks for a key to evict (mim_lru.c); a store racing
+ * with that clearing is seen on the writer's next pass, or lost, which at
+ * worst evicts a key that was just used.
  */
 static __rte_always_inline void *
 __mim_lru_mark(const struct mim_table *t, void *v)
 {
-	uint8_t *ref;
+	uintptr_t i;
 
 	if (v == NULL)
 		return NULL;
-	ref = (uint8_t *)v + ((t->value_size + 7) & ~7U);
+	i = ((uintptr_t)v - t->lru_base) >> t->lru_shift;
 	/* Relaxed, pairs with nothing: a hint, not a synchronisation. */
-	if (__atomic_load_n(ref, __ATOMIC_RELAXED) == 0)
-		__atomic_store_n(ref, 1, __ATOMIC_RELAXED);
+	if (likely(i < t->lru_nb_objs) &&
+	    __atomic_load_n(&t->lru_refs[i], __ATOMIC_RELAXED) == 0)
+		__atomic_store_n(&t->lru_refs[i], 1, __ATOMIC_RELAXED);
 	return v;
 }
 
@@ -52,7 +56,10 @@ __mim_lru_lookup(const struct mim_table *t, const void *key)
 	return __mim_lru_mark(t, __mim_hash_lookup(t, key));
 }
 
-/** @internal LRU_HASH bulk, one table: every hit marked. */
+/**
+ * @internal LRU_HASH bulk, one table: HASH's bulk lookup, then every hit
+ * marked, in a loop of its own (the marks do not wait for the probes).
+ */
 static __rte_always_inline unsigned int
 __mim_lru_lookup_bulk(const struct mim_table *t, const void *keys[],
 		      unsigned int n, void *values[])

@@ -8,23 +8,29 @@
  * fail with -E2BIG.
  *
  * Use is marked by data-path lookups (mim_dp_lru.h) in a "referenced"
- * byte of the value object, right after the value: a plain store, made
- * only when the byte is not set yet, so that a key looked up all the time
- * costs readers one load and no cache line bounces between lcores. The
- * writer chooses what to evict by second chance (CLOCK) over each LRU
- * list, kept in insertion order: the oldest key is evicted unless it was
- * referenced since the hand last passed it; then its byte is cleared and
- * it moves to the young end. The kernel's active and inactive lists give
- * the same guarantee (a key used since the last sweep outlives the keys
- * that were not) with two lists to balance; one list and one byte are
- * enough for a single writer, which owns the lists.
+ * byte per value object, in a dense array beside the objects (one byte
+ * each, so that it stays in cache where the objects would not, and a
+ * bulk lookup, which does not read values, touches no more lines than a
+ * HASH one but that array's): a plain store, made only when the byte is
+ * not set yet, so that a key looked up all the time costs readers one
+ * load and no cache line bounces between lcores. The writer chooses what
+ * to evict by second chance (CLOCK) over each LRU list, kept in insertion
+ * order: the oldest key is evicted unless it was referenced since the
+ * hand last passed it; then its byte is cleared and it moves to the young
+ * end. The kernel's active and inactive lists give the same guarantee (a
+ * key used since the last sweep outlives the keys that were not) with two
+ * lists to balance; one list and one byte are enough for a single writer,
+ * which owns the lists.
  *
- * The list links live in the object too (after the referenced byte),
- * written by the writer only. Keys of every size are kept in the object,
- * so that the writer finds a victim's slot from its key. An evicted key
- * is unpublished at once and its slot and object are released after a
- * grace period, as a deleted key's. Every object is preallocated: the
- * kernel refuses BPF_F_NO_PREALLOC on LRU maps.
+ * Every object is preallocated (the kernel refuses BPF_F_NO_PREALLOC on
+ * LRU maps), a power of two of bytes, so that a value's object index is a
+ * subtraction and a shift; the lists link object indexes, in process-local
+ * arrays of the writer. Keys of every size are kept in the object, so that
+ * the writer finds a victim's slot from its key. An evicted key is
+ * unpublished at once and its slot and object are released after a grace
+ * period, as a deleted key's; when every spare object waits for readers,
+ * an insert is -EBUSY (a HASH table would take one from the pools, which
+ * have no referenced byte).
  *
  * MIM_F_NO_COMMON_LRU: one list per lcore ID and one for threads without
  * one (the control plane's), each of max_entries / lists keys. An insert
@@ -41,24 +47,21 @@
 
 #include "mim_hash_private.h"
 
-/* Writer's links, in the object after the referenced byte. */
-struct lru_node {
-	uint8_t ref;         /* set by readers (mim_dp_lru.h), cleared here */
-	uint8_t pad[3];
-	uint32_t list;       /* index in lists[] */
-	struct lru_node *prev, *next;   /* towards the older, the younger */
-};
+#define NIL UINT32_MAX
 
-/* One LRU list: head oldest, tail youngest. */
+/* One LRU list of object indexes: head oldest, tail youngest. */
 struct lru_list {
-	struct lru_node *head, *tail;
+	uint32_t head, tail;
 	uint32_t nb;
 	uint32_t cap;
 };
 
 struct mim_lru_obj {
 	struct mim_hash_obj h;
-	struct lru_list *lists;   /* process-local, writer only */
+	/* Process-local, writer only; by object index. */
+	uint32_t *prev, *next;   /* towards the older, the younger */
+	uint32_t *list;          /* index in lists[] */
+	struct lru_list *lists;
 	uint32_t nb_lists;
 	uint64_t nb_evictions;
 };
@@ -69,52 +72,51 @@ lru_obj(struct mim_obj *t)
 	return container_of(t, struct mim_lru_obj, h.base);
 }
 
-static struct lru_node *
-node_of(const struct mim_obj *t, void *v)
+/* The object index of a value a slot holds. */
+static uint32_t
+idx_of(const struct mim_obj *t, const void *v)
 {
-	return (struct lru_node *)((uint8_t *)v +
-				   RTE_ALIGN_CEIL(t->dp.value_size, 8));
+	return (uint32_t)(((uintptr_t)v - t->dp.lru_base) >> t->dp.lru_shift);
 }
 
-/* The key kept in front of the value a node follows. */
+/* The key kept at the start of object i. */
 static const void *
-node_key(const struct mim_obj *t, const struct lru_node *n)
+idx_key(struct mim_obj *t, uint32_t i)
 {
-	return (const uint8_t *)n - RTE_ALIGN_CEIL(t->dp.value_size, 8) -
-		t->dp.elem_size;
+	return lru_obj(t)->h.store + ((size_t)i << t->dp.lru_shift);
 }
 
 static void
-list_unlink(struct mim_lru_obj *l, struct lru_node *n)
+list_unlink(struct mim_lru_obj *l, uint32_t i)
 {
-	struct lru_list *L = &l->lists[n->list];
+	struct lru_list *L = &l->lists[l->list[i]];
 
-	if (n->prev != NULL)
-		n->prev->next = n->next;
+	if (l->prev[i] != NIL)
+		l->next[l->prev[i]] = l->next[i];
 	else
-		L->head = n->next;
-	if (n->next != NULL)
-		n->next->prev = n->prev;
+		L->head = l->next[i];
+	if (l->next[i] != NIL)
+		l->prev[l->next[i]] = l->prev[i];
 	else
-		L->tail = n->prev;
+		L->tail = l->prev[i];
 	L->nb--;
 }
 
-/* At the young end of list i, not referenced yet. */
+/* At the young end of list li, not referenced yet. */
 static void
-list_push(struct mim_lru_obj *l, struct lru_node *n, uint32_t i)
+list_push(struct mim_lru_obj *l, uint32_t i, uint32_t li)
 {
-	struct lru_list *L = &l->lists[i];
+	struct lru_list *L = &l->lists[li];
 
-	__atomic_store_n(&n->ref, 0, __ATOMIC_RELAXED);
-	n->list = i;
-	n->next = NULL;
-	n->prev = L->tail;
-	if (L->tail != NULL)
-		L->tail->next = n;
+	__atomic_store_n(&l->h.base.dp.lru_refs[i], 0, __ATOMIC_RELAXED);
+	l->list[i] = li;
+	l->next[i] = NIL;
+	l->prev[i] = L->tail;
+	if (L->tail != NIL)
+		l->next[L->tail] = i;
 	else
-		L->head = n;
-	L->tail = n;
+		L->head = i;
+	L->tail = i;
 	L->nb++;
 }
 
@@ -130,26 +132,27 @@ list_of_caller(const struct mim_lru_obj *l)
 }
 
 /*
- * Second chance: the oldest node not referenced since the hand passed
+ * Second chance: the oldest object not referenced since the hand passed
  * it. Readers may set bytes again behind the hand: after two rounds the
  * oldest is taken whatever its byte, so the work is bounded.
  */
-static struct lru_node *
-clock_victim(struct mim_lru_obj *l, uint32_t i)
+static uint32_t
+clock_victim(struct mim_lru_obj *l, uint32_t li)
 {
-	struct lru_list *L = &l->lists[i];
+	struct lru_list *L = &l->lists[li];
 	uint64_t steps = 2 * (uint64_t)L->nb;
-	struct lru_node *n;
+	uint8_t *refs = l->h.base.dp.lru_refs;
+	uint32_t i;
 
 	while (steps-- > 0) {
-		n = L->head;
+		i = L->head;
 		/* Relaxed: pairs with nothing; a byte set by a reader
 		 * after this load is seen on the next round.
 		 */
-		if (__atomic_load_n(&n->ref, __ATOMIC_RELAXED) == 0)
-			return n;
-		list_unlink(l, n);
-		list_push(l, n, i);
+		if (__atomic_load_n(&refs[i], __ATOMIC_RELAXED) == 0)
+			return i;
+		list_unlink(l, i);
+		list_push(l, i, li);
 	}
 	return L->head;
 }
@@ -160,12 +163,39 @@ lru_check(const struct mim_attr *attr)
 	return mim_hash_x_check(attr, false, true);
 }
 
+/* The writer's arrays and the referenced bytes, for the store's objects. */
+static int
+lru_arrays(struct mim_obj *t)
+{
+	struct mim_lru_obj *l = lru_obj(t);
+	uint32_t n = l->h.nb_objs;
+
+	l->prev = mim_calloc(n, sizeof(*l->prev));
+	l->next = mim_calloc(n, sizeof(*l->next));
+	l->list = mim_calloc(n, sizeof(*l->list));
+	t->dp.lru_refs = mim_zmalloc(n, t->socket_id);
+	if (l->prev == NULL || l->next == NULL || l->list == NULL ||
+	    t->dp.lru_refs == NULL) {
+		free(l->prev);
+		free(l->next);
+		free(l->list);
+		mim_free(t->dp.lru_refs);
+		return mim_err(ENOMEM, "no memory for the LRU links of %u values",
+			       n);
+	}
+	t->dp.lru_nb_objs = n;
+	t->dp.lru_base = (uintptr_t)l->h.store + t->dp.elem_size;
+	return 0;
+}
+
 static int
 lru_alloc(struct mim_obj *t, const struct mim_attr *attr)
 {
 	struct mim_lru_obj *l = lru_obj(t);
 	struct mim_attr a = *attr;
 	uint32_t key_part = RTE_ALIGN_CEIL(attr->key_size, 8), i;
+	uint32_t obj = rte_align32pow2(key_part +
+				       RTE_ALIGN_CEIL(attr->value_size, 8));
 	int ret;
 
 	l->nb_lists = attr->map_flags & MIM_F_NO_COMMON_LRU ?
@@ -180,28 +210,45 @@ lru_alloc(struct mim_obj *t, const struct mim_attr *attr)
 		t->dp.max_entries = a.max_entries;
 		t->meta.max_entries = a.max_entries;
 	}
+	if (obj == 0 || obj > MIM_VALUE_SIZE_MAX)
+		return mim_err(E2BIG, "key_size + value_size: a value object of over %u bytes",
+			       MIM_VALUE_SIZE_MAX);
 	l->lists = mim_calloc(l->nb_lists, sizeof(*l->lists));
 	if (l->lists == NULL)
 		return mim_err(ENOMEM, "no memory for %u LRU lists",
 			       l->nb_lists);
-	for (i = 0; i < l->nb_lists; i++)
+	for (i = 0; i < l->nb_lists; i++) {
+		l->lists[i].head = NIL;
+		l->lists[i].tail = NIL;
 		l->lists[i].cap = a.max_entries / l->nb_lists;
-	ret = mim_hash_build(t, &a, key_part +
-			     RTE_ALIGN_CEIL(a.value_size, 8) +
-			     sizeof(struct lru_node), true);
+	}
+	ret = mim_hash_build(t, &a, obj, true);
 	if (ret != 0) {
 		free(l->lists);
 		return ret;
 	}
 	t->dp.elem_size = key_part;   /* every key kept in its object */
-	return 0;
+	t->dp.lru_shift = (uint32_t)rte_log2_u32(obj);
+	RTE_ASSERT(l->h.obj_bytes == obj);
+	ret = lru_arrays(t);
+	if (ret != 0) {
+		mim_hash_ops.free(t);
+		free(l->lists);
+	}
+	return ret;
 }
 
 static void
 lru_free(struct mim_obj *t)
 {
+	struct mim_lru_obj *l = lru_obj(t);
+
 	mim_hash_ops.free(t);
-	free(lru_obj(t)->lists);
+	mim_free(t->dp.lru_refs);
+	free(l->prev);
+	free(l->next);
+	free(l->list);
+	free(l->lists);
 }
 
 /* The syscall's lookup: it does not mark use (htab_lru_map_lookup_elem_sys). */
@@ -211,16 +258,16 @@ lru_lookup_elem(struct mim_obj *t, const void *key, void *value)
 	return mim_hash_ops.lookup_elem(t, key, value);
 }
 
-/* Unpublish the least recently used key of list i, into r. */
+/* Unpublish the least recently used key of list li, into r. */
 static void
-lru_evict(struct mim_obj *t, uint32_t i, struct mim_retire *r)
+lru_evict(struct mim_obj *t, uint32_t li, struct mim_retire *r)
 {
 	struct mim_lru_obj *l = lru_obj(t);
-	struct lru_node *n = clock_victim(l, i);
-	int32_t pos = mim_cuckoo_find(t, node_key(t, n));
+	uint32_t i = clock_victim(l, li);
+	int32_t pos = mim_cuckoo_find(t, idx_key(t, i));
 
 	RTE_ASSERT(pos >= 0);
-	list_unlink(l, n);
+	list_unlink(l, i);
 	r->pos = (uint32_t)pos;
 	r->obj = mim_hash_obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
 	r->bytes = l->h.obj_bytes;
@@ -235,23 +282,37 @@ lru_insert(struct mim_obj *t, const void *key, void *v)
 {
 	struct mim_retire r = { .owner = t, .pos = MIM_RETIRE_NO_POS };
 	struct mim_lru_obj *l = lru_obj(t);
-	uint32_t i = list_of_caller(l);
+	uint32_t li = list_of_caller(l);
 	int ret;
 
-	if (l->lists[i].nb >= l->lists[i].cap) {
+	if (l->lists[li].nb >= l->lists[li].cap) {
 		ret = mim_rcu_reserve();
 		if (ret != 0)
 			return ret;
-		lru_evict(t, i, &r);
+		lru_evict(t, li, &r);
 	}
 	ret = mim_hash_insert(t, key, v);
 	if (ret == 0) {
-		list_push(l, node_of(t, v), i);
+		list_push(l, idx_of(t, v), li);
 		t->nb_entries++;
 	}
 	if (r.obj != NULL)
 		mim_rcu_retire(&r);   /* evicted, even if the insert failed */
 	return ret;
+}
+
+/* A value object from the store only: the pools have no referenced byte. */
+static int
+lru_obj_new(struct mim_obj *t, const void *key, const void *value, void **v)
+{
+	struct mim_hash_obj *ht = mim_hash_of(t);
+
+	if (ht->nb_free == 0)
+		mim_rcu_reclaim_all();
+	if (ht->nb_free == 0)
+		return mim_err(EBUSY, "all %u spare values wait for readers",
+			       ht->nb_objs - t->dp.max_entries);
+	return mim_hash_obj_new(t, key, value, t->dp.value_size, v);
 }
 
 /* htab_lru_map_update_elem(): never -E2BIG, a key is evicted instead. */
@@ -261,7 +322,7 @@ lru_update_elem(struct mim_obj *t, const void *key, const void *value,
 {
 	struct mim_retire r = { .owner = t, .pos = MIM_RETIRE_NO_POS };
 	struct mim_lru_obj *l = lru_obj(t);
-	struct lru_node *old;
+	uint32_t old;
 	int32_t pos;
 	void *v;
 	int ret;
@@ -278,7 +339,7 @@ lru_update_elem(struct mim_obj *t, const void *key, const void *value,
 		if (ret != 0)
 			return ret;
 	}
-	ret = mim_hash_obj_new(t, key, value, t->dp.value_size, &v);
+	ret = lru_obj_new(t, key, value, &v);
 	if (ret != 0)
 		return ret;
 	if (pos < 0) {
@@ -288,9 +349,9 @@ lru_update_elem(struct mim_obj *t, const void *key, const void *value,
 		return ret;
 	}
 	/* A new value: its key is the youngest of the list it was on. */
-	old = node_of(t, mim_cuckoo_value(t, (uint32_t)pos));
+	old = idx_of(t, mim_cuckoo_value(t, (uint32_t)pos));
 	list_unlink(l, old);
-	list_push(l, node_of(t, v), old->list);
+	list_push(l, idx_of(t, v), l->list[old]);
 	r.obj = mim_hash_obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
 	r.bytes = l->h.obj_bytes;
 	mim_cuckoo_set(t, (uint32_t)pos, v);
@@ -312,7 +373,7 @@ lru_delete_elem(struct mim_obj *t, const void *key)
 	ret = mim_rcu_reserve();
 	if (ret != 0)
 		return ret;
-	list_unlink(l, node_of(t, mim_cuckoo_value(t, (uint32_t)pos)));
+	list_unlink(l, idx_of(t, mim_cuckoo_value(t, (uint32_t)pos)));
 	r.pos = (uint32_t)pos;
 	r.obj = mim_hash_obj_of(t, mim_cuckoo_value(t, (uint32_t)pos));
 	r.bytes = l->h.obj_bytes;
