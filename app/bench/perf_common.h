@@ -158,6 +158,7 @@ double perf_us(uint64_t cycles);
 
 /* Case functions, one file per concern. */
 int perf_lookup(void);
+int perf_lookup_lru(void);
 int perf_tenant_limit(void);
 int perf_publish(void);
 int perf_reclaim(void);

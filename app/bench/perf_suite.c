@@ -203,6 +203,7 @@ perf_teardown(void)
 			fn() : TEST_SKIPPED;				\
 	}
 PERF_CASE(perf_lookup)
+PERF_CASE(perf_lookup_lru)
 PERF_CASE(perf_tenant_limit)
 PERF_CASE(perf_publish)
 PERF_CASE(perf_reclaim)
@@ -215,6 +216,7 @@ PERF_CASE(perf_lpm_scale)
 
 static const struct autotest_case perf_cases[] = {
 	{ "perf_lookup", perf_lookup_selected },
+	{ "perf_lookup_lru", perf_lookup_lru_selected },
 	{ "perf_tenant_limit", perf_tenant_limit_selected },
 	{ "perf_publish", perf_publish_selected },
 	{ "perf_reclaim", perf_reclaim_selected },
