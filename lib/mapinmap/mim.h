@@ -414,6 +414,8 @@ struct mim_table_info {
  *     BTF; a described template given with inner_id, to a table that is
  *     not outer, or refused by the inner type's own checks (with the
  *     reason mim_create() of such a table would give).
+ *   - -ENOTSUPP (524, the kernel's): #MIM_F_NO_PREALLOC on a
+ *     #MIM_TYPE_LRU_HASH.
  *   - -E2BIG: key_size, value_size or max_entries above the maximum, or an
  *     array would exceed 4 GiB. As in the kernel, the limits on
  *     max_entries of arrays and hash tables are checked after the
@@ -472,8 +474,9 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     #MIM_F_INNER_MAP, or — when the template has BTF types — the first
  *     member whose name, offset or type differs) or is itself an outer
  *     table.
- *   - -E2BIG: array index >= max_entries; a new key in a full HASH or
- *     HASH_OF_TABLES.
+ *   - -E2BIG: array index >= max_entries; a new key in a full HASH,
+ *     PERCPU_HASH or HASH_OF_TABLES (a full LRU_HASH evicts a least
+ *     recently used key instead).
  *   - -EEXIST: #MIM_NOEXIST and the key exists (on ARRAY: always).
  *   - -ENOENT: #MIM_EXIST and the key does not exist.
  *   - -ENOSPC: a new prefix in a full LPM table; a new key of a
@@ -483,8 +486,9 @@ int mim_create(enum mim_type type, const char *name, uint32_t key_size,
  *     quiescent state and the defer queue is full or pending_bytes_max is
  *     reached (mim_rcu.h), or a new hash key finds
  *     no free slot because deleted keys' slots wait for them, or an LPM
- *     table's spare value slots all wait for them; nothing changed. Retry
- *     after readers progress.
+ *     table's spare value slots (an LRU_HASH table's spare value objects)
+ *     all wait for them; nothing changed (an LRU_HASH insert may have
+ *     evicted a key). Retry after readers progress.
  *   - -ENOMEM: out of DPDK memory for a new hash value object, or for
  *     an LPM table's new range array, index or value slots.
  *   - -EDEADLK: #MIM_RCU_MODE_SYNC, the call would retire something, and

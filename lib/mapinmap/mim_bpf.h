@@ -24,6 +24,7 @@
  * | BPF_MAP_TYPE_HASH_OF_MAPS     | #MIM_TYPE_HASH_OF_TABLES   |
  * | BPF_MAP_TYPE_PERCPU_ARRAY     | #MIM_TYPE_PERCPU_ARRAY     |
  * | BPF_MAP_TYPE_PERCPU_HASH      | #MIM_TYPE_PERCPU_HASH      |
+ * | BPF_MAP_TYPE_LRU_HASH         | #MIM_TYPE_LRU_HASH         |
  *
  * An outer map's template is its `__array(values, struct inner)`
  * declaration, and its static initial slots (`.values = { [1] = &a }`)

@@ -44,7 +44,8 @@
  * need no atomics while only that lcore writes them; mim_lookup_elem()
  * reads every lcore's copy, mim_update_elem() overwrites them all.
  * PERCPU_HASH: the calling lcore's copy of the key's value, likewise, as
- * long as the key keeps its value object (as HASH below).
+ * long as the key keeps its value object (as HASH below). LRU_HASH: as
+ * HASH; an eviction unpublishes the object as a delete does.
  * HASH (preallocated or #MIM_F_NO_PREALLOC alike): the
  * same while the key keeps its value object; mim_update_elem() publishes a
  * new object, and writes to the old one (valid until the reading thread's
