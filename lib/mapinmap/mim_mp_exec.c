@@ -50,8 +50,10 @@ arg_span(const struct mim_mp_peer *p, uint32_t null_bit,
 static size_t
 value_buf_size(const struct mim_obj *t)
 {
-	if (t->dp.type == MIM_TYPE_PERCPU_ARRAY)
-		return (size_t)mim_percpu_nb_copies() * t->dp.elem_size;
+	if (t->dp.type == MIM_TYPE_PERCPU_ARRAY ||
+	    t->dp.type == MIM_TYPE_PERCPU_HASH)
+		return (size_t)mim_percpu_nb_copies() *
+			RTE_ALIGN_CEIL(t->dp.value_size, 8);
 	return t->dp.value_size;
 }
 
