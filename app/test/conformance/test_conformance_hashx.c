@@ -343,44 +343,43 @@ mark_m(const struct conf_map *m, uint64_t key)
  * is looked up by a program, key 3 goes in: key 2 is the one evicted.
  */
 static int
-lru_sanity0(uint32_t flags, uint32_t max)
+lru_sanity0(struct conf_map *m, uint32_t flags, uint32_t max)
 {
-	struct conf_map m;
 	struct mark_prog p;
 	uint64_t k, v = 1234;
 
-	if (!conf_create(&m, "lru", CONF_SPEC(.type = LRU, .key_size = 8,
-					       .value_size = 8,
-					       .max_entries = max,
-					       .flags = flags)))
+	if (!conf_create(m, "lru", CONF_SPEC(.type = LRU, .key_size = 8,
+					      .value_size = 8,
+					      .max_entries = max,
+					      .flags = flags)))
 		return TEST_FAILED;
-	if (mark_prog_load(&p, m.kfd) != 0) {
+	if (mark_prog_load(&p, m->kfd) != 0) {
 		conf_fail("cannot load the marking program: %s",
 			  strerror(errno));
 		return TEST_FAILED;
 	}
 	k = 1;
-	conf_update(&m, &k, &v, BPF_NOEXIST);
-	conf_update(&m, &k, &v, BPF_NOEXIST);
-	conf_update(&m, &k, &v, 3);
+	conf_update(m, &k, &v, BPF_NOEXIST);
+	conf_update(m, &k, &v, BPF_NOEXIST);
+	conf_update(m, &k, &v, 3);
 	k = 2;
-	conf_lookup(&m, &k);
-	conf_update(&m, &k, &v, BPF_EXIST);
-	conf_update(&m, &k, &v, BPF_NOEXIST);
+	conf_lookup(m, &k);
+	conf_update(m, &k, &v, BPF_EXIST);
+	conf_update(m, &k, &v, BPF_NOEXIST);
 	k = 3;
-	conf_lookup(&m, &k);
-	conf_same(mark_k(&p, 1), mark_m(&m, 1),
+	conf_lookup(m, &k);
+	conf_same(mark_k(&p, 1), mark_m(m, 1),
 		  "program / data-path lookup of key 1 (marks it used)");
-	conf_update(&m, &k, &v, BPF_NOEXIST);
+	conf_update(m, &k, &v, BPF_NOEXIST);
 	k = 2;
-	conf_lookup(&m, &k);   /* evicted on both sides */
+	conf_lookup(m, &k);   /* evicted on both sides */
 	k = 1;
-	conf_lookup(&m, &k);
+	conf_lookup(m, &k);
 	k = 3;
-	conf_lookup(&m, &k);
-	conf_delete(&m, &k);
-	conf_delete(&m, &k);
-	conf_walk(&m);
+	conf_lookup(m, &k);
+	conf_delete(m, &k);
+	conf_delete(m, &k);
+	conf_walk(m);
 	mark_prog_close(&p);
 	return TEST_SUCCESS;
 }
@@ -389,9 +388,11 @@ static int
 test_conf_lru_sanity(void)
 {
 	int ncpu = libbpf_num_possible_cpus();
+	/* Here, not in lru_sanity0(): conf_end() closes it. */
+	struct conf_map m;
 
 	CONF_BEGIN("lru_hash_sanity");
-	if (lru_sanity0(0, 2) != TEST_SUCCESS) {
+	if (lru_sanity0(&m, 0, 2) != TEST_SUCCESS) {
 		conf_end();
 		return TEST_FAILED;
 	}
