@@ -377,7 +377,7 @@ def swap_traffic():
             fillers.append(traffic.ipv4(40, '10.1.2.3', i, ttl=0))
     frames, forwardable = [], []
     for k, (tenant, dst) in enumerate(fwd):
-        forwardable.append((len(frames), tenant))
+        forwardable.append((len(frames), tenant, ':' in dst))
         make = traffic.ipv6 if ':' in dst else traffic.ipv4
         frames.append(make(tenant, dst, k, payload=b'%04d' % k))
         frames.extend(fillers)
@@ -523,38 +523,44 @@ def test_swap(binary, workdir, nb_reloads=100):
     # What each forwardable frame must look like in even and odd
     # generations of its tenant's table.
     expect = []
-    for idx, tenant in forwardable:
+    for idx, tenant, v6 in forwardable:
         v = [model.Model(swap_config({'a': g, 'b': g}), app.port_macs())
              .forward(frames[idx], 0) for g in (0, 1)]
         if v[0][0] != 'fwd' or v[1][0] != 'fwd' or \
                 (tenant != 40) != (v[0][3] != v[1][3]):
             raise Failure(f'test bug: frame {idx} verdicts {v}')
-        expect.append((tenant, v[0][3], v[1][3]))
+        expect.append(((tenant, v6), v[0][3], v[1][3]))
 
     out = pcapfile.read(os.path.join(workdir, 'out.pcap'))
     want = Loop(frames, mdl).counters(rx).forwarded
     if len(out) != want:
         errors.append(f'{len(out)} frames out, {want} expected')
-    # Walk the output in order: each tenant starts in generation 0 and may
-    # only move forward, one generation per reload of its table.
-    gen_seen = {t: 0 for t in SWAP_TENANTS}
+    # Walk the output in order: each tenant's table of each family starts
+    # in generation 0 and may only move forward, one generation per reload.
+    # The families are followed apart: a reload installs the IPv4 table,
+    # then the IPv6 one, and a burst looks its IPv4 frames up before its
+    # IPv6 ones, but writes them out in arrival order, so an IPv6 frame
+    # of the new table may come out before an IPv4 frame of the old one.
+    gen_seen = {key: 0 for key, _, _ in expect}
     for j, frame in enumerate(out):
-        tenant, even, odd = expect[j % len(expect)]
-        now = (even, odd)[gen_seen[tenant] % 2]
-        nxt = (even, odd)[(gen_seen[tenant] + 1) % 2]
+        key, even, odd = expect[j % len(expect)]
+        tenant, v6 = key
+        now = (even, odd)[gen_seen[key] % 2]
+        nxt = (even, odd)[(gen_seen[key] + 1) % 2]
         if frame == now:
             continue
-        if frame == nxt and gen_seen[tenant] < reloads[tenant]:
-            gen_seen[tenant] += 1
+        if frame == nxt and gen_seen[key] < reloads[tenant]:
+            gen_seen[key] += 1
             continue
-        errors.append(f'out.pcap #{j}: tenant {tenant} in generation '
-                      f'{gen_seen[tenant]} of {reloads[tenant]}: '
+        errors.append(f'out.pcap #{j}: tenant {tenant} '
+                      f'(IPv{6 if v6 else 4}) in generation '
+                      f'{gen_seen[key]} of {reloads[tenant]}: '
                       f'{describe(frame)}, expected {describe(now)}')
         if len(errors) > 20:
             break
-    if gen_seen != reloads:
-        errors.append(f'generations seen per tenant {gen_seen}, reloads '
-                      f'{reloads}')
+    if any(n != reloads[t] for (t, _), n in gen_seen.items()):
+        errors.append(f'generations seen per (tenant, IPv6) {gen_seen}, '
+                      f'reloads {reloads}')
     tables = stats['tables']
     if tables['live'] != 8 or \
             tables['released'] != tables['created'] - tables['live']:
