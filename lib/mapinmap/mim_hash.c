@@ -263,8 +263,8 @@ hash_update_check(struct mim_obj *t, uint64_t flags, bool exists)
 }
 
 /* htab_map_get_next_key(): a key not in the table starts over. */
-static int
-hash_get_next_key(struct mim_obj *t, const void *key, void *next_key)
+int
+mim_hash_get_next_key(struct mim_obj *t, const void *key, void *next_key)
 {
 	int32_t pos = key != NULL ? mim_cuckoo_find(t, key) : -1;
 
@@ -276,8 +276,8 @@ hash_get_next_key(struct mim_obj *t, const void *key, void *next_key)
 }
 
 /* A deleted key's slot, a replaced or deleted value. */
-static void
-hash_release(struct mim_obj *t, const struct mim_retire *r)
+void
+mim_hash_release(struct mim_obj *t, const struct mim_retire *r)
 {
 	if (r->pos != MIM_RETIRE_NO_POS)
 		mim_cuckoo_release(&hash_obj(t)->h, r->pos);
@@ -285,8 +285,8 @@ hash_release(struct mim_obj *t, const struct mim_retire *r)
 }
 
 /* After a grace period: no reader, so objects go straight back. */
-static void
-hash_free(struct mim_obj *t)
+void
+mim_hash_free(struct mim_obj *t)
 {
 	struct mim_hash_obj *ht = hash_obj(t);
 	int32_t pos = -1;
@@ -304,8 +304,8 @@ hash_free(struct mim_obj *t)
 	mim_cuckoo_fini(t, &ht->h);
 }
 
-static __rte_hot uint64_t
-hash_mem_bytes(const struct mim_obj *t)
+__rte_hot uint64_t
+mim_hash_mem_bytes(const struct mim_obj *t)
 {
 	const struct mim_hash_obj *ht =
 		container_of(t, struct mim_hash_obj, base);
@@ -334,8 +334,8 @@ hash_alloc(struct mim_obj *t, const struct mim_attr *attr)
 			  !(attr->map_flags & MIM_F_NO_PREALLOC));
 }
 
-static int
-hash_lookup_elem(struct mim_obj *t, const void *key, void *value)
+int
+mim_hash_lookup_elem(struct mim_obj *t, const void *key, void *value)
 {
 	int32_t pos;
 
@@ -391,8 +391,8 @@ hash_update_elem(struct mim_obj *t, const void *key, const void *value,
 	return 0;
 }
 
-static int
-hash_delete_elem(struct mim_obj *t, const void *key)
+int
+mim_hash_delete_elem(struct mim_obj *t, const void *key)
 {
 	struct mim_retire r = { .owner = t };
 	int32_t pos;
@@ -420,16 +420,16 @@ const struct mim_table_ops mim_hash_ops = {
 	.is_outer = false,
 	.alloc_check = hash_check,
 	.alloc = hash_alloc,
-	.free = hash_free,
-	.lookup_elem = hash_lookup_elem,
+	.free = mim_hash_free,
+	.lookup_elem = mim_hash_lookup_elem,
 	.update_elem = hash_update_elem,
-	.delete_elem = hash_delete_elem,
-	.get_next_key = hash_get_next_key,
+	.delete_elem = mim_hash_delete_elem,
+	.get_next_key = mim_hash_get_next_key,
 	/* Capacity may differ between inner tables (as in the kernel). */
 	.meta_equal = mim_meta_equal,
-	.release = hash_release,
+	.release = mim_hash_release,
 	.drop_slots = NULL,	/* values are not tables */
-	.mem_bytes = hash_mem_bytes,
+	.mem_bytes = mim_hash_mem_bytes,
 };
 
 /* ---- MIM_TYPE_HASH_OF_TABLES --------------------------------------------- */
@@ -586,15 +586,15 @@ const struct mim_table_ops mim_hash_of_tables_ops = {
 	.is_outer = true,
 	.alloc_check = hot_alloc_check,
 	.alloc = hot_alloc,
-	.free = hash_free,
+	.free = mim_hash_free,
 	.lookup_elem = hot_lookup_elem,
 	.update_elem = hot_update_elem,
 	.delete_elem = hot_delete_elem,
-	.get_next_key = hash_get_next_key,
+	.get_next_key = mim_hash_get_next_key,
 	.meta_equal = NULL,	/* outer tables nest one level only */
-	.release = hash_release,
+	.release = mim_hash_release,
 	.drop_slots = hot_drop_slots,
-	.mem_bytes = hash_mem_bytes,
+	.mem_bytes = mim_hash_mem_bytes,
 };
 
 /* ---- for the other hash types (mim_hash_private.h) ----------------------- */

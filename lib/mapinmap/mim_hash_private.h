@@ -60,6 +60,18 @@ int mim_hash_insert(struct mim_obj *t, const void *key, void *v);
 int mim_hash_update_check(struct mim_obj *t, uint64_t flags, bool exists);
 
 /*
+ * HASH's ops members that do not depend on what a value holds, for the
+ * other hash types' ops tables to use as they are.
+ */
+void mim_hash_free(struct mim_obj *t);
+int mim_hash_lookup_elem(struct mim_obj *t, const void *key, void *value);
+int mim_hash_delete_elem(struct mim_obj *t, const void *key);
+int mim_hash_get_next_key(struct mim_obj *t, const void *key,
+			  void *next_key);
+void mim_hash_release(struct mim_obj *t, const struct mim_retire *r);
+uint64_t mim_hash_mem_bytes(const struct mim_obj *t);
+
+/*
  * htab_map_alloc_check() for the hash types with per-lcore values
  * (percpu) or an LRU (lru), in the kernel's order (mim_percpu_hash.c).
  */

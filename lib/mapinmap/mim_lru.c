@@ -232,7 +232,7 @@ lru_alloc(struct mim_obj *t, const struct mim_attr *attr)
 	RTE_ASSERT(l->h.obj_bytes == obj);
 	ret = lru_arrays(t);
 	if (ret != 0) {
-		mim_hash_ops.free(t);
+		mim_hash_free(t);
 		free(l->lists);
 	}
 	return ret;
@@ -243,19 +243,12 @@ lru_free(struct mim_obj *t)
 {
 	struct mim_lru_obj *l = lru_obj(t);
 
-	mim_hash_ops.free(t);
+	mim_hash_free(t);
 	mim_free(t->dp.lru_refs);
 	free(l->prev);
 	free(l->next);
 	free(l->list);
 	free(l->lists);
-}
-
-/* The syscall's lookup: it does not mark use (htab_lru_map_lookup_elem_sys). */
-static int
-lru_lookup_elem(struct mim_obj *t, const void *key, void *value)
-{
-	return mim_hash_ops.lookup_elem(t, key, value);
 }
 
 /* Unpublish the least recently used key of list li, into r. */
@@ -383,24 +376,6 @@ lru_delete_elem(struct mim_obj *t, const void *key)
 	return 0;
 }
 
-static int
-lru_get_next_key(struct mim_obj *t, const void *key, void *next_key)
-{
-	return mim_hash_ops.get_next_key(t, key, next_key);
-}
-
-static void
-lru_release(struct mim_obj *t, const struct mim_retire *r)
-{
-	mim_hash_ops.release(t, r);
-}
-
-static uint64_t
-lru_mem_bytes(const struct mim_obj *t)
-{
-	return mim_hash_ops.mem_bytes(t);
-}
-
 int
 mim_get_lru_stats(int id, struct mim_lru_stats *stats)
 {
@@ -443,13 +418,16 @@ const struct mim_table_ops mim_lru_hash_ops = {
 	.alloc_check = lru_check,
 	.alloc = lru_alloc,
 	.free = lru_free,
-	.lookup_elem = lru_lookup_elem,
+	/* The syscall's lookup does not mark use (as the kernel's
+	 * htab_lru_map_lookup_elem_sys()): HASH's.
+	 */
+	.lookup_elem = mim_hash_lookup_elem,
 	.update_elem = lru_update_elem,
 	.delete_elem = lru_delete_elem,
-	.get_next_key = lru_get_next_key,
+	.get_next_key = mim_hash_get_next_key,
 	/* Capacity may differ between inner tables (as HASH). */
 	.meta_equal = mim_meta_equal,
-	.release = lru_release,
+	.release = mim_hash_release,
 	.drop_slots = NULL,	/* values are not tables */
-	.mem_bytes = lru_mem_bytes,
+	.mem_bytes = mim_hash_mem_bytes,
 };

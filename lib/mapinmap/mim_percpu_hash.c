@@ -173,50 +173,20 @@ pch_update_elem(struct mim_obj *t, const void *key, const void *value,
 	return 0;
 }
 
-/* What HASH does, for the members that do not look at values. */
-static void
-pch_free(struct mim_obj *t)
-{
-	mim_hash_ops.free(t);
-}
-
-static int
-pch_delete_elem(struct mim_obj *t, const void *key)
-{
-	return mim_hash_ops.delete_elem(t, key);
-}
-
-static int
-pch_get_next_key(struct mim_obj *t, const void *key, void *next_key)
-{
-	return mim_hash_ops.get_next_key(t, key, next_key);
-}
-
-static void
-pch_release(struct mim_obj *t, const struct mim_retire *r)
-{
-	mim_hash_ops.release(t, r);
-}
-
-static uint64_t
-pch_mem_bytes(const struct mim_obj *t)
-{
-	return mim_hash_ops.mem_bytes(t);
-}
-
+/* HASH's own members wherever a value's layout does not matter. */
 const struct mim_table_ops mim_percpu_hash_ops = {
 	.obj_size = sizeof(struct mim_hash_obj),
 	.is_outer = false,
 	.alloc_check = pch_check,
 	.alloc = pch_alloc,
-	.free = pch_free,
+	.free = mim_hash_free,
 	.lookup_elem = pch_lookup_elem,
 	.update_elem = pch_update_elem,
-	.delete_elem = pch_delete_elem,
-	.get_next_key = pch_get_next_key,
+	.delete_elem = mim_hash_delete_elem,
+	.get_next_key = mim_hash_get_next_key,
 	/* Capacity may differ between inner tables (as HASH). */
 	.meta_equal = mim_meta_equal,
-	.release = pch_release,
+	.release = mim_hash_release,
 	.drop_slots = NULL,	/* values are not tables */
-	.mem_bytes = pch_mem_bytes,
+	.mem_bytes = mim_hash_mem_bytes,
 };
