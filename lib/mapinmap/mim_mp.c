@@ -151,6 +151,12 @@ run(struct mim_mp_req *q, struct mim_mp_rep *r)
 	if (r->status == MIM_MP_DONE && r->reason) {
 		cl_buf[MIM_MP_REASON_LEN - 1] = '\0';
 		mim_err_set((const char *)cl_buf);
+	} else if (r->status == MIM_MP_DONE && r->ret < 0) {
+		/* Refused before it was executed: no reason came with it. */
+		mim_err(-r->ret, "the primary process refused the request: %s",
+			r->ret == -ESHUTDOWN ? "it no longer serves secondary processes (mim_mp_uninit())" :
+			r->ret == -EBUSY ? "its request queue is full" :
+			rte_strerror(-r->ret));
 	}
 	return 0;
 }
