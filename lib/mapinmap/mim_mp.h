@@ -26,9 +26,14 @@
  * mim_mp_init(), or at a secondary's first request, whichever comes
  * first. A secondary whose request finds no primary answering fails
  * with -ENOTCONN after 2 s. With --in-memory or --no-shconf there are
- * no secondaries and nothing is served. Requests are executed one at a time by a control thread of
- * the primary ("mim-mp"), not by the EAL's IPC thread, which stays free
- * for DPDK's own messages (memory hotplug).
+ * no secondaries and nothing is served. Requests are executed one at a
+ * time by a control thread of the primary ("mim-mp"), not by the EAL's
+ * IPC thread, which stays free for DPDK's own messages (memory hotplug).
+ *
+ * **Before rte_eal_cleanup(), the primary calls mim_mp_uninit().** The
+ * control thread executes requests and releases what dead secondaries
+ * held, in DPDK memory, which rte_eal_cleanup() unmaps: it must have
+ * ended by then, as the application's own lcores must.
  *
  * **What a secondary calls** (forwarded, same results as in the
  * primary): mim_create() (its BTF goes as raw bytes and is parsed again
@@ -122,6 +127,34 @@ struct rte_rcu_qsbr;
  * - **Memory reuse:** none.
  */
 int mim_mp_init(void);
+
+/**
+ * Stop serving the secondary processes, before rte_eal_cleanup(): the
+ * control thread finishes the request it is executing and ends, the
+ * requests still queued are refused with -ESHUTDOWN (in the secondary,
+ * with a reason saying so), and what secondaries found dead held is
+ * released as mim_mp_peers_check() does. Live secondaries keep their
+ * handles (the tables stay); their calls fail at once from then on with
+ * -ESHUTDOWN (the EAL's IPC thread answers them), and with -ENOTCONN
+ * once rte_eal_cleanup() closed the primary's IPC channel. Afterwards
+ * nothing starts the service again but mim_mp_init(). Calling it again,
+ * or in a primary that never served, does nothing more.
+ *
+ * @return
+ *   0, in every process (in a secondary, where nothing is served, it
+ *   does nothing).
+ * @par Concurrency
+ * - **Threads:** any thread of the primary, after rte_eal_init() and
+ *   before rte_eal_cleanup(); it waits for the request being executed
+ *   (so it may wait for the library mutex).
+ * - **RCU:** none; not online on an attached QSBR variable if a request
+ *   being executed may wait for a grace period (#MIM_RCU_MODE_SYNC).
+ * - **Ordering:** when it returns, the library's control thread has
+ *   ended and no request of a secondary runs or will run.
+ * - **Memory reuse:** the bounce buffers and handles of dead
+ *   secondaries are released.
+ */
+int mim_mp_uninit(void);
 
 /**
  * Get the @p idx-th QSBR variable attached with mim_rcu_qsbr_add() in

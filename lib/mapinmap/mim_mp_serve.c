@@ -38,14 +38,19 @@ static pthread_mutex_t q_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t q_cond = PTHREAD_COND_INITIALIZER;
 static struct job *q_head, *q_tail;   /* under q_mutex */
 static uint32_t q_len;                /* under q_mutex */
+/* Under q_mutex: the control thread is to end, and nothing is queued. */
+static bool q_stop;
 
 /* 0: not yet; 1: serving; -1: cannot (no multi-process channel); -2:
- * the lazy start failed (mim_mp_init() tries again). Written under
- * init_mutex; read relaxed by mim_mp_serve_lazy(), where a stale value
- * only takes init_mutex or skips a try that another thread makes.
+ * the lazy start failed (mim_mp_init() tries again); -3: stopped by
+ * mim_mp_uninit() (only mim_mp_init() starts it again). Written under
+ * init_mutex; read relaxed by mim_mp_serve_lazy() and on_msg(), where a
+ * stale value only takes init_mutex or skips a try that another thread
+ * makes.
  */
 static int served;
 static pthread_mutex_t init_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t server_tid;          /* under init_mutex, when served 1 */
 
 uint64_t mim_mp_nb_requests, mim_mp_nb_refused;
 
@@ -89,12 +94,15 @@ on_msg(const struct rte_mp_msg *msg, const void *peer)
 		return 0;
 	if (__atomic_load_n(&served, __ATOMIC_RELAXED) != 1) {
 		pthread_mutex_lock(&init_mutex);
-		if (served != 1)
+		if (served == 0 || served == -2)
 			serve_start(true);
 		pthread_mutex_unlock(&init_mutex);
 	}
 	pthread_mutex_lock(&q_mutex);
-	if (q_len < MIM_MP_QUEUE_MAX)
+	/* Stopped by mim_mp_uninit(): refused. */
+	if (q_stop)
+		r.ret = -ESHUTDOWN;
+	else if (q_len < MIM_MP_QUEUE_MAX)
 		j = malloc(sizeof(*j));
 	if (j != NULL) {
 		j->msg = *msg;
@@ -167,7 +175,7 @@ worker(void *arg)
 	in_server = true;
 	for (;;) {
 		pthread_mutex_lock(&q_mutex);
-		if (q_head == NULL) {
+		if (q_head == NULL && !q_stop) {
 			clock_gettime(CLOCK_REALTIME, &ts);
 			ts.tv_nsec += MIM_MP_PERIOD_MS * 1000000L;
 			if (ts.tv_nsec >= 1000000000L) {
@@ -175,6 +183,11 @@ worker(void *arg)
 				ts.tv_nsec -= 1000000000L;
 			}
 			pthread_cond_timedwait(&q_cond, &q_mutex, &ts);
+		}
+		/* Jobs left queued are refused by mim_mp_uninit(). */
+		if (q_stop) {
+			pthread_mutex_unlock(&q_mutex);
+			break;
 		}
 		j = q_head;
 		if (j != NULL) {
@@ -240,12 +253,16 @@ serve_start(bool lazy)
 	pthread_t tid;
 	int ret;
 
+	pthread_mutex_lock(&q_mutex);
+	q_stop = false;
+	pthread_mutex_unlock(&q_mutex);
 	ret = rte_ctrl_thread_create(&tid, "mim-mp", NULL, worker_start, NULL);
 	if (ret != 0) {
 		snprintf(why, sizeof(why), "cannot start the mim-mp control thread: %s",
 			 rte_strerror(ret));
 		goto fail;
 	}
+	server_tid = tid;
 	__atomic_store_n(&served, 1, __ATOMIC_RELAXED);
 	return 0;
 fail:
@@ -267,12 +284,65 @@ mim_mp_init(void)
 	if (ret != 0)
 		return ret;
 	pthread_mutex_lock(&init_mutex);
-	if (served == 0 || served == -2)
+	if (served == 0 || served == -2 || served == -3)
 		ret = serve_init(false);
 	else if (served < 0)
 		ret = mim_err(ENOTSUP, "%s", no_channel);
 	pthread_mutex_unlock(&init_mutex);
 	return ret;
+}
+
+/* Refuse the requests still queued once the control thread ended. */
+static void
+queue_refuse(void)
+{
+	struct mim_mp_rep r = { .magic = MIM_MP_MAGIC, .ret = -ESHUTDOWN };
+	struct job *j, *next;
+
+	pthread_mutex_lock(&q_mutex);
+	j = q_head;
+	q_head = q_tail = NULL;
+	q_len = 0;
+	pthread_mutex_unlock(&q_mutex);
+	for (; j != NULL; j = next) {
+		next = j->next;
+		reply(&j->msg, j->peer, &r);
+		free(j);
+	}
+}
+
+int
+mim_mp_uninit(void)
+{
+	int was;
+
+	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return 0;
+	pthread_mutex_lock(&init_mutex);
+	was = served;
+	if (was != -1) {
+		__atomic_store_n(&served, -3, __ATOMIC_RELAXED);
+		/* The action stays: on_msg() refuses at once what comes
+		 * from now on (unregistered, a request would get no answer
+		 * before its timeout).
+		 */
+		pthread_mutex_lock(&q_mutex);
+		q_stop = true;
+		pthread_cond_signal(&q_cond);
+		pthread_mutex_unlock(&q_mutex);
+		if (was == 1)
+			pthread_join(server_tid, NULL);
+	}
+	pthread_mutex_unlock(&init_mutex);
+	if (was == -1)
+		return 0;
+	queue_refuse();
+	/* What dead secondaries held goes now; live ones keep theirs. */
+	mim_mp_peers_lock();
+	mim_mp_peers_reap();
+	mim_mp_peers_unlock();
+	return 0;
 }
 
 void

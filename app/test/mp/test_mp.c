@@ -8,10 +8,14 @@
  * and the file prefix; without it the suite skips.
  */
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -304,6 +308,79 @@ test_mp_reader_killed(void)
 	return TEST_SUCCESS;
 }
 
+/* Is the library's control thread ("mim-mp") among this process's? */
+static bool
+server_running(void)
+{
+	char p[64], comm[32];
+	struct dirent *d;
+	bool found = false;
+	DIR *dir = opendir("/proc/self/task");
+	FILE *f;
+
+	if (dir == NULL)
+		return false;
+	while (!found && (d = readdir(dir)) != NULL) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "/proc/self/task/%.16s/comm", d->d_name);
+		f = fopen(p, "r");
+		if (f == NULL)
+			continue;
+		found = fgets(comm, sizeof(comm), f) != NULL &&
+			strncmp(comm, "mim-mp", 6) == 0;
+		fclose(f);
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * mim_mp_uninit() ends the control thread (so that nothing of the
+ * library runs when rte_eal_cleanup() unmaps DPDK memory), a live
+ * secondary's later calls are refused at once with ESHUTDOWN and a
+ * reason, its handle stays, and mim_mp_init() serves again.
+ */
+static int
+test_mp_uninit(void)
+{
+	struct mim_table_info info;
+	char arg[1100];
+	uint32_t k = 0, v = 7;
+	pid_t pid;
+	int id;
+
+	id = mim_create(MIM_TYPE_ARRAY, "uninit_t", 4, 4, 4, NULL);
+	TEST_ASSERT_OK(id);
+	TEST_ASSERT_OK(mim_update_elem(id, &k, &v, MIM_ANY));
+	TEST_ASSERT(server_running(), "no mim-mp thread while serving");
+	unlink(path("uninit.ready"));
+	unlink(path("uninit.go"));
+	snprintf(arg, sizeof(arg), "%s %s", path("uninit.ready"),
+		 path("uninit.go"));
+	pid = mp_spawn("uninit", arg);
+	TEST_ASSERT(pid > 0, "spawn");
+	TEST_ASSERT_OK(wait_file(path("uninit.ready")));
+	TEST_ASSERT_OK(mim_mp_uninit());
+	TEST_ASSERT(!server_running(), "the mim-mp thread outlived mim_mp_uninit()");
+	TEST_ASSERT_OK(mim_mp_uninit());
+	/* The live secondary keeps its handle; nothing restarts the thread. */
+	TEST_ASSERT_OK(mim_get_info(id, &info));
+	TEST_ASSERT_EQUAL(info.handles, 2, "the secondary's handle");
+	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &v));
+	TEST_ASSERT(!server_running(), "a call restarted the service");
+	TEST_ASSERT_OK(close(open(path("uninit.go"), O_CREAT | O_WRONLY, 0600)));
+	TEST_ASSERT_EQUAL(mp_wait(pid), 0, "child failed");
+	TEST_ASSERT_OK(mim_mp_init());
+	TEST_ASSERT(server_running(), "mim_mp_init() did not serve again");
+	/* Served again: the exited secondary's handle is dropped. */
+	TEST_ASSERT_OK(mp_reap());
+	TEST_ASSERT_OK(mim_get_info(id, &info));
+	TEST_ASSERT_EQUAL(info.handles, 1, "the exited secondary's handle");
+	TEST_ASSERT_OK(mim_close(id));
+	return TEST_SUCCESS;
+}
+
 /* Hand-made requests with bad sizes and pointers: refused, harmless. */
 static int
 test_mp_hostile(void)
@@ -397,6 +474,7 @@ static const struct autotest_case mp_cases[] = {
 	TEST_CASE(test_mp_early),
 	TEST_CASE(test_mp_reader),
 	TEST_CASE(test_mp_lookup_cost),
+	TEST_CASE(test_mp_uninit),
 	TEST_CASES_END(),
 };
 

@@ -62,6 +62,52 @@ child_idle(const char *arg)
 	return 0;
 }
 
+/* Waits until the file p exists (10 s at most). */
+static int
+child_wait_file(const char *p)
+{
+	int i;
+
+	for (i = 0; i < 2000 && access(p, F_OK) != 0; i++)
+		rte_delay_ms(5);
+	return i < 2000 ? 0 : -1;
+}
+
+/*
+ * arg "ready go": holds a handle on table "uninit_t", says so in the
+ * file ready, and once the file go exists (the primary has called
+ * mim_mp_uninit()) finds its calls refused at once, with a reason.
+ */
+static int
+child_uninit(const char *arg)
+{
+	char ready[512], go[512];
+	uint32_t k = 0, v;
+	uint64_t t0;
+	FILE *f;
+	int id;
+
+	TEST_ASSERT(arg != NULL && sscanf(arg, "%511s %511s", ready, go) == 2,
+		    "arg: ready go");
+	id = mim_find("uninit_t");
+	TEST_ASSERT_OK(id);
+	TEST_ASSERT_EQUAL(mim_get_by_id(id), id, "%s", mim_last_error());
+	TEST_ASSERT_OK(mim_lookup_elem(id, &k, &v));
+	f = fopen(ready, "w");
+	TEST_ASSERT(f != NULL, "cannot write %s", ready);
+	fclose(f);
+	TEST_ASSERT_OK(child_wait_file(go));
+	t0 = rte_get_timer_cycles();
+	TEST_ASSERT_ERR(mim_lookup_elem(id, &k, &v), ESHUTDOWN,
+			"no longer serves secondary processes");
+	TEST_ASSERT_ERR(mim_close(id), ESHUTDOWN, "mim_mp_uninit()");
+	/* Answered by the primary's IPC thread, not by a timeout. */
+	TEST_ASSERT(rte_get_timer_cycles() - t0 < 10 * rte_get_timer_hz(),
+		    "the refusals took %" PRIu64 " ms",
+		    (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz());
+	return 0;
+}
+
 /* A script's transcript, to the file arg. */
 static int
 child_script(const char *arg, void (*script)(FILE *f))
@@ -269,6 +315,7 @@ static const struct mp_child_case child_cases[] = {
 	{ "writes", child_writes },
 	{ "early", child_early },
 	{ "reader", child_reader },
+	{ "uninit", child_uninit },
 	{ NULL, NULL },
 };
 
