@@ -32,6 +32,7 @@
 #include <rte_eal.h>
 
 #include <mim.h>
+#include <mim_mp.h>
 
 #include "cli.h"
 #include "session.h"
@@ -256,6 +257,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	ret = run_cli(&o);
+	mim_mp_uninit();
 	rte_eal_cleanup();
 	return ret;
 }

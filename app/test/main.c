@@ -20,6 +20,8 @@
 
 #include <rte_eal.h>
 
+#include <mim_mp.h>
+
 #include "autotest.h"
 
 static void
@@ -66,6 +68,7 @@ main(int argc, char **argv)
 	} else {
 		ret = autotest_run(s);
 	}
+	mim_mp_uninit();
 	rte_eal_cleanup();
 	return ret;
 }

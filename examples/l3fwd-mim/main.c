@@ -30,6 +30,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
+#include <mim_mp.h>
 
 #include "args.h"
 #include "config.h"
@@ -397,6 +398,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "l3fwd-mim: %s\n", app->err);
 		}
 	}
+	/* Secondaries' requests end before the tables and the EAL go. */
+	mim_mp_uninit();
 	app_teardown(app);
 	free(app);
 	rte_eal_cleanup();

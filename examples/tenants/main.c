@@ -26,6 +26,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
+#include <mim_mp.h>
 
 #define CHECK(call) do {						\
 	int _r = (call);						\
@@ -241,6 +242,7 @@ main(int argc, char **argv)
 	show_release("all closed");
 	CHECK(mim_rcu_qsbr_remove(rd.v));
 	rte_free(rd.v);
+	mim_mp_uninit();
 	rte_eal_cleanup();
 	return 0;
 }
