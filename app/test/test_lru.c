@@ -119,7 +119,7 @@ test_lru_create(void)
 	TEST_ASSERT_ERR(mim_get_lru_stats(MIM_ID_MAX, &st), EBADF, "");
 	h = mim_create(MIM_TYPE_HASH, NULL, 4, 8, NB, NULL);
 	TEST_ASSERT(h > 0, "");
-	TEST_ASSERT_ERR(mim_get_lru_stats(h, &st), EINVAL, "not an lru_hash");
+	TEST_ASSERT_ERR(mim_get_lru_stats(h, &st), EINVAL, "not lru_hash");
 	TEST_ASSERT_OK(mim_close(h));
 	TEST_ASSERT_OK(mim_close(id));
 

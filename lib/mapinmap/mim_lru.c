@@ -46,6 +46,7 @@
 #include <rte_lcore.h>
 
 #include "mim_hash_private.h"
+#include "mim_mp_private.h"
 
 #define NIL UINT32_MAX
 
@@ -391,12 +392,17 @@ mim_get_lru_stats(int id, struct mim_lru_stats *stats)
 		return mim_err(EINVAL, "stats->sz %zu too small (at least %zu)",
 			       stats->sz,
 			       offsetofend(struct mim_lru_stats, nb_evictions));
+	if (mim_mp_secondary())
+		return stats->sz > MIM_MP_OPTS_MAX ?
+			mim_err(E2BIG, "stats->sz %zu: a secondary process sends at most %u bytes",
+				stats->sz, MIM_MP_OPTS_MAX) :
+			mim_mp_fwd_out(MIM_MP_LRU_STATS, id, stats, stats->sz);
 	mim_lock();
 	t = mim_registry_lookup(id);
 	if (t == NULL) {
 		ret = mim_err(EBADF, "no table with id %d", id);
 	} else if (t->dp.type != MIM_TYPE_LRU_HASH) {
-		ret = mim_err(EINVAL, "table is a %s, not an lru_hash",
+		ret = mim_err(EINVAL, "table id %d is of type %s, not lru_hash", id,
 			      mim_type_name(t->dp.type));
 	} else {
 		l = lru_obj(t);

@@ -360,8 +360,8 @@ mim_mp_fwd_out(uint32_t op, int id, void *out, size_t len)
 	q.nulls = out == NULL ? MIM_MP_NULL_VAL : 0;
 	q.val_off = MIM_MP_DATA;
 	q.val_len = out == NULL ? 0 : len;
-	/* mim_mp_stats: the caller's sz and fields, as the call checks them. */
-	if (out != NULL && op == MIM_MP_MP_STATS)
+	/* Stats with sz: the caller's sz and fields, as the call checks them. */
+	if (out != NULL && (op == MIM_MP_MP_STATS || op == MIM_MP_LRU_STATS))
 		memcpy(cl_buf + MIM_MP_DATA, out, len);
 	ret = run(&q, &r);
 	if (ret == 0)

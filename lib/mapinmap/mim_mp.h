@@ -41,11 +41,12 @@
  * mim_delete_elem(), mim_get_next_key() and their _sz forms,
  * mim_get_by_id(), mim_close(), mim_find(), mim_get_next_id(),
  * mim_get_info(), mim_get_btf(), mim_table(), mim_get_stats(),
- * mim_reclaim(), mim_rcu_get_stats(), mim_mp_get_stats(), and the calls
- * of this header that say so. mim_last_error(), mim_type_name() and
- * mim_percpu_nb_copies() are local. Each forwarded call costs one IPC
- * round trip (two the first time a plain element call meets a table:
- * the secondary learns its sizes).
+ * mim_reclaim(), mim_rcu_get_stats(), mim_get_lru_stats(),
+ * mim_mp_get_stats(), and the calls of this header that say so.
+ * mim_last_error(), mim_type_name() and mim_percpu_nb_copies() are
+ * local. Each forwarded call costs one IPC round trip (two the first
+ * time a plain element call meets a table: the secondary learns its
+ * sizes).
  *
  * **What a secondary may not do**, each refused with -ENOTSUP and a
  * reason: mim_rcu_configure(), mim_rcu_qsbr_add(), mim_rcu_qsbr_remove()

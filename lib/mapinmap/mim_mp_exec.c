@@ -347,6 +347,13 @@ exec_out(struct mim_mp_peer *p, const struct mim_mp_req *q,
 				    q->val_len != sz))
 			return refuse("a bad output size");
 		return mim_mp_get_stats((struct mim_mp_stats *)out);
+	case MIM_MP_LRU_STATS:
+		if (out != NULL && q->val_len >= sizeof(size_t))
+			memcpy(&sz, out, sizeof(sz));
+		if (out != NULL && (q->val_len < sizeof(size_t) ||
+				    q->val_len != sz))
+			return refuse("a bad output size");
+		return mim_get_lru_stats(q->id, (struct mim_lru_stats *)out);
 	default:
 		ret = mim_mp_rcu_qsbr_get(q->arg, out != NULL ? &v : NULL);
 		r->ptr = (uintptr_t)v;
@@ -406,6 +413,7 @@ mim_mp_execute(struct mim_mp_peer *p, const struct mim_mp_req *q,
 	case MIM_MP_STATS:
 	case MIM_MP_RCU_STATS:
 	case MIM_MP_MP_STATS:
+	case MIM_MP_LRU_STATS:
 	case MIM_MP_QSBR_GET:
 		return exec_out(p, q, r);
 	default:

@@ -59,6 +59,7 @@ enum mim_mp_op {
 	MIM_MP_CLAIM,
 	MIM_MP_UNCLAIM,
 	MIM_MP_MP_STATS,
+	MIM_MP_LRU_STATS,
 	MIM_MP_OP_MAX,
 };
 

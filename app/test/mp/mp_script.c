@@ -87,7 +87,7 @@ mp_tables_make(void)
 	MIM_OPTS(mim_create_opts, bo);
 	struct btf *btf = btf__new_empty();
 	uint32_t k, v, i;
-	int a, h, l, o, pc, ret;
+	int a, h, l, o, pc, lr, ret;
 	struct mim_lpm_key lk;
 
 	if (btf == NULL)
@@ -100,8 +100,15 @@ mp_tables_make(void)
 	h = mim_create(MIM_TYPE_HASH, "r_hash", 12, 20, 64, NULL);
 	l = mim_create(MIM_TYPE_LPM, "r_lpm", 8, 4, 64, NULL);
 	pc = mim_create(MIM_TYPE_PERCPU_ARRAY, "r_percpu", 4, 12, 4, NULL);
-	if (a < 0 || h < 0 || l < 0 || pc < 0)
+	lr = mim_create(MIM_TYPE_LRU_HASH, "r_lru", 4, 4, 4, NULL);
+	if (a < 0 || h < 0 || l < 0 || pc < 0 || lr < 0)
 		return -1;
+	/* Six keys in four entries: evictions for get_lru_stats. */
+	for (k = 0; k < 6; k++) {
+		ret = mim_update_elem(lr, &k, &k, MIM_ANY);
+		if (ret != 0)
+			return ret;
+	}
 	o = autotest_outer(MIM_TYPE_ARRAY_OF_TABLES, "r_outer", 4, h);
 	if (o < 0)
 		return o;
@@ -179,6 +186,7 @@ walk(FILE *f, const struct mim_table_info *in)
 static void
 one_table(FILE *f, uint32_t id)
 {
+	MIM_OPTS(mim_lru_stats, ls);
 	struct mim_table_info in;
 	const struct btf *b = NULL;
 	uint32_t kt = 7, vt = 7;
@@ -213,6 +221,8 @@ one_table(FILE *f, uint32_t id)
 		else
 			hex(f, "datapath", dv, in.value_size);
 	}
+	if (res(f, "get_lru_stats", mim_get_lru_stats((int)id, &ls)) == 0)
+		hex(f, "lru_stats", &ls, sizeof(ls));
 	if (res(f, "get_by_id", mim_get_by_id((int)id)) > 0)
 		res(f, "close", mim_close((int)id));
 	walk(f, &in);
