@@ -228,6 +228,12 @@ exec_create(struct mim_mp_peer *p, const struct mim_mp_req *q)
 		if (bad)
 			return refuse("options outside its bounce buffer");
 		memcpy(u.b, src, q->opts_len);
+		/* The checks read sz bytes: no more than were sent. A
+		 * secondary sends sz bytes, or sizeof(size_t) for a smaller
+		 * sz, which the checks refuse with the primary's reason.
+		 */
+		if (u.o.sz > q->opts_len)
+			return refuse("options whose sz is more than the length sent");
 		/* Pointers of the sender mean nothing here. */
 		if (q->opts_len >= offsetof(struct mim_create_opts, btf) + sizeof(void *))
 			u.o.btf = NULL;

@@ -400,7 +400,7 @@ test_mp_hostile(void)
 	autotest_snapshot(&b);
 	TEST_ASSERT_OK(autotest_snap_diff(&a, &b));
 	TEST_ASSERT_OK(mim_mp_get_stats(&ms));
-	TEST_ASSERT(ms.nb_refused - ms0.nb_refused >= 15, "%" PRIu64 " refused",
+	TEST_ASSERT(ms.nb_refused - ms0.nb_refused >= 16, "%" PRIu64 " refused",
 		    ms.nb_refused - ms0.nb_refused);
 	TEST_ASSERT_OK(mim_close(id));
 	return TEST_SUCCESS;

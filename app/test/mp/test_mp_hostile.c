@@ -139,7 +139,11 @@ hostile_spans(int id)
 	q.opts_off = MIM_MP_DATA;
 	q.opts_len = 3;
 	RAW_ERR(q, EINVAL, "options of a bad size");
-	q.opts_len = 64;
+	/* An sz past the bytes sent: the checks would read beyond them. */
+	q.opts_len = 16;
+	*(size_t *)(buf + MIM_MP_DATA) = (size_t)1 << 40;
+	RAW_ERR(q, EINVAL, "sz is more than the length sent");
+	q.opts_len = sizeof(struct mim_create_opts);
 	q.btf_off = MIM_MP_DATA;
 	q.btf_len = MIM_MP_BUF_MIN;
 	*(size_t *)(buf + MIM_MP_DATA) = sizeof(struct mim_create_opts);
