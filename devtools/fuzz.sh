@@ -34,7 +34,7 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-20}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_api fuzz_bpf_import fuzz_l3fwd_config)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_api fuzz_bpf_import fuzz_l3fwd_config fuzz_mp)
 
 # Debian packages: the build's, and clang's runtime (libFuzzer, sanitizers).
 missing=()
@@ -73,6 +73,7 @@ max_len() {
 	case $1 in
 	fuzz_api) echo 2048 ;;
 	fuzz_l3fwd_config) echo 4096 ;;
+	fuzz_mp) echo 1024 ;;
 	*) echo 16384 ;;
 	esac
 }

@@ -53,6 +53,13 @@ fz_eal_init(const char *prefix)
 }
 
 void
+fz_rebase(void)
+{
+	base_heap = mim_heap_allocated();
+	base_memzones = mim_memzone_count();
+}
+
+void
 fz_check_baseline(const char *what)
 {
 	struct mim_rcu_stats rs;

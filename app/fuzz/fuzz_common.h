@@ -86,4 +86,7 @@ void fz_eal_init(const char *prefix);
  */
 void fz_check_baseline(const char *what);
 
+/* Take the DPDK heap and memzones as they are now as the baseline. */
+void fz_rebase(void);
+
 #endif /* FUZZ_COMMON_H */
