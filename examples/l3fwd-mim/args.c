@@ -11,6 +11,7 @@
 #include <mim_datapath.h>
 
 #include "args.h"
+#include "flows.h"
 
 enum {
 	OPT_CONFIG = 256,
@@ -22,6 +23,7 @@ enum {
 	OPT_BASELINE_LPM,
 	OPT_EXTRA_MBUFS,
 	OPT_ALLOW_EMPTY,
+	OPT_FLOWS,
 };
 
 /* Most mbufs --extra-mbufs may add (a pcap file of 4M frames). */
@@ -38,6 +40,7 @@ static const struct option long_opts[] = {
 	{ "baseline-lpm", required_argument, NULL, OPT_BASELINE_LPM },
 	{ "extra-mbufs", required_argument, NULL, OPT_EXTRA_MBUFS },
 	{ "allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -70,8 +73,10 @@ usage(const char *prog)
 		"  --extra-mbufs N         N more mbufs in the pool, for ports that keep\n"
 		"                          packets of their own (net_pcap infinite_rx=1\n"
 		"                          holds the whole file)\n"
+		"  --flows N               count each tenant's flows (5-tuples) in an LRU\n"
+		"                          table of N, 1 to %u (default: no flow tables)\n"
 		"  -h, --help              this text\n",
-		prog, MIM_LOOKUP_BULK_MAX, BURST_DEFAULT);
+		prog, MIM_LOOKUP_BULK_MAX, BURST_DEFAULT, FLOWS_MAX_ENTRIES);
 }
 
 static int
@@ -192,6 +197,15 @@ args_parse(int argc, char **argv, struct options *opt)
 				goto bad;
 			}
 			opt->extra_mbufs = (unsigned int)v;
+			break;
+		case OPT_FLOWS:
+			if (parse_uint(optarg, FLOWS_MAX_ENTRIES, &v) != 0 ||
+			    v == 0) {
+				fprintf(stderr, "--flows: 1 to %u\n",
+					FLOWS_MAX_ENTRIES);
+				goto bad;
+			}
+			opt->flows = (uint32_t)v;
 			break;
 		case 'h':
 			usage(prog);

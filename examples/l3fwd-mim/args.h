@@ -35,6 +35,7 @@ struct options {
 	const char *stats_json;     /* final statistics as JSON, or NULL */
 	const char *baseline_lpm;   /* single-table loop on this table */
 	unsigned int extra_mbufs;   /* for ports that keep packets (pcap) */
+	uint32_t flows;             /* flows per tenant table; 0: none */
 };
 
 /**

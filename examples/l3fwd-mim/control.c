@@ -14,10 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_telemetry.h>
 
 #include "control.h"
+#include "flows.h"
 #include "tables.h"
 
 /* Telemetry callbacks take no user argument: what they act on is here,
@@ -26,6 +30,7 @@
 static struct {
 	pthread_mutex_t lock;
 	struct tables *tables;
+	const struct flows *flows;
 	const struct stats_set *stats;
 } ctl = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -180,6 +185,8 @@ cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "forwarded", sum->fwd);
 	rte_tel_data_add_dict_u64(d, "forwarded_ipv6", sum->fwd6);
 	rte_tel_data_add_dict_u64(d, "tx_dropped", sum->tx_dropped);
+	rte_tel_data_add_dict_u64(d, "flows_learned", sum->flows.learned);
+	rte_tel_data_add_dict_u64(d, "flows_failed", sum->flows.failed);
 	for (r = 0; r < DROP_MAX; r++) {
 		snprintf(name, sizeof(name), "drop_%s", stats_drop_name(r));
 		rte_tel_data_add_dict_u64(d, name, sum->drop[r]);
@@ -188,13 +195,89 @@ cmd_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	return 0;
 }
 
+/* One flow: its 5-tuple and counts (idle: since its last packet). */
+static struct rte_tel_data *
+flow_dict(const struct flow_entry *e, uint64_t now)
+{
+	struct rte_tel_data *d = rte_tel_data_alloc();
+	char addr[INET6_ADDRSTRLEN];
+	int af = e->key.family == 6 ? AF_INET6 : AF_INET;
+
+	if (d == NULL)
+		return NULL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "family", e->key.family);
+	rte_tel_data_add_dict_int(d, "proto", e->key.proto);
+	if (inet_ntop(af, e->key.src, addr, sizeof(addr)) != NULL)
+		rte_tel_data_add_dict_string(d, "src", addr);
+	rte_tel_data_add_dict_int(d, "sport", rte_be_to_cpu_16(e->key.sport));
+	if (inet_ntop(af, e->key.dst, addr, sizeof(addr)) != NULL)
+		rte_tel_data_add_dict_string(d, "dst", addr);
+	rte_tel_data_add_dict_int(d, "dport", rte_be_to_cpu_16(e->key.dport));
+	rte_tel_data_add_dict_u64(d, "packets", e->ctr.packets);
+	rte_tel_data_add_dict_u64(d, "bytes", e->ctr.bytes);
+	rte_tel_data_add_dict_u64(d, "idle_us", now > e->ctr.last_seen ?
+				  (now - e->ctr.last_seen) * 1000000 /
+				  rte_get_tsc_hz() : 0);
+	return d;
+}
+
+/*
+ * The reply: counts, then the flows with the most packets as "flow_0"
+ * (most) to "flow_<n-1>", one dict each (22.11 nests containers one
+ * level deep: no array of dicts). At most FLOWS_TOP of them.
+ */
+static int
+cmd_flows(const char *cmd __rte_unused, const char *params,
+	  struct rte_tel_data *d)
+{
+	struct flows_report *r;
+	uint64_t now = rte_get_tsc_cycles();
+	char name[32];
+	uint32_t tenant, i;
+	int ret;
+
+	if (parse_tenant(params, &tenant) != 0)
+		return -EINVAL;
+	r = malloc(sizeof(*r));
+	if (r == NULL)
+		return -ENOMEM;
+	pthread_mutex_lock(&ctl.lock);
+	ret = ctl.flows == NULL ? -ENODEV : flows_report(ctl.flows, tenant, r);
+	pthread_mutex_unlock(&ctl.lock);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "tenant", (int)tenant);
+	rte_tel_data_add_dict_string(d, "status", ret == 0 ? "ok" :
+				     ret == -ENODEV ? "no flow tables (--flows)" :
+				     ret == -ENOENT ? "no flow table" :
+				     "error");
+	if (ret == 0) {
+		rte_tel_data_add_dict_u64(d, "capacity", r->capacity);
+		rte_tel_data_add_dict_u64(d, "flows", r->nb_flows);
+		rte_tel_data_add_dict_u64(d, "evictions", r->nb_evictions);
+		rte_tel_data_add_dict_u64(d, "shown", r->nb_top);
+		for (i = 0; i < r->nb_top; i++) {
+			struct rte_tel_data *f = flow_dict(&r->top[i], now);
+
+			snprintf(name, sizeof(name), "flow_%u", i);
+			if (f != NULL &&
+			    rte_tel_data_add_dict_container(d, name, f, 0) != 0)
+				rte_tel_data_free(f);
+		}
+	}
+	free(r);
+	return 0;
+}
+
 int
-control_start(struct tables *tables, const struct stats_set *stats)
+control_start(struct tables *tables, const struct flows *flows,
+	      const struct stats_set *stats)
 {
 	int ret;
 
 	pthread_mutex_lock(&ctl.lock);
 	ctl.tables = tables;
+	ctl.flows = flows;
 	ctl.stats = stats;
 	pthread_mutex_unlock(&ctl.lock);
 
@@ -206,6 +289,9 @@ control_start(struct tables *tables, const struct stats_set *stats)
 	if (ret == 0)
 		ret = rte_telemetry_register_cmd("/l3fwd/stats", cmd_stats,
 			"Packets received, forwarded and dropped by reason. Takes no parameters");
+	if (ret == 0)
+		ret = rte_telemetry_register_cmd("/l3fwd/flows", cmd_flows,
+			"With --flows: a tenant's flow count, evictions and top flows by packets. Parameters: int tenant");
 	if (ret != 0)
 		control_stop();
 	return ret;
@@ -216,6 +302,7 @@ control_stop(void)
 {
 	pthread_mutex_lock(&ctl.lock);
 	ctl.tables = NULL;
+	ctl.flows = NULL;
 	ctl.stats = NULL;
 	pthread_mutex_unlock(&ctl.lock);
 }

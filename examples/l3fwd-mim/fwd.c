@@ -365,6 +365,13 @@ fwd_burst(struct fwd_lcore *lc, uint16_t port, struct rte_mbuf **pkts,
 	}
 	fwd_lookup(ctx, &b4, false, single);
 	fwd_lookup(ctx, &b6, true, single);
+	/* Before tx: a packet handed to it may be sent and freed. */
+	if (ctx->flows != NULL) {
+		flows_count(ctx->flows, lc->txq, false, b4.n, b4.m, b4.hdr,
+			    b4.tenant, &lc->ctr.flows);
+		flows_count(ctx->flows, lc->txq, true, b6.n, b6.m, b6.hdr,
+			    b6.tenant, &lc->ctr.flows);
+	}
 	/* One family only (the common case): no branch on order[]. */
 	if (b6.n == 0) {
 		for (i = 0; i < b4.n; i++)

@@ -10,7 +10,8 @@
  * burst (tenant, IPv4 or IPv6 checks), looks each family's packets of the
  * burst up with one mim_lookup_nested_bulk() (tenant slot of that family's
  * outer table, then that tenant's LPM table), rewrites and queues for tx,
- * then reports a quiescent state.
+ * then reports a quiescent state. With --flows, each family's packets are
+ * also counted in their tenants' flow tables (flows.h) before tx.
  *
  * Baseline mode (--baseline-lpm, for benchmarks): the same loop, but each
  * family's packets are looked up with one mim_lookup_bulk() in a single
@@ -25,6 +26,7 @@
 #include <rte_ether.h>
 
 #include "config.h"
+#include "flows.h"
 #include "stats.h"
 
 #define FWD_MAX_RXQ_PER_LCORE 16
@@ -50,6 +52,8 @@ struct fwd_ctx {
 	const struct mim_table *baseline;
 	const struct mim_table *baseline6;
 	uint32_t baseline_tenant;           /* counts the baseline's frames */
+	/* --flows: the tenants' flow tables; NULL: no flow counting. */
+	const struct flows_dp *flows;
 	const struct fwd_nexthop *nexthop;  /* indexed by route value */
 	uint32_t nb_nexthops;
 	struct rte_rcu_qsbr *qsbr;          /* lcores report to it */
@@ -71,7 +75,8 @@ struct fwd_nexthop *fwd_nexthops_create(const struct config *cfg);
  * Create the state of one forwarding lcore, on its socket.
  *
  * @param txq
- *   The tx queue this lcore uses on every port.
+ *   The tx queue this lcore uses on every port; also its copy of each
+ *   flow's counters (struct flows_dp), below the number of lcores.
  * @param tx_ports
  *   Every port a next hop may send to (each has queue txq).
  */

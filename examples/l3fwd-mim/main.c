@@ -35,6 +35,7 @@
 #include "args.h"
 #include "config.h"
 #include "control.h"
+#include "flows.h"
 #include "fwd.h"
 #include "plan.h"
 #include "port.h"
@@ -53,6 +54,7 @@ struct app {
 	struct rte_rcu_qsbr *qsbr;
 	bool qsbr_attached;
 	struct tables *tables;
+	struct flows *flows;            /* --flows, or NULL */
 	struct fwd_nexthop *nexthop;
 	/* --baseline-lpm's tables: IPv4, IPv6. */
 	const struct mim_table *baseline[2];
@@ -151,6 +153,7 @@ setup_lcores(struct app *app)
 		.baseline = app->baseline[0],
 		.baseline6 = app->baseline[1],
 		.baseline_tenant = app->baseline_tenant,
+		.flows = app->flows != NULL ? flows_dp(app->flows) : NULL,
 		.nexthop = app->nexthop,
 		.nb_nexthops = app->cfg->nb_nexthops,
 		.qsbr = app->qsbr,
@@ -225,6 +228,9 @@ print_plan(const struct app *app)
 		       app->opt.baseline_lpm);
 	if (app->opt.duration_ms != 0)
 		printf("  stops after %u ms\n", app->opt.duration_ms);
+	if (app->flows != NULL)
+		printf("  flows: an LRU table of %u per tenant, telemetry command /l3fwd/flows,<tenant>\n",
+		       app->opt.flows);
 	printf("  reload a tenant: telemetry command /l3fwd/reload,<tenant>\n");
 	fflush(stdout);
 }
@@ -255,12 +261,19 @@ app_setup(struct app *app)
 		if (ret != 0)
 			return ret;
 	}
+	if (app->opt.flows != 0) {
+		app->flows = flows_create(app->cfg, app->opt.flows,
+					  app->plan.nb_workers, app->err,
+					  sizeof(app->err));
+		if (app->flows == NULL)
+			return -EINVAL;
+	}
 	app->nexthop = fwd_nexthops_create(app->cfg);
 	if (app->nexthop == NULL)
 		return app_fail(app, -ENOMEM, "cannot resolve next hops");
 	if ((ret = setup_lcores(app)) != 0)
 		return ret;
-	ret = control_start(app->tables, &app->stats);
+	ret = control_start(app->tables, app->flows, &app->stats);
 	if (ret != 0)
 		return app_fail(app, ret,
 				"cannot register telemetry commands");
@@ -353,6 +366,7 @@ app_teardown(struct app *app)
 	 * can be released now.
 	 */
 	tables_destroy(app->tables);
+	flows_destroy(app->flows);
 	mim_reclaim();
 	if (app->qsbr_attached && mim_rcu_qsbr_remove(app->qsbr) != 0) {
 		mim_rcu_get_stats(&rs);

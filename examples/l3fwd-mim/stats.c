@@ -43,6 +43,8 @@ stats_sum(const struct stats_set *set, struct lcore_counters *out)
 		out->fwd += c->fwd;
 		out->fwd6 += c->fwd6;
 		out->tx_dropped += c->tx_dropped;
+		out->flows.learned += c->flows.learned;
+		out->flows.failed += c->flows.failed;
 		for (r = 0; r < DROP_MAX; r++)
 			out->drop[r] += c->drop[r];
 		for (t = 0; t < CFG_MAX_TENANTS; t++) {

@@ -20,6 +20,7 @@
 #include <rte_lcore.h>
 
 #include "config.h"
+#include "flows.h"
 
 struct mim_stats;
 
@@ -56,6 +57,7 @@ struct lcore_counters {
 	uint64_t fwd6;        /* of which IPv6 */
 	uint64_t tx_dropped;  /* handed to a tx queue, refused by it */
 	uint64_t drop[DROP_MAX];
+	struct flows_lcore_ctr flows;   /* --flows: learning */
 	struct tenant_counters tenant[CFG_MAX_TENANTS];
 } __rte_cache_aligned;
 
