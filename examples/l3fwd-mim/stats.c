@@ -107,6 +107,9 @@ stats_print(FILE *f, const struct lcore_counters *s,
 		s->tx_dropped);
 	for (r = 0; r < DROP_MAX; r++)
 		fprintf(f, " %s %" PRIu64, drop_names[r], s->drop[r]);
+	if (s->flows.learned != 0 || s->flows.failed != 0)
+		fprintf(f, "\nFlows: learned %" PRIu64 ", inserts failed %" PRIu64,
+			s->flows.learned, s->flows.failed);
 	fprintf(f, "\n%8s %14s %16s %14s\n", "tenant", "packets", "bytes",
 		"dropped");
 	for (t = 0; t < CFG_MAX_TENANTS; t++)
@@ -142,7 +145,9 @@ stats_write_json(const char *path, const struct lcore_counters *s,
 		rte_get_tsc_hz(), s->loop_tsc);
 	fprintf(f, "\"rx\": %" PRIu64 ", \"forwarded\": %" PRIu64
 		", \"forwarded_ipv6\": %" PRIu64 ", \"tx_dropped\": %" PRIu64
-		",\n \"drops\": {", s->rx, s->fwd, s->fwd6, s->tx_dropped);
+		", \"flows_learned\": %" PRIu64 ", \"flows_failed\": %" PRIu64
+		",\n \"drops\": {", s->rx, s->fwd, s->fwd6, s->tx_dropped,
+		s->flows.learned, s->flows.failed);
 	for (r = 0; r < DROP_MAX; r++)
 		fprintf(f, "%s\"%s\": %" PRIu64, r == 0 ? "" : ", ",
 			drop_names[r], s->drop[r]);
