@@ -23,6 +23,9 @@ Configurations, all on the same packets in the same order:
   baseline  the many-tenant traffic and file with --baseline-lpm: every
             frame looked up in one mapinmap LPM table with
             mim_lookup_bulk(), tenant ignored
+  flows     with --flows N: many --tables with l3fwd-mim's --flows N (every
+            tenant's flows counted in its LRU flow table), the cost of the
+            flow tables side by side with many --tables without them
 Rounds run each configuration once, from a rotating start; a value is the
 median over rounds, a ratio the median of the per-round ratios.
 
@@ -98,7 +101,7 @@ def run_once(a, workdir, name, conf, pcap, extra, seq, expect_tenants):
         s = json.load(f)
     # Every frame of the pcap is routed: anything else is a broken run.
     errors = []
-    mode = 'baseline' if extra else 'nested'
+    mode = 'baseline' if '--baseline-lpm' in extra else 'nested'
     if s.get('lookup') != mode:
         errors.append(f'lookup {s.get("lookup")}, expected {mode}')
     if s['rx'] == 0 or s['forwarded'] != s['rx'] or s['tx_dropped'] != 0 \
@@ -114,7 +117,7 @@ def run_once(a, workdir, name, conf, pcap, extra, seq, expect_tenants):
     if errors:
         raise Failure(f'{name}: ' + '; '.join(errors) + '\n' + p.stdout)
     sec = s['elapsed_tsc'] / s['tsc_hz']
-    return s['forwarded'] / sec, sec
+    return s['forwarded'] / sec, sec, s
 
 
 def loadavg():
@@ -176,6 +179,8 @@ def main():
                     help='frames in the pcap (looped)')
     ap.add_argument('--ipv6', action='store_true',
                     help='IPv6 routes and traffic instead of IPv4')
+    ap.add_argument('--flows', type=int, default=0,
+                    help='also run many --tables with l3fwd-mim --flows N')
     ap.add_argument('--note', default='', help='appended to every row note')
     ap.add_argument('--commit', default='unknown',
                     help='the source\'s commit, recorded in the metadata')
@@ -206,6 +211,9 @@ def main():
                             'many.pcap', [], nt))
         configs.append(('baseline', workload.many_conf(a.tables),
                         'many.pcap', ['--baseline-lpm', BASELINE_TABLE], 1))
+        if a.flows:
+            configs.append(('flows', workload.many_conf(a.tables),
+                            'many.pcap', ['--flows', str(a.flows)], nt))
         pps = {c[0]: [] for c in configs}
         seq = 0
         for r in range(a.rounds):
@@ -213,14 +221,20 @@ def main():
             for j in range(len(configs)):
                 name, conf, pcap, extra, ntc = \
                     configs[(r + j) % len(configs)]
-                v, sec = run_once(a, workdir, name, conf, pcap, extra, seq,
-                                  ntc)
+                v, sec, s = run_once(a, workdir, name, conf, pcap, extra,
+                                     seq, ntc)
                 seq += 1
                 pps[name].append(v)
+                learn = f'; flows learned {s["flows_learned"]}, failed ' \
+                    f'{s["flows_failed"]}' if name == 'flows' else ''
                 print(f'round {r} (load {load}): {name:12s} {v / 1e6:8.3f} '
-                      f'Mpps over {sec:.3f} s', flush=True)
+                      f'Mpps over {sec:.3f} s{learn}', flush=True)
         ratio = {n: [x / b for x, b in zip(v, pps['baseline'])]
                  for n, v in pps.items() if n != 'baseline'}
+        many = f'many_{a.tables}tbl'
+        if a.flows:
+            ratio['flows_vs_many'] = [x / b for x, b in
+                                      zip(pps['flows'], pps[many])]
         med = {n: statistics.median(v) for n, v in pps.items()}
         rmed = {n: statistics.median(v) for n, v in ratio.items()}
         common = (f'median of {a.rounds} rounds of {a.duration_ms} ms; '
@@ -267,6 +281,13 @@ def main():
                 f'>={TARGET:.2f}x single_lpm' if judged else '',
                 ('met' if rmed[n] >= TARGET else 'MISSED') if judged
                 else 'info', what + iqr(n) + common)
+        if a.flows:
+            row(nt, f'mim_nested_{a.tables}tbl_flows', med['flows'],
+                f'mim_nested_{a.tables}tbl', rmed['flows_vs_many'], '',
+                'info', f'{many} with --flows {a.flows}: each frame also '
+                'looked up (nested bulk) and counted in its tenant\'s LRU '
+                'flow table; ratio to the same run without --flows; ' +
+                iqr('flows_vs_many') + common)
         row(1, 'single_lpm', med['baseline'], '', None, '', 'info',
             'baseline: --baseline-lpm: mim_lookup_bulk() on one mapinmap '
             'LPM table instead of the nested lookup; the rest of the loop '
@@ -279,6 +300,8 @@ def main():
             with open(a.csv, 'w') as f:
                 f.write(text)
         print(f'\nforwarding, Mpps (median of {a.rounds} rounds):')
+        if a.flows:
+            print(f'  flows / {many}: {rmed["flows_vs_many"]:.3f}')
         for n in pps:
             lo, hi = quartiles(pps[n])
             print(f'  {n:12s} {med[n] / 1e6:8.3f}  (IQR {lo / 1e6:.3f}-'
