@@ -23,7 +23,10 @@ where the frames go. test-mim --proc-type=secondary then
      online (SIGSTOP), they hold back the release of a table replaced
      meanwhile; killed, the primary takes them offline and releases it;
   7. with a file prefix no primary has, fails with a clear error; so it
-     does against a DPDK primary that does not link mapinmap.
+     does against a DPDK primary that does not link mapinmap;
+  8. against l3fwd-mim --flows, dumps l3fwd_flows recursively: each
+     tenant's LRU flow table must hold exactly its traffic's 5-tuples,
+     each counted (packets and bytes of its frames) in the lcore's copy.
 
 Every process is stopped on every path; the hugepages are the caller's
 (app/test/mp/hugepages.sh, which exports MIM_HUGE_DIR and MIM_FILE_PREFIX).
@@ -103,13 +106,13 @@ def nh_hex(nh):
 class Primary:
     """l3fwd-mim as the primary process; stdout and stderr go to app.log."""
 
-    def __init__(self, binary, workdir, huge_dir, prefix):
+    def __init__(self, binary, workdir, huge_dir, prefix, extra=()):
         self.prefix = prefix
         cmd = [binary, '-l', '0-1', '--no-pci', '--huge-dir', huge_dir,
                f'--file-prefix={prefix}', BASE_VA] + LOG + \
               ['--vdev=net_pcap0,rx_pcap=in.pcap,infinite_rx=1',
                '--vdev=net_null1', '--vdev=net_null2',
-               '--', '-f', 'l3fwd.conf', '--config', '(0,0,1)']
+               '--', '-f', 'l3fwd.conf', '--config', '(0,0,1)'] + list(extra)
         print('$ ' + ' '.join(cmd), flush=True)
         self.log = open(os.path.join(workdir, 'app.log'), 'w+')
         self.proc = subprocess.Popen(cmd, cwd=workdir, stdout=self.log,
@@ -443,6 +446,59 @@ def test_attach(a):
           'test-mim; the application\'s handles untouched')
 
 
+def flow_key_hex(frame):
+    """l3fwd-mim's struct flow_key of an IPv4/UDP frame, as hex."""
+    ip = traffic.Ether(frame).getlayer(traffic.IP)
+    key = bytes([4, ip.proto, 0, 0]) + \
+        ip.payload.sport.to_bytes(2, 'big') + \
+        ip.payload.dport.to_bytes(2, 'big') + \
+        bytes(map(int, ip.src.split('.'))) + bytes(12) + \
+        bytes(map(int, ip.dst.split('.'))) + bytes(12)
+    return key.hex()
+
+
+def test_flows_dump(a):
+    """l3fwd-mim --flows, its flow tables dumped from a secondary."""
+    frames = {100: [], 200: []}
+    for i in range(8):
+        for t in frames:
+            frames[t].append(traffic.ipv4(t, '10.1.2.3', i + t))
+    pcapfile.write(os.path.join(a.workdir, 'in.pcap'),
+                   frames[100] + frames[200])
+    app = Primary(a.l3fwd, a.workdir, a.huge_dir, a.prefix,
+                  ['--flows', '64'])
+    try:
+        app.wait_ready()
+        app.settle()
+        rc, out, _ = test_mim(a.test_mim, a.workdir, a.huge_dir, a.prefix,
+                              'dump l3fwd_flows\n')
+        check(rc == 0, f'test-mim exited with {rc}')
+        dump = docs(out)[0]
+    finally:
+        rc = app.stop()
+        print(app.output())
+    check(rc == 0, f'l3fwd-mim exited with {rc}')
+    got = {e['key']: e['inner'] for e in dump['elements']}
+    check(sorted(got) == [100, 200],
+          f'flow tables of {sorted(got)}')
+    for t, fr in frames.items():
+        inner = got[t]
+        want = {flow_key_hex(f): len(f) for f in fr}
+        have = {e['key']: bytes.fromhex(e['value']) for e in
+                inner['elements']}
+        check(inner['type'] == 'lru_hash' and set(have) == set(want),
+              f'tenant {t}: flows {sorted(have)}, expected {sorted(want)}')
+        for k, v in have.items():
+            # The lcore's copy (the only one), read while it counts.
+            pk = int.from_bytes(v[0:8], sys.byteorder)
+            by = int.from_bytes(v[8:16], sys.byteorder)
+            check(len(v) == 24 and pk > 0 and
+                  abs(by - pk * want[k]) <= want[k],
+                  f'tenant {t} flow {k}: {pk} packets, {by} bytes')
+    print(f'flows: {len(frames[100]) + len(frames[200])} flows dumped from '
+          'a secondary, each counted')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('l3fwd')
@@ -464,6 +520,7 @@ def main():
     ok = False
     try:
         test_attach(a)
+        test_flows_dump(a)
         ok = True
     except Failure as e:
         print(f'FAIL: {e}', file=sys.stderr)
