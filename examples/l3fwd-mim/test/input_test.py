@@ -11,8 +11,8 @@ commands. No NIC, no hugepages, no traffic (net_ring ports).
              IPv6 routes alike); files that must start (4,097 /32 routes
              in distinct /24s and 4,097 /128s; an empty file with
              --allow-empty).
-  telemetry  /l3fwd/reload and /l3fwd/tenant take plain digits only (no
-             sign, no blank, no wrap-around); every reply is JSON in UTF-8
+  telemetry  /l3fwd/reload, /l3fwd/tenant and /l3fwd/flows take plain
+             digits only (no sign, no blank, no wrap-around); every reply is JSON in UTF-8
              whatever bytes the file holds; a reload whose file cannot be
              read, or is refused part-way, changes nothing.
 
@@ -280,10 +280,13 @@ def test_telemetry(binary, workdir):
         check(before[100]['present'] and before[200]['present'],
               f'tenants not loaded: {before}')
         for p in BAD_TENANTS:
-            for c in ('/l3fwd/reload', '/l3fwd/tenant'):
+            for c in ('/l3fwd/reload', '/l3fwd/tenant', '/l3fwd/flows'):
                 r = app.cmd(f'{c},{p}')
                 if r is not None:
                     errors.append(f'{c},{p!r} accepted: {r}')
+        r = app.cmd('/l3fwd/flows,100')
+        if r is None or r.get('status') != 'no flow tables (--flows)':
+            errors.append(f'/l3fwd/flows without --flows: {r}')
         if tenant_state(app) != before:
             errors.append(f'a refused parameter changed a tenant: {before} '
                           f'then {tenant_state(app)}')
