@@ -43,6 +43,10 @@
  *   table without #MIM_F_DP_WRITE fail with -EINVAL.
  * - **Counters:** data-path writes are not counted in mim_table_info's
  *   nb_updates (nb_entries counts them).
+ * - **Processes:** the primary's threads only. In a secondary process
+ *   every call of this header fails with -ENOTSUP (the writer state is
+ *   the primary's process memory); its data path reads such a table as
+ *   any other.
  */
 
 #include <stdint.h>
@@ -74,7 +78,8 @@ extern "C" {
  *   - -ENOSPC: neither bucket of the key can be freed by moving keys;
  *   - -EBUSY: every spare value object waits for readers (or deleted
  *     keys' slots fill the key's buckets): the control plane has not
- *     reclaimed, or a reader has not reported a quiescent state.
+ *     reclaimed, or a reader has not reported a quiescent state;
+ *   - -ENOTSUP: called in a secondary process.
  * @par Concurrency
  * - **Threads:** a reader thread (registered and online on every attached
  *   QSBR variable; with none attached, any thread while no control-plane
@@ -103,7 +108,7 @@ int mim_dp_update(const struct mim_table *t, const void *key,
  *   key_size bytes.
  * @return
  *   0, or -EINVAL (t or key NULL, t not a HASH table with #MIM_F_DP_WRITE),
- *   -ENOENT (no such key). Never -EBUSY: the retirement's queue holds
+ *   -ENOENT (no such key), -ENOTSUP (a secondary process). Never -EBUSY: the retirement's queue holds
  *   as many entries as the table has value objects.
  * @par Concurrency
  * - **Threads:** as mim_dp_update().
@@ -137,8 +142,8 @@ int mim_dp_delete(const struct mim_table *t, const void *key);
  *   then found.
  * @return
  *   The number of keys written (results 0), or -EINVAL (as mim_dp_update(),
- *   or keys or values NULL, or n above #MIM_LOOKUP_BULK_MAX) with nothing
- *   written.
+ *   or keys or values NULL, or n above #MIM_LOOKUP_BULK_MAX) or -ENOTSUP
+ *   (a secondary process) with nothing written.
  * @par Concurrency
  * - **Threads:** as mim_dp_update().
  * - **RCU:** online; the table is held as for a lookup.

@@ -12,7 +12,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "mim_private.h"
+#include "mim_mp_private.h"
 #include "mim_dp_write.h"
 
 /* ---- the control plane's calls ------------------------------------------ */
@@ -66,6 +66,11 @@ dpw_of(const struct mim_table *tbl)
 	return w;
 }
 
+/*
+ * In a secondary process each call is refused: the writer state (struct
+ * mim_dpw, the list of tables whose retirements the primary drains) is
+ * the primary's process memory.
+ */
 static int
 err_not_dpw(const struct mim_table *tbl)
 {
@@ -82,6 +87,8 @@ mim_dp_update(const struct mim_table *tbl, const void *key,
 	struct mim_dpw *w = dpw_of(tbl);
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	if (w == NULL)
 		return err_not_dpw(tbl);
 	if (key == NULL || value == NULL)
@@ -95,6 +102,8 @@ mim_dp_delete(const struct mim_table *tbl, const void *key)
 	struct mim_dpw *w = dpw_of(tbl);
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	if (w == NULL)
 		return err_not_dpw(tbl);
 	if (key == NULL)
@@ -110,6 +119,8 @@ mim_dp_update_bulk(const struct mim_table *tbl, const void *const keys[],
 	struct mim_dpw *w = dpw_of(tbl);
 
 	mim_err_enter(__func__);
+	if (mim_mp_secondary())
+		return mim_mp_refuse(__func__);
 	if (w == NULL)
 		return err_not_dpw(tbl);
 	if (keys == NULL || values == NULL)

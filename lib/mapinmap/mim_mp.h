@@ -53,7 +53,11 @@
  * (the primary attaches the variables; a secondary gets them with
  * mim_mp_rcu_qsbr_get()), mim_adopt_rte_hash(), mim_adopt_rte_lpm()
  * (an application's tables and callbacks are the primary's),
- * mim_bpf_import() (create the tables in the primary), mim_mp_peers_check().
+ * mim_bpf_import() (create the tables in the primary), mim_mp_peers_check(),
+ * the data-path writes of mim_dp_write.h (their writer state is the
+ * primary's process memory). Per-lcore copies of the MIM_TYPE_PERCPU_*
+ * types are by EAL lcore ID, which each process numbers on its own: a
+ * secondary's lcores need IDs the primary does not use.
  * mim_table() is refused with -ENOTSUP for adopted rte_hash tables and
  * for outer tables whose inner tables are: their lookups call rte_hash's
  * hash function through a pointer holding the primary's code address.

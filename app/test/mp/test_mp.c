@@ -381,6 +381,39 @@ test_mp_uninit(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * A #MIM_F_DP_WRITE table from a secondary: its data path reads the
+ * primary's keys; its data-path writes are refused, and change nothing.
+ */
+static int
+test_mp_dp_write(void)
+{
+	MIM_OPTS(mim_create_opts, o, .map_flags = MIM_F_DP_WRITE);
+	struct mim_table_info info;
+	uint32_t k, v;
+	char arg[16];
+	int id = mim_create(MIM_TYPE_HASH, "dpw_t", 4, 4, 256, &o);
+
+	TEST_ASSERT_OK(id);
+	for (k = 0; k < 200; k++) {
+		v = k * 3 + 1;
+		TEST_ASSERT_OK(mim_update_elem(id, &k, &v, MIM_NOEXIST));
+	}
+	snprintf(arg, sizeof(arg), "%d", id);
+	TEST_ASSERT_EQUAL(mp_run("dp_write", arg), 0, "child failed");
+	TEST_ASSERT_OK(mp_reap());
+	TEST_ASSERT_OK(mim_get_info(id, &info));
+	TEST_ASSERT_EQUAL(info.nb_entries, 200, "entries");
+	TEST_ASSERT_EQUAL(info.handles, 1, "the secondary's handle");
+	for (k = 0; k < 200; k++) {
+		TEST_ASSERT_OK(mim_lookup_elem(id, &k, &v));
+		TEST_ASSERT_EQUAL(v, k * 3 + 1, "key %u", k);
+	}
+	TEST_ASSERT_OK(mim_close(id));
+	mim_reclaim();
+	return TEST_SUCCESS;
+}
+
 /* Hand-made requests with bad sizes and pointers: refused, harmless. */
 static int
 test_mp_hostile(void)
@@ -474,6 +507,7 @@ static const struct autotest_case mp_cases[] = {
 	TEST_CASE(test_mp_early),
 	TEST_CASE(test_mp_reader),
 	TEST_CASE(test_mp_lookup_cost),
+	TEST_CASE(test_mp_dp_write),
 	TEST_CASE(test_mp_uninit),
 	TEST_CASES_END(),
 };

@@ -21,6 +21,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include <mim.h>
+#include <mim_dp_write.h>
 #include <mim_mp.h>
 
 #include "autotest.h"
@@ -105,6 +106,40 @@ child_uninit(const char *arg)
 	TEST_ASSERT(rte_get_timer_cycles() - t0 < 10 * rte_get_timer_hz(),
 		    "the refusals took %" PRIu64 " ms",
 		    (rte_get_timer_cycles() - t0) * 1000 / rte_get_timer_hz());
+	return 0;
+}
+
+/*
+ * arg: the ID of a #MIM_F_DP_WRITE hash of the primary holding keys
+ * 0..199 (4-byte keys and values): this secondary reads them through
+ * the data path on the shared table, and its data-path writes are
+ * refused (the writer state is the primary's process memory).
+ */
+static int
+child_dp_write(const char *arg)
+{
+	int id = arg != NULL ? atoi(arg) : 0, res[1];
+	const void *keys[1], *vals[1];
+	const uint32_t *got;
+	struct mim_table *t;
+	uint32_t k, v = 1;
+
+	TEST_ASSERT_EQUAL(mim_get_by_id(id), id, "%s", mim_last_error());
+	t = mim_table(id);
+	TEST_ASSERT(t != NULL, "mim_table: %s", mim_last_error());
+	for (k = 0; k < 200; k++) {
+		got = mim_lookup(t, &k);
+		TEST_ASSERT(got != NULL && *got == k * 3 + 1, "key %u", k);
+	}
+	k = 500;
+	keys[0] = &k;
+	vals[0] = &v;
+	TEST_ASSERT_ERR(mim_dp_update(t, &k, &v, MIM_ANY), ENOTSUP,
+			"mim_dp_update is not available in a secondary");
+	TEST_ASSERT_ERR(mim_dp_delete(t, &k), ENOTSUP, "mim_dp_delete");
+	TEST_ASSERT_ERR(mim_dp_update_bulk(t, keys, vals, 1, MIM_ANY, res),
+			ENOTSUP, "mim_dp_update_bulk");
+	TEST_ASSERT_OK(mim_close(id));
 	return 0;
 }
 
@@ -316,6 +351,7 @@ static const struct mp_child_case child_cases[] = {
 	{ "early", child_early },
 	{ "reader", child_reader },
 	{ "uninit", child_uninit },
+	{ "dp_write", child_dp_write },
 	{ NULL, NULL },
 };
 
