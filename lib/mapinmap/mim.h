@@ -933,6 +933,103 @@ int mim_get_next_key_sz(int id, const void *key, void *next_key,
 			size_t key_sz);
 /** @} */
 
+/**
+ * Options of mim_lookup_batch(), as libbpf's struct bpf_map_batch_opts.
+ * Declare with MIM_OPTS(); fields left out are zero, their only valid
+ * value today.
+ */
+struct mim_batch_opts {
+	/** Size of this structure, set by MIM_OPTS(). */
+	size_t sz;
+	/**
+	 * As the kernel's batch.elem_flags: must be 0 (BPF_F_LOCK, 0x4, is
+	 * refused as no table has a spin lock).
+	 */
+	uint64_t elem_flags;
+	/** As the kernel's batch.flags: reserved, must be 0. */
+	uint64_t flags;
+	size_t :0;
+};
+/** Last field of struct mim_batch_opts (the library's size check). */
+#define mim_batch_opts__last_field flags
+
+/**
+ * Copy up to *count elements, keys and values, in one call, as
+ * bpf_map_lookup_batch() (BPF_MAP_LOOKUP_BATCH) on the kernel's generic
+ * implementation: the walk mim_get_next_key() makes, each key found read
+ * as mim_lookup_elem() reads it, under one acquisition of the library
+ * mutex. In a secondary process the whole call is one request to the
+ * primary, where a walk by mim_get_next_key() and mim_lookup_elem() costs
+ * two requests per element.
+ *
+ * Start with @p in_batch NULL; pass what @p out_batch received as the next
+ * call's @p in_batch (the cursor is the last key copied, key_size bytes,
+ * as the kernel's generic walk's; @p out_batch may be @p in_batch). The
+ * walk has ended when the call returns -ENOENT, which it may do with
+ * *count > 0: the elements copied are valid. A call may copy fewer than
+ * asked before the end, even none (a secondary process asks for what its
+ * bounce buffer of #MIM_MP_BUF_MAX bytes holds; a call passes over at
+ * most 65536 empty slots): only -ENOENT means the end.
+ *
+ * Empty slots of a #MIM_TYPE_ARRAY_OF_TABLES are passed over: their keys
+ * are not copied. The kernel's generic walk instead stops at the first
+ * empty slot of an array of maps, with -EINTR once its three retries of
+ * the lookup have failed, and so cannot walk past it. As on the kernel's,
+ * a cursor that is no longer a key of a hash table starts the walk again
+ * from the first key (the kernel's hash tables have their own batch walk,
+ * whose cursor is a bucket number; LPM tables, which have none in the
+ * kernel, are walked here as mim_get_next_key() walks them).
+ *
+ * @param id
+ *   Table ID.
+ * @param in_batch
+ *   Cursor (key_size bytes) from the previous call's @p out_batch, or
+ *   NULL to start.
+ * @param out_batch
+ *   Output (key_size bytes): the cursor for the next call, written when
+ *   the call copied an element or passed over an empty slot.
+ * @param keys
+ *   Output: *count keys of key_size bytes, one after the other.
+ * @param values
+ *   Output: *count values, one after the other, each as mim_lookup_elem()
+ *   gives it (a u32 table ID on outer tables; on a #MIM_TYPE_PERCPU_ARRAY
+ *   or #MIM_TYPE_PERCPU_HASH, mim_percpu_nb_copies() copies of value_size
+ *   rounded up to 8 bytes).
+ * @param count
+ *   In: how many elements @p keys and @p values have room for (at most
+ *   that many are read: the call's work is bounded by it and by the 65536
+ *   empty slots). Out: how many were copied, written when the call
+ *   returns 0, -ENOENT or -EINTR; left unchanged by the other errors.
+ * @param opts
+ *   Options, or NULL.
+ * @return
+ *   0 (more may follow), or:
+ *   - -ENOENT: the walk reached the end (*count elements were copied
+ *     before it; 0 when the table is empty or the cursor was its last
+ *     key).
+ *   - -EBADF: no such table.
+ *   - -EINVAL: count NULL; opts malformed (sz too small, or unknown
+ *     trailing bytes non-zero); elem_flags or flags not 0; and, when
+ *     *count is not 0, keys, values or out_batch NULL. *count 0 returns 0
+ *     at once, as the kernel (after the flags are checked).
+ *   - -EINTR: a key the walk found was gone when read, four times in a
+ *     row (data-path writers of a #MIM_F_DP_WRITE table deleting
+ *     meanwhile; the kernel's generic walk also gave -EINTR after its
+ *     retries before it passed over missing keys); the elements copied
+ *     before are valid, and @p out_batch continues after them.
+ *   - In a secondary process, also the errors of mim_mp.h's forwarding
+ *     (-ENOTCONN, -EPROTO, -ENOMEM, -EAGAIN).
+ * @cp_contract
+ * - **Ordering:** the elements of one call are a snapshot under the
+ *   mutex (the data-path writes of #MIM_F_DP_WRITE tables aside); a walk
+ *   over several calls is not one: keys added or deleted between calls
+ *   may or may not be seen.
+ * - **Memory reuse:** @p keys, @p values and @p out_batch are copies.
+ */
+int mim_lookup_batch(int id, const void *in_batch, void *out_batch,
+		     void *keys, void *values, uint32_t *count,
+		     const struct mim_batch_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif

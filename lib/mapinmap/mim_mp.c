@@ -88,8 +88,8 @@ send_req(const struct mim_mp_req *q, struct mim_mp_rep *r, int timeout)
 }
 
 /* Allocate a bounce buffer of at least need bytes and register it. */
-static int
-buf_reserve(size_t need)
+int
+mim_mp_cl_reserve(size_t need)
 {
 	struct mim_mp_req q = { .magic = MIM_MP_MAGIC, .op = MIM_MP_HELLO };
 	struct mim_mp_rep r;
@@ -139,8 +139,8 @@ stage(size_t *off, const void *src, size_t len)
 }
 
 /* Send q; on DONE, the reply's reason becomes this thread's. */
-static int
-run(struct mim_mp_req *q, struct mim_mp_rep *r)
+int
+mim_mp_cl_run(struct mim_mp_req *q, struct mim_mp_rep *r)
 {
 	int ret;
 
@@ -166,31 +166,43 @@ static int
 retry_prepare(const struct mim_mp_rep *r, int id)
 {
 	if (r->status == MIM_MP_GROW)
-		return buf_reserve(r->need);
+		return mim_mp_cl_reserve(r->need);
 	cl_sizes[(uint32_t)id % CL_SIZES].id = id;
 	cl_sizes[(uint32_t)id % CL_SIZES].key_size = r->key_size;
 	cl_sizes[(uint32_t)id % CL_SIZES].vbuf_size = r->vbuf_size;
 	return 0;
 }
 
-static int
-too_many_tries(void)
+int
+mim_mp_cl_too_many(void)
 {
 	return mim_err(EAGAIN, "the primary's table changed under %d tries of this call",
 		       MIM_MP_TRIES);
 }
 
 /* Begin a forwarded call: the mutex, and a buffer of at least need. */
-static int
-enter(size_t need)
+int
+mim_mp_cl_enter(size_t need)
 {
 	int ret;
 
 	pthread_mutex_lock(&cl_mutex);
-	ret = buf_reserve(need);
+	ret = mim_mp_cl_reserve(need);
 	if (ret != 0)
 		pthread_mutex_unlock(&cl_mutex);
 	return ret;
+}
+
+void
+mim_mp_cl_leave(void)
+{
+	pthread_mutex_unlock(&cl_mutex);
+}
+
+uint8_t *
+mim_mp_cl_buf(void)
+{
+	return cl_buf;
 }
 
 /*
@@ -212,7 +224,7 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 	size_t off, klen, vlen;
 	int ret, i;
 
-	ret = enter(MIM_MP_BUF_MIN);
+	ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
 	if (ret != 0)
 		return ret;
 	for (i = 0; i < MIM_MP_TRIES; i++) {
@@ -241,7 +253,7 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 			if (op == MIM_MP_DELETE)
 				vlen = 0;
 		}
-		ret = buf_reserve(MIM_MP_DATA + RTE_ALIGN_CEIL(klen, 8) +
+		ret = mim_mp_cl_reserve(MIM_MP_DATA + RTE_ALIGN_CEIL(klen, 8) +
 				  RTE_ALIGN_CEIL(vlen, 8));
 		if (ret != 0)
 			break;
@@ -252,7 +264,7 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 		q.key_off = stage(&off, key, q.key_len);
 		q.val_len = value != NULL ? vlen : 0;
 		q.val_off = stage(&off, out ? NULL : value, q.val_len);
-		ret = run(&q, &r);
+		ret = mim_mp_cl_run(&q, &r);
 		if (ret != 0)
 			break;
 		if (r.status == MIM_MP_DONE) {
@@ -267,7 +279,7 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 			break;
 	}
 	if (i == MIM_MP_TRIES)
-		ret = too_many_tries();
+		ret = mim_mp_cl_too_many();
 	pthread_mutex_unlock(&cl_mutex);
 	return ret;
 }
@@ -279,11 +291,11 @@ mim_mp_fwd_id(uint32_t op, int id)
 	struct mim_mp_req q = { .op = op, .id = id };
 	struct mim_mp_rep r;
 	struct cl_btf **pp, *b;
-	int ret = enter(MIM_MP_BUF_MIN);
+	int ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
 
 	if (ret != 0)
 		return ret;
-	ret = run(&q, &r);
+	ret = mim_mp_cl_run(&q, &r);
 	if (ret == 0)
 		ret = r.ret;
 	/* The last handle of this process went: so does its BTF copy. */
@@ -310,12 +322,12 @@ mim_mp_fwd_find(const char *name)
 
 	if (name == NULL || name[0] == '\0')
 		return mim_err(EINVAL, "name is NULL or empty");
-	ret = enter(MIM_MP_BUF_MIN);
+	ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
 	if (ret != 0)
 		return ret;
 	q.key_len = strnlen(name, MIM_MP_NAME_MAX - 1);
 	q.key_off = stage(&off, name, q.key_len);
-	ret = run(&q, &r);
+	ret = mim_mp_cl_run(&q, &r);
 	if (ret == 0)
 		ret = r.ret;
 	pthread_mutex_unlock(&cl_mutex);
@@ -331,10 +343,10 @@ mim_mp_fwd_next_id(uint32_t start_id, uint32_t *next_id)
 
 	if (next_id == NULL)
 		return mim_err(EINVAL, "next_id is NULL");
-	ret = enter(MIM_MP_BUF_MIN);
+	ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
 	if (ret != 0)
 		return ret;
-	ret = run(&q, &r);
+	ret = mim_mp_cl_run(&q, &r);
 	if (ret == 0)
 		ret = r.ret;
 	if (ret == 0)
@@ -353,7 +365,7 @@ mim_mp_fwd_out(uint32_t op, int id, void *out, size_t len)
 {
 	struct mim_mp_req q = { .op = op, .id = id, .arg = (uint32_t)id };
 	struct mim_mp_rep r;
-	int ret = enter(MIM_MP_DATA + len);
+	int ret = mim_mp_cl_enter(MIM_MP_DATA + len);
 
 	if (ret != 0)
 		return ret;
@@ -363,7 +375,7 @@ mim_mp_fwd_out(uint32_t op, int id, void *out, size_t len)
 	/* Stats with sz: the caller's sz and fields, as the call checks them. */
 	if (out != NULL && (op == MIM_MP_MP_STATS || op == MIM_MP_LRU_STATS))
 		memcpy(cl_buf + MIM_MP_DATA, out, len);
-	ret = run(&q, &r);
+	ret = mim_mp_cl_run(&q, &r);
 	if (ret == 0)
 		ret = r.ret;
 	if (ret >= 0 && out != NULL) {
@@ -381,13 +393,13 @@ mim_mp_fwd_table(int id)
 {
 	struct mim_mp_req q = { .op = MIM_MP_TABLE, .id = id };
 	struct mim_mp_rep r;
-	int ret = enter(MIM_MP_BUF_MIN);
+	int ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
 
 	if (ret != 0) {
 		rte_errno = -ret;
 		return NULL;
 	}
-	ret = run(&q, &r);
+	ret = mim_mp_cl_run(&q, &r);
 	if (ret == 0)
 		ret = r.ret;
 	pthread_mutex_unlock(&cl_mutex);
@@ -442,7 +454,7 @@ mim_mp_fwd_create(enum mim_type type, const char *name, uint32_t key_size,
 	}
 	if (name != NULL)
 		nlen = strnlen(name, MIM_MP_NAME_MAX - 1) + 1;
-	ret = enter(MIM_MP_DATA + RTE_ALIGN_CEIL(nlen, 8) +
+	ret = mim_mp_cl_enter(MIM_MP_DATA + RTE_ALIGN_CEIL(nlen, 8) +
 		    RTE_ALIGN_CEIL(osz, 8) + RTE_ALIGN_CEIL(rsz, 8) +
 		    RTE_ALIGN_CEIL(irsz, 8));
 	if (ret != 0)
@@ -468,7 +480,7 @@ mim_mp_fwd_create(enum mim_type type, const char *name, uint32_t key_size,
 	q.btf_off = stage(&off, raw, rsz);
 	q.ibtf_len = irsz;
 	q.ibtf_off = stage(&off, iraw, irsz);
-	ret = run(&q, &r);
+	ret = mim_mp_cl_run(&q, &r);
 	if (ret == 0)
 		ret = r.ret;
 	pthread_mutex_unlock(&cl_mutex);
@@ -519,7 +531,7 @@ mim_mp_fwd_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 
 	if (btf == NULL)
 		return mim_err(EINVAL, "btf is NULL");
-	ret = enter(MIM_MP_BUF_MIN);
+	ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
 	if (ret != 0)
 		return ret;
 	for (i = 0; i < MIM_MP_TRIES; i++) {
@@ -528,7 +540,7 @@ mim_mp_fwd_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 		q.id = id;
 		q.val_off = MIM_MP_DATA;
 		q.val_len = cl_len - MIM_MP_DATA;
-		ret = run(&q, &r);
+		ret = mim_mp_cl_run(&q, &r);
 		if (ret != 0 || r.status == MIM_MP_DONE)
 			break;
 		ret = retry_prepare(&r, id);
@@ -536,7 +548,7 @@ mim_mp_fwd_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 			break;
 	}
 	if (i == MIM_MP_TRIES)
-		ret = too_many_tries();
+		ret = mim_mp_cl_too_many();
 	else if (ret == 0)
 		ret = r.ret;
 	if (ret == 0) {
@@ -569,11 +581,11 @@ mim_mp_fwd_claim(uint32_t op, struct rte_rcu_qsbr *v, unsigned int tid)
 {
 	struct mim_mp_req q = { .op = op, .ptr = (uintptr_t)v, .arg = tid };
 	struct mim_mp_rep r;
-	int ret = enter(MIM_MP_BUF_MIN);
+	int ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
 
 	if (ret != 0)
 		return ret;
-	ret = run(&q, &r);
+	ret = mim_mp_cl_run(&q, &r);
 	if (ret == 0)
 		ret = r.ret;
 	pthread_mutex_unlock(&cl_mutex);

@@ -39,6 +39,8 @@
  * primary): mim_create() (its BTF goes as raw bytes and is parsed again
  * in the primary), mim_update_elem(), mim_lookup_elem(),
  * mim_delete_elem(), mim_get_next_key() and their _sz forms,
+ * mim_lookup_batch() (one request per batch: prefer it to a walk by
+ * mim_get_next_key() and mim_lookup_elem(), two per element),
  * mim_get_by_id(), mim_close(), mim_find(), mim_get_next_id(),
  * mim_get_info(), mim_get_btf(), mim_table(), mim_get_stats(),
  * mim_reclaim(), mim_rcu_get_stats(), mim_get_lru_stats(),

@@ -161,6 +161,56 @@ exec_elem(struct mim_mp_peer *p, const struct mim_mp_req *q,
 	}
 }
 
+/*
+ * A batch lookup: the cursor, then the output (new cursor, keys, values)
+ * at val_off; the sizes the secondary assumed must be the table's (else
+ * STALE, with them), and the output must hold the count asked.
+ */
+static int
+exec_batch(struct mim_mp_peer *p, const struct mim_mp_req *q,
+	   struct mim_mp_rep *r)
+{
+	uint64_t ks = 0, vb = 0, kpart, need;
+	uint32_t done = 0, wrote = 0;
+	bool bad = false, found;
+	uint8_t *in, *out;
+	struct mim_obj *t;
+	int ret;
+
+	in = arg_span(p, MIM_MP_NULL_KEY, q, q->key_off, q->key_len, &bad);
+	out = arg_span(p, MIM_MP_NULL_VAL, q, q->val_off, q->val_len, &bad);
+	if (bad)
+		return refuse("a batch cursor or output outside its bounce buffer");
+	mim_lock();
+	t = mim_registry_lookup(q->id);
+	found = t != NULL;
+	if (found) {
+		ks = t->dp.key_size;
+		vb = mim_batch_value_size(t);
+	}
+	mim_unlock();
+	if (found && (q->key_sz != ks || q->value_sz != vb)) {
+		r->status = MIM_MP_STALE;
+		r->key_size = ks;
+		r->vbuf_size = vb;
+		return 0;
+	}
+	kpart = RTE_ALIGN_CEIL((uint64_t)q->max_entries * ks, 8);
+	need = RTE_ALIGN_CEIL(ks, 8) + kpart + (uint64_t)q->max_entries * vb;
+	if ((in != NULL && q->key_len != ks) ||
+	    (out != NULL && need > q->val_len))
+		return refuse("a batch cursor of the wrong size, or more elements than its output holds");
+	mim_err_enter("mim_lookup_batch");
+	ret = mim_batch_run(q->id, in, out,
+			    out != NULL ? out + RTE_ALIGN_CEIL(ks, 8) : NULL,
+			    out != NULL ? out + RTE_ALIGN_CEIL(ks, 8) + kpart :
+			    NULL, q->max_entries, &done, &wrote, q->ptr,
+			    q->flags);
+	r->out[0] = done;
+	r->out[1] = wrote;
+	return ret;
+}
+
 /* Record a new handle for the sender; undo the call if it cannot be. */
 static int
 handle_taken(struct mim_mp_peer *p, int id)
@@ -422,6 +472,8 @@ mim_mp_execute(struct mim_mp_peer *p, const struct mim_mp_req *q,
 	case MIM_MP_LRU_STATS:
 	case MIM_MP_QSBR_GET:
 		return exec_out(p, q, r);
+	case MIM_MP_LOOKUP_BATCH:
+		return exec_batch(p, q, r);
 	default:
 		return refuse("an unknown operation");
 	}

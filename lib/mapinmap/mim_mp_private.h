@@ -60,6 +60,7 @@ enum mim_mp_op {
 	MIM_MP_UNCLAIM,
 	MIM_MP_MP_STATS,
 	MIM_MP_LRU_STATS,
+	MIM_MP_LOOKUP_BATCH,  /* ptr: elem_flags; max_entries: count */
 	MIM_MP_OP_MAX,
 };
 
@@ -133,6 +134,20 @@ void mim_err_set(const char *text);
 /* Clear the thread's reason (the primary, before it executes a request). */
 void mim_err_clear(void);
 
+/* mim_batch.c: the size of one value of t in a batch (as a lookup's). */
+size_t mim_batch_value_size(const struct mim_obj *t);
+/* What mim_batch_run() wrote besides the elements. */
+#define MIM_BATCH_WROTE_COUNT (1U << 0)
+#define MIM_BATCH_WROTE_CURSOR (1U << 1)
+/*
+ * mim_lookup_batch() after its argument checks, in the primary: up to max
+ * elements; *done how many were copied, *wrote MIM_BATCH_WROTE_* (count:
+ * *done is to be the caller's *count). Takes the library mutex.
+ */
+int mim_batch_run(int id, const void *in_batch, void *out_batch, void *keys,
+		  void *values, uint32_t max, uint32_t *done, uint32_t *wrote,
+		  uint64_t elem_flags, uint64_t flags);
+
 /* ---- secondary (mim_mp.c) -------------------------------------------- */
 
 int mim_mp_refuse(const char *fn);
@@ -149,6 +164,20 @@ int mim_mp_fwd_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 		   uint32_t *value_type_id);
 struct mim_table *mim_mp_fwd_table(int id);
 int mim_mp_fwd_claim(uint32_t op, struct rte_rcu_qsbr *v, unsigned int tid);
+int mim_mp_fwd_batch(int id, const void *in_batch, void *out_batch,
+		     void *keys, void *values, uint32_t *count,
+		     uint64_t elem_flags, uint64_t flags);
+/* For the forwarding files: begin a call (the client mutex, a buffer of
+ * at least need bytes), end it, grow the buffer, send a request (its
+ * reason becomes the thread's), the bounce buffer, and the error of a
+ * call that kept finding the table changed.
+ */
+int mim_mp_cl_enter(size_t need);
+void mim_mp_cl_leave(void);
+int mim_mp_cl_reserve(size_t need);
+int mim_mp_cl_run(struct mim_mp_req *q, struct mim_mp_rep *r);
+uint8_t *mim_mp_cl_buf(void);
+int mim_mp_cl_too_many(void);
 
 /* ---- primary (mim_mp_serve.c, mim_mp_exec.c, mim_mp_peer.c) ----------- */
 

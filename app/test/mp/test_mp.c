@@ -532,7 +532,10 @@ static struct autotest_suite mp_kill_suite = {
 REGISTER_AUTOTEST(mp_kill_suite);
 
 extern const struct autotest_case mp_fault_cases[];
-static const struct autotest_case *const mp_more[] = { mp_fault_cases, NULL };
+extern const struct autotest_case mp_batch_cases[];
+static const struct autotest_case *const mp_more[] = {
+	mp_fault_cases, mp_batch_cases, NULL
+};
 
 static struct autotest_suite mp_suite = {
 	.name = "mp",

@@ -322,6 +322,7 @@ child_adopted(const char *arg)
 }
 
 int mp_child_hostile(const char *arg);
+int mp_child_batch(const char *arg);
 int mp_child_fault(const char *arg);
 int mp_child_fault_op(const char *arg);
 
@@ -340,6 +341,7 @@ child_lookup_cost(const char *arg)
 
 static const struct mp_child_case child_cases[] = {
 	{ "hostile", mp_child_hostile },
+	{ "batch", mp_child_batch },
 	{ "adopted", child_adopted },
 	{ "fault", mp_child_fault },
 	{ "fault_op", mp_child_fault_op },

@@ -102,6 +102,51 @@ hostile_hello(void)
 	return 0;
 }
 
+/* Batch lookups: spans outside the buffer, counts beyond the output. */
+static int
+hostile_batch(int id)
+{
+	struct mim_mp_req q = req(MIM_MP_LOOKUP_BATCH);
+
+	q.id = id;
+	q.key_sz = q.value_sz = 4;
+	q.nulls = MIM_MP_NULL_KEY;
+	q.max_entries = 4;
+	q.val_off = MIM_MP_BUF_MIN - 8;
+	q.val_len = 64;
+	RAW_ERR(q, EINVAL, "outside its bounce buffer");
+	q.val_off = MIM_MP_DATA;
+	q.val_len = UINT32_MAX;
+	RAW_ERR(q, EINVAL, "outside its bounce buffer");
+	q.val_off = MIM_MP_DATA + 4;
+	q.val_len = 64;
+	RAW_ERR(q, EINVAL, "outside its bounce buffer");
+	/* 2^32 - 1 elements asked for 64 bytes of output. */
+	q.val_off = MIM_MP_DATA;
+	q.max_entries = UINT32_MAX;
+	RAW_ERR(q, EINVAL, "more elements than its output holds");
+	q.max_entries = 8;   /* 8 + 32 + 32 bytes: 8 too many */
+	RAW_ERR(q, EINVAL, "more elements than its output holds");
+	q.max_entries = 6;   /* 8 + 24 + 24 bytes */
+	q.nulls = 0;
+	q.key_off = MIM_MP_DATA + 64;
+	q.key_len = 2;
+	RAW_ERR(q, EINVAL, "a batch cursor of the wrong size");
+	q.key_off = MIM_MP_BUF_MIN;
+	q.key_len = 4;
+	RAW_ERR(q, EINVAL, "outside its bounce buffer");
+	/* Well formed, with a bad flag: the call's own errno. */
+	q.key_off = MIM_MP_DATA + 64;
+	q.flags = 1;
+	RAW_ERR(q, EINVAL, "reserved");
+	q.flags = 0;
+	memset(buf + MIM_MP_DATA + 64, 0, 4);
+	/* 3 elements after index 0: key 3 is the last. */
+	TEST_ASSERT_EQUAL(raw(&q, sizeof(q), &(const char *){ "" }), -ENOENT,
+			  "a good request");
+	return 0;
+}
+
 static int
 hostile_spans(int id)
 {
@@ -164,7 +209,7 @@ hostile_spans(int id)
 	q = req(MIM_MP_CLOSE);
 	q.id = id;
 	RAW_ERR(q, EBADF, "holds no handle");
-	return 0;
+	return hostile_batch(id);
 }
 
 /* The child: arg is the ID of a table of the primary (4-byte keys). */
