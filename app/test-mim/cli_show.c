@@ -220,11 +220,95 @@ dump_elem(struct elem_printer *p, const void *key, const void *value,
 	printf("\n");
 }
 
+/* Elements per mim_lookup_batch() call of a dump, and at most bytes. */
+#define DUMP_BATCH 256
+#define DUMP_BATCH_BYTES (1U << 20)
+
+struct dump_bufs {
+	size_t key_sz, value_sz;
+	uint32_t room;
+	uint8_t *keys, *values, *cur, *key, *value;
+};
+
+static void
+dump_bufs_free(struct dump_bufs *b)
+{
+	free(b->keys);
+	free(b->values);
+	free(b->cur);
+	free(b->value);
+}
+
+/* Room for a batch, the cursor and one aligned element: 0 or -1. */
+static int
+dump_bufs_alloc(struct dump_bufs *b, const struct mim_table_info *ti)
+{
+	char d[64];
+
+	memset(b, 0, sizeof(*b));
+	b->key_sz = ti->key_size;
+	b->value_sz = elem_value_buf_size(ti);
+	b->room = DUMP_BATCH_BYTES / (b->key_sz + b->value_sz);
+	b->room = b->room > DUMP_BATCH ? DUMP_BATCH :
+		b->room == 0 ? 1 : b->room;
+	b->keys = calloc(b->room, b->key_sz);
+	b->values = calloc(b->room, b->value_sz);
+	b->cur = calloc(2, b->key_sz);
+	b->value = calloc(1, b->value_sz);
+	if (b->keys != NULL && b->values != NULL && b->cur != NULL &&
+	    b->value != NULL) {
+		b->key = b->cur + b->key_sz;
+		return 0;
+	}
+	dump_bufs_free(b);
+	return cli_err("dump %s: out of memory for %u %u-byte keys and %zu-byte values",
+		       table_desc(ti, d, sizeof(d)), b->room, ti->key_size,
+		       b->value_sz);
+}
+
 /*
- * Every element of a table, walked with mim_get_next_key_sz() and read with
- * mim_lookup_elem_sz(); empty outer slots are counted, not listed. In JSON a
- * table is an object {id, name, type, ..., "elements": [...]}; in text, at
- * depth 0, a header line comes first and a "Found" line last.
+ * The elements of a table, read with mim_lookup_batch() (one request per
+ * batch from a secondary process), which passes over empty outer slots.
+ * *n counts those found. An error ends the walk, as the end does.
+ */
+static void
+dump_elements(struct dump_ctx *dc, const struct mim_table_info *ti,
+	      struct dump_bufs *b, struct elem_printer *p,
+	      unsigned int depth, uint64_t *n)
+{
+	bool outer = table_is_outer(ti->type);
+	uint64_t calls = 0;
+	uint32_t cnt, i;
+	int ret;
+
+	/* Bounded by max_entries: iteration is not a snapshot. */
+	do {
+		cnt = b->room;
+		ret = mim_lookup_batch((int)ti->id, calls++ == 0 ? NULL : b->cur,
+				       b->cur, b->keys, b->values, &cnt, NULL);
+		if (ret != 0 && ret != -ENOENT)
+			return;
+		for (i = 0; i < cnt && *n < ti->max_entries; i++) {
+			memcpy(b->key, b->keys + i * b->key_sz, b->key_sz);
+			memcpy(b->value, b->values + i * b->value_sz,
+			       b->value_sz);
+			++*n;
+			if (depth > 0)
+				dc->inner_elements++;
+			if (!outer)
+				dump_elem(p, b->key, b->value, depth);
+			else if (dump_outer_elem(dc, p, b->key, b->value,
+						 depth) != 0)
+				return;
+		}
+	} while (ret == 0 && calls <= ti->max_entries);
+}
+
+/*
+ * Every element of a table (dump_elements()); the empty slots of an
+ * outer array are counted, not listed. In JSON a table is an object
+ * {id, name, type, ..., "elements": [...]}; in text, at depth 0, a header
+ * line comes first and a "Found" line last.
  * Returns 0, or -1 (reported; the output stops there).
  */
 static int
@@ -232,23 +316,13 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 	   unsigned int depth)
 {
 	bool outer = table_is_outer(ti->type);
-	size_t value_sz = elem_value_buf_size(ti);
-	uint64_t n = 0, empty = 0, steps = 0;
-	uint8_t *key, *next, *value;
+	uint64_t n = 0, empty = 0;
 	struct elem_printer *p;
+	struct dump_bufs b;
 	char d[64];
-	int ret;
 
-	key = calloc(2, ti->key_size);
-	value = calloc(1, value_sz);
-	if (key == NULL || value == NULL) {
-		free(key);
-		free(value);
-		return cli_err("dump %s: out of memory for a %u-byte key and a %zu-byte value",
-			       table_desc(ti, d, sizeof(d)), ti->key_size,
-			       value_sz);
-	}
-	next = key + ti->key_size;
+	if (dump_bufs_alloc(&b, ti) != 0)
+		return -1;
 	p = elem_printer_open(ti);
 	if (cli.json) {
 		jw_obj_begin();
@@ -267,28 +341,11 @@ dump_table(struct dump_ctx *dc, const struct mim_table_info *ti,
 		       ti->key_size, ti->value_size, ti->max_entries,
 		       ti->nb_entries);
 	}
-	ret = mim_get_next_key_sz((int)ti->id, NULL, next, ti->key_size);
-	/* Bounded by max_entries: iteration is not a snapshot. */
-	while (ret == 0 && steps++ < ti->max_entries) {
-		if (mim_lookup_elem_sz((int)ti->id, next, ti->key_size, value,
-				       value_sz) != 0) {
-			empty++;  /* an empty outer slot */
-		} else {
-			n++;
-			if (depth > 0)
-				dc->inner_elements++;
-			if (!outer)
-				dump_elem(p, next, value, depth);
-			else if (dump_outer_elem(dc, p, next, value, depth) != 0)
-				break;
-		}
-		memcpy(key, next, ti->key_size);
-		ret = mim_get_next_key_sz((int)ti->id, key, next,
-					  ti->key_size);
-	}
+	dump_elements(dc, ti, &b, p, depth, &n);
+	if (ti->type == MIM_TYPE_ARRAY_OF_TABLES && n < ti->max_entries)
+		empty = ti->max_entries - n;
 	elem_printer_close(p);
-	free(key);
-	free(value);
+	dump_bufs_free(&b);
 	if (cli.failed)
 		return -1;
 	if (cli.json) {
