@@ -972,9 +972,9 @@ struct mim_batch_opts {
  * most 65536 empty slots): only -ENOENT means the end.
  *
  * Empty slots of a #MIM_TYPE_ARRAY_OF_TABLES are passed over: their keys
- * are not copied. The kernel's generic walk instead stops at the first
- * empty slot of an array of maps, with -EINTR once its three retries of
- * the lookup have failed, and so cannot walk past it. As on the kernel's,
+ * are not copied, as the kernel's generic walk passes over the empty
+ * slots of an array of maps (kernel 6.18, checked by the conformance
+ * suite). As on the kernel's,
  * a cursor that is no longer a key of a hash table starts the walk again
  * from the first key (the kernel's hash tables have their own batch walk,
  * whose cursor is a bucket number; LPM tables, which have none in the

@@ -6,9 +6,11 @@
  * Batch lookup (mim_lookup_batch), after the kernel's
  * generic_map_lookup_batch(): the type's own get_next_key and lookup
  * operations, under one acquisition of the library mutex, the cursor
- * being the last key copied. Unlike the kernel's, the walk passes over
- * an empty slot of an array of tables (a key whose lookup fails twice in
- * a row with the same next key) instead of stopping there.
+ * being the last key copied. As the kernel's, the walk passes over an
+ * empty slot of an array of tables: a key whose lookup fails is looked
+ * for again from the cursor, and passed over when found again (a hash
+ * key deleted meanwhile by a data-path writer is not: the cursor stays,
+ * as a hash table's walk from a key it no longer holds would restart).
  */
 
 #include <errno.h>

@@ -89,5 +89,6 @@ extern const struct autotest_case conf_lpm_prefix_cases[];
 extern const struct autotest_case conf_percpu_cases[];
 /* test_conformance_hashx.c: PERCPU_HASH, compared copy by copy */
 extern const struct autotest_case conf_hashx_cases[];
+extern const struct autotest_case conf_batch_cases[];
 
 #endif /* MIM_CONFORMANCE_H */

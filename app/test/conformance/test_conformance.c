@@ -23,6 +23,7 @@ static const struct autotest_case *const conformance_lists[] = {
 	conf_lpm_prefix_cases,
 	conf_percpu_cases,
 	conf_hashx_cases,
+	conf_batch_cases,
 	NULL,
 };
 
