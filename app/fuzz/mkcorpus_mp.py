@@ -20,7 +20,8 @@ DATA = 512
 OPS = ['create', 'update', 'lookup', 'delete', 'next_key', 'update_sz',
        'lookup_sz', 'delete_sz', 'next_key_sz', 'get_by_id', 'close',
        'find', 'next_id', 'info', 'btf', 'table', 'stats', 'rcu_stats',
-       'reclaim', 'qsbr_get', 'claim', 'unclaim', 'mp_stats', 'lru_stats']
+       'reclaim', 'qsbr_get', 'claim', 'unclaim', 'mp_stats', 'lru_stats',
+       'lookup_batch']
 SIZE_MAX = (1 << 64) - 1
 
 
@@ -75,6 +76,11 @@ def seeds():
         struct.pack('<Q', 72)
     yield 'lru_stats', req('lru_stats', 3, val=(DATA, 24)) + \
         struct.pack('<Q', 24)
+    # Four elements of the array from index 1: the cursor, then the new
+    # cursor, 4 keys and 4 values of 8 bytes.
+    yield 'lookup_batch', req('lookup_batch', 0, key_sz=4, value_sz=8,
+                              key=(DATA, 4), val=(DATA + 8, 56),
+                              sizes=(0, 0, 4)) + one
 
 
 def main():
