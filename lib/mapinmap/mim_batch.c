@@ -24,16 +24,6 @@
 /* Lookups of a key that vanished under the walk, as the kernel's. */
 #define MIM_BATCH_RETRIES 3
 
-size_t
-mim_batch_value_size(const struct mim_obj *t)
-{
-	if (t->dp.type == MIM_TYPE_PERCPU_ARRAY ||
-	    t->dp.type == MIM_TYPE_PERCPU_HASH)
-		return (size_t)mim_percpu_nb_copies() *
-			RTE_ALIGN_CEIL(t->dp.value_size, 8);
-	return t->dp.value_size;
-}
-
 /* Where a walk stands: the cursor and the key being read. */
 struct batch_walk {
 	uint8_t kbuf[3][MIM_KEY_SIZE_MAX];
@@ -67,7 +57,7 @@ batch_walk(struct mim_obj *t, const void *in_batch, void *out_batch,
 	   uint32_t *wrote)
 {
 	const struct mim_table_ops *ops = mim_ops(t->dp.type);
-	size_t ks = t->dp.key_size, vs = mim_batch_value_size(t);
+	size_t ks = t->dp.key_size, vs = mim_value_buf_size(t);
 	uint32_t cp = 0, skips = 0, retry = MIM_BATCH_RETRIES;
 	struct batch_walk w;
 	char d[64];

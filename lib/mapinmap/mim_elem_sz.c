@@ -16,9 +16,8 @@
 
 #include "mim_mp_private.h"
 
-/* The size of a value buffer of t: PERCPU_ARRAY, one copy per lcore. */
-static size_t
-value_buf_size(const struct mim_obj *t)
+size_t
+mim_value_buf_size(const struct mim_obj *t)
 {
 	if (t->dp.type == MIM_TYPE_PERCPU_ARRAY ||
 	    t->dp.type == MIM_TYPE_PERCPU_HASH)
@@ -43,14 +42,14 @@ sizes_check(int id, size_t key_sz, const size_t *value_sz)
 		ret = mim_err(EINVAL, "key_sz %zu != table %s key_size %u",
 			      key_sz, mim_obj_desc(t, d, sizeof(d)),
 			      t->dp.key_size);
-	else if (value_sz != NULL && *value_sz != value_buf_size(t) &&
+	else if (value_sz != NULL && *value_sz != mim_value_buf_size(t) &&
 		 (t->dp.type == MIM_TYPE_PERCPU_ARRAY ||
 		  t->dp.type == MIM_TYPE_PERCPU_HASH))
 		ret = mim_err(EINVAL, "value_sz %zu != table %s value buffer size %zu (%u copies of %u bytes)",
 			      *value_sz, mim_obj_desc(t, d, sizeof(d)),
-			      value_buf_size(t), mim_percpu_nb_copies(),
+			      mim_value_buf_size(t), mim_percpu_nb_copies(),
 			      RTE_ALIGN_CEIL(t->dp.value_size, 8));
-	else if (value_sz != NULL && *value_sz != value_buf_size(t))
+	else if (value_sz != NULL && *value_sz != mim_value_buf_size(t))
 		ret = mim_err(EINVAL, "value_sz %zu != table %s value_size %u",
 			      *value_sz, mim_obj_desc(t, d, sizeof(d)),
 			      t->dp.value_size);

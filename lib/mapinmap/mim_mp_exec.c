@@ -47,16 +47,6 @@ arg_span(const struct mim_mp_peer *p, uint32_t null_bit,
 	return s;
 }
 
-static size_t
-value_buf_size(const struct mim_obj *t)
-{
-	if (t->dp.type == MIM_TYPE_PERCPU_ARRAY ||
-	    t->dp.type == MIM_TYPE_PERCPU_HASH)
-		return (size_t)mim_percpu_nb_copies() *
-			RTE_ALIGN_CEIL(t->dp.value_size, 8);
-	return t->dp.value_size;
-}
-
 /*
  * A plain element call: the sizes the secondary assumed must be the
  * table's (else STALE, with them); a missing table is left to the call.
@@ -74,7 +64,7 @@ sizes_stale(const struct mim_mp_req *q, const uint8_t *key,
 	found = t != NULL;
 	if (found) {
 		ks = t->dp.key_size;
-		vb = value_buf_size(t);
+		vb = mim_value_buf_size(t);
 	}
 	mim_unlock();
 	if (!found)
@@ -107,10 +97,10 @@ sized_unstaged_stale(const struct mim_mp_req *q, struct mim_mp_rep *r)
 	if (t != NULL) {
 		if (q->value_sz != SIZE_MAX)
 			want_v = q->op == MIM_MP_NEXT_KEY_SZ ? t->dp.key_size :
-				value_buf_size(t);
+				mim_value_buf_size(t);
 		stale = q->key_sz == t->dp.key_size && q->value_sz == want_v;
 		r->key_size = t->dp.key_size;
-		r->vbuf_size = value_buf_size(t);
+		r->vbuf_size = mim_value_buf_size(t);
 	}
 	mim_unlock();
 	if (stale)
@@ -186,7 +176,7 @@ exec_batch(struct mim_mp_peer *p, const struct mim_mp_req *q,
 	found = t != NULL;
 	if (found) {
 		ks = t->dp.key_size;
-		vb = mim_batch_value_size(t);
+		vb = mim_value_buf_size(t);
 	}
 	mim_unlock();
 	if (found && (q->key_sz != ks || q->value_sz != vb)) {

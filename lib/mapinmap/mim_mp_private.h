@@ -134,8 +134,11 @@ void mim_err_set(const char *text);
 /* Clear the thread's reason (the primary, before it executes a request). */
 void mim_err_clear(void);
 
-/* mim_batch.c: the size of one value of t in a batch (as a lookup's). */
-size_t mim_batch_value_size(const struct mim_obj *t);
+/*
+ * mim_elem_sz.c: the size of a value buffer of t, as mim_lookup_elem()
+ * fills it (PERCPU types: every lcore's copy, each rounded up to 8).
+ */
+size_t mim_value_buf_size(const struct mim_obj *t);
 /* What mim_batch_run() wrote besides the elements. */
 #define MIM_BATCH_WROTE_COUNT (1U << 0)
 #define MIM_BATCH_WROTE_CURSOR (1U << 1)
