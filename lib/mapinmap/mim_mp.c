@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <bpf/btf.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
 
@@ -27,8 +26,6 @@
  */
 #define MIM_MP_HELLO_TIMEOUT 2
 #define MIM_MP_TIMEOUT 60
-/* Tries of a call whose sizes went stale or whose buffer was too small. */
-#define MIM_MP_TRIES 4
 
 static pthread_mutex_t cl_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint8_t *cl_buf;      /* the registered bounce buffer */
@@ -41,13 +38,6 @@ static struct {
 	uint32_t key_size, vbuf_size;
 } cl_sizes[CL_SIZES];
 
-/* BTF parsed from the primary's, one per table asked about. */
-struct cl_btf {
-	int id;
-	struct btf *btf;
-	struct cl_btf *next;
-};
-static struct cl_btf *cl_btfs;
 
 int
 mim_mp_refuse(const char *fn)
@@ -126,9 +116,8 @@ mim_mp_cl_reserve(size_t need)
 	return 0;
 }
 
-/* Stage len bytes of src at *off (8-byte aligned); advances *off. */
-static uint32_t
-stage(size_t *off, const void *src, size_t len)
+uint32_t
+mim_mp_cl_stage(size_t *off, const void *src, size_t len)
 {
 	uint32_t at = (uint32_t)*off;
 
@@ -161,9 +150,8 @@ mim_mp_cl_run(struct mim_mp_req *q, struct mim_mp_rep *r)
 	return 0;
 }
 
-/* After a GROW or STALE reply: make room or learn sizes; 0 to retry. */
-static int
-retry_prepare(const struct mim_mp_rep *r, int id)
+int
+mim_mp_cl_retry(const struct mim_mp_rep *r, int id)
 {
 	if (r->status == MIM_MP_GROW)
 		return mim_mp_cl_reserve(r->need);
@@ -203,6 +191,12 @@ uint8_t *
 mim_mp_cl_buf(void)
 {
 	return cl_buf;
+}
+
+size_t
+mim_mp_cl_len(void)
+{
+	return cl_len;
 }
 
 /*
@@ -261,9 +255,9 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 		q.nulls = (key == NULL ? MIM_MP_NULL_KEY : 0) |
 			(value == NULL ? MIM_MP_NULL_VAL : 0);
 		q.key_len = key != NULL ? klen : 0;
-		q.key_off = stage(&off, key, q.key_len);
+		q.key_off = mim_mp_cl_stage(&off, key, q.key_len);
 		q.val_len = value != NULL ? vlen : 0;
-		q.val_off = stage(&off, out ? NULL : value, q.val_len);
+		q.val_off = mim_mp_cl_stage(&off, out ? NULL : value, q.val_len);
 		ret = mim_mp_cl_run(&q, &r);
 		if (ret != 0)
 			break;
@@ -274,7 +268,7 @@ mim_mp_fwd_elem(uint32_t op, int id, const void *key, size_t key_sz,
 				       cl_buf + q.val_off, q.val_len);
 			break;
 		}
-		ret = retry_prepare(&r, id);
+		ret = mim_mp_cl_retry(&r, id);
 		if (ret != 0)
 			break;
 	}
@@ -290,7 +284,6 @@ mim_mp_fwd_id(uint32_t op, int id)
 {
 	struct mim_mp_req q = { .op = op, .id = id };
 	struct mim_mp_rep r;
-	struct cl_btf **pp, *b;
 	int ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
 
 	if (ret != 0)
@@ -300,14 +293,7 @@ mim_mp_fwd_id(uint32_t op, int id)
 		ret = r.ret;
 	/* The last handle of this process went: so does its BTF copy. */
 	if (op == MIM_MP_CLOSE && ret == 0 && r.out[0] == 0)
-		for (pp = &cl_btfs; *pp != NULL; pp = &(*pp)->next)
-			if ((*pp)->id == id) {
-				b = *pp;
-				*pp = b->next;
-				btf__free(b->btf);
-				free(b);
-				break;
-			}
+		mim_mp_cl_btf_drop(id);
 	pthread_mutex_unlock(&cl_mutex);
 	return ret;
 }
@@ -326,7 +312,7 @@ mim_mp_fwd_find(const char *name)
 	if (ret != 0)
 		return ret;
 	q.key_len = strnlen(name, MIM_MP_NAME_MAX - 1);
-	q.key_off = stage(&off, name, q.key_len);
+	q.key_off = mim_mp_cl_stage(&off, name, q.key_len);
 	ret = mim_mp_cl_run(&q, &r);
 	if (ret == 0)
 		ret = r.ret;
@@ -408,172 +394,6 @@ mim_mp_fwd_table(int id)
 		return NULL;
 	}
 	return (struct mim_table *)(uintptr_t)r.ptr;
-}
-
-/* The raw bytes of a secondary's BTF object, or NULL with a reason. */
-static const void *
-btf_raw(const struct btf *b, uint32_t *size)
-{
-	const void *raw = btf__raw_data(b, size);
-
-	if (raw == NULL)
-		mim_err(EINVAL, "cannot get the raw bytes of the BTF object");
-	return raw;
-}
-
-/*
- * mim_create(): the options' bytes as the caller gave them, their BTF
- * objects as raw bytes, which the primary parses and puts in their place.
- */
-int
-mim_mp_fwd_create(enum mim_type type, const char *name, uint32_t key_size,
-		  uint32_t value_size, uint32_t max_entries,
-		  const struct mim_create_opts *opts)
-{
-	const void *raw = NULL, *iraw = NULL;
-	uint32_t rsz = 0, irsz = 0;
-	struct mim_mp_req q;
-	struct mim_mp_rep r;
-	size_t osz = 0, nlen = 0, off;
-	int ret;
-
-	if (opts != NULL) {
-		osz = opts->sz;
-		if (osz > MIM_MP_OPTS_MAX)
-			return mim_err(E2BIG, "opts->sz %zu: a secondary process sends at most %u bytes of options",
-				       osz, MIM_MP_OPTS_MAX);
-		if (osz < sizeof(size_t))
-			osz = sizeof(size_t);
-		if (osz >= offsetof(struct mim_create_opts, btf) + sizeof(void *) &&
-		    opts->btf != NULL && (raw = btf_raw(opts->btf, &rsz)) == NULL)
-			return -EINVAL;
-		if (osz >= offsetof(struct mim_create_opts, inner_btf) + sizeof(void *) &&
-		    opts->inner_btf != NULL &&
-		    (iraw = btf_raw(opts->inner_btf, &irsz)) == NULL)
-			return -EINVAL;
-	}
-	if (name != NULL)
-		nlen = strnlen(name, MIM_MP_NAME_MAX - 1) + 1;
-	ret = mim_mp_cl_enter(MIM_MP_DATA + RTE_ALIGN_CEIL(nlen, 8) +
-		    RTE_ALIGN_CEIL(osz, 8) + RTE_ALIGN_CEIL(rsz, 8) +
-		    RTE_ALIGN_CEIL(irsz, 8));
-	if (ret != 0)
-		return ret;
-	memset(&q, 0, sizeof(q));
-	q.op = MIM_MP_CREATE;
-	q.arg = (uint32_t)type;
-	q.key_size = key_size;
-	q.value_size = value_size;
-	q.max_entries = max_entries;
-	off = MIM_MP_DATA;
-	q.nulls = (name == NULL ? MIM_MP_NULL_NAME : 0) |
-		(opts == NULL ? MIM_MP_NULL_OPTS : 0);
-	q.key_len = nlen;
-	q.key_off = stage(&off, name, nlen);
-	if (nlen != 0)
-		cl_buf[q.key_off + nlen - 1] = '\0';
-	q.opts_len = osz;
-	q.opts_off = stage(&off, NULL, osz);
-	if (opts != NULL)
-		memcpy(cl_buf + q.opts_off, opts, osz);
-	q.btf_len = rsz;
-	q.btf_off = stage(&off, raw, rsz);
-	q.ibtf_len = irsz;
-	q.ibtf_off = stage(&off, iraw, irsz);
-	ret = mim_mp_cl_run(&q, &r);
-	if (ret == 0)
-		ret = r.ret;
-	pthread_mutex_unlock(&cl_mutex);
-	return ret;
-}
-
-/* The cached copy of table id's BTF if its bytes are raw, else a new one. */
-static int
-btf_cache(int id, const void *raw, uint32_t size, const struct btf **out)
-{
-	struct cl_btf *b;
-	const void *have;
-	uint32_t hsz;
-
-	for (b = cl_btfs; b != NULL; b = b->next)
-		if (b->id == id) {
-			have = btf__raw_data(b->btf, &hsz);
-			if (have != NULL && hsz == size &&
-			    memcmp(have, raw, size) == 0) {
-				*out = b->btf;
-				return 0;
-			}
-		}
-	b = mim_calloc(1, sizeof(*b));
-	if (b == NULL)
-		return mim_err(ENOMEM, "cannot allocate the BTF copy of table id %d",
-			       id);
-	b->btf = mim_fault() ? NULL : btf__new(raw, size);
-	if (b->btf == NULL) {
-		free(b);
-		return mim_err(ENOMEM, "cannot copy the BTF of table id %d the primary sent",
-			       id);
-	}
-	b->id = id;
-	b->next = cl_btfs;
-	cl_btfs = b;
-	*out = b->btf;
-	return 0;
-}
-
-int
-mim_mp_fwd_btf(int id, const struct btf **btf, uint32_t *key_type_id,
-	       uint32_t *value_type_id)
-{
-	struct mim_mp_req q;
-	struct mim_mp_rep r;
-	int ret, i;
-
-	if (btf == NULL)
-		return mim_err(EINVAL, "btf is NULL");
-	ret = mim_mp_cl_enter(MIM_MP_BUF_MIN);
-	if (ret != 0)
-		return ret;
-	for (i = 0; i < MIM_MP_TRIES; i++) {
-		memset(&q, 0, sizeof(q));
-		q.op = MIM_MP_BTF;
-		q.id = id;
-		q.val_off = MIM_MP_DATA;
-		q.val_len = cl_len - MIM_MP_DATA;
-		ret = mim_mp_cl_run(&q, &r);
-		if (ret != 0 || r.status == MIM_MP_DONE)
-			break;
-		ret = retry_prepare(&r, id);
-		if (ret != 0)
-			break;
-	}
-	if (i == MIM_MP_TRIES)
-		ret = mim_mp_cl_too_many();
-	else if (ret == 0)
-		ret = r.ret;
-	if (ret == 0) {
-		*btf = NULL;
-		if (r.out_len != 0)
-			ret = btf_cache(id, cl_buf + MIM_MP_DATA, r.out_len, btf);
-		if (key_type_id != NULL)
-			*key_type_id = r.out[1];
-		if (value_type_id != NULL)
-			*value_type_id = r.out[2];
-	}
-	pthread_mutex_unlock(&cl_mutex);
-	return ret;
-}
-
-/* The BTF copies go with the process. */
-RTE_FINI(mim_mp_fini)
-{
-	struct cl_btf *b;
-
-	while ((b = cl_btfs) != NULL) {
-		cl_btfs = b->next;
-		btf__free(b->btf);
-		free(b);
-	}
 }
 
 int

@@ -170,17 +170,26 @@ int mim_mp_fwd_claim(uint32_t op, struct rte_rcu_qsbr *v, unsigned int tid);
 int mim_mp_fwd_batch(int id, const void *in_batch, void *out_batch,
 		     void *keys, void *values, uint32_t *count,
 		     uint64_t elem_flags, uint64_t flags);
-/* For the forwarding files: begin a call (the client mutex, a buffer of
- * at least need bytes), end it, grow the buffer, send a request (its
- * reason becomes the thread's), the bounce buffer, and the error of a
- * call that kept finding the table changed.
+/* For the forwarding files (mim_mp.c, mim_mp_btf.c, mim_mp_batch.c):
+ * begin a call (the client mutex, a buffer of at least need bytes), end
+ * it, grow the buffer, send a request (its reason becomes the thread's),
+ * the bounce buffer and its length, stage len bytes of src at *off
+ * (8-byte aligned; advances *off), prepare the next try after a GROW or
+ * STALE reply (0 to retry), the error of a call that kept finding the
+ * table changed, and drop the BTF copy of table id (its last handle
+ * here went).
  */
+#define MIM_MP_TRIES 4
 int mim_mp_cl_enter(size_t need);
 void mim_mp_cl_leave(void);
 int mim_mp_cl_reserve(size_t need);
 int mim_mp_cl_run(struct mim_mp_req *q, struct mim_mp_rep *r);
 uint8_t *mim_mp_cl_buf(void);
+size_t mim_mp_cl_len(void);
+uint32_t mim_mp_cl_stage(size_t *off, const void *src, size_t len);
+int mim_mp_cl_retry(const struct mim_mp_rep *r, int id);
 int mim_mp_cl_too_many(void);
+void mim_mp_cl_btf_drop(int id);
 
 /* ---- primary (mim_mp_serve.c, mim_mp_exec.c, mim_mp_peer.c) ----------- */
 
