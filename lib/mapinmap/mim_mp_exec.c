@@ -359,6 +359,20 @@ exec_table(const struct mim_mp_req *q, struct mim_mp_rep *r)
 	return 0;
 }
 
+/* An output structure that starts with its sz: sz is the length sent. */
+static bool
+sized_out_ok(const uint8_t *out, uint32_t len)
+{
+	size_t sz;
+
+	if (out == NULL)
+		return true;
+	if (len < sizeof(sz))
+		return false;
+	memcpy(&sz, out, sizeof(sz));
+	return sz == len;
+}
+
 /* A call that writes a structure of len bytes at MIM_MP_DATA. */
 static int
 exec_out(struct mim_mp_peer *p, const struct mim_mp_req *q,
@@ -368,7 +382,6 @@ exec_out(struct mim_mp_peer *p, const struct mim_mp_req *q,
 	uint8_t *out = arg_span(p, MIM_MP_NULL_VAL, q, q->val_off, q->val_len,
 				&bad);
 	struct rte_rcu_qsbr *v = NULL;
-	size_t sz = 0;
 	int ret;
 
 	if (bad)
@@ -387,17 +400,11 @@ exec_out(struct mim_mp_peer *p, const struct mim_mp_req *q,
 			return refuse("a bad output size");
 		return mim_rcu_get_stats((struct mim_rcu_stats *)out);
 	case MIM_MP_MP_STATS:
-		if (out != NULL && q->val_len >= sizeof(size_t))
-			memcpy(&sz, out, sizeof(sz));
-		if (out != NULL && (q->val_len < sizeof(size_t) ||
-				    q->val_len != sz))
+		if (!sized_out_ok(out, q->val_len))
 			return refuse("a bad output size");
 		return mim_mp_get_stats((struct mim_mp_stats *)out);
 	case MIM_MP_LRU_STATS:
-		if (out != NULL && q->val_len >= sizeof(size_t))
-			memcpy(&sz, out, sizeof(sz));
-		if (out != NULL && (q->val_len < sizeof(size_t) ||
-				    q->val_len != sz))
+		if (!sized_out_ok(out, q->val_len))
 			return refuse("a bad output size");
 		return mim_get_lru_stats(q->id, (struct mim_lru_stats *)out);
 	default:
