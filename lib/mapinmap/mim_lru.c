@@ -393,10 +393,8 @@ mim_get_lru_stats(int id, struct mim_lru_stats *stats)
 			       stats->sz,
 			       offsetofend(struct mim_lru_stats, nb_evictions));
 	if (mim_mp_secondary())
-		return stats->sz > MIM_MP_OPTS_MAX ?
-			mim_err(E2BIG, "stats->sz %zu: a secondary process sends at most %u bytes",
-				stats->sz, MIM_MP_OPTS_MAX) :
-			mim_mp_fwd_out(MIM_MP_LRU_STATS, id, stats, stats->sz);
+		return mim_mp_fwd_sized(MIM_MP_LRU_STATS, id, stats,
+					stats->sz);
 	mim_lock();
 	t = mim_registry_lookup(id);
 	if (t == NULL) {

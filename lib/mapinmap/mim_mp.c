@@ -374,6 +374,15 @@ mim_mp_fwd_out(uint32_t op, int id, void *out, size_t len)
 	return ret;
 }
 
+int
+mim_mp_fwd_sized(uint32_t op, int id, void *st, size_t sz)
+{
+	if (sz > MIM_MP_OPTS_MAX)
+		return mim_err(E2BIG, "stats->sz %zu: a secondary process sends at most %u bytes",
+			       sz, MIM_MP_OPTS_MAX);
+	return mim_mp_fwd_out(op, id, st, sz);
+}
+
 struct mim_table *
 mim_mp_fwd_table(int id)
 {

@@ -425,10 +425,7 @@ mim_mp_get_stats(struct mim_mp_stats *st)
 	if (ret != 0)
 		return ret;
 	if (mim_mp_secondary())
-		return st->sz > MIM_MP_OPTS_MAX ?
-			mim_err(E2BIG, "stats->sz %zu: a secondary process sends at most %u bytes",
-				st->sz, MIM_MP_OPTS_MAX) :
-			mim_mp_fwd_out(MIM_MP_MP_STATS, 0, st, st->sz);
+		return mim_mp_fwd_sized(MIM_MP_MP_STATS, 0, st, st->sz);
 	/* The server's thread holds the peers' lock while it runs a
 	 * request: from it, this call must not take the lock again.
 	 */

@@ -163,6 +163,10 @@ int mim_mp_fwd_id(uint32_t op, int id);
 int mim_mp_fwd_find(const char *name);
 int mim_mp_fwd_next_id(uint32_t start_id, uint32_t *next_id);
 int mim_mp_fwd_out(uint32_t op, int id, void *out, size_t len);
+/* mim_mp_fwd_out() of stats whose sz is their length (-E2BIG past
+ * MIM_MP_OPTS_MAX).
+ */
+int mim_mp_fwd_sized(uint32_t op, int id, void *st, size_t sz);
 int mim_mp_fwd_btf(int id, const struct btf **btf, uint32_t *key_type_id,
 		   uint32_t *value_type_id);
 struct mim_table *mim_mp_fwd_table(int id);

@@ -28,6 +28,16 @@
 #include "mp_script.h"
 #include "mp_util.h"
 
+/* Stats larger than a request carries. */
+static struct {
+	struct mim_mp_stats s;
+	uint8_t tail[8192];
+} big_mp;
+static struct {
+	struct mim_lru_stats s;
+	uint8_t tail[8192];
+} big_lru;
+
 /* The child attached to the primary's memory as a secondary. */
 static int
 child_attach(const char *arg)
@@ -47,6 +57,10 @@ child_attach(const char *arg)
 	TEST_ASSERT_ERR(mim_mp_peers_check(), ENOTSUP, "");
 	TEST_ASSERT_ERR(mim_mp_init(), ENOTSUP, "");
 	TEST_ASSERT_ERR(mim_bpf_import("/nonexistent", NULL, NULL, 0), ENOTSUP, "");
+	big_mp.s.sz = sizeof(big_mp);
+	TEST_ASSERT_ERR(mim_mp_get_stats(&big_mp.s), E2BIG, "sends at most");
+	big_lru.s.sz = sizeof(big_lru);
+	TEST_ASSERT_ERR(mim_get_lru_stats(1, &big_lru.s), E2BIG, "sends at most");
 	return 0;
 }
 
